@@ -1,0 +1,19 @@
+# Write-Through Lab — the README's two commands:
+#   make serve   serve the app on http://127.0.0.1:8080 (installs what it needs first)
+#   make test    run the whole test suite, as CI does (installs what it needs first)
+
+SHELL := /usr/bin/env bash
+# Tools installed by scripts/setup.sh: wasm-opt from npm, trunk and wasm-bindgen from cargo.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Trunk's update check is a network call; the pinned tools make every other one unnecessary.
+export TRUNK_SKIP_VERSION_CHECK := true
+
+.PHONY: serve test
+
+serve:
+	@scripts/setup.sh serve
+	trunk serve
+
+test:
+	@scripts/setup.sh test
+	@scripts/test.sh

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, cheapest checks first. Run it through `make test`, which sets up first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+started=$SECONDS
+# Every test runner's output is also kept here, to count the tests of all layers at the end.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+step "format (cargo fmt --check)"
+cargo fmt --all --check
+
+step "lint, host (cargo clippy --all-targets -D warnings)"
+cargo clippy --all-targets --locked -- -D warnings
+
+step "lint, wasm32 (cargo clippy --all-targets --target wasm32-unknown-unknown -D warnings)"
+cargo clippy --all-targets --locked --target wasm32-unknown-unknown -- -D warnings
+
+step "layer 1: host tests (cargo test)"
+cargo test --locked 2>&1 | tee -a "$log"
+
+step "layer 2: Rust tests in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
+  cargo test --locked --target wasm32-unknown-unknown --test browser 2>&1 | tee -a "$log"
+
+step "layer 3: end to end (release bundle, served on loopback, driven in Chromium)"
+trunk build --release --dist dist
+npm run --silent e2e 2>&1 | tee -a "$log"
+
+# cargo and wasm-bindgen-test print "test result: ok. N passed; M failed"; node prints "# pass N".
+passed=$(grep -oE '(test result: [a-zA-Z]+\. [0-9]+ passed|^# pass [0-9]+)' "$log" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
+failed=$(grep -oE '([0-9]+ failed|^# fail [0-9]+)' "$log" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')
+printf '\nAll three layers passed in %ss.\n' "$((SECONDS - started))"
+echo "${passed:-0} passed, ${failed:-0} failed"

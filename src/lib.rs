@@ -1,0 +1,28 @@
+//! # Write-Through Lab
+//!
+//! A browser playground that teaches the *write-through* caching pattern: a product catalog
+//! whose prices live both in a Redis hash (`product_prices`) and in a database, and an
+//! `update_price(product, new_price)` that writes both, shown step by step.
+//!
+//! ## Layout
+//!
+//! | module | what it is for | runs on |
+//! |---|---|---|
+//! | [`catalog`] | the lesson's seed catalog (`product1: 100`, `product2: 200`, `product3: 300`) | host and browser |
+//! | [`emulator`] | the embedded mini Redis that plays `redis_client` (pure Rust) | host and browser |
+//! | [`db`] | the database the lesson writes to: its record type, and IndexedDB in the browser | record type anywhere; IndexedDB in the browser only |
+//! | [`engine`] | the write-through engine that turns an update into a trace of steps (pure Rust) | host and browser |
+//! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
+//!
+//! The emulator and the engine import no web crate (`yew`, `web_sys`, `wasm_bindgen`,
+//! `js_sys`, `gloo`), so that all of their logic is tested with a plain `cargo test` on the
+//! host; `tests/boundaries.rs` enforces it. Only `db::indexeddb` and `ui` touch the browser,
+//! and they are declared behind `#[cfg(target_arch = "wasm32")]` once, where they are declared.
+
+pub mod catalog;
+pub mod db;
+pub mod emulator;
+pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,4 @@
+//! One file per component.
+
+pub mod actor_card;
+pub mod price_table;
