@@ -1,2 +1,142 @@
 //! The embedded mini Redis that plays `redis_client` in the lesson: pure Rust, no web crates,
-//! behaving like Redis 7.0 seen through `redis-cli` (see `../shared/redis-cli-contract.md`).
+//! behaving like Redis 7.0.15 seen through `redis-cli --no-raw` (the rules are in
+//! `../shared/redis-cli-contract.md`; a real `redis-server` is the final word, and
+//! `tests/differential.rs` compares the two byte for byte).
+//!
+//! | module | job |
+//! |---|---|
+//! | [`split`] | redis-cli's argument splitting (`sdssplitargs`) and its inverse, quoting |
+//! | [`cmd`] | one file per command, the dispatch enum, and each command's syntax and summary |
+//! | [`keyspace`] | keys holding strings or hashes (fields in insertion order), with expiry |
+//! | [`reply`] | replies as data (RESP2) and redis-cli's printing of them |
+//! | [`error`] | the typed error replies, worded as Redis words them |
+//! | [`cli`] | the redis-cli layer: repeat counts, `quit`, `help`, `clear` |
+//! | [`number`], [`long_double`], [`glob`], [`rng`] | Redis's number parsing, HINCRBYFLOAT's 80-bit arithmetic, KEYS/MATCH globs, seedable randomness |
+//!
+//! All arguments and values are bytes, not UTF-8 strings.
+
+pub mod cli;
+pub mod cmd;
+pub mod error;
+pub mod glob;
+pub mod keyspace;
+pub mod long_double;
+pub mod number;
+pub mod reply;
+pub mod rng;
+pub mod split;
+
+pub use error::CommandError;
+pub use keyspace::{Keyspace, Value};
+pub use reply::Reply;
+pub use split::{quote_arg, split_args, InvalidArguments};
+
+/// The source of the current time, in milliseconds since the Unix epoch (for SET's expiry).
+/// The browser passes `Date.now`; native code uses the system clock; tests use a fixed one.
+pub type Clock = Box<dyn FnMut() -> i64>;
+
+/// The emulated server: one database, a clock, and a seedable random generator.
+pub struct Emulator {
+    keyspace: Keyspace,
+    rng: rng::Rng,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("keyspace", &self.keyspace)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A line that is not a command: nothing was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineError {
+    /// Unbalanced or glued quotes; redis-cli prints `Invalid argument(s)`.
+    InvalidArguments,
+    /// Nothing but blanks.
+    Empty,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LineError::InvalidArguments => "Invalid argument(s)",
+            LineError::Empty => "Empty command",
+        })
+    }
+}
+
+impl std::error::Error for LineError {}
+
+impl Emulator {
+    /// An empty server reading time from `clock`, with random choices seeded by `seed`.
+    pub fn new(clock: Clock, seed: u64) -> Self {
+        Emulator {
+            keyspace: Keyspace::new(),
+            rng: rng::Rng::seeded(seed),
+            clock,
+        }
+    }
+
+    /// An empty server on the system clock (not available in the browser, where the app
+    /// passes `Date.now` to [`Emulator::new`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_system_clock(seed: u64) -> Self {
+        Emulator::new(Box::new(system_now_ms), seed)
+    }
+
+    /// Runs one command given as arguments (name first) and returns its reply.
+    pub fn run(&mut self, argv: &[Vec<u8>]) -> Reply {
+        let now = (self.clock)();
+        self.keyspace.begin_command(now);
+        let mut ctx = cmd::Ctx {
+            keyspace: &mut self.keyspace,
+            rng: &mut self.rng,
+        };
+        cmd::execute(argv, &mut ctx)
+    }
+
+    /// The lesson's `redis_client.execute_command(redis_command)`: splits the line as
+    /// redis-cli does and runs it. The reply is data; `reply.to_cli_string()` prints it.
+    ///
+    /// ```
+    /// use write_through_lab::emulator::{Emulator, Reply};
+    /// let mut redis = Emulator::new(Box::new(|| 0), 1);
+    /// redis.execute_command("HMSET product_prices product1 100").unwrap();
+    /// let reply = redis.execute_command("HSET product_prices product1 150").unwrap();
+    /// assert_eq!(reply, Reply::Integer(0));
+    /// assert_eq!(reply.to_cli_string(), "(integer) 0\n");
+    /// ```
+    pub fn execute_command(&mut self, line: impl AsRef<[u8]>) -> Result<Reply, LineError> {
+        let argv =
+            split_args(line.as_ref()).map_err(|InvalidArguments| LineError::InvalidArguments)?;
+        if argv.is_empty() {
+            return Err(LineError::Empty);
+        }
+        Ok(self.run(&argv))
+    }
+
+    /// [`Emulator::execute_command`], printed exactly as redis-cli prints the outcome
+    /// (`Invalid argument(s)` included; an empty line prints nothing).
+    pub fn execute_command_printed(&mut self, line: impl AsRef<[u8]>) -> String {
+        match self.execute_command(line) {
+            Ok(reply) => reply.to_cli_string(),
+            Err(LineError::InvalidArguments) => "Invalid argument(s)\n".to_owned(),
+            Err(LineError::Empty) => String::new(),
+        }
+    }
+
+    /// The keys and values, for the visualization.
+    pub fn keyspace(&self) -> &Keyspace {
+        &self.keyspace
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn system_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

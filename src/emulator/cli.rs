@@ -1,0 +1,270 @@
+//! The redis-cli layer: what redis-cli does with a line before and after the server sees it.
+//!
+//! - blank lines do nothing; a line that does not split prints `Invalid argument(s)`;
+//! - `quit` / `exit` as the first token end the session;
+//! - a first token that is a whole number, on a line with more tokens, repeats the command
+//!   (`3 PING`); a count ≤ 0 or out of range prints
+//!   `Invalid redis-cli repeat command option value.`;
+//! - `help`, `?`, `clear` and `:set` are redis-cli's own and are not sent.
+
+use super::cmd::{Spec, COMMANDS};
+use super::number::repeat_count;
+use super::split::split_args;
+use super::{Emulator, Reply};
+
+/// What one line produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineOutput {
+    /// Bytes for standard output, exactly as redis-cli writes them.
+    pub stdout: Vec<u8>,
+    /// Bytes redis-cli writes to standard error (a closed connection after QUIT).
+    pub stderr: Vec<u8>,
+    /// The replies of the commands the line ran, in order (empty for redis-cli's own commands).
+    pub replies: Vec<Reply>,
+    /// The line was `clear`: a console should clear its screen.
+    pub clear: bool,
+    /// The line was `quit` or `exit`: the session is over.
+    pub quit: bool,
+}
+
+/// A redis-cli session on an emulator: feed it lines, it answers as redis-cli would.
+#[derive(Debug)]
+pub struct Session {
+    emulator: Emulator,
+    finished: bool,
+}
+
+/// C's `strcasecmp` against a C string: the token ends at its first NUL byte.
+fn c_eq_ignore_case(token: &[u8], word: &str) -> bool {
+    let end = token.iter().position(|&b| b == 0).unwrap_or(token.len());
+    token[..end].eq_ignore_ascii_case(word.as_bytes())
+}
+
+impl Session {
+    /// A session on `emulator`.
+    pub fn new(emulator: Emulator) -> Self {
+        Session {
+            emulator,
+            finished: false,
+        }
+    }
+
+    /// The emulator behind the session.
+    pub fn emulator(&self) -> &Emulator {
+        &self.emulator
+    }
+
+    /// The emulator behind the session, mutably.
+    pub fn emulator_mut(&mut self) -> &mut Emulator {
+        &mut self.emulator
+    }
+
+    /// Whether `quit` or `exit` ended the session (later lines do nothing).
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Runs one line (without its `\n`).
+    pub fn feed_line(&mut self, line: &[u8]) -> LineOutput {
+        let mut out = LineOutput::default();
+        if self.finished {
+            return out;
+        }
+        let Ok(argv) = split_args(line) else {
+            out.stdout.extend_from_slice(b"Invalid argument(s)\n");
+            return out;
+        };
+        if argv.is_empty() {
+            return out;
+        }
+        let (repeat, argv) = if argv.len() > 1 {
+            match repeat_count(&argv[0]) {
+                Some(Ok(n)) => (n, &argv[1..]),
+                Some(Err(())) => {
+                    out.stdout
+                        .extend_from_slice(b"Invalid redis-cli repeat command option value.\n");
+                    return out;
+                }
+                None => (1, &argv[..]),
+            }
+        } else {
+            (1, &argv[..])
+        };
+        // redis-cli looks at the first token of the line, repeat count included.
+        if c_eq_ignore_case(&argv_first(line), "quit")
+            || c_eq_ignore_case(&argv_first(line), "exit")
+        {
+            self.finished = true;
+            out.quit = true;
+            return out;
+        }
+        let name = &argv[0];
+        if argv.len() == 1 && c_eq_ignore_case(name, "clear") && repeat_was_absent(line) {
+            out.stdout.extend_from_slice(b"\x1b[H\x1b[2J");
+            out.clear = true;
+            return out;
+        }
+        if c_eq_ignore_case(name, ":set") && repeat_was_absent(line) {
+            match argv.get(1) {
+                Some(pref)
+                    if c_eq_ignore_case(pref, "hints") || c_eq_ignore_case(pref, "nohints") => {}
+                Some(pref) => {
+                    out.stdout
+                        .extend_from_slice(b"unknown redis-cli preference '");
+                    out.stdout.extend_from_slice(pref);
+                    out.stdout.extend_from_slice(b"'\n");
+                }
+                None => out
+                    .stdout
+                    .extend_from_slice(b"unknown redis-cli internal command ':set'\n"),
+            }
+            return out;
+        }
+        if c_eq_ignore_case(name, "help") || c_eq_ignore_case(name, "?") {
+            out.stdout.extend_from_slice(help(&argv[1..]).as_bytes());
+            return out;
+        }
+        if c_eq_ignore_case(name, "quit") {
+            // `2 quit`: the server replies OK and closes the connection; redis-cli reconnects
+            // for the next line.
+            out.stdout.extend_from_slice(b"OK\n");
+            out.replies.push(Reply::ok());
+            if repeat > 1 {
+                out.stderr
+                    .extend_from_slice(b"Error: Server closed the connection\n");
+            }
+            return out;
+        }
+        for _ in 0..repeat {
+            let reply = self.emulator.run(argv);
+            out.stdout.extend_from_slice(&reply.to_cli_bytes());
+            out.replies.push(reply);
+        }
+        out
+    }
+}
+
+/// The line's own first token (before any repeat count is taken off).
+fn argv_first(line: &[u8]) -> Vec<u8> {
+    split_args(line)
+        .ok()
+        .and_then(|a| a.into_iter().next())
+        .unwrap_or_default()
+}
+
+/// Whether the line's first token is the command itself (no repeat count in front).
+fn repeat_was_absent(line: &[u8]) -> bool {
+    let args = split_args(line).unwrap_or_default();
+    args.len() < 2 || repeat_count(&args[0]).is_none()
+}
+
+/// The emulator's own `help`: an overview, `help <command>`, or `help @<group>`.
+pub fn help(topic: &[Vec<u8>]) -> String {
+    let Some(first) = topic.first() else {
+        let mut text = String::from(
+            "Write-Through Lab's Redis emulator (Redis 7.0 commands, redis-cli 7.0 output)\n\
+             Type \"help <command>\" for one command, \"help @hash\" (or @string, @generic, @server,\n\
+             @connection) for a group, \"clear\" to clear the screen.\n\nCommands:\n",
+        );
+        for spec in COMMANDS {
+            text.push_str(&format!("  {:<13}{}\n", spec.display_name(), spec.summary));
+        }
+        return text;
+    };
+    let topic = String::from_utf8_lossy(first).into_owned();
+    if let Some(group) = topic.strip_prefix('@') {
+        let specs: Vec<&Spec> = COMMANDS
+            .iter()
+            .filter(|s| s.group.eq_ignore_ascii_case(group))
+            .collect();
+        if specs.is_empty() {
+            return String::new();
+        }
+        return specs
+            .iter()
+            .map(|s| describe(s))
+            .collect::<Vec<_>>()
+            .join("");
+    }
+    match super::cmd::spec(&topic) {
+        Some(spec) => describe(spec),
+        None => String::new(),
+    }
+}
+
+/// One command's help, in redis-cli's layout.
+fn describe(spec: &Spec) -> String {
+    let usage = if spec.syntax.is_empty() {
+        spec.display_name()
+    } else {
+        format!("{} {}", spec.display_name(), spec.syntax)
+    };
+    format!(
+        "\n  {usage}\n  summary: {}\n  group: {}\n",
+        spec.summary, spec.group
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Session {
+        Session::new(Emulator::new(Box::new(|| 1_000), 7))
+    }
+
+    fn run(lines: &[&str]) -> String {
+        let mut s = session();
+        let mut out = Vec::new();
+        for line in lines {
+            out.extend(s.feed_line(line.as_bytes()).stdout);
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn repeat_counts_repeat_the_command() {
+        assert_eq!(run(&["3 PING"]), "PONG\nPONG\nPONG\n");
+        assert_eq!(
+            run(&["0 PING", "-1 PING", "\"\" PING"]),
+            "Invalid redis-cli repeat command option value.\n".repeat(3)
+        );
+        assert_eq!(
+            run(&["3"]),
+            "(error) ERR unknown command '3', with args beginning with: \n"
+        );
+    }
+
+    #[test]
+    fn quit_ends_the_session_and_later_lines_do_nothing() {
+        let mut s = session();
+        assert!(s.feed_line(b"QUIT now").quit);
+        assert!(s.feed_line(b"PING").stdout.is_empty());
+        assert!(s.is_finished());
+    }
+
+    #[test]
+    fn blank_and_invalid_lines() {
+        assert_eq!(run(&["", "   ", "\"abc"]), "Invalid argument(s)\n");
+    }
+
+    #[test]
+    fn clear_and_preferences_are_redis_clis_own() {
+        assert_eq!(run(&["clear"]), "\x1b[H\x1b[2J");
+        assert_eq!(
+            run(&[":set hints", ":set foo", ":set"]),
+            "unknown redis-cli preference 'foo'\nunknown redis-cli internal command ':set'\n"
+        );
+    }
+
+    #[test]
+    fn help_describes_a_command() {
+        let text = run(&["help hset"]);
+        assert!(
+            text.contains("HSET key field value [field value ...]"),
+            "{text}"
+        );
+        assert!(run(&["help"]).contains("HINCRBYFLOAT"));
+        assert!(run(&["help @hash"]).contains("HGETALL"));
+    }
+}

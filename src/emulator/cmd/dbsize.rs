@@ -1,0 +1,30 @@
+//! DBSIZE: the number of keys.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::reply::Reply;
+
+/// ```text
+/// DBSIZE
+/// ```
+/// Replies with the number of keys in the database.
+#[derive(Debug)]
+pub struct Dbsize;
+
+impl Command for Dbsize {
+    const SPEC: Spec = Spec {
+        name: "dbsize",
+        arity: 1,
+        syntax: "",
+        summary: "Returns the number of keys in the database.",
+        group: "server",
+    };
+
+    fn parse(_args: &mut Args<'_>) -> Result<Self, CommandError> {
+        Ok(Dbsize)
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        Ok(Reply::Integer(ctx.keyspace.len() as i64))
+    }
+}

@@ -1,0 +1,32 @@
+//! FLUSHALL: removes every key of every database.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::reply::Reply;
+
+/// ```text
+/// FLUSHALL [ASYNC | SYNC]
+/// ```
+/// Replies `OK`. The emulator serves one database, so FLUSHDB and FLUSHALL do the same.
+#[derive(Debug)]
+pub struct Flushall;
+
+impl Command for Flushall {
+    const SPEC: Spec = Spec {
+        name: "flushall",
+        arity: -1,
+        syntax: "[ASYNC | SYNC]",
+        summary: "Removes every key of every database.",
+        group: "server",
+    };
+
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        super::parse_flush_mode(args)?;
+        Ok(Flushall)
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        ctx.keyspace.clear();
+        Ok(Reply::ok())
+    }
+}

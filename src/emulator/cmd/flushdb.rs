@@ -1,0 +1,32 @@
+//! FLUSHDB: removes every key of the current database.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::reply::Reply;
+
+/// ```text
+/// FLUSHDB [ASYNC | SYNC]
+/// ```
+/// Replies `OK`. The emulator serves one database, so FLUSHDB and FLUSHALL do the same.
+#[derive(Debug)]
+pub struct Flushdb;
+
+impl Command for Flushdb {
+    const SPEC: Spec = Spec {
+        name: "flushdb",
+        arity: -1,
+        syntax: "[ASYNC | SYNC]",
+        summary: "Removes every key of the current database.",
+        group: "server",
+    };
+
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        super::parse_flush_mode(args)?;
+        Ok(Flushdb)
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        ctx.keyspace.clear();
+        Ok(Reply::ok())
+    }
+}

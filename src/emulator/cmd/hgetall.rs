@@ -1,0 +1,44 @@
+//! HGETALL: returns every field and value of a hash.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::reply::Reply;
+
+/// ```text
+/// HGETALL key
+/// ```
+/// Replies with field, value, field, value, ... in insertion order. An absent key is an empty hash.
+#[derive(Debug)]
+pub struct Hgetall {
+    key: Vec<u8>,
+}
+
+impl Command for Hgetall {
+    const SPEC: Spec = Spec {
+        name: "hgetall",
+        arity: 2,
+        syntax: "key",
+        summary: "Returns every field and value of a hash.",
+        group: "hash",
+    };
+
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        Ok(Hgetall {
+            key: args.next_owned()?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        let hash = ctx
+            .keyspace
+            .hash(&self.key)
+            .map_err(|()| CommandError::WrongType)?;
+        Ok(Reply::Array(match hash {
+            Some(h) => h
+                .iter()
+                .flat_map(|(f, v)| [Reply::bulk(f.clone()), Reply::bulk(v.clone())])
+                .collect(),
+            None => Vec::new(),
+        }))
+    }
+}

@@ -1,0 +1,38 @@
+//! HLEN: count the fields of a hash.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::reply::Reply;
+
+/// ```text
+/// HLEN key
+/// ```
+/// Replies with the number of fields (0 for an absent key).
+#[derive(Debug)]
+pub struct Hlen {
+    key: Vec<u8>,
+}
+
+impl Command for Hlen {
+    const SPEC: Spec = Spec {
+        name: "hlen",
+        arity: 2,
+        syntax: "key",
+        summary: "Returns the number of fields in a hash.",
+        group: "hash",
+    };
+
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        Ok(Hlen {
+            key: args.next_owned()?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        let hash = ctx
+            .keyspace
+            .hash(&self.key)
+            .map_err(|()| CommandError::WrongType)?;
+        Ok(Reply::Integer(hash.map_or(0, |h| h.len() as i64)))
+    }
+}

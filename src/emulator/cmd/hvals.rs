@@ -1,0 +1,41 @@
+//! HVALS: returns every value of a hash.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::reply::Reply;
+
+/// ```text
+/// HVALS key
+/// ```
+/// Replies with the values in the order of their fields. An absent key is an empty hash.
+#[derive(Debug)]
+pub struct Hvals {
+    key: Vec<u8>,
+}
+
+impl Command for Hvals {
+    const SPEC: Spec = Spec {
+        name: "hvals",
+        arity: 2,
+        syntax: "key",
+        summary: "Returns every value of a hash.",
+        group: "hash",
+    };
+
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        Ok(Hvals {
+            key: args.next_owned()?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        let hash = ctx
+            .keyspace
+            .hash(&self.key)
+            .map_err(|()| CommandError::WrongType)?;
+        Ok(Reply::Array(match hash {
+            Some(h) => h.values().map(|v| Reply::bulk(v.clone())).collect(),
+            None => Vec::new(),
+        }))
+    }
+}

@@ -1,0 +1,43 @@
+//! KEYS: the keys matching a glob pattern.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::glob::glob_match;
+use crate::emulator::reply::Reply;
+
+/// ```text
+/// KEYS pattern
+/// ```
+/// Replies with every key matching the pattern (`*`, `?`, `[a-c]`, `[^a]`, `\x`). Redis leaves
+/// the order undefined; the emulator lists keys in the order they were created.
+#[derive(Debug)]
+pub struct Keys {
+    pattern: Vec<u8>,
+}
+
+impl Command for Keys {
+    const SPEC: Spec = Spec {
+        name: "keys",
+        arity: 2,
+        syntax: "pattern",
+        summary: "Returns all key names that match a glob pattern.",
+        group: "generic",
+    };
+
+    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+        Ok(Keys {
+            pattern: args.next_owned()?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        let all = self.pattern == b"*";
+        let keys: Vec<Vec<u8>> = ctx
+            .keyspace
+            .keys()
+            .filter(|k| all || glob_match(&self.pattern, k))
+            .cloned()
+            .collect();
+        Ok(Reply::bulks(keys))
+    }
+}

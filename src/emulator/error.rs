@@ -1,0 +1,189 @@
+//! The errors a command can reply with. Each variant's text is Redis 7.0's to the letter; they
+//! become error replies in exactly one place, `Reply::from(CommandError)`.
+
+use std::fmt;
+
+/// An error reply from the emulated server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandError {
+    /// The command name is not one Redis knows.
+    UnknownCommand { name: Vec<u8>, args: Vec<Vec<u8>> },
+    /// A command Redis 7.0 has but this emulator does not implement.
+    NotSupported { name: String },
+    /// Wrong number of arguments; carries the command's lowercase name.
+    WrongArity(&'static str),
+    /// The key holds a value of another type.
+    WrongType,
+    /// An argument that must be a 64-bit integer is not one.
+    NotAnInteger,
+    /// The hash field holds something other than an integer (HINCRBY).
+    HashValueNotAnInteger,
+    /// An integer increment would leave the 64-bit range.
+    Overflow,
+    /// An argument that must be a float is not one.
+    NotAFloat,
+    /// The increment of HINCRBYFLOAT is NaN or infinite.
+    NanOrInfinity,
+    /// The hash field holds something other than a float (HINCRBYFLOAT).
+    HashValueNotAFloat,
+    /// The float increment would give NaN or infinity.
+    IncrementWouldBeNanOrInfinity,
+    /// The key does not exist (RENAME).
+    NoSuchKey,
+    /// A syntax error in the command's options.
+    Syntax,
+    /// An HSCAN cursor that is not an unsigned number.
+    InvalidCursor,
+    /// A SET expiry that is not positive or overflows.
+    InvalidExpireTime(&'static str),
+    /// A count beyond half the range of a long (HRANDFIELD ... WITHVALUES).
+    OutOfRange,
+    /// A count outside the given inclusive range.
+    OutOfRangeBetween(i64, i64),
+}
+
+/// C's `%.*s`: at most `max` bytes, and never past a NUL byte.
+fn c_str(bytes: &[u8], max: usize) -> &[u8] {
+    let end = bytes
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(bytes.len())
+        .min(max);
+    &bytes[..end]
+}
+
+impl CommandError {
+    /// The error message as the server sends it (without the leading `-`), as bytes: an unknown
+    /// command echoes the bytes that were typed.
+    pub fn message(&self) -> Vec<u8> {
+        let text = match self {
+            CommandError::UnknownCommand { name, args } => {
+                return unknown_command_message(name, args)
+            }
+            CommandError::NotSupported { name } => {
+                format!("ERR '{name}' is a Redis command that this emulator does not implement")
+            }
+            CommandError::WrongArity(name) => {
+                format!("ERR wrong number of arguments for '{name}' command")
+            }
+            CommandError::WrongType => {
+                "WRONGTYPE Operation against a key holding the wrong kind of value".to_owned()
+            }
+            CommandError::NotAnInteger => "ERR value is not an integer or out of range".to_owned(),
+            CommandError::HashValueNotAnInteger => "ERR hash value is not an integer".to_owned(),
+            CommandError::Overflow => "ERR increment or decrement would overflow".to_owned(),
+            CommandError::NotAFloat => "ERR value is not a valid float".to_owned(),
+            CommandError::NanOrInfinity => "ERR value is NaN or Infinity".to_owned(),
+            CommandError::HashValueNotAFloat => "ERR hash value is not a float".to_owned(),
+            CommandError::IncrementWouldBeNanOrInfinity => {
+                "ERR increment would produce NaN or Infinity".to_owned()
+            }
+            CommandError::NoSuchKey => "ERR no such key".to_owned(),
+            CommandError::Syntax => "ERR syntax error".to_owned(),
+            CommandError::InvalidCursor => "ERR invalid cursor".to_owned(),
+            CommandError::InvalidExpireTime(name) => {
+                format!("ERR invalid expire time in '{name}' command")
+            }
+            CommandError::OutOfRange => "ERR value is out of range".to_owned(),
+            CommandError::OutOfRangeBetween(min, max) => {
+                format!("ERR value is out of range, value must between {min} and {max}")
+            }
+        };
+        text.into_bytes()
+    }
+}
+
+/// `ERR unknown command 'NAME', with args beginning with: 'a' 'b' ` — the name cut to 128 bytes,
+/// arguments added while the list is shorter than 128 bytes, each cut to fit; C strings, so a
+/// NUL byte ends a name or an argument; CR and LF become spaces.
+fn unknown_command_message(name: &[u8], args: &[Vec<u8>]) -> Vec<u8> {
+    let mut listed: Vec<u8> = Vec::new();
+    for arg in args {
+        if listed.len() >= 128 {
+            break;
+        }
+        let room = 128 - listed.len();
+        listed.push(b'\'');
+        listed.extend_from_slice(c_str(arg, room));
+        listed.extend_from_slice(b"' ");
+    }
+    let mut message = b"ERR unknown command '".to_vec();
+    message.extend_from_slice(c_str(name, 128));
+    message.extend_from_slice(b"', with args beginning with: ");
+    message.extend_from_slice(&listed);
+    for b in &mut message {
+        if *b == b'\r' || *b == b'\n' {
+            *b = b' ';
+        }
+    }
+    message
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&String::from_utf8_lossy(&self.message()))
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown(name: &str, args: &[&str]) -> String {
+        CommandError::UnknownCommand {
+            name: name.as_bytes().to_vec(),
+            args: args.iter().map(|a| a.as_bytes().to_vec()).collect(),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn unknown_command_lists_arguments_with_a_trailing_space() {
+        assert_eq!(
+            unknown("FOO", &["a", "b"]),
+            "ERR unknown command 'FOO', with args beginning with: 'a' 'b' "
+        );
+        assert_eq!(
+            unknown("FOO", &[]),
+            "ERR unknown command 'FOO', with args beginning with: "
+        );
+    }
+
+    #[test]
+    fn unknown_command_cuts_long_names_and_arguments() {
+        let long = "x".repeat(200);
+        let msg = unknown(&long, &[&long, "more"]);
+        let expected = format!(
+            "ERR unknown command '{}', with args beginning with: '{}' ",
+            "x".repeat(128),
+            "x".repeat(128)
+        );
+        assert_eq!(msg, expected);
+        let msg = unknown("f", &[&"a".repeat(120), "bcdefghijkl", "z"]);
+        assert_eq!(
+            msg,
+            format!(
+                "ERR unknown command 'f', with args beginning with: '{}' 'bcdef' ",
+                "a".repeat(120)
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_command_replaces_line_breaks_and_stops_at_nul() {
+        assert_eq!(
+            unknown("a\r\nb", &["x\0y"]),
+            "ERR unknown command 'a  b', with args beginning with: 'x' "
+        );
+    }
+
+    #[test]
+    fn arity_errors_use_the_lowercase_name() {
+        assert_eq!(
+            CommandError::WrongArity("hset").to_string(),
+            "ERR wrong number of arguments for 'hset' command"
+        );
+    }
+}

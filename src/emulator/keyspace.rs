@@ -1,0 +1,252 @@
+//! The emulated database: keys holding strings or hashes, with optional expiry times.
+//!
+//! Hash fields keep **insertion order**, as Redis 7.0 does for every small hash (listpack
+//! encoding): updating a field keeps its place; deleting and re-adding moves it to the end.
+//! Keys keep insertion order too, which makes KEYS deterministic here (Redis leaves it undefined).
+
+use indexmap::IndexMap;
+
+/// A hash: field → value, in insertion order.
+pub type Hash = IndexMap<Vec<u8>, Vec<u8>>;
+
+/// The value a key holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// A string (also what INCR works on).
+    Str(Vec<u8>),
+    /// A hash of fields to values.
+    Hash(Hash),
+}
+
+impl Value {
+    /// The name TYPE replies with.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+            Value::Hash(_) => "hash",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    value: Value,
+    /// Unix time in milliseconds after which the key no longer exists.
+    expires_at_ms: Option<i64>,
+}
+
+/// The keys of the one database (db 0) the emulator serves.
+#[derive(Clone, Debug, Default)]
+pub struct Keyspace {
+    entries: IndexMap<Vec<u8>, Entry>,
+    /// The time of the command being executed (Redis takes one snapshot per command).
+    now_ms: i64,
+    /// How many keys have an expiry time, so that expiring costs nothing when none do.
+    volatile: usize,
+}
+
+impl Keyspace {
+    /// An empty keyspace.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts a command at time `now_ms`: keys whose time has come are removed first, as Redis's
+    /// lazy and active expiry together make them disappear.
+    pub fn begin_command(&mut self, now_ms: i64) {
+        self.now_ms = now_ms;
+        if self.volatile > 0 {
+            let now = self.now_ms;
+            self.entries
+                .retain(|_, e| e.expires_at_ms.is_none_or(|t| t > now));
+            self.volatile = self
+                .entries
+                .values()
+                .filter(|e| e.expires_at_ms.is_some())
+                .count();
+        }
+    }
+
+    /// The time of the current command.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// The value at `key`, if any.
+    pub fn get(&self, key: &[u8]) -> Option<&Value> {
+        self.entries.get(key).map(|e| &e.value)
+    }
+
+    /// The value at `key`, mutably.
+    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Value> {
+        self.entries.get_mut(key).map(|e| &mut e.value)
+    }
+
+    /// Whether `key` exists.
+    pub fn contains(&self, key: &[u8]) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// The hash at `key`: `Ok(None)` if there is no key, `Err(())` if it holds another type.
+    #[allow(clippy::result_unit_err)]
+    pub fn hash(&self, key: &[u8]) -> Result<Option<&Hash>, ()> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Hash(h)) => Ok(Some(h)),
+            Some(_) => Err(()),
+        }
+    }
+
+    /// The hash at `key` for writing, creating an empty one if there is no key (it is removed
+    /// again by [`Keyspace::drop_if_empty`] if the command leaves it empty).
+    #[allow(clippy::result_unit_err)]
+    pub fn hash_or_create(&mut self, key: &[u8]) -> Result<&mut Hash, ()> {
+        let entry = self.entries.entry(key.to_vec()).or_insert_with(|| Entry {
+            value: Value::Hash(Hash::new()),
+            expires_at_ms: None,
+        });
+        match &mut entry.value {
+            Value::Hash(h) => Ok(h),
+            Value::Str(_) => Err(()),
+        }
+    }
+
+    /// Removes `key` if it is an empty hash (Redis never keeps an empty hash).
+    pub fn drop_if_empty(&mut self, key: &[u8]) {
+        if let Some(Entry {
+            value: Value::Hash(h),
+            ..
+        }) = self.entries.get(key)
+        {
+            if h.is_empty() {
+                self.remove(key);
+            }
+        }
+    }
+
+    /// Sets `key` to `value`; its expiry is kept only if `keep_ttl`.
+    pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        let old_expiry = self.entries.get(key).and_then(|e| e.expires_at_ms);
+        let expires_at_ms = if keep_ttl { old_expiry } else { None };
+        if old_expiry.is_some() && expires_at_ms.is_none() {
+            self.volatile -= 1;
+        }
+        match self.entries.get_mut(key) {
+            Some(entry) => {
+                *entry = Entry {
+                    value,
+                    expires_at_ms,
+                }
+            }
+            None => {
+                self.entries.insert(
+                    key.to_vec(),
+                    Entry {
+                        value,
+                        expires_at_ms,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Gives `key` (which must exist) an expiry time.
+    pub fn set_expiry(&mut self, key: &[u8], at_ms: i64) {
+        if let Some(entry) = self.entries.get_mut(key) {
+            if entry.expires_at_ms.is_none() {
+                self.volatile += 1;
+            }
+            entry.expires_at_ms = Some(at_ms);
+        }
+    }
+
+    /// Removes `key`; returns whether it existed.
+    pub fn remove(&mut self, key: &[u8]) -> bool {
+        match self.entries.shift_remove(key) {
+            Some(entry) => {
+                if entry.expires_at_ms.is_some() {
+                    self.volatile -= 1;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves the value and expiry of `from` to `to` (replacing `to`); `from` must exist.
+    pub fn rename(&mut self, from: &[u8], to: &[u8]) {
+        if let Some(entry) = self.entries.shift_remove(from) {
+            if let Some(old) = self.entries.shift_remove(to) {
+                if old.expires_at_ms.is_some() {
+                    self.volatile -= 1;
+                }
+            }
+            self.entries.insert(to.to_vec(), entry);
+        }
+    }
+
+    /// Every key, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &Vec<u8>> {
+        self.entries.keys()
+    }
+
+    /// The number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Removes every key.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.volatile = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_keys_disappear_at_the_next_command() {
+        let mut ks = Keyspace::new();
+        ks.begin_command(1_000);
+        ks.set(b"k", Value::Str(b"v".to_vec()), false);
+        ks.set_expiry(b"k", 1_500);
+        ks.begin_command(1_499);
+        assert!(ks.contains(b"k"));
+        ks.begin_command(1_500);
+        assert!(!ks.contains(b"k"));
+        assert_eq!(ks.volatile, 0);
+    }
+
+    #[test]
+    fn setting_a_value_clears_the_expiry_unless_kept() {
+        let mut ks = Keyspace::new();
+        ks.set(b"k", Value::Str(b"v".to_vec()), false);
+        ks.set_expiry(b"k", 10);
+        ks.set(b"k", Value::Str(b"w".to_vec()), true);
+        assert_eq!(ks.volatile, 1);
+        ks.set(b"k", Value::Str(b"x".to_vec()), false);
+        assert_eq!(ks.volatile, 0);
+        ks.begin_command(100);
+        assert!(ks.contains(b"k"));
+    }
+
+    #[test]
+    fn an_emptied_hash_is_removed() {
+        let mut ks = Keyspace::new();
+        ks.hash_or_create(b"h")
+            .unwrap()
+            .insert(b"f".to_vec(), b"1".to_vec());
+        ks.hash_or_create(b"h")
+            .unwrap()
+            .shift_remove(b"f".as_slice());
+        ks.drop_if_empty(b"h");
+        assert!(ks.is_empty());
+    }
+}

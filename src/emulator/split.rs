@@ -1,0 +1,265 @@
+//! Splitting a typed line into arguments exactly as redis-cli does (`sdssplitargs` in Redis's
+//! `sds.c`), and its inverse: quoting an argument so that it splits back to itself.
+//!
+//! Arguments are bytes, not text: `"\xc3\xa9"` is the two bytes of `é`, and `"\x00"` is a NUL.
+
+/// The line could not be split: an unbalanced quote, or a closing quote followed by something
+/// other than whitespace. redis-cli prints `Invalid argument(s)` and sends nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidArguments;
+
+/// C's `isspace` in the "C" locale.
+fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Splits `line` into arguments with `sdssplitargs` semantics.
+///
+/// The line is read as a C string: it ends at its first NUL byte, as it does in redis-cli.
+///
+/// ```text
+/// HSET product_prices "product 1" 150   →  [HSET] [product_prices] [product 1] [150]
+/// "\xc3\xa9" '\n'                        →  [é] [\n] (two literal bytes)
+/// a"b c"                                 →  [ab c]
+/// "a"b                                   →  Invalid argument(s)
+/// ```
+pub fn split_args(line: &[u8]) -> Result<Vec<Vec<u8>>, InvalidArguments> {
+    let end = line.iter().position(|&b| b == 0).unwrap_or(line.len());
+    let line = &line[..end];
+    // Reading past the end gives 0, like the NUL that ends a C string.
+    let at = |i: usize| line.get(i).copied().unwrap_or(0);
+
+    let mut args = Vec::new();
+    let mut p = 0;
+    loop {
+        while p < line.len() && is_c_space(line[p]) {
+            p += 1;
+        }
+        if p >= line.len() {
+            return Ok(args);
+        }
+        let mut current = Vec::new();
+        let mut in_double = false;
+        let mut in_single = false;
+        let mut done = false;
+        while !done {
+            let c = at(p);
+            if in_double {
+                if c == b'\\' && at(p + 1) == b'x' {
+                    if let (Some(hi), Some(lo)) = (hex_value(at(p + 2)), hex_value(at(p + 3))) {
+                        current.push(hi * 16 + lo);
+                        p += 3;
+                    } else {
+                        // `\x` without two hex digits is an unknown escape: it gives `x`.
+                        p += 1;
+                        current.push(b'x');
+                    }
+                } else if c == b'\\' && at(p + 1) != 0 {
+                    p += 1;
+                    current.push(match at(p) {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 0x08,
+                        b'a' => 0x07,
+                        other => other,
+                    });
+                } else if c == b'"' {
+                    // A closing quote must be followed by whitespace or the end of the line.
+                    if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
+                        return Err(InvalidArguments);
+                    }
+                    done = true;
+                } else if c == 0 {
+                    return Err(InvalidArguments);
+                } else {
+                    current.push(c);
+                }
+            } else if in_single {
+                if c == b'\\' && at(p + 1) == b'\'' {
+                    p += 1;
+                    current.push(b'\'');
+                } else if c == b'\'' {
+                    if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
+                        return Err(InvalidArguments);
+                    }
+                    done = true;
+                } else if c == 0 {
+                    return Err(InvalidArguments);
+                } else {
+                    current.push(c);
+                }
+            } else {
+                match c {
+                    b' ' | b'\n' | b'\r' | b'\t' | 0 => done = true,
+                    b'"' => in_double = true,
+                    b'\'' => in_single = true,
+                    other => current.push(other),
+                }
+            }
+            if at(p) != 0 {
+                p += 1;
+            }
+        }
+        args.push(current);
+    }
+}
+
+/// Quotes `arg` so that [`split_args`] gives it back unchanged.
+///
+/// Plain arguments (printable ASCII without spaces, quotes or backslashes) are returned as they
+/// are; anything else is written in double quotes with redis-cli's escapes, the same form
+/// redis-cli uses to print a bulk string (`"\xc3\xa9"`).
+pub fn quote_arg(arg: &[u8]) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'\\'));
+    if plain {
+        // Only printable ASCII: the conversion cannot fail.
+        return String::from_utf8_lossy(arg).into_owned();
+    }
+    let mut out = String::with_capacity(arg.len() + 2);
+    push_repr(&mut out, arg);
+    out
+}
+
+/// Appends `bytes` in double quotes with redis-cli's escapes (`sdscatrepr`): `\\ \" \n \r \t
+/// \a \b`, printable ASCII as is, every other byte as lowercase `\xNN`.
+pub fn push_repr(out: &mut String, bytes: &[u8]) {
+    out.push('"');
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'"' => out.push_str("\\\""),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x07 => out.push_str("\\a"),
+            0x08 => out.push_str("\\b"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\x");
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0x0f)] as char);
+            }
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(line: &str) -> Result<Vec<String>, InvalidArguments> {
+        split_args(line.as_bytes()).map(|args| {
+            args.into_iter()
+                .map(|a| String::from_utf8_lossy(&a).into_owned())
+                .collect()
+        })
+    }
+
+    fn ok(line: &str, expected: &[&str]) {
+        assert_eq!(
+            split(line),
+            Ok(expected.iter().map(|s| s.to_string()).collect()),
+            "line {line:?}"
+        );
+    }
+
+    #[test]
+    fn splits_on_runs_of_blanks() {
+        ok(
+            "HSET  product_prices\tproduct1 150",
+            &["HSET", "product_prices", "product1", "150"],
+        );
+        ok("  PING  ", &["PING"]);
+        ok("", &[]);
+        ok(" \t \r ", &[]);
+        ok("a\rb", &["a", "b"]);
+    }
+
+    #[test]
+    fn vertical_tab_and_form_feed_are_skipped_between_tokens_but_kept_inside() {
+        ok("\x0b\x0cPING", &["PING"]);
+        ok("a\x0bb", &["a\x0bb"]);
+    }
+
+    #[test]
+    fn double_quotes_understand_escapes() {
+        ok(r#""a b""#, &["a b"]);
+        ok(r#""\n\r\t\\\"""#, &["\n\r\t\\\""]);
+        ok(r#""\q""#, &["q"]);
+        ok(r#""\xZZ""#, &["xZZ"]);
+        ok(r#""\x4A\x4a""#, &["JJ"]);
+        assert_eq!(split_args(br#""\xc3\xa9""#), Ok(vec![vec![0xc3, 0xa9]]));
+        assert_eq!(split_args(br#""\b\a""#), Ok(vec![vec![0x08, 0x07]]));
+    }
+
+    #[test]
+    fn single_quotes_only_understand_escaped_single_quotes() {
+        ok(r"'a\'b'", &["a'b"]);
+        ok(r"'a\nb'", &["a\\nb"]);
+    }
+
+    #[test]
+    fn quotes_may_open_mid_token_and_empty_quotes_are_empty_arguments() {
+        ok(r#"a"b c""#, &["ab c"]);
+        ok(r#""" ''"#, &["", ""]);
+        ok(r#"a\"b c""#, &["a\\b c"]);
+    }
+
+    #[test]
+    fn backslash_outside_quotes_is_literal() {
+        assert_eq!(split_args(br"a\nb"), Ok(vec![b"a\\nb".to_vec()]));
+    }
+
+    #[test]
+    fn unbalanced_or_glued_quotes_are_invalid() {
+        for line in [r#""abc"#, "'abc", r#""a"b"#, "'a'b", r#""abc\"#] {
+            assert_eq!(split(line), Err(InvalidArguments), "line {line:?}");
+        }
+    }
+
+    #[test]
+    fn a_nul_byte_ends_the_line() {
+        assert_eq!(split_args(b"PING\0 junk"), Ok(vec![b"PING".to_vec()]));
+        assert_eq!(split_args(b"\"ab\0c\""), Err(InvalidArguments));
+    }
+
+    #[test]
+    fn quoting_splits_back_to_the_same_bytes() {
+        let samples: [&[u8]; 9] = [
+            b"product1",
+            b"product 1",
+            b"",
+            b"\"quoted\"",
+            b"it's",
+            b"back\\slash",
+            "é".as_bytes(),
+            b"\x00\x01\xff\n\r\t\x07\x08",
+            b"--",
+        ];
+        for sample in samples {
+            let quoted = quote_arg(sample);
+            assert_eq!(
+                split_args(quoted.as_bytes()),
+                Ok(vec![sample.to_vec()]),
+                "quoted {quoted:?}"
+            );
+        }
+        assert_eq!(quote_arg(b"product1"), "product1");
+        assert_eq!(quote_arg("é".as_bytes()), r#""\xc3\xa9""#);
+    }
+}

@@ -1,0 +1,348 @@
+//! The emulator against the real thing: every case in `tests/differential/*.redis`, and seeded
+//! random command sequences, are fed to `redis-cli --no-raw` connected to a real Redis 7.0 and to
+//! `minired`, and the two outputs must be byte-for-byte identical.
+//!
+//! The test starts its own `redis-server` on a free loopback port (Debian's `redis-server` and
+//! `redis-tools`, installed by `make test`), and stops it afterwards.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use write_through_lab::emulator::quote_arg;
+use write_through_lab::emulator::rng::Rng;
+
+/// A `redis-server` child process on loopback, killed when dropped.
+struct RedisServer {
+    child: Child,
+    port: u16,
+    _dir: TempDir,
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl RedisServer {
+    fn start() -> RedisServer {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = std::env::temp_dir().join(format!("wtl-redis-{port}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .arg("--dir")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (make test installs Debian's redis-server)");
+        let server = RedisServer {
+            child,
+            port,
+            _dir: TempDir(dir),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if server.cli(b"PING\n", &[]).starts_with(b"PONG") {
+                return server;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not answer PING"
+            );
+            // Polling a starting server: it has no event to wait on from here.
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Feeds `input` to `redis-cli --no-raw` and returns its standard output.
+    fn cli(&self, input: &[u8], extra: &[&str]) -> Vec<u8> {
+        let mut child = Command::new("redis-cli")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--no-raw"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-cli must be installed (make test installs Debian's redis-tools)");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write to redis-cli");
+        child.wait_with_output().expect("redis-cli output").stdout
+    }
+
+    /// Runs `input` on an empty database.
+    fn fresh(&self, input: &[u8]) -> Vec<u8> {
+        self.cli(b"FLUSHALL\n", &[]);
+        self.cli(input, &[])
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn minired(input: &[u8]) -> Vec<u8> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_minired"))
+        .env("MINIRED_SEED", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("minired");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write to minired");
+    child.wait_with_output().expect("minired output").stdout
+}
+
+/// The `### name` sections of every case file, with their input bytes.
+fn cases() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/differential");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/differential")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "redis"))
+        .collect();
+    files.sort();
+    let mut cases = Vec::new();
+    for file in files {
+        let bytes = std::fs::read(&file).expect("case file");
+        let stem = file
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut current: Option<(String, Vec<u8>)> = None;
+        for line in bytes.split_inclusive(|&b| b == b'\n') {
+            if let Some(name) = line.strip_prefix(b"### ") {
+                cases.extend(current.take());
+                let name = String::from_utf8_lossy(name).trim().to_owned();
+                current = Some((format!("{stem}: {name}"), Vec::new()));
+            } else if let Some((_, input)) = current.as_mut() {
+                input.extend_from_slice(line);
+            }
+        }
+        cases.extend(current);
+    }
+    cases
+}
+
+fn show(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Both sides of the test need the server; one test runs both parts so that one server serves.
+#[test]
+fn emulator_matches_real_redis_byte_for_byte() {
+    let redis = RedisServer::start();
+    let version = redis.cli(b"INFO server\n", &[]);
+    assert!(
+        show(&version).contains("redis_version:7.0."),
+        "expected Redis 7.0, got {}",
+        show(&version)
+    );
+
+    let cases = cases();
+    assert!(
+        cases.len() >= 60,
+        "expected at least 60 cases, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for (name, input) in &cases {
+        let expected = redis.fresh(input);
+        let actual = minired(input);
+        if expected != actual {
+            failures.push(format!(
+                "case {name}\n--- input\n{}--- redis-cli\n{}--- minired\n{}",
+                show(input),
+                show(&expected),
+                show(&actual)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+
+    random_sequences(&redis);
+}
+
+/// Seeded random sessions over a small space of keys, fields and values (in the spirit of
+/// fakeredis's state-machine tests): each session runs on a flushed server and on a fresh
+/// `minired`, and the outputs must match.
+fn random_sequences(redis: &RedisServer) {
+    let seed: u64 = std::env::var("WTL_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_126);
+    let sessions: usize = std::env::var("WTL_DIFF_SESSIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    let mut rng = Rng::seeded(seed);
+    for session in 0..sessions {
+        let input: Vec<u8> = (0..40).flat_map(|_| random_line(&mut rng)).collect();
+        let expected = redis.fresh(&input);
+        let actual = minired(&input);
+        if expected != actual {
+            let (e, a) = (show(&expected), show(&actual));
+            let first = e
+                .lines()
+                .zip(a.lines())
+                .position(|(x, y)| x != y)
+                .unwrap_or(e.lines().count().min(a.lines().count()));
+            panic!(
+                "random session {session} (WTL_DIFF_SEED={seed}) differs at output line {}: redis-cli {:?}, minired {:?}\n--- input\n{}--- redis-cli\n{e}--- minired\n{a}",
+                first + 1,
+                e.lines().nth(first),
+                a.lines().nth(first),
+                show(&input),
+            );
+        }
+    }
+}
+
+fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.below(items.len())]
+}
+
+const KEYS: [&str; 4] = ["h", "product_prices", "s", "k"];
+const FIELDS: [&str; 6] = ["product1", "product2", "f", "a b", "", "é"];
+const VALUES: [&str; 22] = [
+    "100",
+    "150",
+    "0",
+    "-1",
+    "007",
+    "1.5",
+    "0.1",
+    "-0",
+    "abc",
+    "",
+    " 5",
+    "1e3",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "0x1p-1",
+    "inf",
+    "nan",
+    "2.5e-3",
+    "é",
+    "10",
+    "3",
+    "+2",
+];
+
+/// One random command line (with its newline), mostly well-formed, sometimes not.
+fn random_line(rng: &mut Rng) -> Vec<u8> {
+    let key = pick(rng, &KEYS);
+    let field = pick(rng, &FIELDS);
+    let value = pick(rng, &VALUES);
+    let mut args: Vec<String> = match rng.below(24) {
+        0..=2 => {
+            let mut a = vec!["HSET".into(), key.into()];
+            for _ in 0..=rng.below(3) {
+                a.push(pick(rng, &FIELDS).into());
+                a.push(pick(rng, &VALUES).into());
+            }
+            a
+        }
+        3 => vec!["HMSET".into(), key.into(), field.into(), value.into()],
+        4 => vec!["HSETNX".into(), key.into(), field.into(), value.into()],
+        5 | 6 => vec!["HGET".into(), key.into(), field.into()],
+        7 => vec![
+            "HMGET".into(),
+            key.into(),
+            field.into(),
+            pick(rng, &FIELDS).into(),
+        ],
+        8 => vec!["HGETALL".into(), key.into()],
+        9 => vec![pick(rng, &["HKEYS", "HVALS", "HLEN"]).into(), key.into()],
+        10 => vec![
+            pick(rng, &["HEXISTS", "HSTRLEN"]).into(),
+            key.into(),
+            field.into(),
+        ],
+        11 => vec![
+            "HDEL".into(),
+            key.into(),
+            field.into(),
+            pick(rng, &FIELDS).into(),
+        ],
+        12 | 13 => vec!["HINCRBY".into(), key.into(), field.into(), value.into()],
+        14 | 15 => vec![
+            "HINCRBYFLOAT".into(),
+            key.into(),
+            field.into(),
+            value.into(),
+        ],
+        16 => vec![
+            "HSCAN".into(),
+            key.into(),
+            pick(rng, &["0", "1", "x"]).into(),
+            "MATCH".into(),
+            pick(rng, &["*", "product*", "?", "[a-f]*"]).into(),
+        ],
+        17 => vec![pick(rng, &["DEL", "EXISTS", "TYPE"]).into(), key.into()],
+        18 => vec![
+            "SET".into(),
+            key.into(),
+            value.into(),
+            pick(rng, &["NX", "XX", "GET", "KEEPTTL"]).into(),
+        ],
+        19 => vec![pick(rng, &["GET", "INCR"]).into(), key.into()],
+        20 => vec!["RENAME".into(), key.into(), pick(rng, &KEYS).into()],
+        21 => vec![pick(rng, &["DBSIZE", "PING", "FLUSHDB"]).into()],
+        22 => vec![
+            "HRANDFIELD".into(),
+            key.into(),
+            pick(rng, &["0", "50", "-0", "x"]).into(),
+        ],
+        _ => vec![pick(rng, &["HSET", "HGET", "HINCRBY", "SET", "ECHO", "NOPE"]).into()],
+    };
+    // Sometimes an extra argument, to exercise arity errors.
+    if rng.below(12) == 0 {
+        args.push(pick(rng, &VALUES).into());
+    }
+    let mut line = args
+        .iter()
+        .map(|a| quote_arg(a.as_bytes()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    line.push('\n');
+    line.into_bytes()
+}
