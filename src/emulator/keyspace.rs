@@ -5,9 +5,11 @@
 //! Keys keep insertion order too, which makes KEYS deterministic here (Redis leaves it undefined).
 
 use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
 
-/// A hash: field → value, in insertion order.
-pub type Hash = IndexMap<Vec<u8>, Vec<u8>>;
+/// A hash: field → value, in insertion order. (FxHash: fast, and hash flooding is no threat to
+/// an emulator that serves one learner.)
+pub type Hash = IndexMap<Vec<u8>, Vec<u8>, FxBuildHasher>;
 
 /// The value a key holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +40,7 @@ struct Entry {
 /// The keys of the one database (db 0) the emulator serves.
 #[derive(Clone, Debug, Default)]
 pub struct Keyspace {
-    entries: IndexMap<Vec<u8>, Entry>,
+    entries: IndexMap<Vec<u8>, Entry, FxBuildHasher>,
     /// The time of the command being executed (Redis takes one snapshot per command).
     now_ms: i64,
     /// How many keys have an expiry time, so that expiring costs nothing when none do.
@@ -101,10 +103,20 @@ impl Keyspace {
     /// again by [`Keyspace::drop_if_empty`] if the command leaves it empty).
     #[allow(clippy::result_unit_err)]
     pub fn hash_or_create(&mut self, key: &[u8]) -> Result<&mut Hash, ()> {
-        let entry = self.entries.entry(key.to_vec()).or_insert_with(|| Entry {
-            value: Value::Hash(Hash::new()),
-            expires_at_ms: None,
-        });
+        // Look up before inserting, so that the common case (the key exists) copies nothing.
+        let index = match self.entries.get_index_of(key) {
+            Some(i) => i,
+            None => {
+                let entry = Entry {
+                    value: Value::Hash(Hash::default()),
+                    expires_at_ms: None,
+                };
+                self.entries.insert_full(key.to_vec(), entry).0
+            }
+        };
+        let Some((_, entry)) = self.entries.get_index_mut(index) else {
+            return Err(());
+        };
         match &mut entry.value {
             Value::Hash(h) => Ok(h),
             Value::Str(_) => Err(()),

@@ -38,6 +38,8 @@ pub type Clock = Box<dyn FnMut() -> i64>;
 /// The emulated server: one database, a clock, and a seedable random generator.
 pub struct Emulator {
     keyspace: Keyspace,
+    /// The arguments of the command being run, in a buffer reused from command to command.
+    args: split::ArgBuffer,
     rng: rng::Rng,
     clock: Clock,
 }
@@ -75,6 +77,7 @@ impl Emulator {
     pub fn new(clock: Clock, seed: u64) -> Self {
         Emulator {
             keyspace: Keyspace::new(),
+            args: split::ArgBuffer::new(),
             rng: rng::Rng::seeded(seed),
             clock,
         }
@@ -89,13 +92,22 @@ impl Emulator {
 
     /// Runs one command given as arguments (name first) and returns its reply.
     pub fn run(&mut self, argv: &[Vec<u8>]) -> Reply {
+        self.args.clear();
+        for arg in argv {
+            self.args.push(arg);
+        }
+        self.run_buffered()
+    }
+
+    /// Runs the command held in `self.args`.
+    fn run_buffered(&mut self) -> Reply {
         let now = (self.clock)();
         self.keyspace.begin_command(now);
         let mut ctx = cmd::Ctx {
             keyspace: &mut self.keyspace,
             rng: &mut self.rng,
         };
-        cmd::execute(argv, &mut ctx)
+        cmd::execute(self.args.argv(), &mut ctx)
     }
 
     /// The lesson's `redis_client.execute_command(redis_command)`: splits the line as
@@ -110,12 +122,12 @@ impl Emulator {
     /// assert_eq!(reply.to_cli_string(), "(integer) 0\n");
     /// ```
     pub fn execute_command(&mut self, line: impl AsRef<[u8]>) -> Result<Reply, LineError> {
-        let argv =
-            split_args(line.as_ref()).map_err(|InvalidArguments| LineError::InvalidArguments)?;
-        if argv.is_empty() {
+        split::split_into(line.as_ref(), &mut self.args)
+            .map_err(|InvalidArguments| LineError::InvalidArguments)?;
+        if self.args.argv().is_empty() {
             return Err(LineError::Empty);
         }
-        Ok(self.run(&argv))
+        Ok(self.run_buffered())
     }
 
     /// [`Emulator::execute_command`], printed exactly as redis-cli prints the outcome

@@ -8,6 +8,23 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InvalidArguments;
 
+/// Byte classes for the splitter's fast path: which bytes end a run of ordinary bytes.
+const STOPS_UNQUOTED: u8 = 1;
+const STOPS_IN_DOUBLE: u8 = 2;
+const STOPS_IN_SINGLE: u8 = 4;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    class[b' ' as usize] = STOPS_UNQUOTED;
+    class[b'\n' as usize] = STOPS_UNQUOTED;
+    class[b'\r' as usize] = STOPS_UNQUOTED;
+    class[b'\t' as usize] = STOPS_UNQUOTED;
+    class[b'"' as usize] = STOPS_UNQUOTED | STOPS_IN_DOUBLE;
+    class[b'\'' as usize] = STOPS_UNQUOTED | STOPS_IN_SINGLE;
+    class[b'\\' as usize] = STOPS_IN_DOUBLE | STOPS_IN_SINGLE;
+    class
+};
+
 /// C's `isspace` in the "C" locale.
 fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
@@ -22,6 +39,93 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// Arguments split from one line, kept in two reusable buffers (all bytes back to back, and
+/// where each argument starts and ends), so that running a command allocates nothing.
+#[derive(Clone, Debug, Default)]
+pub struct ArgBuffer {
+    bytes: Vec<u8>,
+    bounds: Vec<(usize, usize)>,
+}
+
+impl ArgBuffer {
+    /// An empty buffer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the arguments, keeping the memory.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.bounds.clear();
+    }
+
+    /// Appends one argument.
+    pub fn push(&mut self, arg: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(arg);
+        self.bounds.push((start, self.bytes.len()));
+    }
+
+    /// A view of the arguments.
+    pub fn argv(&self) -> Argv<'_> {
+        Argv {
+            bytes: &self.bytes,
+            bounds: &self.bounds,
+        }
+    }
+}
+
+/// A borrowed list of arguments (a view into an [`ArgBuffer`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Argv<'a> {
+    bytes: &'a [u8],
+    bounds: &'a [(usize, usize)],
+}
+
+impl<'a> Argv<'a> {
+    /// How many arguments.
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.bounds.is_empty()
+    }
+
+    /// The argument at `i`, if any.
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let &(start, end) = self.bounds.get(i)?;
+        self.bytes.get(start..end)
+    }
+
+    /// The arguments from `i` on.
+    pub fn from(&self, i: usize) -> Argv<'a> {
+        Argv {
+            bytes: self.bytes,
+            bounds: self.bounds.get(i..).unwrap_or(&[]),
+        }
+    }
+
+    /// Every argument, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let bytes = self.bytes;
+        self.bounds
+            .iter()
+            .map(move |&(s, e)| bytes.get(s..e).unwrap_or(&[]))
+    }
+
+    /// The arguments as a vector of slices (for slice patterns).
+    pub fn to_slices(&self) -> Vec<&'a [u8]> {
+        self.iter().collect()
+    }
+
+    /// The arguments as owned byte strings.
+    pub fn to_vecs(&self) -> Vec<Vec<u8>> {
+        self.iter().map(<[u8]>::to_vec).collect()
+    }
+}
+
 /// Splits `line` into arguments with `sdssplitargs` semantics.
 ///
 /// The line is read as a C string: it ends at its first NUL byte, as it does in redis-cli.
@@ -33,39 +137,63 @@ fn hex_value(b: u8) -> Option<u8> {
 /// "a"b                                   →  Invalid argument(s)
 /// ```
 pub fn split_args(line: &[u8]) -> Result<Vec<Vec<u8>>, InvalidArguments> {
-    let end = line.iter().position(|&b| b == 0).unwrap_or(line.len());
+    let mut buf = ArgBuffer::new();
+    split_into(line, &mut buf)?;
+    Ok(buf.argv().to_vecs())
+}
+
+/// [`split_args`] into a reusable buffer (what the emulator uses, to allocate nothing).
+pub fn split_into(line: &[u8], buf: &mut ArgBuffer) -> Result<(), InvalidArguments> {
+    buf.clear();
+    let end = memchr::memchr(0, line).unwrap_or(line.len());
     let line = &line[..end];
     // Reading past the end gives 0, like the NUL that ends a C string.
     let at = |i: usize| line.get(i).copied().unwrap_or(0);
 
-    let mut args = Vec::new();
     let mut p = 0;
     loop {
         while p < line.len() && is_c_space(line[p]) {
             p += 1;
         }
         if p >= line.len() {
-            return Ok(args);
+            return Ok(());
         }
-        let mut current = Vec::new();
+        let start = buf.bytes.len();
         let mut in_double = false;
         let mut in_single = false;
         let mut done = false;
         while !done {
+            // Copy a run of ordinary bytes at once; the byte that ends it is handled below.
+            let stop = if in_double {
+                STOPS_IN_DOUBLE
+            } else if in_single {
+                STOPS_IN_SINGLE
+            } else {
+                STOPS_UNQUOTED
+            };
+            let run = line[p.min(line.len())..]
+                .iter()
+                .take_while(|&&b| BYTE_CLASS[usize::from(b)] & stop == 0)
+                .count();
+            if run > 0 {
+                buf.bytes.extend_from_slice(&line[p..p + run]);
+                p += run;
+                continue;
+            }
             let c = at(p);
             if in_double {
                 if c == b'\\' && at(p + 1) == b'x' {
                     if let (Some(hi), Some(lo)) = (hex_value(at(p + 2)), hex_value(at(p + 3))) {
-                        current.push(hi * 16 + lo);
+                        buf.bytes.push(hi * 16 + lo);
                         p += 3;
                     } else {
                         // `\x` without two hex digits is an unknown escape: it gives `x`.
                         p += 1;
-                        current.push(b'x');
+                        buf.bytes.push(b'x');
                     }
                 } else if c == b'\\' && at(p + 1) != 0 {
                     p += 1;
-                    current.push(match at(p) {
+                    buf.bytes.push(match at(p) {
                         b'n' => b'\n',
                         b'r' => b'\r',
                         b't' => b'\t',
@@ -82,12 +210,12 @@ pub fn split_args(line: &[u8]) -> Result<Vec<Vec<u8>>, InvalidArguments> {
                 } else if c == 0 {
                     return Err(InvalidArguments);
                 } else {
-                    current.push(c);
+                    buf.bytes.push(c);
                 }
             } else if in_single {
                 if c == b'\\' && at(p + 1) == b'\'' {
                     p += 1;
-                    current.push(b'\'');
+                    buf.bytes.push(b'\'');
                 } else if c == b'\'' {
                     if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
                         return Err(InvalidArguments);
@@ -96,21 +224,21 @@ pub fn split_args(line: &[u8]) -> Result<Vec<Vec<u8>>, InvalidArguments> {
                 } else if c == 0 {
                     return Err(InvalidArguments);
                 } else {
-                    current.push(c);
+                    buf.bytes.push(c);
                 }
             } else {
                 match c {
                     b' ' | b'\n' | b'\r' | b'\t' | 0 => done = true,
                     b'"' => in_double = true,
                     b'\'' => in_single = true,
-                    other => current.push(other),
+                    other => buf.bytes.push(other),
                 }
             }
             if at(p) != 0 {
                 p += 1;
             }
         }
-        args.push(current);
+        buf.bounds.push((start, buf.bytes.len()));
     }
 }
 

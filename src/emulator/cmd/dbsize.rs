@@ -4,6 +4,15 @@ use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "dbsize",
+    arity: 1,
+    syntax: "",
+    summary: "Returns the number of keys in the database.",
+    group: "server",
+};
+
 /// ```text
 /// DBSIZE
 /// ```
@@ -11,16 +20,8 @@ use crate::emulator::reply::Reply;
 #[derive(Debug)]
 pub struct Dbsize;
 
-impl Command for Dbsize {
-    const SPEC: Spec = Spec {
-        name: "dbsize",
-        arity: 1,
-        syntax: "",
-        summary: "Returns the number of keys in the database.",
-        group: "server",
-    };
-
-    fn parse(_args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Dbsize {
+    fn parse(_args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Dbsize)
     }
 

@@ -1,31 +1,30 @@
 //! DEL: remove keys.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
+
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "del",
+    arity: -2,
+    syntax: "key [key ...]",
+    summary: "Deletes keys and replies with how many existed.",
+    group: "generic",
+};
 
 /// ```text
 /// DEL key [key ...]
 /// ```
 /// Replies with the number of keys removed.
 #[derive(Debug)]
-pub struct Del {
-    keys: Vec<Vec<u8>>,
+pub struct Del<'a> {
+    keys: Argv<'a>,
 }
 
-impl Command for Del {
-    const SPEC: Spec = Spec {
-        name: "del",
-        arity: -2,
-        syntax: "key [key ...]",
-        summary: "Deletes keys and replies with how many existed.",
-        group: "generic",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
-        Ok(Del {
-            keys: args.rest().to_vec(),
-        })
+impl<'a> Command<'a> for Del<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
+        Ok(Del { keys: args.rest() })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {

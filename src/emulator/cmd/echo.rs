@@ -4,31 +4,32 @@ use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "echo",
+    arity: 2,
+    syntax: "message",
+    summary: "Returns the given message.",
+    group: "connection",
+};
+
 /// ```text
 /// ECHO message
 /// ```
 /// Replies with the message as a bulk string.
 #[derive(Debug)]
-pub struct Echo {
-    message: Vec<u8>,
+pub struct Echo<'a> {
+    message: &'a [u8],
 }
 
-impl Command for Echo {
-    const SPEC: Spec = Spec {
-        name: "echo",
-        arity: 2,
-        syntax: "message",
-        summary: "Returns the given message.",
-        group: "connection",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Echo<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Echo {
-            message: args.next_owned()?,
+            message: args.next_arg()?,
         })
     }
 
     fn apply(self, _ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        Ok(Reply::Bulk(self.message))
+        Ok(Reply::bulk(self.message))
     }
 }

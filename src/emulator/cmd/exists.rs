@@ -1,31 +1,30 @@
 //! EXISTS: count how many of the given keys exist.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
+
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "exists",
+    arity: -2,
+    syntax: "key [key ...]",
+    summary: "Counts how many of the given keys exist.",
+    group: "generic",
+};
 
 /// ```text
 /// EXISTS key [key ...]
 /// ```
 /// Replies with how many of the keys exist; a key named twice counts twice.
 #[derive(Debug)]
-pub struct Exists {
-    keys: Vec<Vec<u8>>,
+pub struct Exists<'a> {
+    keys: Argv<'a>,
 }
 
-impl Command for Exists {
-    const SPEC: Spec = Spec {
-        name: "exists",
-        arity: -2,
-        syntax: "key [key ...]",
-        summary: "Counts how many of the given keys exist.",
-        group: "generic",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
-        Ok(Exists {
-            keys: args.rest().to_vec(),
-        })
+impl<'a> Command<'a> for Exists<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
+        Ok(Exists { keys: args.rest() })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {

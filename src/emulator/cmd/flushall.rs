@@ -4,6 +4,15 @@ use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "flushall",
+    arity: -1,
+    syntax: "[ASYNC | SYNC]",
+    summary: "Removes every key of every database.",
+    group: "server",
+};
+
 /// ```text
 /// FLUSHALL [ASYNC | SYNC]
 /// ```
@@ -11,16 +20,8 @@ use crate::emulator::reply::Reply;
 #[derive(Debug)]
 pub struct Flushall;
 
-impl Command for Flushall {
-    const SPEC: Spec = Spec {
-        name: "flushall",
-        arity: -1,
-        syntax: "[ASYNC | SYNC]",
-        summary: "Removes every key of every database.",
-        group: "server",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Flushall {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         super::parse_flush_mode(args)?;
         Ok(Flushall)
     }

@@ -5,13 +5,22 @@ use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::{Keyspace, Value};
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "get",
+    arity: 2,
+    syntax: "key",
+    summary: "Returns the string value of a key.",
+    group: "string",
+};
+
 /// ```text
 /// GET key
 /// ```
 /// Replies with the string, nil for an absent key, and WRONGTYPE for a hash.
 #[derive(Debug)]
-pub struct Get {
-    key: Vec<u8>,
+pub struct Get<'a> {
+    key: &'a [u8],
 }
 
 /// GET's reply for `key` (also used by `SET ... GET`).
@@ -23,22 +32,14 @@ pub(super) fn get_string(keyspace: &Keyspace, key: &[u8]) -> Result<Reply, Comma
     }
 }
 
-impl Command for Get {
-    const SPEC: Spec = Spec {
-        name: "get",
-        arity: 2,
-        syntax: "key",
-        summary: "Returns the string value of a key.",
-        group: "string",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Get<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Get {
-            key: args.next_owned()?,
+            key: args.next_arg()?,
         })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        get_string(ctx.keyspace, &self.key)
+        get_string(ctx.keyspace, self.key)
     }
 }

@@ -1,48 +1,49 @@
 //! HDEL: delete fields of a hash.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
+
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "hdel",
+    arity: -3,
+    syntax: "key field [field ...]",
+    summary: "Deletes fields from a hash; the hash itself goes when its last field does.",
+    group: "hash",
+};
 
 /// ```text
 /// HDEL key field [field ...]
 /// ```
 /// Replies with the number of fields removed. Removing the last field removes the key.
 #[derive(Debug)]
-pub struct Hdel {
-    key: Vec<u8>,
-    fields: Vec<Vec<u8>>,
+pub struct Hdel<'a> {
+    key: &'a [u8],
+    fields: Argv<'a>,
 }
 
-impl Command for Hdel {
-    const SPEC: Spec = Spec {
-        name: "hdel",
-        arity: -3,
-        syntax: "key field [field ...]",
-        summary: "Deletes fields from a hash; the hash itself goes when its last field does.",
-        group: "hash",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Hdel<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Hdel {
-            key: args.next_owned()?,
-            fields: args.rest().to_vec(),
+            key: args.next_arg()?,
+            fields: args.rest(),
         })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let removed = match ctx.keyspace.get_mut(&self.key) {
+        let removed = match ctx.keyspace.get_mut(self.key) {
             None => return Ok(Reply::Integer(0)),
             Some(crate::emulator::keyspace::Value::Hash(hash)) => {
                 // `shift_remove` keeps the other fields in order, as a listpack does.
                 self.fields
                     .iter()
-                    .filter(|f| hash.shift_remove(f.as_slice()).is_some())
+                    .filter(|f| hash.shift_remove(*f).is_some())
                     .count()
             }
             Some(_) => return Err(CommandError::WrongType),
         };
-        ctx.keyspace.drop_if_empty(&self.key);
+        ctx.keyspace.drop_if_empty(self.key);
         Ok(Reply::Integer(removed as i64))
     }
 }

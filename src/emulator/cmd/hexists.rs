@@ -4,39 +4,40 @@ use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "hexists",
+    arity: 3,
+    syntax: "key field",
+    summary: "Determines whether a field exists in a hash.",
+    group: "hash",
+};
+
 /// ```text
 /// HEXISTS key field
 /// ```
 /// Replies 1 if the field exists, 0 otherwise.
 #[derive(Debug)]
-pub struct Hexists {
-    key: Vec<u8>,
-    field: Vec<u8>,
+pub struct Hexists<'a> {
+    key: &'a [u8],
+    field: &'a [u8],
 }
 
-impl Command for Hexists {
-    const SPEC: Spec = Spec {
-        name: "hexists",
-        arity: 3,
-        syntax: "key field",
-        summary: "Determines whether a field exists in a hash.",
-        group: "hash",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Hexists<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Hexists {
-            key: args.next_owned()?,
-            field: args.next_owned()?,
+            key: args.next_arg()?,
+            field: args.next_arg()?,
         })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         let hash = ctx
             .keyspace
-            .hash(&self.key)
+            .hash(self.key)
             .map_err(|()| CommandError::WrongType)?;
         Ok(Reply::Integer(i64::from(
-            hash.is_some_and(|h| h.contains_key(&self.field)),
+            hash.is_some_and(|h| h.contains_key(self.field)),
         )))
     }
 }

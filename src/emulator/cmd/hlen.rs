@@ -4,34 +4,35 @@ use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "hlen",
+    arity: 2,
+    syntax: "key",
+    summary: "Returns the number of fields in a hash.",
+    group: "hash",
+};
+
 /// ```text
 /// HLEN key
 /// ```
 /// Replies with the number of fields (0 for an absent key).
 #[derive(Debug)]
-pub struct Hlen {
-    key: Vec<u8>,
+pub struct Hlen<'a> {
+    key: &'a [u8],
 }
 
-impl Command for Hlen {
-    const SPEC: Spec = Spec {
-        name: "hlen",
-        arity: 2,
-        syntax: "key",
-        summary: "Returns the number of fields in a hash.",
-        group: "hash",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Hlen<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Hlen {
-            key: args.next_owned()?,
+            key: args.next_arg()?,
         })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         let hash = ctx
             .keyspace
-            .hash(&self.key)
+            .hash(self.key)
             .map_err(|()| CommandError::WrongType)?;
         Ok(Reply::Integer(hash.map_or(0, |h| h.len() as i64)))
     }

@@ -1,39 +1,40 @@
 //! HMGET: read several fields of a hash.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
+
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "hmget",
+    arity: -3,
+    syntax: "key field [field ...]",
+    summary: "Returns the values of several fields in a hash.",
+    group: "hash",
+};
 
 /// ```text
 /// HMGET key field [field ...]
 /// ```
 /// Replies with one value (or nil) per field asked, in the order asked.
 #[derive(Debug)]
-pub struct Hmget {
-    key: Vec<u8>,
-    fields: Vec<Vec<u8>>,
+pub struct Hmget<'a> {
+    key: &'a [u8],
+    fields: Argv<'a>,
 }
 
-impl Command for Hmget {
-    const SPEC: Spec = Spec {
-        name: "hmget",
-        arity: -3,
-        syntax: "key field [field ...]",
-        summary: "Returns the values of several fields in a hash.",
-        group: "hash",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Hmget<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Hmget {
-            key: args.next_owned()?,
-            fields: args.rest().to_vec(),
+            key: args.next_arg()?,
+            fields: args.rest(),
         })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         let hash = ctx
             .keyspace
-            .hash(&self.key)
+            .hash(self.key)
             .map_err(|()| CommandError::WrongType)?;
         let values = self
             .fields

@@ -7,6 +7,15 @@ use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
 use crate::emulator::rng::Rng;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "hrandfield",
+    arity: -2,
+    syntax: "key [count [WITHVALUES]]",
+    summary: "Returns one or more random fields (and values) from a hash.",
+    group: "hash",
+};
+
 /// ```text
 /// HRANDFIELD key [count [WITHVALUES]]
 /// ```
@@ -14,23 +23,15 @@ use crate::emulator::rng::Rng;
 /// many distinct fields (the whole hash, in order, when the count covers it); with a negative
 /// count, exactly that many, possibly repeated. WITHVALUES adds each field's value.
 #[derive(Debug)]
-pub struct Hrandfield {
-    key: Vec<u8>,
+pub struct Hrandfield<'a> {
+    key: &'a [u8],
     count: Option<i64>,
     with_values: bool,
 }
 
-impl Command for Hrandfield {
-    const SPEC: Spec = Spec {
-        name: "hrandfield",
-        arity: -2,
-        syntax: "key [count [WITHVALUES]]",
-        summary: "Returns one or more random fields (and values) from a hash.",
-        group: "hash",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
-        let key = args.next_owned()?;
+impl<'a> Command<'a> for Hrandfield<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
+        let key = args.next_arg()?;
         let Some(count) = args.next_optional() else {
             return Ok(Hrandfield {
                 key,
@@ -42,7 +43,7 @@ impl Command for Hrandfield {
         if count == i64::MIN {
             return Err(CommandError::OutOfRangeBetween(-i64::MAX, i64::MAX));
         }
-        let with_values = match args.rest() {
+        let with_values = match args.rest().to_slices().as_slice() {
             [] => false,
             [flag] if super::option_name(flag).eq_ignore_ascii_case(b"withvalues") => true,
             _ => return Err(CommandError::Syntax),
@@ -60,7 +61,7 @@ impl Command for Hrandfield {
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         let hash = ctx
             .keyspace
-            .hash(&self.key)
+            .hash(self.key)
             .map_err(|()| CommandError::WrongType)?;
         let Some(count) = self.count else {
             return Ok(match hash {

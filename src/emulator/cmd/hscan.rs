@@ -1,6 +1,6 @@
 //! HSCAN: iterate over the fields of a hash with a cursor.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::glob::glob_match;
 use crate::emulator::number::{parse_cursor, parse_i64};
@@ -10,6 +10,15 @@ use crate::emulator::reply::Reply;
 /// Redis does for a listpack-encoded hash (its default `hash-max-listpack-entries`).
 const SMALL_HASH: usize = 512;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "hscan",
+    arity: -3,
+    syntax: "key cursor [MATCH pattern] [COUNT count]",
+    summary: "Iterates over the fields and values of a hash.",
+    group: "hash",
+};
+
 /// ```text
 /// HSCAN key cursor [MATCH pattern] [COUNT count]
 /// ```
@@ -18,36 +27,28 @@ const SMALL_HASH: usize = 512;
 /// in insertion order, COUNT fields per call (Redis walks its hash table instead, so the
 /// cursors and order differ there).
 #[derive(Debug)]
-pub struct Hscan {
-    key: Vec<u8>,
+pub struct Hscan<'a> {
+    key: &'a [u8],
     cursor: u64,
-    options: Vec<Vec<u8>>,
+    options: Argv<'a>,
 }
 
-impl Command for Hscan {
-    const SPEC: Spec = Spec {
-        name: "hscan",
-        arity: -3,
-        syntax: "key cursor [MATCH pattern] [COUNT count]",
-        summary: "Iterates over the fields and values of a hash.",
-        group: "hash",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
-        let key = args.next_owned()?;
+impl<'a> Command<'a> for Hscan<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
+        let key = args.next_arg()?;
         let cursor = parse_cursor(args.next_arg()?).ok_or(CommandError::InvalidCursor)?;
         // Options are read only once the key is known to be a hash, as in Redis.
         Ok(Hscan {
             key,
             cursor,
-            options: args.rest().to_vec(),
+            options: args.rest(),
         })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         let hash = match ctx
             .keyspace
-            .hash(&self.key)
+            .hash(self.key)
             .map_err(|()| CommandError::WrongType)?
         {
             Some(h) => h,
@@ -58,7 +59,7 @@ impl Command for Hscan {
                 ]))
             }
         };
-        let (pattern, count) = parse_options(&self.options)?;
+        let (pattern, count) = parse_options(&self.options.to_slices())?;
         let matches = |field: &[u8]| pattern.as_ref().is_none_or(|p| glob_match(p, field));
         let (start, end) = if hash.len() <= SMALL_HASH {
             (0, hash.len())
@@ -84,21 +85,21 @@ impl Command for Hscan {
 }
 
 /// `[MATCH pattern] [COUNT count]` in any order and number; the last of each wins.
-fn parse_options(options: &[Vec<u8>]) -> Result<(Option<Vec<u8>>, usize), CommandError> {
+fn parse_options<'a>(options: &[&'a [u8]]) -> Result<(Option<&'a [u8]>, usize), CommandError> {
     let mut pattern = None;
     let mut count = 10usize;
     let mut i = 0;
     while i < options.len() {
         let has_value = options.len() - i >= 2;
-        let option = super::option_name(&options[i]);
+        let option = super::option_name(options[i]);
         if option.eq_ignore_ascii_case(b"count") && has_value {
-            let n = parse_i64(&options[i + 1]).ok_or(CommandError::NotAnInteger)?;
+            let n = parse_i64(options[i + 1]).ok_or(CommandError::NotAnInteger)?;
             if n < 1 {
                 return Err(CommandError::Syntax);
             }
             count = usize::try_from(n).unwrap_or(usize::MAX);
         } else if option.eq_ignore_ascii_case(b"match") && has_value {
-            let p = options[i + 1].clone();
+            let p = options[i + 1];
             // `*` alone matches everything, so Redis skips matching.
             pattern = (p != b"*").then_some(p);
         } else {

@@ -9,6 +9,7 @@ use super::error::CommandError;
 use super::keyspace::Keyspace;
 use super::reply::Reply;
 use super::rng::Rng;
+pub use super::split::Argv;
 
 mod dbsize;
 mod del;
@@ -75,13 +76,13 @@ impl Spec {
 /// A cursor over a command's arguments (the name excluded).
 #[derive(Debug)]
 pub struct Args<'a> {
-    items: &'a [Vec<u8>],
+    items: Argv<'a>,
     pos: usize,
     name: &'static str,
 }
 
 impl<'a> Args<'a> {
-    fn new(items: &'a [Vec<u8>], name: &'static str) -> Self {
+    fn new(items: Argv<'a>, name: &'static str) -> Self {
         Args {
             items,
             pos: 0,
@@ -92,17 +93,11 @@ impl<'a> Args<'a> {
     /// The next argument. The arity check has already run, so running out is the command's own
     /// arity error (as for HSET with an odd number of field/value arguments).
     pub fn next_arg(&mut self) -> Result<&'a [u8], CommandError> {
-        let item = self
-            .items
-            .get(self.pos)
-            .ok_or(CommandError::WrongArity(self.name))?;
+        let Some(item) = self.items.get(self.pos) else {
+            return Err(CommandError::WrongArity(self.name));
+        };
         self.pos += 1;
         Ok(item)
-    }
-
-    /// The next argument, owned.
-    pub fn next_owned(&mut self) -> Result<Vec<u8>, CommandError> {
-        self.next_arg().map(<[u8]>::to_vec)
     }
 
     /// The next argument if there is one (for optional arguments).
@@ -118,8 +113,8 @@ impl<'a> Args<'a> {
     }
 
     /// All the arguments that are left.
-    pub fn rest(&mut self) -> &'a [Vec<u8>] {
-        let rest = &self.items[self.pos..];
+    pub fn rest(&mut self) -> Argv<'a> {
+        let rest = self.items.from(self.pos);
         self.pos = self.items.len();
         rest
     }
@@ -136,76 +131,66 @@ pub struct Ctx<'a> {
     pub rng: &'a mut Rng,
 }
 
-/// One command type: its spec, how it reads its arguments, and what it does.
-pub trait Command: Sized {
-    /// Name, arity, syntax and summary.
-    const SPEC: Spec;
+/// One command type: how it reads its arguments (borrowing them), and what it does. Each
+/// command's module also has a `SPEC` with its name, arity, syntax and summary.
+pub trait Command<'a>: Sized {
     /// Reads the arguments; errors here come before any look at the keyspace.
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError>;
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError>;
     /// Runs against the keyspace and returns the reply.
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError>;
 }
 
 macro_rules! commands {
-    ($($variant:ident => $ty:path),* $(,)?) => {
-        /// Every command the emulator implements.
-        #[derive(Debug)]
-        pub enum Parsed {
-            $($variant($ty),)*
+    ($($variant:ident => $module:ident),* $(,)?) => {
+        /// The dispatch enum: every command the emulator implements.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Name {
+            $($variant,)*
         }
 
         /// The specs of every implemented command, in alphabetical order.
-        pub const COMMANDS: &[Spec] = &[$(<$ty as Command>::SPEC,)*];
+        pub const COMMANDS: &[Spec] = &[$($module::SPEC,)*];
 
-        fn parse_by_name(name: &str, args: &mut Args<'_>) -> Option<Result<Parsed, CommandError>> {
-            $(
-                if name.eq_ignore_ascii_case(<$ty as Command>::SPEC.name) {
-                    return Some(<$ty as Command>::parse(args).map(Parsed::$variant));
-                }
-            )*
-            None
-        }
+        const NAMES: &[Name] = &[$(Name::$variant,)*];
 
-        impl Parsed {
-            fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-                match self {
-                    $(Parsed::$variant(c) => c.apply(ctx),)*
-                }
+        fn dispatch(name: Name, args: &mut Args<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+            match name {
+                $(Name::$variant => $module::$variant::parse(args)?.apply(ctx),)*
             }
         }
     };
 }
 
 commands! {
-    Dbsize => dbsize::Dbsize,
-    Del => del::Del,
-    Echo => echo::Echo,
-    Exists => exists::Exists,
-    Flushall => flushall::Flushall,
-    Flushdb => flushdb::Flushdb,
-    Get => get::Get,
-    Hdel => hdel::Hdel,
-    Hexists => hexists::Hexists,
-    Hget => hget::Hget,
-    Hgetall => hgetall::Hgetall,
-    Hincrby => hincrby::Hincrby,
-    Hincrbyfloat => hincrbyfloat::Hincrbyfloat,
-    Hkeys => hkeys::Hkeys,
-    Hlen => hlen::Hlen,
-    Hmget => hmget::Hmget,
-    Hmset => hmset::Hmset,
-    Hrandfield => hrandfield::Hrandfield,
-    Hscan => hscan::Hscan,
-    Hset => hset::Hset,
-    Hsetnx => hsetnx::Hsetnx,
-    Hstrlen => hstrlen::Hstrlen,
-    Hvals => hvals::Hvals,
-    Incr => incr::Incr,
-    Keys => keys::Keys,
-    Ping => ping::Ping,
-    Rename => rename::Rename,
-    Set => set::Set,
-    Type => type_::Type,
+    Dbsize => dbsize,
+    Del => del,
+    Echo => echo,
+    Exists => exists,
+    Flushall => flushall,
+    Flushdb => flushdb,
+    Get => get,
+    Hdel => hdel,
+    Hexists => hexists,
+    Hget => hget,
+    Hgetall => hgetall,
+    Hincrby => hincrby,
+    Hincrbyfloat => hincrbyfloat,
+    Hkeys => hkeys,
+    Hlen => hlen,
+    Hmget => hmget,
+    Hmset => hmset,
+    Hrandfield => hrandfield,
+    Hscan => hscan,
+    Hset => hset,
+    Hsetnx => hsetnx,
+    Hstrlen => hstrlen,
+    Hvals => hvals,
+    Incr => incr,
+    Keys => keys,
+    Ping => ping,
+    Rename => rename,
+    Set => set,
+    Type => type_,
 }
 
 /// Every top-level command of Redis 7.0.15 (`COMMAND LIST`), to tell "not implemented here"
@@ -253,7 +238,7 @@ pub(super) fn option_name(bytes: &[u8]) -> &[u8] {
 /// FLUSHDB's and FLUSHALL's one optional argument, `ASYNC` or `SYNC`; anything else is a
 /// syntax error.
 pub(super) fn parse_flush_mode(args: &mut Args<'_>) -> Result<(), CommandError> {
-    match args.rest() {
+    match args.rest().to_slices().as_slice() {
         [] => Ok(()),
         [mode]
             if option_name(mode).eq_ignore_ascii_case(b"sync")
@@ -265,44 +250,79 @@ pub(super) fn parse_flush_mode(args: &mut Args<'_>) -> Result<(), CommandError> 
     }
 }
 
+/// A name of at most 16 bytes, lower-cased and packed into one integer, so that finding a
+/// command is a handful of integer comparisons (names never contain NUL, so no two collide).
+const fn pack(name: &[u8]) -> Option<u128> {
+    if name.len() > 16 {
+        return None;
+    }
+    let mut packed = 0u128;
+    let mut i = 0;
+    while i < name.len() {
+        packed |= (name[i].to_ascii_lowercase() as u128) << (8 * i);
+        i += 1;
+    }
+    Some(packed)
+}
+
+/// Every implemented command's packed name, in the order of [`COMMANDS`].
+const PACKED: [u128; COMMANDS.len()] = {
+    let mut packed = [0u128; COMMANDS.len()];
+    let mut i = 0;
+    while i < COMMANDS.len() {
+        packed[i] = match pack(COMMANDS[i].name.as_bytes()) {
+            Some(p) => p,
+            None => panic!("command names fit in 16 bytes"),
+        };
+        i += 1;
+    }
+    packed
+};
+
+/// Finds an implemented command by name, in any case.
+pub fn lookup(name: &[u8]) -> Option<(Name, &'static Spec)> {
+    if name.contains(&0) {
+        return None;
+    }
+    let packed = pack(name)?;
+    let i = PACKED.iter().position(|&p| p == packed)?;
+    Some((NAMES[i], &COMMANDS[i]))
+}
+
 /// Finds the spec of an implemented command by name, in any case.
 pub fn spec(name: &str) -> Option<&'static Spec> {
-    COMMANDS.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+    lookup(name.as_bytes()).map(|(_, spec)| spec)
 }
 
 /// Runs one command (name and arguments) and returns its reply. Never panics.
-pub fn execute(argv: &[Vec<u8>], ctx: &mut Ctx<'_>) -> Reply {
+pub fn execute(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Reply {
     match run(argv, ctx) {
         Ok(reply) => reply,
         Err(error) => Reply::from(error),
     }
 }
 
-fn run(argv: &[Vec<u8>], ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-    let Some((name, rest)) = argv.split_first() else {
+fn run(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+    let Some(name) = argv.get(0) else {
         return Ok(Reply::Array(Vec::new()));
     };
-    let unknown = || CommandError::UnknownCommand {
-        name: name.clone(),
-        args: rest.to_vec(),
-    };
-    // Command names are ASCII; anything else (a NUL byte included) is unknown.
-    let Ok(name_text) = std::str::from_utf8(name) else {
-        return Err(unknown());
-    };
-    let Some(found) = spec(name_text) else {
-        let lower = name_text.to_ascii_lowercase();
-        if REDIS_7_0_COMMANDS.contains(&lower.as_str()) {
-            return Err(CommandError::NotSupported { name: lower });
+    let Some((command, spec)) = lookup(name) else {
+        let lower = name.to_ascii_lowercase();
+        if let Some(known) = REDIS_7_0_COMMANDS.iter().find(|c| c.as_bytes() == lower) {
+            return Err(CommandError::NotSupported {
+                name: (*known).to_owned(),
+            });
         }
-        return Err(unknown());
+        return Err(CommandError::UnknownCommand {
+            name: name.to_vec(),
+            args: argv.from(1).to_vecs(),
+        });
     };
-    if !found.arity_ok(argv.len()) {
-        return Err(CommandError::WrongArity(found.name));
+    if !spec.arity_ok(argv.len()) {
+        return Err(CommandError::WrongArity(spec.name));
     }
-    let mut args = Args::new(rest, found.name);
-    let parsed = parse_by_name(name_text, &mut args).ok_or_else(unknown)??;
-    parsed.apply(ctx)
+    let mut args = Args::new(argv.from(1), spec.name);
+    dispatch(command, &mut args, ctx)
 }
 
 #[cfg(test)]

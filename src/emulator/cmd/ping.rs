@@ -4,36 +4,37 @@ use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "ping",
+    arity: -1,
+    syntax: "[message]",
+    summary: "Returns PONG, or the message given.",
+    group: "connection",
+};
+
 /// ```text
 /// PING [message]
 /// ```
 /// Replies `PONG`, or the message as a bulk string.
 #[derive(Debug)]
-pub struct Ping {
-    message: Option<Vec<u8>>,
+pub struct Ping<'a> {
+    message: Option<&'a [u8]>,
 }
 
-impl Command for Ping {
-    const SPEC: Spec = Spec {
-        name: "ping",
-        arity: -1,
-        syntax: "[message]",
-        summary: "Returns PONG, or the message given.",
-        group: "connection",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Ping<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         if args.remaining() > 1 {
             return Err(args.arity_error());
         }
         Ok(Ping {
-            message: args.next_optional().map(<[u8]>::to_vec),
+            message: args.next_optional(),
         })
     }
 
     fn apply(self, _ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         Ok(match self.message {
-            Some(m) => Reply::Bulk(m),
+            Some(m) => Reply::bulk(m),
             None => Reply::Status("PONG"),
         })
     }

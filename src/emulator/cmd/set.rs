@@ -7,6 +7,15 @@ use crate::emulator::keyspace::Value;
 use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "set",
+    arity: -3,
+    syntax: "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]",
+    summary: "Sets the string value of a key, optionally only if it is absent or present, with an expiry.",
+    group: "string",
+};
+
 /// ```text
 /// SET key value [NX | XX] [GET] [EX seconds | PX milliseconds |
 ///     EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]
@@ -14,9 +23,9 @@ use crate::emulator::reply::Reply;
 /// Replies `OK`, or nil when NX/XX prevents the write; with GET, the old value instead.
 /// Setting a key replaces a value of any type and clears its expiry unless KEEPTTL.
 #[derive(Debug)]
-pub struct Set {
-    key: Vec<u8>,
-    value: Vec<u8>,
+pub struct Set<'a> {
+    key: &'a [u8],
+    value: &'a [u8],
     condition: Condition,
     get: bool,
     expiry: Expiry,
@@ -60,19 +69,11 @@ impl Expiry {
     }
 }
 
-impl Command for Set {
-    const SPEC: Spec = Spec {
-        name: "set",
-        arity: -3,
-        syntax: "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]",
-        summary: "Sets the string value of a key, optionally only if it is absent or present, with an expiry.",
-        group: "string",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
-        let key = args.next_owned()?;
-        let value = args.next_owned()?;
-        let options = args.rest();
+impl<'a> Command<'a> for Set<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
+        let key = args.next_arg()?;
+        let value = args.next_arg()?;
+        let options = args.rest().to_slices();
         let mut condition = Condition::Always;
         let mut get = false;
         let mut expiry = Expiry::None;
@@ -80,7 +81,7 @@ impl Command for Set {
         // or two different expiry options, is a syntax error.
         let mut i = 0;
         while i < options.len() {
-            let opt = option_name(&options[i]).to_ascii_uppercase();
+            let opt = option_name(options[i]).to_ascii_uppercase();
             let opt = std::str::from_utf8(&opt).unwrap_or("");
             let next = options.get(i + 1);
             let expiry_free = |kind: &str| expiry.kind().is_empty() || expiry.kind() == kind;
@@ -91,7 +92,7 @@ impl Command for Set {
                 ("KEEPTTL", _) if expiry_free("KEEPTTL") => expiry = Expiry::KeepTtl,
                 ("EX" | "PX" | "EXAT" | "PXAT", Some(amount)) if expiry_free(opt) => {
                     let unit_ms = if opt.starts_with('E') { 1000 } else { 1 };
-                    let amount = amount.clone();
+                    let amount = amount.to_vec();
                     expiry = if opt.ends_with("AT") {
                         Expiry::Absolute { amount, unit_ms }
                     } else {
@@ -126,11 +127,11 @@ impl Command for Set {
             Expiry::None | Expiry::KeepTtl => None,
         };
         let old = if self.get {
-            Some(get_string(ctx.keyspace, &self.key)?)
+            Some(get_string(ctx.keyspace, self.key)?)
         } else {
             None
         };
-        let found = ctx.keyspace.contains(&self.key);
+        let found = ctx.keyspace.contains(self.key);
         let blocked = match self.condition {
             Condition::Always => false,
             Condition::IfAbsent => found,
@@ -139,9 +140,9 @@ impl Command for Set {
         if !blocked {
             let keep_ttl = self.expiry == Expiry::KeepTtl;
             ctx.keyspace
-                .set(&self.key, Value::Str(self.value), keep_ttl);
+                .set(self.key, Value::Str(self.value.to_vec()), keep_ttl);
             if let Some(at) = expires_at {
-                ctx.keyspace.set_expiry(&self.key, at);
+                ctx.keyspace.set_expiry(self.key, at);
             }
         }
         Ok(match old {

@@ -4,35 +4,34 @@ use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "type",
+    arity: 2,
+    syntax: "key",
+    summary: "Returns the type of the value stored at a key.",
+    group: "generic",
+};
+
 /// ```text
 /// TYPE key
 /// ```
 /// Replies `string`, `hash`, or `none` for an absent key.
 #[derive(Debug)]
-pub struct Type {
-    key: Vec<u8>,
+pub struct Type<'a> {
+    key: &'a [u8],
 }
 
-impl Command for Type {
-    const SPEC: Spec = Spec {
-        name: "type",
-        arity: 2,
-        syntax: "key",
-        summary: "Returns the type of the value stored at a key.",
-        group: "generic",
-    };
-
-    fn parse(args: &mut Args<'_>) -> Result<Self, CommandError> {
+impl<'a> Command<'a> for Type<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
         Ok(Type {
-            key: args.next_owned()?,
+            key: args.next_arg()?,
         })
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         Ok(Reply::Status(
-            ctx.keyspace
-                .get(&self.key)
-                .map_or("none", |v| v.type_name()),
+            ctx.keyspace.get(self.key).map_or("none", |v| v.type_name()),
         ))
     }
 }

@@ -1,0 +1,147 @@
+//! `execute_command` and the redis-cli layer never panic, whatever a learner (or a fuzzer)
+//! types: binary junk, megabyte lines, odd quoting, every command with every arity.
+#![cfg(not(target_arch = "wasm32"))]
+
+use write_through_lab::emulator::cli::Session;
+use write_through_lab::emulator::cmd::COMMANDS;
+use write_through_lab::emulator::rng::Rng;
+use write_through_lab::emulator::{Emulator, LineError, Reply};
+
+fn emulator() -> Emulator {
+    Emulator::new(Box::new(|| 1_700_000_000_000), 42)
+}
+
+#[test]
+fn random_bytes_never_panic_and_always_answer() {
+    let mut rng = Rng::seeded(5);
+    let mut session = Session::new(emulator());
+    let alphabet: &[u8] =
+        b" \t\r\x0b\x0c\"'\\xX0123456789abcdefAF*?[]^-HSETGLDINCRhsetgeldincr\x00\xff\xc3\xa9";
+    for _ in 0..20_000 {
+        let len = rng.below(40);
+        let line: Vec<u8> = (0..len)
+            .map(|_| alphabet[rng.below(alphabet.len())])
+            .collect();
+        let out = session.feed_line(&line);
+        if session.is_finished() {
+            session = Session::new(emulator());
+        }
+        // Whatever happened is printable.
+        let _ = String::from_utf8_lossy(&out.stdout);
+    }
+}
+
+#[test]
+fn every_command_with_every_small_arity_answers() {
+    let args = [
+        "k",
+        "f",
+        "1",
+        "-1",
+        "0",
+        "x",
+        "WITHVALUES",
+        "MATCH",
+        "COUNT",
+        "EX",
+        "GET",
+        "NX",
+    ];
+    let mut redis = emulator();
+    redis.execute_command("HSET k f 1 g 2").unwrap();
+    for spec in COMMANDS {
+        for n in 0..=8 {
+            let mut line = spec.name.to_owned();
+            for a in args.iter().cycle().skip(n).take(n) {
+                line.push(' ');
+                line.push_str(a);
+            }
+            let reply = redis.execute_command(&line).unwrap();
+            assert!(!reply.to_cli_string().is_empty(), "{line}");
+        }
+    }
+}
+
+#[test]
+fn a_megabyte_line_is_handled() {
+    let mut redis = emulator();
+    let value = "v".repeat(1 << 20);
+    let reply = redis
+        .execute_command(format!("HSET big f {value}"))
+        .unwrap();
+    assert_eq!(reply, Reply::Integer(1));
+    assert_eq!(
+        redis.execute_command("HSTRLEN big f").unwrap(),
+        Reply::Integer(1 << 20)
+    );
+    let quoted_junk = format!("ECHO \"{}", "\\x".repeat(1 << 19));
+    assert_eq!(
+        redis.execute_command(quoted_junk),
+        Err(LineError::InvalidArguments)
+    );
+    redis.execute_command("HSET small f 1").unwrap();
+    let many_args = format!("HMGET small {}", "f ".repeat(1 << 18));
+    assert!(
+        matches!(redis.execute_command(many_args).unwrap(), Reply::Array(a) if a.len() == 1 << 18)
+    );
+}
+
+#[test]
+fn odd_quoting_is_an_error_not_a_crash() {
+    let mut redis = emulator();
+    for line in [
+        "\"",
+        "'",
+        "\"\\",
+        "'\\",
+        "a\"",
+        "\"a\"\"b\"",
+        "\"\\x\"",
+        "\"\\x4\"",
+        "''''",
+        "\"\\\"\"",
+    ] {
+        let _ = redis.execute_command(line);
+    }
+    assert_eq!(redis.execute_command("   "), Err(LineError::Empty));
+}
+
+#[test]
+fn float_edge_values_never_panic() {
+    let mut redis = emulator();
+    let values = [
+        "1e4932",
+        "1.18973149535723176502e4932",
+        "-1.18973149535723176502e4932",
+        "3.6e-4951",
+        "4e-4951",
+        "0x1p16383",
+        "0x1p-16445",
+        "0x.8p-16444",
+        "1e999999999999999999999",
+        "1e-999999999999999999",
+        "0x",
+        "0x.",
+        ".",
+        "-.",
+        "+",
+        "-",
+        "e5",
+        "0e0",
+        "00000000000000000000001.5",
+        "0x1P+3",
+    ];
+    for a in values {
+        for b in values {
+            redis.execute_command("DEL h").unwrap();
+            let _ = redis.execute_command(format!("HSET h f {a}"));
+            let reply = redis
+                .execute_command(format!("HINCRBYFLOAT h f {b}"))
+                .unwrap();
+            assert!(
+                matches!(reply, Reply::Bulk(_) | Reply::Error(_)),
+                "{a} + {b}: {reply:?}"
+            );
+        }
+    }
+}
