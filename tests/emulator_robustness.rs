@@ -14,7 +14,7 @@ fn emulator() -> Emulator {
 #[test]
 fn random_bytes_never_panic_and_always_answer() {
     let mut rng = Rng::seeded(5);
-    let mut session = Session::new(emulator());
+    let mut session = Session::with_max_repeat(emulator(), 100);
     let alphabet: &[u8] =
         b" \t\r\x0b\x0c\"'\\xX0123456789abcdefAF*?[]^-HSETGLDINCRhsetgeldincr\x00\xff\xc3\xa9";
     for _ in 0..20_000 {
@@ -24,7 +24,7 @@ fn random_bytes_never_panic_and_always_answer() {
             .collect();
         let out = session.feed_line(&line);
         if session.is_finished() {
-            session = Session::new(emulator());
+            session = Session::with_max_repeat(emulator(), 100);
         }
         // Whatever happened is printable.
         let _ = String::from_utf8_lossy(&out.stdout);
@@ -144,4 +144,27 @@ fn float_edge_values_never_panic() {
             );
         }
     }
+}
+
+#[test]
+fn huge_requests_are_refused_instead_of_freezing() {
+    let mut redis = emulator();
+    redis.execute_command("HSET h a 1").unwrap();
+    let reply = redis
+        .execute_command("HRANDFIELD h -9223372036854775807")
+        .unwrap();
+    assert_eq!(
+        reply.to_cli_string(),
+        "(error) ERR the emulator returns at most 1000000 random fields in one reply\n"
+    );
+    assert!(
+        matches!(redis.execute_command("HRANDFIELD h -3").unwrap(), Reply::Array(a) if a.len() == 3)
+    );
+    let mut session = Session::with_max_repeat(emulator(), 1000);
+    let out = session.feed_line(b"99999999 PING");
+    assert_eq!(
+        out.stdout,
+        b"This console repeats a command at most 1000 times.\n"
+    );
+    assert_eq!(session.feed_line(b"2 PING").stdout, b"PONG\nPONG\n");
 }

@@ -8,7 +8,7 @@ use write_through_lab::emulator::cli::Session;
 use write_through_lab::emulator::{split_args, quote_arg, Emulator};
 
 fuzz_target!(|data: &[u8]| {
-    let mut session = Session::new(Emulator::new(Box::new(|| 1_700_000_000_000), 1));
+    let mut session = Session::with_max_repeat(Emulator::new(Box::new(|| 1_700_000_000_000), 1), 100);
     for line in data.split(|&b| b == b'\n') {
         let out = session.feed_line(line);
         for reply in &out.replies {

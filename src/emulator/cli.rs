@@ -32,6 +32,7 @@ pub struct LineOutput {
 pub struct Session {
     emulator: Emulator,
     finished: bool,
+    max_repeat: Option<u64>,
 }
 
 /// C's `strcasecmp` against a C string: the token ends at its first NUL byte.
@@ -46,6 +47,16 @@ impl Session {
         Session {
             emulator,
             finished: false,
+            max_repeat: None,
+        }
+    }
+
+    /// A session that refuses repeat counts above `max` (redis-cli has no limit; a browser tab
+    /// printing a billion PONGs would freeze, so the lab's console sets one).
+    pub fn with_max_repeat(emulator: Emulator, max: u64) -> Self {
+        Session {
+            max_repeat: Some(max),
+            ..Session::new(emulator)
         }
     }
 
@@ -133,6 +144,12 @@ impl Session {
                 out.stderr
                     .extend_from_slice(b"Error: Server closed the connection\n");
             }
+            return out;
+        }
+        if let Some(max) = self.max_repeat.filter(|&max| repeat > max) {
+            out.stdout.extend_from_slice(
+                format!("This console repeats a command at most {max} times.\n").as_bytes(),
+            );
             return out;
         }
         for _ in 0..repeat {

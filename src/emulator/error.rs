@@ -40,6 +40,9 @@ pub enum CommandError {
     OutOfRange,
     /// A count outside the given inclusive range.
     OutOfRangeBetween(i64, i64),
+    /// HRANDFIELD with a negative count beyond what the emulator will hold in one reply
+    /// (Redis itself would stream billions of fields; this is the emulator's own limit).
+    TooManyPicks(i64),
 }
 
 /// C's `%.*s`: at most `max` bytes, and never past a NUL byte.
@@ -85,6 +88,9 @@ impl CommandError {
                 format!("ERR invalid expire time in '{name}' command")
             }
             CommandError::OutOfRange => "ERR value is out of range".to_owned(),
+            CommandError::TooManyPicks(max) => {
+                format!("ERR the emulator returns at most {max} random fields in one reply")
+            }
             CommandError::OutOfRangeBetween(min, max) => {
                 format!("ERR value is out of range, value must between {min} and {max}")
             }

@@ -22,6 +22,9 @@ pub const SPEC: Spec = Spec {
 /// Without a count, one random field (nil for an absent key). With a positive count, up to that
 /// many distinct fields (the whole hash, in order, when the count covers it); with a negative
 /// count, exactly that many, possibly repeated. WITHVALUES adds each field's value.
+/// The most fields a negative count may ask for (repetitions included).
+pub const MAX_PICKS: i64 = 1_000_000;
+
 #[derive(Debug)]
 pub struct Hrandfield<'a> {
     key: &'a [u8],
@@ -50,6 +53,10 @@ impl<'a> Command<'a> for Hrandfield<'a> {
         };
         if with_values && !(-i64::MAX / 2..=i64::MAX / 2).contains(&count) {
             return Err(CommandError::OutOfRange);
+        }
+        // Redis would try to send billions of picks; the emulator keeps a reply in memory.
+        if count < -MAX_PICKS {
+            return Err(CommandError::TooManyPicks(MAX_PICKS));
         }
         Ok(Hrandfield {
             key,
