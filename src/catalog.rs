@@ -41,6 +41,80 @@ pub fn seed_hmset_command() -> String {
     line
 }
 
+/// The most digits a price may have before and after the decimal point.
+pub const MAX_INTEGER_DIGITS: usize = 12;
+/// The most digits after the decimal point.
+pub const MAX_FRACTION_DIGITS: usize = 4;
+
+/// Why a typed price was refused; the message is shown next to the field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PriceError {
+    Empty,
+    Negative,
+    NotADecimal,
+    LeadingZero,
+    TooManyFractionDigits,
+    TooLarge,
+}
+
+impl std::fmt::Display for PriceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PriceError::Empty => f.write_str("Enter a price, like 150 or 19.99."),
+            PriceError::Negative => f.write_str("A price cannot be negative."),
+            PriceError::NotADecimal => f.write_str(
+                "A price is a plain decimal number, like 150 or 19.99 (digits, at most one point).",
+            ),
+            PriceError::LeadingZero => {
+                f.write_str("Write the price without leading zeros, like 7 rather than 007.")
+            }
+            PriceError::TooManyFractionDigits => {
+                write!(
+                    f,
+                    "Use at most {MAX_FRACTION_DIGITS} digits after the decimal point."
+                )
+            }
+            PriceError::TooLarge => write!(
+                f,
+                "Use at most {MAX_INTEGER_DIGITS} digits before the decimal point."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PriceError {}
+
+/// Checks a typed price: a non-negative decimal such as `150`, `0` or `19.99`, without sign,
+/// exponent or leading zeros, of a sensible size. Surrounding spaces are ignored. Returns the
+/// price as it will be stored in both stores.
+pub fn validate_price(input: &str) -> Result<String, PriceError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(PriceError::Empty);
+    }
+    if text.starts_with('-') {
+        return Err(PriceError::Negative);
+    }
+    let (integer, fraction) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(integer) || fraction.is_some_and(|f| !digits(f)) {
+        return Err(PriceError::NotADecimal);
+    }
+    if integer.len() > 1 && integer.starts_with('0') {
+        return Err(PriceError::LeadingZero);
+    }
+    if integer.len() > MAX_INTEGER_DIGITS {
+        return Err(PriceError::TooLarge);
+    }
+    if fraction.is_some_and(|f| f.len() > MAX_FRACTION_DIGITS) {
+        return Err(PriceError::TooManyFractionDigits);
+    }
+    Ok(text.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +138,31 @@ mod tests {
             seed_hmset_command(),
             "HMSET product_prices product1 100 product2 200 product3 300"
         );
+    }
+
+    #[test]
+    fn prices_are_plain_non_negative_decimals() {
+        for ok in ["0", "150", "19.99", "0.5", " 42 ", "999999999999.9999"] {
+            assert_eq!(validate_price(ok), Ok(ok.trim().to_owned()), "{ok:?}");
+        }
+        let cases = [
+            ("", PriceError::Empty),
+            ("   ", PriceError::Empty),
+            ("-5", PriceError::Negative),
+            ("abc", PriceError::NotADecimal),
+            ("1e3", PriceError::NotADecimal),
+            ("+5", PriceError::NotADecimal),
+            ("1.", PriceError::NotADecimal),
+            (".5", PriceError::NotADecimal),
+            ("1.2.3", PriceError::NotADecimal),
+            ("1 000", PriceError::NotADecimal),
+            ("007", PriceError::LeadingZero),
+            ("1.23456", PriceError::TooManyFractionDigits),
+            ("1234567890123", PriceError::TooLarge),
+        ];
+        for (input, error) in cases {
+            assert_eq!(validate_price(input), Err(error), "{input:?}");
+        }
+        assert!(PriceError::Negative.to_string().contains("negative"));
     }
 }

@@ -69,8 +69,8 @@ export async function launchBrowser() {
 }
 
 /** Opens a page that records console errors and uncaught exceptions (a wasm panic is one). */
-export async function openPage(context, url) {
-  const page = context.pages()[0] ?? (await context.newPage());
+export async function openPage(context, url, { newPage = false } = {}) {
+  const page = (!newPage && context.pages()[0]) || (await context.newPage());
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

@@ -16,6 +16,19 @@ after(async () => {
   await server?.close();
 });
 
+const LIVE = 'Live — IndexedDB in this browser';
+
+/** The (id, price) pairs of a card's table, as shown. */
+async function pairs(region) {
+  const rows = region.locator('tbody tr');
+  const out = [];
+  for (let i = 0; i < (await rows.count()); i += 1) {
+    const row = rows.nth(i);
+    out.push(`${(await row.locator('th').innerText()).trim()} ${(await row.locator('td').first().innerText()).trim()}`);
+  }
+  return out;
+}
+
 test('the page shows the three actors with the seed catalog, read from IndexedDB', async () => {
   const { page, errors } = await openPage(browser.context, server.url);
 
@@ -25,12 +38,10 @@ test('the page shows the three actors with the seed catalog, read from IndexedDB
   const db = page.getByRole('region', { name: 'Database' });
 
   // The database card goes live once IndexedDB has been opened, seeded and read.
-  await db.getByText('Live — IndexedDB in this browser').waitFor();
-  const rows = async (region) =>
-    (await region.locator('tbody tr').allInnerTexts()).map((r) => r.split(/\s+/).join(' '));
+  await db.getByText(LIVE).waitFor();
   const seed = ['product1 100', 'product2 200', 'product3 300'];
-  assert.deepEqual(await rows(db), seed);
-  assert.deepEqual(await rows(cache), seed);
+  assert.deepEqual(await pairs(db), seed);
+  assert.deepEqual(await pairs(cache), seed);
 
   // Nothing pretends to work: the parts that are not live yet say so.
   assert.match(await cache.innerText(), /not connected yet/);
@@ -40,31 +51,83 @@ test('the page shows the three actors with the seed catalog, read from IndexedDB
   assert.deepEqual(errors, [], 'no console errors and no panic');
 });
 
-test('the database rows come from IndexedDB and survive a reload', async () => {
+test('a price written to the database survives a reload', async () => {
   const { page, errors } = await openPage(browser.context, server.url);
-  await page.getByRole('region', { name: 'Database' }).getByText('Live — IndexedDB in this browser').waitFor();
-
-  // Change a row behind the app's back, straight in IndexedDB, then reload: the page must show it.
-  await page.evaluate(
-    () =>
-      new Promise((ok, fail) => {
-        const open = indexedDB.open('write-through-lab');
-        open.onerror = () => fail(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('products', 'readwrite');
-          tx.objectStore('products').put({ id: 'product2', price: '222', written_at_ms: 0, written_by: 'e2e' });
-          tx.oncomplete = () => {
-            open.result.close();
-            ok();
-          };
-          tx.onerror = () => fail(tx.error);
-        };
-      }),
-  );
-  await page.reload();
   const db = page.getByRole('region', { name: 'Database' });
-  await db.getByText('Live — IndexedDB in this browser').waitFor();
-  const texts = await db.locator('tbody tr').allInnerTexts();
-  assert.equal(texts[1].split(/\s+/).join(' '), 'product2 222');
+  await db.getByText(LIVE).waitFor();
+
+  await db.getByLabel('Database row').selectOption('product2');
+  await db.getByLabel('Price in database').fill('222.50');
+  await db.getByRole('button', { name: 'Write to database' }).click();
+  await db.getByRole('row', { name: /product2 222\.50/ }).waitFor();
+  assert.match(await db.getByRole('row', { name: /product2/ }).innerText(), /edit \(rev 2\)/);
+
+  await page.reload();
+  await db.getByText(LIVE).waitFor();
+  assert.deepEqual(await pairs(db), ['product1 100', 'product2 222.50', 'product3 300']);
+  await screenshot(page, 'database-after-reload');
+
+  await db.getByRole('button', { name: 'Reset database to the seed' }).click();
+  await db.getByRole('row', { name: /product2 200/ }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a bad price gets a message next to the field and changes nothing', async () => {
+  const { page, errors } = await openPage(browser.context, server.url);
+  const db = page.getByRole('region', { name: 'Database' });
+  await db.getByText(LIVE).waitFor();
+  const before = await pairs(db);
+
+  await db.getByLabel('Price in database').fill('-5');
+  await db.getByRole('button', { name: 'Write to database' }).click();
+  const alert = db.getByRole('alert');
+  await alert.getByText('A price cannot be negative.').waitFor();
+  assert.equal(await db.getByLabel('Price in database').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await pairs(db), before);
+  await screenshot(page, 'database-bad-price');
+  assert.deepEqual(errors, []);
+});
+
+test('a write in one tab appears in another tab of the same browser', async () => {
+  const first = await openPage(browser.context, server.url);
+  const second = await openPage(browser.context, server.url, { newPage: true });
+  const dbA = first.page.getByRole('region', { name: 'Database' });
+  const dbB = second.page.getByRole('region', { name: 'Database' });
+  await dbA.getByText(LIVE).waitFor();
+  await dbB.getByText(LIVE).waitFor();
+
+  await dbA.getByLabel('Database row').selectOption('product3');
+  await dbA.getByLabel('Price in database').fill('333');
+  await dbA.getByRole('button', { name: 'Write to database' }).click();
+
+  // The other tab hears of it (BroadcastChannel) and rereads the table.
+  await dbB.getByRole('row', { name: /product3 333/ }).waitFor();
+  await second.page.getByRole('status').getByText('Another tab wrote product3').waitFor();
+  await screenshot(second.page, 'second-tab');
+
+  await dbA.getByRole('button', { name: 'Reset database to the seed' }).click();
+  await dbB.getByRole('row', { name: /product3 300/ }).waitFor();
+  await second.page.close();
+  assert.deepEqual([...first.errors, ...second.errors], []);
+});
+
+test('without IndexedDB the lab falls back to memory and says so', async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A browser that will not give the page IndexedDB (as some private modes do).
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { get: () => undefined });
+  });
+  await page.goto(server.url);
+  const db = page.getByRole('region', { name: 'Database' });
+  await db.getByText('Not persistent — kept in memory').waitFor();
+  await page.getByRole('status').getByText('will not survive a reload').waitFor();
+  assert.deepEqual(await pairs(db), ['product1 100', 'product2 200', 'product3 300']);
+  await db.getByLabel('Price in database').fill('150');
+  await db.getByRole('button', { name: 'Write to database' }).click();
+  await db.getByRole('row', { name: /product1 150/ }).waitFor();
+  await screenshot(page, 'database-in-memory');
+  await page.close();
   assert.deepEqual(errors, []);
 });

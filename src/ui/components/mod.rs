@@ -1,4 +1,5 @@
 //! One file per component.
 
 pub mod actor_card;
+pub mod db_panel;
 pub mod price_table;
