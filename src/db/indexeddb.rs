@@ -166,35 +166,21 @@ impl IndexedDb {
 
     /// The `schema` row of the `meta` store (version 2 and later).
     pub async fn schema_info(&self) -> Result<Option<SchemaInfo>, DbError> {
-        self.check_open()?;
-        let tx = self.db.transaction(META_STORE).build().map_err(classify)?;
-        let store = tx.object_store(META_STORE).map_err(classify)?;
-        store
-            .get("schema")
-            .serde()
-            .map_err(classify)?
+        self.read_tx(META_STORE, async |store| store.get("schema").serde()?.await)
             .await
-            .map_err(classify)
     }
 
     /// Rows ordered by when they were written, oldest first (the `by_written_at` index).
     pub async fn by_written_at(&self) -> Result<Vec<ProductRecord>, DbError> {
-        self.check_open()?;
-        let tx = self
-            .db
-            .transaction(PRODUCTS_STORE)
-            .build()
-            .map_err(classify)?;
-        let store = tx.object_store(PRODUCTS_STORE).map_err(classify)?;
-        let index = store.index(BY_WRITTEN_AT).map_err(classify)?;
-        let rows = index
-            .get_all()
-            .serde()
-            .map_err(classify)?
-            .await
-            .map_err(classify)?;
-        rows.collect::<Result<Vec<ProductRecord>, _>>()
-            .map_err(classify)
+        self.read_tx(PRODUCTS_STORE, async |store| {
+            store
+                .index(BY_WRITTEN_AT)?
+                .get_all()
+                .serde()?
+                .await?
+                .collect::<Result<Vec<ProductRecord>, _>>()
+        })
+        .await
     }
 
     /// Writes the seed catalog if the table is empty; returns the rows it then holds.
@@ -219,6 +205,20 @@ impl IndexedDb {
             .map_err(classify_open)?
             .await
             .map_err(classify)
+    }
+
+    /// Runs `work` on `store` in a read-only transaction.
+    async fn read_tx<T>(
+        &self,
+        store: &str,
+        work: impl for<'s> AsyncFnOnce(
+            &indexed_db_futures::object_store::ObjectStore<'s>,
+        ) -> Result<T, IdbError>,
+    ) -> Result<T, DbError> {
+        self.check_open()?;
+        let tx = self.db.transaction(store).build().map_err(classify)?;
+        let store = tx.object_store(store).map_err(classify)?;
+        work(&store).await.map_err(classify)
     }
 
     async fn write_tx<T>(
@@ -276,37 +276,21 @@ fn upgrade(db: &IdbDatabase, old: u32, new: u32) -> indexed_db_futures::Result<(
 
 impl Database for IndexedDb {
     async fn get(&self, id: &str) -> Result<Option<ProductRecord>, DbError> {
-        self.check_open()?;
-        let tx = self
-            .db
-            .transaction(PRODUCTS_STORE)
-            .build()
-            .map_err(classify)?;
-        let store = tx.object_store(PRODUCTS_STORE).map_err(classify)?;
-        store
-            .get(id)
-            .serde()
-            .map_err(classify)?
-            .await
-            .map_err(classify)
+        self.read_tx(PRODUCTS_STORE, async move |store| {
+            store.get(id).serde()?.await
+        })
+        .await
     }
 
     async fn all(&self) -> Result<Vec<ProductRecord>, DbError> {
-        self.check_open()?;
-        let tx = self
-            .db
-            .transaction(PRODUCTS_STORE)
-            .build()
-            .map_err(classify)?;
-        let store = tx.object_store(PRODUCTS_STORE).map_err(classify)?;
-        let rows = store
-            .get_all()
-            .serde()
-            .map_err(classify)?
-            .await
-            .map_err(classify)?;
-        rows.collect::<Result<Vec<ProductRecord>, _>>()
-            .map_err(classify)
+        self.read_tx(PRODUCTS_STORE, async |store| {
+            store
+                .get_all()
+                .serde()?
+                .await?
+                .collect::<Result<Vec<ProductRecord>, _>>()
+        })
+        .await
     }
 
     async fn put_price(&self, write: PriceWrite) -> Result<ProductRecord, DbError> {
