@@ -168,3 +168,40 @@ fn huge_requests_are_refused_instead_of_freezing() {
     );
     assert_eq!(session.feed_line(b"2 PING").stdout, b"PONG\nPONG\n");
 }
+
+#[test]
+fn out_of_memory_refuses_writes_but_serves_reads_and_deletes() {
+    let mut redis = emulator();
+    redis
+        .execute_command("HSET product_prices product1 100")
+        .unwrap();
+    redis.set_out_of_memory(true);
+    let oom = "(error) OOM command not allowed when used memory > 'maxmemory'.\n";
+    for write in [
+        "HSET product_prices product1 150",
+        "HMSET h a 1 b",
+        "SET k v",
+        "HINCRBY h a 1",
+        "INCR n",
+    ] {
+        assert_eq!(redis.execute_command_printed(write), oom, "{write}");
+    }
+    // Arity is checked first, as in Redis.
+    assert_eq!(
+        redis.execute_command_printed("HSET h a"),
+        "(error) ERR wrong number of arguments for 'hset' command\n"
+    );
+    assert_eq!(
+        redis.execute_command_printed("HGET product_prices product1"),
+        "\"100\"\n"
+    );
+    assert_eq!(
+        redis.execute_command_printed("HDEL product_prices product1"),
+        "(integer) 1\n"
+    );
+    redis.set_out_of_memory(false);
+    assert_eq!(
+        redis.execute_command_printed("HSET product_prices product1 150"),
+        "(integer) 1\n"
+    );
+}

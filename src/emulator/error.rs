@@ -43,6 +43,9 @@ pub enum CommandError {
     /// HRANDFIELD with a negative count beyond what the emulator will hold in one reply
     /// (Redis itself would stream billions of fields; this is the emulator's own limit).
     TooManyPicks(i64),
+    /// The server is at `maxmemory` with the `noeviction` policy and refuses commands that add
+    /// data (`-OOM`, as Redis words it).
+    OutOfMemory,
 }
 
 /// C's `%.*s`: at most `max` bytes, and never past a NUL byte.
@@ -88,6 +91,9 @@ impl CommandError {
                 format!("ERR invalid expire time in '{name}' command")
             }
             CommandError::OutOfRange => "ERR value is out of range".to_owned(),
+            CommandError::OutOfMemory => {
+                "OOM command not allowed when used memory > 'maxmemory'.".to_owned()
+            }
             CommandError::TooManyPicks(max) => {
                 format!("ERR the emulator returns at most {max} random fields in one reply")
             }

@@ -42,6 +42,7 @@ pub struct Emulator {
     args: split::ArgBuffer,
     rng: rng::Rng,
     clock: Clock,
+    out_of_memory: bool,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -80,6 +81,7 @@ impl Emulator {
             args: split::ArgBuffer::new(),
             rng: rng::Rng::seeded(seed),
             clock,
+            out_of_memory: false,
         }
     }
 
@@ -106,6 +108,7 @@ impl Emulator {
         let mut ctx = cmd::Ctx {
             keyspace: &mut self.keyspace,
             rng: &mut self.rng,
+            out_of_memory: self.out_of_memory,
         };
         cmd::execute(self.args.argv(), &mut ctx)
     }
@@ -138,6 +141,18 @@ impl Emulator {
             Err(LineError::InvalidArguments) => "Invalid argument(s)\n".to_owned(),
             Err(LineError::Empty) => String::new(),
         }
+    }
+
+    /// Puts the server at `maxmemory` with the `noeviction` policy (or back): commands that add
+    /// data (HSET, SET, HINCRBY, ...) then fail with Redis's `OOM` error, while reads and
+    /// deletes (HGET, HDEL, DEL) still work. This is how the lab makes "the cache write fails".
+    pub fn set_out_of_memory(&mut self, full: bool) {
+        self.out_of_memory = full;
+    }
+
+    /// Whether the server refuses writes for lack of memory.
+    pub fn is_out_of_memory(&self) -> bool {
+        self.out_of_memory
     }
 
     /// The keys and values, for the visualization.

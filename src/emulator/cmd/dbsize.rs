@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "",
     summary: "Returns the number of keys in the database.",
     group: "server",
+    denyoom: false,
 };
 
 /// ```text

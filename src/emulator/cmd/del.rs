@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key [key ...]",
     summary: "Deletes keys and replies with how many existed.",
     group: "generic",
+    denyoom: false,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "message",
     summary: "Returns the given message.",
     group: "connection",
+    denyoom: false,
 };
 
 /// ```text

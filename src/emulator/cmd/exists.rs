@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key [key ...]",
     summary: "Counts how many of the given keys exist.",
     group: "generic",
+    denyoom: false,
 };
 
 /// ```text

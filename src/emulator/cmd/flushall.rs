@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "[ASYNC | SYNC]",
     summary: "Removes every key of every database.",
     group: "server",
+    denyoom: false,
 };
 
 /// ```text

@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key",
     summary: "Returns the string value of a key.",
     group: "string",
+    denyoom: false,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field [field ...]",
     summary: "Deletes fields from a hash; the hash itself goes when its last field does.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field",
     summary: "Determines whether a field exists in a hash.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field",
     summary: "Returns the value of a field in a hash.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key",
     summary: "Returns every field and value of a hash.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

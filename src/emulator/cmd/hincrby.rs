@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field increment",
     summary: "Adds an integer to the value of a hash field (a missing field counts as 0).",
     group: "hash",
+    denyoom: true,
 };
 
 /// ```text

@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field increment",
     summary: "Adds a decimal number to the value of a hash field (a missing field counts as 0).",
     group: "hash",
+    denyoom: true,
 };
 
 /// ```text

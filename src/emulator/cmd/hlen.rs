@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key",
     summary: "Returns the number of fields in a hash.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

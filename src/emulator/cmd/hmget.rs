@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field [field ...]",
     summary: "Returns the values of several fields in a hash.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

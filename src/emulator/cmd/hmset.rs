@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field value [field value ...]",
     summary: "Sets field values in a hash and replies OK (deprecated in favour of HSET).",
     group: "hash",
+    denyoom: true,
 };
 
 /// ```text

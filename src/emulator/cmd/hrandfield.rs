@@ -14,6 +14,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key [count [WITHVALUES]]",
     summary: "Returns one or more random fields (and values) from a hash.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

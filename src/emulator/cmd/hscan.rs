@@ -17,6 +17,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key cursor [MATCH pattern] [COUNT count]",
     summary: "Iterates over the fields and values of a hash.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

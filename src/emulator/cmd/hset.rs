@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field value [field value ...]",
     summary: "Sets field values in a hash and replies with how many fields were added.",
     group: "hash",
+    denyoom: true,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field value",
     summary: "Sets a hash field only if the field does not exist yet.",
     group: "hash",
+    denyoom: true,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key field",
     summary: "Returns the length in bytes of the value of a hash field.",
     group: "hash",
+    denyoom: false,
 };
 
 /// ```text

@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key",
     summary: "Increments the integer value of a key by one.",
     group: "string",
+    denyoom: true,
 };
 
 /// ```text

@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     syntax: "pattern",
     summary: "Returns all key names that match a glob pattern.",
     group: "generic",
+    denyoom: false,
 };
 
 /// ```text

@@ -54,6 +54,9 @@ pub struct Spec {
     pub summary: &'static str,
     /// Redis's command group (`hash`, `string`, `generic`, `server`, `connection`).
     pub group: &'static str,
+    /// Redis's `denyoom` flag: refused while the server is out of memory (maxmemory reached
+    /// with the `noeviction` policy). Commands that only remove data are still served.
+    pub denyoom: bool,
 }
 
 impl Spec {
@@ -129,6 +132,8 @@ impl<'a> Args<'a> {
 pub struct Ctx<'a> {
     pub keyspace: &'a mut Keyspace,
     pub rng: &'a mut Rng,
+    /// The server is at `maxmemory` (with `noeviction`): commands that add data are refused.
+    pub out_of_memory: bool,
 }
 
 /// One command type: how it reads its arguments (borrowing them), and what it does. Each
@@ -320,6 +325,10 @@ fn run(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
     };
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(spec.name));
+    }
+    // Redis checks memory after the arity and before the command reads its arguments.
+    if ctx.out_of_memory && spec.denyoom {
+        return Err(CommandError::OutOfMemory);
     }
     let mut args = Args::new(argv.from(1), spec.name);
     dispatch(command, &mut args, ctx)

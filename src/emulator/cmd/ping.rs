@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "[message]",
     summary: "Returns PONG, or the message given.",
     group: "connection",
+    denyoom: false,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key newkey",
     summary: "Renames a key, overwriting the destination if it exists.",
     group: "generic",
+    denyoom: false,
 };
 
 /// ```text

@@ -14,6 +14,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]",
     summary: "Sets the string value of a key, optionally only if it is absent or present, with an expiry.",
     group: "string",
+    denyoom: true,
 };
 
 /// ```text

@@ -11,6 +11,7 @@ pub const SPEC: Spec = Spec {
     syntax: "key",
     summary: "Returns the type of the value stored at a key.",
     group: "generic",
+    denyoom: false,
 };
 
 /// ```text
