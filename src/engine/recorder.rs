@@ -1,0 +1,79 @@
+//! Builds a [`Trace`] step by step: each step gets the stores' snapshot and what changed since
+//! the step before.
+
+use super::code::Listing;
+use super::trace::{diff, Actor, CodeRef, Consistency, Step, StepKind, Store, Trace};
+
+/// One step's description, before the recorder adds the snapshot.
+pub(super) struct StepText {
+    pub kind: StepKind,
+    pub actor: Actor,
+    pub action: String,
+    pub result: String,
+    pub ok: bool,
+    /// Python and Rust line numbers (1-based, 0 for none).
+    pub lines: (u32, u32),
+    pub narration: String,
+}
+
+type Pairs = Vec<(String, String)>;
+
+/// A trace being built, and the snapshot of the step before.
+pub(super) struct Recorder {
+    pub trace: Trace,
+    listing: Listing,
+    cache: Pairs,
+    database: Pairs,
+    queue: Pairs,
+    /// Which writer the next steps belong to (races), or empty.
+    pub writer: String,
+}
+
+impl Recorder {
+    /// Starts `trace` from the stores as they are (`(cache, database, queue)`).
+    pub fn new(
+        trace: Trace,
+        listing: Listing,
+        (cache, database, queue): (Pairs, Pairs, Pairs),
+    ) -> Self {
+        Recorder {
+            trace,
+            listing,
+            cache,
+            database,
+            queue,
+            writer: String::new(),
+        }
+    }
+
+    /// Adds a step with the stores as they are now.
+    pub fn push(&mut self, text: StepText, cache: Pairs, database: Pairs, queue: Pairs) {
+        let mut changes = diff(Store::Cache, &self.cache, &cache);
+        changes.extend(diff(Store::Database, &self.database, &database));
+        changes.extend(diff(Store::Queue, &self.queue, &queue));
+        // A line number outside the listing would point at nothing.
+        let within = |n: u32, len: usize| if n as usize <= len { n } else { 0 };
+        self.trace.steps.push(Step {
+            index: self.trace.steps.len(),
+            kind: text.kind,
+            actor: text.actor,
+            writer: self.writer.clone(),
+            action: text.action,
+            result: text.result,
+            ok: text.ok,
+            code: CodeRef {
+                python: within(text.lines.0, self.listing.python.len()),
+                rust: within(text.lines.1, self.listing.rust.len()),
+            },
+            narration: text.narration,
+            consistency: Consistency::of(&cache, &database),
+            cache: cache.clone(),
+            database: database.clone(),
+            queue: queue.clone(),
+            changes,
+        });
+        self.cache = cache;
+        self.database = database;
+        self.queue = queue;
+    }
+}

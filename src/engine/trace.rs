@@ -1,0 +1,296 @@
+//! The trace: what the engine hands the interface, as plain data. The interface renders step
+//! *i* from step *i* alone.
+//!
+//! ## Format
+//!
+//! A [`Trace`] is one operation (an update, a recovery, a write-behind flush, a race between two
+//! writers) as a list of [`Step`]s. Each step is a **complete snapshot**:
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `index` | 0-based position in the trace |
+//! | `kind` | a closed set ([`StepKind`]): what sort of step this is |
+//! | `actor` | who acts: `application`, `cache`, `database`, `queue` ([`Actor`]) |
+//! | `writer` | for a race, which writer (`A` or `B`); empty otherwise |
+//! | `action` | what it did, e.g. the Redis command `HSET product_prices product1 150` |
+//! | `result` | what came back, printed as redis-cli prints it (`(integer) 0`) or as the database says it (`committed`) |
+//! | `ok` | whether the step succeeded |
+//! | `code` | the line of the pattern's code this step runs: `python` and `rust`, 1-based, in [`crate::engine::code`] |
+//! | `narration` | one sentence for the learner |
+//! | `cache` | the hash `product_prices` after the step: `[field, value]` pairs in the hash's order |
+//! | `database` | the `products` table after the step: `[id, price]` pairs ordered by id |
+//! | `queue` | write-behind's pending writes after the step: `[id, price]` pairs in the order queued |
+//! | `changes` | what this step changed: store, key, value before, value after |
+//! | `consistency` | whether the stores agree after the step, and if not, where |
+//!
+//! Two stores **agree** when every field the cache holds has the database's price for that
+//! product. A field missing from the cache is a miss, not a disagreement (the next read loads
+//! it); a cached price that differs from the database, or a cached product the database does
+//! not have, is a **divergence**: a read would serve a stale price.
+//!
+//! The trace ends with an [`Outcome`]. Orders never change from step to step (the cache keeps
+//! its hash order, the table is ordered by id), so the picture does not jitter.
+
+use serde::{Deserialize, Serialize};
+
+use super::pattern::Pattern;
+
+/// Who acts in a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Application,
+    Cache,
+    Database,
+    Queue,
+}
+
+/// The closed set of step kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// The application checks the product and the price.
+    Validate,
+    /// The input was refused; nothing was written.
+    Reject,
+    /// The application builds the Redis command string.
+    BuildCommand,
+    /// The application reads the cache (the previous value, or a read in a race).
+    CacheRead,
+    /// The application reads the database.
+    DatabaseRead,
+    /// The cache is written (HSET).
+    CacheWrite,
+    /// The database row is written (one transaction).
+    DatabaseWrite,
+    /// The cached field is deleted so that the next read loads it from the database.
+    CacheInvalidate,
+    /// A failed cache write is tried again.
+    CacheRetry,
+    /// The cache is put back to what it held before (compensating a failed database write).
+    CacheRestore,
+    /// A write is queued for the database (write-behind).
+    Enqueue,
+    /// Queued writes are sent to the database (write-behind).
+    Flush,
+    /// The application stops between two steps, as if the page had crashed.
+    Crash,
+    /// A restarted application compares the cache with the database.
+    Detect,
+    /// The cache is set back to the database's value.
+    Reconcile,
+    /// A writer waits for another writer's lock on the same product.
+    Wait,
+    /// The operation is over.
+    Done,
+}
+
+/// A line of the pattern's code, in the seed's Python and in Rust (1-based; 0 for none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRef {
+    pub python: u32,
+    pub rust: u32,
+}
+
+/// Which store a change is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Store {
+    Cache,
+    Database,
+    Queue,
+}
+
+/// One value that a step changed (`None`: absent).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub store: Store,
+    pub key: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A product whose cached price is not the database's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Divergence {
+    pub product: String,
+    pub cache: String,
+    /// `None`: the database has no such product.
+    pub database: Option<String>,
+}
+
+/// Whether the two stores agree after a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consistency {
+    pub in_step: bool,
+    pub diverged: Vec<Divergence>,
+}
+
+impl Consistency {
+    /// Compares the cached fields with the database rows.
+    pub fn of(cache: &[(String, String)], database: &[(String, String)]) -> Consistency {
+        let diverged: Vec<Divergence> = cache
+            .iter()
+            .filter_map(|(product, cached)| {
+                let stored = database
+                    .iter()
+                    .find(|(id, _)| id == product)
+                    .map(|(_, p)| p.clone());
+                (stored.as_deref() != Some(cached.as_str())).then(|| Divergence {
+                    product: product.clone(),
+                    cache: cached.clone(),
+                    database: stored,
+                })
+            })
+            .collect();
+        Consistency {
+            in_step: diverged.is_empty(),
+            diverged,
+        }
+    }
+}
+
+/// One step: a complete snapshot (see the module documentation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub index: usize,
+    pub kind: StepKind,
+    pub actor: Actor,
+    pub writer: String,
+    pub action: String,
+    pub result: String,
+    pub ok: bool,
+    pub code: CodeRef,
+    pub narration: String,
+    pub cache: Vec<(String, String)>,
+    pub database: Vec<(String, String)>,
+    pub queue: Vec<(String, String)>,
+    pub changes: Vec<Change>,
+    pub consistency: Consistency,
+}
+
+/// What an operation is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    UpdatePrice,
+    Recovery,
+    Flush,
+    Race,
+}
+
+/// How the operation ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "message")]
+pub enum Outcome {
+    /// Everything the pattern does was done.
+    Completed,
+    /// The input was refused; neither store changed.
+    Rejected(String),
+    /// A step failed; the message says what, and the trace shows what the engine did about it.
+    Failed(String),
+    /// The application "crashed" between two steps; the next start recovers.
+    Crashed,
+}
+
+/// One operation, step by step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trace {
+    pub operation: OperationKind,
+    pub pattern: Pattern,
+    /// The product and price asked for (empty for a recovery or a flush).
+    pub product: String,
+    pub new_price: String,
+    pub steps: Vec<Step>,
+    pub outcome: Outcome,
+}
+
+impl Trace {
+    /// The last step's snapshot: where the stores stand after the operation.
+    pub fn last(&self) -> Option<&Step> {
+        self.steps.last()
+    }
+
+    /// Whether the stores agree at the end.
+    pub fn ends_in_step(&self) -> bool {
+        self.last().is_none_or(|s| s.consistency.in_step)
+    }
+
+    /// The kinds of the steps, in order (handy in tests and for a compact view).
+    pub fn kinds(&self) -> Vec<StepKind> {
+        self.steps.iter().map(|s| s.kind).collect()
+    }
+}
+
+/// The differences between two snapshots of one store, as changes.
+pub fn diff(store: Store, before: &[(String, String)], after: &[(String, String)]) -> Vec<Change> {
+    let find = |list: &[(String, String)], key: &str| {
+        list.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    };
+    let mut keys: Vec<&String> = before.iter().map(|(k, _)| k).collect();
+    for (k, _) in after {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.into_iter()
+        .filter_map(|key| {
+            let (b, a) = (find(before, key), find(after, key));
+            (b != a).then(|| Change {
+                store,
+                key: key.clone(),
+                before: b,
+                after: a,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_cache_miss_is_not_a_divergence_but_a_stale_price_is() {
+        let db = pairs(&[("product1", "150"), ("product2", "200")]);
+        assert!(Consistency::of(&pairs(&[("product2", "200")]), &db).in_step);
+        let stale = Consistency::of(&pairs(&[("product1", "100"), ("product2", "200")]), &db);
+        assert!(!stale.in_step);
+        assert_eq!(
+            stale.diverged,
+            vec![Divergence {
+                product: "product1".into(),
+                cache: "100".into(),
+                database: Some("150".into())
+            }]
+        );
+        let orphan = Consistency::of(&pairs(&[("product9", "1")]), &db);
+        assert_eq!(orphan.diverged[0].database, None);
+    }
+
+    #[test]
+    fn diff_lists_added_changed_and_removed_keys() {
+        let before = pairs(&[("a", "1"), ("b", "2")]);
+        let after = pairs(&[("a", "1"), ("b", "3"), ("c", "4")]);
+        let changes = diff(Store::Cache, &before, &after);
+        assert_eq!(changes.len(), 2);
+        assert_eq!(
+            changes[0],
+            Change {
+                store: Store::Cache,
+                key: "b".into(),
+                before: Some("2".into()),
+                after: Some("3".into())
+            }
+        );
+        assert_eq!(changes[1].before, None);
+        assert_eq!(diff(Store::Cache, &after, &before)[1].after, None);
+    }
+}

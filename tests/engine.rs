@@ -1,0 +1,347 @@
+//! The write-through engine on the host: golden traces for every pattern × fault point, and a
+//! seeded property test over random sequences of updates and faults.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "support/block_on.rs"]
+mod block_on;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use block_on::block_on;
+use write_through_lab::db::{Database, MemoryDb};
+use write_through_lab::emulator::rng::Rng;
+use write_through_lab::emulator::Emulator;
+use write_through_lab::engine::trace::{Consistency, OperationKind};
+use write_through_lab::engine::{Faults, Lab, Outcome, Pattern, StepKind, Trace};
+
+/// A lab on the seed catalog, with a clock that ticks one millisecond per call.
+fn lab(pattern: Pattern) -> Lab<MemoryDb> {
+    let tick = std::cell::Cell::new(1_700_000_000_000.0);
+    let lab = Lab::new(
+        Emulator::new(Box::new(|| 1_700_000_000_000), 1),
+        MemoryDb::new(),
+        Box::new(move || {
+            tick.set(tick.get() + 1.0);
+            tick.get()
+        }),
+    );
+    block_on(lab.db().inner().reset(0.0)).unwrap();
+    block_on(lab.start()).unwrap();
+    lab.set_pattern(pattern);
+    lab
+}
+
+fn render_pairs(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A trace as text: one block per step, so that a change shows up as a readable diff.
+fn render(trace: &Trace) -> String {
+    let mut out = format!(
+        "{:?} {:?} product={:?} new_price={:?} -> {:?}\n",
+        trace.operation, trace.pattern, trace.product, trace.new_price, trace.outcome
+    );
+    for s in &trace.steps {
+        let writer = if s.writer.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", s.writer)
+        };
+        writeln!(
+            out,
+            "{}. {:?} by {:?}{writer} {}",
+            s.index,
+            s.kind,
+            s.actor,
+            if s.ok { "ok" } else { "FAILED" }
+        )
+        .unwrap();
+        writeln!(out, "   action: {}", s.action).unwrap();
+        if !s.result.is_empty() {
+            writeln!(out, "   result: {}", s.result).unwrap();
+        }
+        writeln!(
+            out,
+            "   code: python {} / rust {}",
+            s.code.python, s.code.rust
+        )
+        .unwrap();
+        writeln!(out, "   says: {}", s.narration).unwrap();
+        writeln!(out, "   cache: {}", render_pairs(&s.cache)).unwrap();
+        writeln!(out, "   database: {}", render_pairs(&s.database)).unwrap();
+        if !s.queue.is_empty() {
+            writeln!(out, "   queue: {}", render_pairs(&s.queue)).unwrap();
+        }
+        for c in &s.changes {
+            writeln!(
+                out,
+                "   changed {:?} {}: {:?} -> {:?}",
+                c.store, c.key, c.before, c.after
+            )
+            .unwrap();
+        }
+        if s.consistency.in_step {
+            writeln!(out, "   stores: in step").unwrap();
+        } else {
+            let d: Vec<String> = s
+                .consistency
+                .diverged
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} cache={} database={}",
+                        d.product,
+                        d.cache,
+                        d.database.as_deref().unwrap_or("-")
+                    )
+                })
+                .collect();
+            writeln!(out, "   stores: DIVERGED {}", d.join(", ")).unwrap();
+        }
+    }
+    out
+}
+
+/// Compares `text` with `tests/golden/<name>.txt`; `UPDATE_GOLDEN=1` rewrites the file.
+fn golden(name: &str, text: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, text).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing {}: run with UPDATE_GOLDEN=1 and review it",
+            path.display()
+        )
+    });
+    assert!(
+        expected == text,
+        "trace {name} differs from {}:\n{text}",
+        path.display()
+    );
+}
+
+fn with_faults(lab: &Lab<MemoryDb>, fault: &str) {
+    let mut faults = Faults::default();
+    match fault {
+        "no_fault" => {}
+        "database_write_fails" => faults.database_write = true,
+        "cache_write_fails" => faults.cache_write = true,
+        "crash_between" => faults.crash_between = true,
+        other => panic!("{other}"),
+    }
+    lab.set_faults(faults);
+}
+
+#[test]
+fn golden_traces_for_every_pattern_and_fault() {
+    for pattern in Pattern::ALL {
+        for fault in [
+            "no_fault",
+            "database_write_fails",
+            "cache_write_fails",
+            "crash_between",
+        ] {
+            let lab = lab(pattern);
+            with_faults(&lab, fault);
+            let mut text = render(&block_on(lab.update_price("product1", "150")));
+            if lab.is_crashed() {
+                lab.set_faults(Faults::default());
+                text.push('\n');
+                text.push_str(&render(&block_on(lab.restart())));
+            }
+            golden(&format!("{}__{fault}", pattern.id()), &text);
+        }
+    }
+}
+
+#[test]
+fn golden_traces_for_rejections() {
+    let lab = lab(Pattern::WriteThrough);
+    let mut text = String::new();
+    for (product, price) in [
+        ("", "150"),
+        ("product9", "150"),
+        ("product1", "-5"),
+        ("product1", "1e3"),
+        ("product1", "12345678901234"),
+    ] {
+        text.push_str(&render(&block_on(lab.update_price(product, price))));
+    }
+    golden("rejections", &text);
+}
+
+#[test]
+fn golden_traces_for_write_behind_flushing_and_retrying() {
+    let lab = lab(Pattern::WriteBehind);
+    let mut text = String::new();
+    for (product, price) in [
+        ("product1", "150"),
+        ("product1", "175"),
+        ("product2", "250"),
+    ] {
+        text.push_str(&render(&block_on(lab.update_price(product, price))));
+    }
+    lab.set_faults(Faults {
+        database_write: true,
+        ..Faults::default()
+    });
+    text.push_str(&render(&block_on(lab.update_price("product3", "350"))));
+    lab.set_faults(Faults::default());
+    text.push_str(&render(&block_on(lab.flush())));
+    golden("write_behind__coalesce_flush_retry", &text);
+}
+
+#[test]
+fn rejected_input_changes_neither_store() {
+    let lab = lab(Pattern::WriteThrough);
+    let (cache, db) = (lab.cache(), lab.database_prices());
+    for (product, price) in [
+        ("", "1"),
+        ("nope", "1"),
+        ("product1", ""),
+        ("product1", "abc"),
+        ("product1", "-1"),
+        ("product1", "007"),
+    ] {
+        let trace = block_on(lab.update_price(product, price));
+        assert!(
+            matches!(trace.outcome, Outcome::Rejected(_)),
+            "{product} {price}"
+        );
+        assert_eq!(trace.kinds(), [StepKind::Reject]);
+    }
+    assert_eq!((lab.cache(), lab.database_prices()), (cache, db));
+}
+
+#[test]
+fn names_that_need_quoting_split_back_exactly() {
+    let lab = lab(Pattern::WriteThrough);
+    block_on(lab.edit_database("café \"crème\"", "3")).unwrap();
+    let trace = block_on(lab.update_price("café \"crème\"", "4.5"));
+    assert_eq!(trace.outcome, Outcome::Completed);
+    let build = trace
+        .steps
+        .iter()
+        .find(|s| s.kind == StepKind::BuildCommand)
+        .unwrap();
+    assert_eq!(
+        build.result,
+        r#"HSET product_prices "caf\xc3\xa9 \"cr\xc3\xa8me\"" 4.5"#
+    );
+    assert!(lab
+        .cache()
+        .contains(&("café \"crème\"".to_owned(), "4.5".to_owned())));
+}
+
+#[test]
+fn every_step_is_a_complete_snapshot_that_matches_the_step_before() {
+    let lab = lab(Pattern::WriteThroughCacheFirst);
+    lab.set_faults(Faults {
+        database_write: true,
+        ..Faults::default()
+    });
+    let trace = block_on(lab.update_price("product2", "250"));
+    for pair in trace.steps.windows(2) {
+        // Each step's changes are exactly the difference from the previous snapshot.
+        let expected = write_through_lab::engine::trace::diff(
+            write_through_lab::engine::trace::Store::Cache,
+            &pair[0].cache,
+            &pair[1].cache,
+        );
+        let cache_changes: Vec<_> = pair[1]
+            .changes
+            .iter()
+            .filter(|c| c.store == write_through_lab::engine::trace::Store::Cache)
+            .cloned()
+            .collect();
+        assert_eq!(cache_changes, expected);
+        assert_eq!(
+            pair[1].consistency,
+            Consistency::of(&pair[1].cache, &pair[1].database)
+        );
+    }
+    assert!(trace.steps.iter().enumerate().all(|(i, s)| s.index == i));
+}
+
+/// What the stores really hold, read from the emulator and the database themselves.
+fn actual(lab: &Lab<MemoryDb>) -> Consistency {
+    let rows = block_on(lab.db().inner().all()).unwrap();
+    let db: Vec<(String, String)> = rows.into_iter().map(|r| (r.id, r.price)).collect();
+    Consistency::of(&lab.cache(), &db)
+}
+
+/// 10,000 seeded random sequences of updates and injected faults: under write-through (both
+/// orders) the stores agree after every operation that completed, failed or was rejected (a
+/// crash is followed by a restart, after which they agree); under every pattern, the trace's
+/// last step reports exactly the divergence the stores really have.
+#[test]
+fn property_write_through_keeps_the_stores_in_step_and_traces_tell_the_truth() {
+    let sequences: usize = std::env::var("WTL_PROPERTY_SEQUENCES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let mut rng = Rng::seeded(20_261_126);
+    let products = ["product1", "product2", "product3", "product9", ""];
+    let prices = ["150", "0", "19.99", "300", "-1", "abc", "1000000"];
+    let mut checked = 0u64;
+    for sequence in 0..sequences {
+        let pattern = Pattern::ALL[rng.below(4)];
+        let lab = lab(pattern);
+        for op in 0..8 {
+            let faults = Faults {
+                database_write: rng.below(5) == 0,
+                cache_write: rng.below(5) == 0,
+                crash_between: rng.below(8) == 0,
+            };
+            lab.set_faults(faults);
+            let trace = match rng.below(10) {
+                0 if pattern == Pattern::WriteBehind => block_on(lab.flush()),
+                1 => block_on(lab.restart()),
+                _ => block_on(lab.update_price(
+                    products[rng.below(products.len())],
+                    prices[rng.below(prices.len())],
+                )),
+            };
+            let context = format!(
+                "sequence {sequence} op {op} {pattern:?} {faults:?}\n{}",
+                render(&trace)
+            );
+            let last = trace.last().expect("every trace has a step");
+            assert_eq!(
+                last.consistency,
+                actual(&lab),
+                "the trace must report the real divergence: {context}"
+            );
+            let write_through = matches!(
+                pattern,
+                Pattern::WriteThrough | Pattern::WriteThroughCacheFirst
+            );
+            if trace.outcome == Outcome::Crashed {
+                lab.set_faults(Faults::default());
+                let recovery = block_on(lab.restart());
+                assert_eq!(recovery.operation, OperationKind::Recovery);
+                assert!(
+                    actual(&lab).in_step,
+                    "recovery brings the stores in step: {context}\n{}",
+                    render(&recovery)
+                );
+            } else if write_through {
+                assert!(
+                    actual(&lab).in_step,
+                    "write-through keeps the stores in step: {context}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, sequences as u64 * 8);
+}
