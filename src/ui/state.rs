@@ -1,10 +1,10 @@
-//! The database card's state: one reducer, no I/O (the app does the I/O and dispatches).
+//! The page's state: one reducer, no I/O (the app does the I/O and dispatches).
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::db::ProductRecord;
+use crate::engine::Trace;
 
 /// Where the database stands.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18,57 +18,69 @@ pub enum DbStatus {
     InMemory,
 }
 
-/// What the page knows about the database.
+/// What the page knows. The stores themselves live in the lab; `version` changes whenever
+/// they may have, so that the cards read them again.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct DbState {
+pub struct LabState {
     pub status: DbStatus,
-    pub rows: Vec<ProductRecord>,
+    /// Bumped after every change to either store.
+    pub version: u64,
     /// A write or reset is in flight.
     pub busy: bool,
-    /// The last failure, until the next success.
+    /// The last database failure, until the next success.
     pub error: Option<String>,
     /// Something the learner should know (fallback to memory, another tab, a blocked upgrade).
     pub notice: Option<String>,
+    /// The last operation's trace.
+    pub last_trace: Option<Rc<Trace>>,
 }
 
 /// What happened.
 #[derive(Clone, Debug, PartialEq)]
-pub enum DbAction {
+pub enum LabAction {
     Opened {
         persistent: bool,
         notice: Option<String>,
     },
-    Rows(Vec<ProductRecord>),
+    Changed,
+    Traced(Trace),
     Busy,
     Failed(String),
     Notice(String),
 }
 
-impl Reducible for DbState {
-    type Action = DbAction;
+impl Reducible for LabState {
+    type Action = LabAction;
 
-    fn reduce(self: Rc<Self>, action: DbAction) -> Rc<Self> {
+    fn reduce(self: Rc<Self>, action: LabAction) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            DbAction::Opened { persistent, notice } => {
+            LabAction::Opened { persistent, notice } => {
                 next.status = if persistent {
                     DbStatus::Persistent
                 } else {
                     DbStatus::InMemory
                 };
                 next.notice = notice;
+                next.version += 1;
             }
-            DbAction::Rows(rows) => {
-                next.rows = rows;
+            LabAction::Changed => {
+                next.version += 1;
                 next.busy = false;
                 next.error = None;
             }
-            DbAction::Busy => next.busy = true,
-            DbAction::Failed(message) => {
+            LabAction::Traced(trace) => {
+                next.version += 1;
+                next.busy = false;
+                next.error = None;
+                next.last_trace = Some(Rc::new(trace));
+            }
+            LabAction::Busy => next.busy = true,
+            LabAction::Failed(message) => {
                 next.busy = false;
                 next.error = Some(message);
             }
-            DbAction::Notice(message) => next.notice = Some(message),
+            LabAction::Notice(message) => next.notice = Some(message),
         }
         Rc::new(next)
     }

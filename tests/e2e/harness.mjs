@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..', '..');
-export const dist = join(root, 'dist');
+export const dist = process.env.WTL_DIST ?? join(root, 'dist');
 export const screenshots = join(root, 'tests', 'e2e', 'screenshots');
 
 const types = {

@@ -43,8 +43,9 @@ test('the page shows the three actors with the seed catalog, read from IndexedDB
   assert.deepEqual(await pairs(db), seed);
   assert.deepEqual(await pairs(cache), seed);
 
-  // Nothing pretends to work: the parts that are not live yet say so.
-  assert.match(await cache.innerText(), /not connected yet/);
+  // The cache is the embedded emulator, warmed from the database, and in step with it.
+  await cache.getByText('Live — embedded Redis emulator').waitFor();
+  await cache.getByRole('status', { name: 'Consistency' }).getByText('In step').waitFor();
   assert.match(await app.innerText(), /update_price\(product, new_price\)/);
 
   await screenshot(page, 'foundation');

@@ -15,6 +15,9 @@ pub struct PriceTableProps {
     pub key_heading: AttrValue,
     pub value_heading: AttrValue,
     pub rows: Vec<PriceRow>,
+    /// Keys whose value disagrees with the other store (highlighted).
+    #[prop_or_default]
+    pub stale: Vec<String>,
 }
 
 #[function_component(PriceTable)]
@@ -30,7 +33,7 @@ pub fn price_table(props: &PriceTableProps) -> Html {
             </thead>
             <tbody>
                 { for props.rows.iter().map(|row| html! {
-                    <tr class="price-table__row">
+                    <tr class={classes!("price-table__row", props.stale.contains(&row.key).then_some("price-table__row--stale"))}>
                         <th scope="row" class="price-table__key">{ row.key.clone() }</th>
                         <td class="price-table__num">{ row.value.clone() }</td>
                     </tr>

@@ -1,0 +1,239 @@
+//! `window.lab`: the lab scripted from the browser console (and by the end-to-end tests).
+//!
+//! | call | returns |
+//! |---|---|
+//! | `lab.execute_command(line)` | the reply printed exactly as redis-cli prints it (a string) |
+//! | `lab.update_price(product, new_price)` | a Promise of the trace (a JSON-compatible object), resolved once the pattern's writes are done; rejected with an `Error` whose message is the validation or failure message |
+//! | `lab.cache()` | the hash `product_prices` as a plain `{field: value}` object |
+//! | `lab.database()` | a Promise of the database rows as `{product: price}` |
+//! | `lab.reset()` | a Promise; both stores back to the seed |
+//! | `lab.set_pattern(id)` | `write_through`, `write_through_cache_first`, `cache_aside` or `write_behind` |
+//! | `lab.set_faults({database_write, cache_write, crash_between})` | switches faults on or off |
+//! | `lab.restart()` | a Promise of the recovery trace (after a crash) |
+//! | `lab.flush()` | a Promise of write-behind's flush trace |
+//! | `lab.race({pattern, per_key_ordering, a_price, b_price, interleaving})` | the trace of two writers on `product1`, their steps taken in the order `interleaving` lists them (`["A", "B", "B", "A"]`); runs on its own small stores |
+
+use std::rc::Rc;
+
+use js_sys::{Object, Promise, Reflect};
+use serde::Serialize;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::db::app::AppDb;
+use crate::engine::race::{race, RaceSetup, Writer};
+use crate::engine::{Faults, Lab, Outcome, Pattern, Trace};
+
+/// What the page does after a call changed the stores (re-render, show the trace).
+pub type OnChange = Rc<dyn Fn(Option<Trace>)>;
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+fn pairs_object(pairs: &[(String, String)]) -> JsValue {
+    let object = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&object, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    object.into()
+}
+
+/// A price from JavaScript: a string as typed, or a number written the way JavaScript writes it.
+fn price_text(value: &JsValue) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if value.as_f64().is_some() {
+        // `Number.prototype.toString`: 150 → "150", 19.99 → "19.99", as JavaScript writes them.
+        if let Ok(text) = js_sys::Number::from(value.clone()).to_string_with_radix(10) {
+            return Ok(text.into());
+        }
+    }
+    Err(error(
+        "new_price must be a number or a string, like 150 or \"19.99\"",
+    ))
+}
+
+/// Resolves with the trace when the update did what the pattern promises; rejects otherwise.
+fn settle(trace: &Trace) -> Result<JsValue, JsValue> {
+    match &trace.outcome {
+        Outcome::Completed => Ok(to_js(trace)),
+        Outcome::Rejected(message) | Outcome::Failed(message) => Err(error(message)),
+        Outcome::Crashed => Err(error(
+            "The application crashed between the two writes (a fault you switched on); call lab.restart() to recover.",
+        )),
+    }
+}
+
+fn set(object: &Object, name: &str, function: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(name), function);
+}
+
+/// Installs `window.lab` over `lab`; `on_change` runs after every call that changed something.
+pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
+    let api = Object::new();
+
+    let l = Rc::clone(&lab);
+    let changed = Rc::clone(&on_change);
+    let execute = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |line: JsValue| {
+        let Some(line) = line.as_string() else {
+            return JsValue::from_str("");
+        };
+        let printed = l.execute_command(&line);
+        changed(None);
+        JsValue::from_str(&printed)
+    });
+    set(&api, "execute_command", execute.as_ref());
+    execute.forget();
+
+    let l = Rc::clone(&lab);
+    let changed = Rc::clone(&on_change);
+    let update = Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(
+        move |product: JsValue, price: JsValue| {
+            let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+            future_to_promise(async move {
+                let product = product
+                    .as_string()
+                    .ok_or_else(|| error("product must be a string, like \"product1\""))?;
+                let price = price_text(&price)?;
+                let trace = lab.update_price(&product, &price).await;
+                changed(Some(trace.clone()));
+                settle(&trace)
+            })
+        },
+    );
+    set(&api, "update_price", update.as_ref());
+    update.forget();
+
+    let l = Rc::clone(&lab);
+    let cache = Closure::<dyn Fn() -> JsValue>::new(move || pairs_object(&l.cache()));
+    set(&api, "cache", cache.as_ref());
+    cache.forget();
+
+    let l = Rc::clone(&lab);
+    let database = Closure::<dyn Fn() -> Promise>::new(move || {
+        let lab = Rc::clone(&l);
+        future_to_promise(async move {
+            lab.refresh().await.map_err(|e| error(&e.to_string()))?;
+            Ok(pairs_object(&lab.database_prices()))
+        })
+    });
+    set(&api, "database", database.as_ref());
+    database.forget();
+
+    let l = Rc::clone(&lab);
+    let changed = Rc::clone(&on_change);
+    let reset = Closure::<dyn Fn() -> Promise>::new(move || {
+        let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+        future_to_promise(async move {
+            lab.reset().await.map_err(|e| error(&e.to_string()))?;
+            changed(None);
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    set(&api, "reset", reset.as_ref());
+    reset.forget();
+
+    let l = Rc::clone(&lab);
+    let changed = Rc::clone(&on_change);
+    let set_pattern =
+        Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(move |id: JsValue| {
+            let id = id.as_string().unwrap_or_default();
+            let pattern = Pattern::from_id(&id).ok_or_else(|| {
+                let ids: Vec<&str> = Pattern::ALL.iter().map(|p| p.id()).collect();
+                error(&format!(
+                    "unknown pattern {id:?}; use one of {}",
+                    ids.join(", ")
+                ))
+            })?;
+            l.set_pattern(pattern);
+            changed(None);
+            Ok(JsValue::from_str(pattern.id()))
+        });
+    set(&api, "set_pattern", set_pattern.as_ref());
+    set_pattern.forget();
+
+    let l = Rc::clone(&lab);
+    let changed = Rc::clone(&on_change);
+    let set_faults = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |options: JsValue| {
+        let flag = |name: &str| {
+            Reflect::get(&options, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false)
+        };
+        let faults = Faults {
+            database_write: flag("database_write"),
+            cache_write: flag("cache_write"),
+            crash_between: flag("crash_between"),
+        };
+        l.set_faults(faults);
+        changed(None);
+        to_js(&faults)
+    });
+    set(&api, "set_faults", set_faults.as_ref());
+    set_faults.forget();
+
+    for (name, restart) in [("restart", true), ("flush", false)] {
+        let (l, changed) = (Rc::clone(&lab), Rc::clone(&on_change));
+        let call = Closure::<dyn Fn() -> Promise>::new(move || {
+            let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+            future_to_promise(async move {
+                let trace = if restart {
+                    lab.restart().await
+                } else {
+                    lab.flush().await
+                };
+                changed(Some(trace.clone()));
+                Ok(to_js(&trace))
+            })
+        });
+        set(&api, name, call.as_ref());
+        call.forget();
+    }
+
+    let race =
+        Closure::<dyn Fn(JsValue) -> Result<JsValue, JsValue>>::new(move |options: JsValue| {
+            let get = |name: &str| {
+                Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+            };
+            let pattern_id = get("pattern")
+                .as_string()
+                .unwrap_or_else(|| "write_through".to_owned());
+            let pattern = Pattern::from_id(&pattern_id)
+                .ok_or_else(|| error(&format!("unknown pattern {pattern_id:?}")))?;
+            let interleaving: Vec<Writer> = js_sys::Array::from(&get("interleaving"))
+                .iter()
+                .map(|w| match w.as_string().as_deref() {
+                    Some("A") => Ok(Writer::A),
+                    Some("B") => Ok(Writer::B),
+                    _ => Err(error("interleaving lists writers as \"A\" or \"B\"")),
+                })
+                .collect::<Result<_, _>>()?;
+            let setup = RaceSetup {
+                pattern,
+                per_key_ordering: get("per_key_ordering").as_bool().unwrap_or(false),
+                a_price: price_text(&get("a_price")).unwrap_or_else(|_| "150".to_owned()),
+                b_price: price_text(&get("b_price")).unwrap_or_else(|_| "175".to_owned()),
+            };
+            Ok(to_js(&race(&setup, &interleaving)))
+        });
+    set(&api, "race", race.as_ref());
+    race.forget();
+
+    if let Some(window) = web_sys::window() {
+        let _ = Reflect::set(&window, &JsValue::from_str("lab"), &api);
+        // Let scripts wait for the lab instead of polling for it.
+        if let Ok(event) = web_sys::Event::new("lab-ready") {
+            let _ = window.dispatch_event(&event);
+        }
+    }
+}
