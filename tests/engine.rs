@@ -345,3 +345,49 @@ fn property_write_through_keeps_the_stores_in_step_and_traces_tell_the_truth() {
     }
     assert_eq!(checked, sequences as u64 * 8);
 }
+
+/// Two `update_price` calls in flight at once: the first one's database write is held; the
+/// second waits for it instead of overtaking, so the last call's price wins in both stores.
+#[test]
+fn updates_in_flight_run_in_call_order_and_keep_the_stores_in_step() {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+    use write_through_lab::db::{Fault, Operation};
+
+    let lab = lab(Pattern::WriteThrough);
+    lab.db().set(Operation::PutPrice, Fault::Hang);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut first = pin!(lab.update_price("product1", "150"));
+    let mut second = pin!(lab.update_price("product1", "175"));
+    assert!(
+        first.as_mut().poll(&mut cx).is_pending(),
+        "the first write is held"
+    );
+    assert!(
+        second.as_mut().poll(&mut cx).is_pending(),
+        "the second waits for the first"
+    );
+    lab.db().release();
+    // Even polled first, the second call cannot overtake: the first still holds the lock.
+    assert!(
+        second.as_mut().poll(&mut cx).is_pending(),
+        "the second call may not overtake the first"
+    );
+    let Poll::Ready(a) = first.as_mut().poll(&mut cx) else {
+        panic!("first should finish")
+    };
+    let Poll::Ready(b) = second.as_mut().poll(&mut cx) else {
+        panic!("second should finish")
+    };
+    assert_eq!(
+        (a.outcome, b.outcome),
+        (Outcome::Completed, Outcome::Completed)
+    );
+    assert_eq!(lab.cache()[0], ("product1".to_owned(), "175".to_owned()));
+    assert_eq!(
+        lab.database_prices()[0],
+        ("product1".to_owned(), "175".to_owned())
+    );
+    assert!(actual(&lab).in_step);
+}
