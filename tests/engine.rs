@@ -391,3 +391,41 @@ fn updates_in_flight_run_in_call_order_and_keep_the_stores_in_step() {
     );
     assert!(actual(&lab).in_step);
 }
+
+#[test]
+fn a_call_given_up_while_waiting_does_not_block_the_next() {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Waker};
+    use write_through_lab::db::{Fault, Operation};
+
+    let lab = lab(Pattern::WriteThrough);
+    lab.db().set(Operation::PutPrice, Fault::Hang);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut first = Box::pin(lab.update_price("product1", "150"));
+    assert!(first.as_mut().poll(&mut cx).is_pending());
+    {
+        // A second caller joins the line, then gives up.
+        let mut quitter = pin!(lab.update_price("product2", "250"));
+        assert!(quitter.as_mut().poll(&mut cx).is_pending());
+    }
+    let mut third = pin!(lab.update_price("product3", "350"));
+    assert!(third.as_mut().poll(&mut cx).is_pending());
+    lab.db().release();
+    assert!(first.as_mut().poll(&mut cx).is_ready());
+    assert!(
+        third.as_mut().poll(&mut cx).is_ready(),
+        "the abandoned ticket was skipped"
+    );
+    assert_eq!(
+        lab.database_prices()[1].1,
+        "200",
+        "the abandoned update never ran"
+    );
+    drop(first);
+    // And a call dropped while it holds the lock releases it too.
+    assert_eq!(
+        block_on(lab.update_price("product2", "260")).outcome,
+        Outcome::Completed
+    );
+}

@@ -56,11 +56,14 @@ impl From<DbError> for EngineError {
     }
 }
 
-/// A first-come, first-served lock: operations run one at a time in call order.
+/// A first-come, first-served lock: operations run one at a time in call order. A caller that
+/// gives up while waiting (its future dropped) leaves the line without blocking it.
 #[derive(Debug, Default)]
 struct FifoLock {
     next_ticket: Cell<u64>,
     serving: Cell<u64>,
+    /// Tickets whose holders gave up before their turn.
+    abandoned: RefCell<std::collections::BTreeSet<u64>>,
     waiting: RefCell<Vec<Waker>>,
 }
 
@@ -68,19 +71,41 @@ struct FifoGuard<'a>(&'a FifoLock);
 
 impl Drop for FifoGuard<'_> {
     fn drop(&mut self) {
-        self.0.serving.set(self.0.serving.get() + 1);
-        for waker in self.0.waiting.borrow_mut().drain(..) {
-            waker.wake();
+        self.0.advance();
+    }
+}
+
+/// A place in the line; if dropped before its turn, the line skips it.
+struct Ticket<'a> {
+    lock: &'a FifoLock,
+    number: u64,
+    served: bool,
+}
+
+impl Drop for Ticket<'_> {
+    fn drop(&mut self) {
+        if self.served {
+            return;
+        }
+        if self.lock.serving.get() == self.number {
+            self.lock.advance();
+        } else {
+            self.lock.abandoned.borrow_mut().insert(self.number);
         }
     }
 }
 
 impl FifoLock {
     async fn lock(&self) -> FifoGuard<'_> {
-        let ticket = self.next_ticket.get();
-        self.next_ticket.set(ticket + 1);
+        let number = self.next_ticket.get();
+        self.next_ticket.set(number + 1);
+        let mut ticket = Ticket {
+            lock: self,
+            number,
+            served: false,
+        };
         poll_fn(|cx| {
-            if self.serving.get() == ticket {
+            if self.serving.get() == number {
                 Poll::Ready(())
             } else {
                 self.waiting.borrow_mut().push(cx.waker().clone());
@@ -88,7 +113,20 @@ impl FifoLock {
             }
         })
         .await;
+        ticket.served = true;
         FifoGuard(self)
+    }
+
+    /// Serves the next ticket that is still wanted, and wakes the waiters to check.
+    fn advance(&self) {
+        let mut next = self.serving.get() + 1;
+        while self.abandoned.borrow_mut().remove(&next) {
+            next += 1;
+        }
+        self.serving.set(next);
+        for waker in self.waiting.borrow_mut().drain(..) {
+            waker.wake();
+        }
     }
 }
 
