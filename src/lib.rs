@@ -12,9 +12,10 @@
 //! | [`emulator`] | the embedded mini Redis that plays `redis_client` (pure Rust) | host and browser |
 //! | [`db`] | the database the lesson writes to: its record type, and IndexedDB in the browser | record type anywhere; IndexedDB in the browser only |
 //! | [`engine`] | the write-through engine that turns an update into a trace of steps (pure Rust) | host and browser |
+//! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
 //! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
 //!
-//! The emulator and the engine import no web crate (`yew`, `web_sys`, `wasm_bindgen`,
+//! The emulator, the engine and playback import no web crate (`yew`, `web_sys`, `wasm_bindgen`,
 //! `js_sys`, `gloo`), so that all of their logic is tested with a plain `cargo test` on the
 //! host; `tests/boundaries.rs` enforces it. Only `db::indexeddb` and `ui` touch the browser,
 //! and they are declared behind `#[cfg(target_arch = "wasm32")]` once, where they are declared.
@@ -23,6 +24,7 @@ pub mod catalog;
 pub mod db;
 pub mod emulator;
 pub mod engine;
+pub mod playback;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

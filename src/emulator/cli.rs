@@ -209,6 +209,78 @@ pub fn help(topic: &[Vec<u8>]) -> String {
     }
 }
 
+/// Words the console completes besides the commands: redis-cli's own.
+const CLI_WORDS: [&str; 4] = ["CLEAR", "EXIT", "HELP", "QUIT"];
+
+/// Tab completion of the command name: every command (and redis-cli word) that starts with
+/// what was typed, in alphabetical order, upper case as redis-cli completes them. Only the first
+/// word is completed; an empty input completes to nothing.
+pub fn completions(input: &str) -> Vec<String> {
+    let typed = input.trim_start();
+    if typed.is_empty() || typed.contains(char::is_whitespace) {
+        return Vec::new();
+    }
+    let mut words: Vec<String> = COMMANDS
+        .iter()
+        .map(Spec::display_name)
+        .chain(CLI_WORDS.iter().map(|w| (*w).to_owned()))
+        .filter(|w| w.len() >= typed.len() && w[..typed.len()].eq_ignore_ascii_case(typed))
+        .collect();
+    words.sort();
+    words
+}
+
+/// The syntax hint shown after the cursor, as redis-cli shows it: the command's arguments,
+/// less the ones already typed (`HSET key ` → `field value [field value ...]`).
+pub fn hint(input: &str) -> Option<String> {
+    let args = split_args(input.as_bytes()).ok()?;
+    let name = String::from_utf8_lossy(args.first()?).into_owned();
+    let spec = super::cmd::spec(&name)?;
+    let typed = args.len() - 1;
+    // After a name typed without a space, the hint needs one to read.
+    let lead = if input.ends_with(char::is_whitespace) {
+        ""
+    } else {
+        " "
+    };
+    let rest: Vec<&str> = syntax_tokens(spec.syntax).into_iter().skip(typed).collect();
+    if rest.is_empty() {
+        return None;
+    }
+    Some(format!("{lead}{}", rest.join(" ")))
+}
+
+/// Splits a syntax line into its arguments, keeping `[...]` groups whole.
+fn syntax_tokens(syntax: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    let (mut depth, mut start) = (0usize, None::<usize>);
+    for (i, c) in syntax.char_indices() {
+        match c {
+            '[' => {
+                if depth == 0 && start.is_none() {
+                    start = Some(i);
+                }
+                depth += 1;
+            }
+            ']' => depth = depth.saturating_sub(1),
+            ' ' if depth == 0 => {
+                if let Some(s) = start.take() {
+                    tokens.push(&syntax[s..i]);
+                }
+            }
+            _ => {
+                if start.is_none() {
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        tokens.push(&syntax[s..]);
+    }
+    tokens
+}
+
 /// One command's help, in redis-cli's layout.
 fn describe(spec: &Spec) -> String {
     let usage = if spec.syntax.is_empty() {
@@ -283,5 +355,38 @@ mod tests {
         );
         assert!(run(&["help"]).contains("HINCRBYFLOAT"));
         assert!(run(&["help @hash"]).contains("HGETALL"));
+    }
+
+    #[test]
+    fn tab_completes_command_names() {
+        assert_eq!(completions("hs"), ["HSCAN", "HSET", "HSETNX", "HSTRLEN"]);
+        assert_eq!(completions("HINCRBYF"), ["HINCRBYFLOAT"]);
+        assert_eq!(completions("cl"), ["CLEAR"]);
+        assert!(completions("").is_empty());
+        assert!(completions("HSET k").is_empty());
+        assert!(completions("nope").is_empty());
+    }
+
+    #[test]
+    fn hints_show_the_arguments_still_to_type() {
+        assert_eq!(
+            hint("HSET").as_deref(),
+            Some(" key field value [field value ...]")
+        );
+        assert_eq!(
+            hint("hset ").as_deref(),
+            Some("key field value [field value ...]")
+        );
+        assert_eq!(
+            hint("HSET product_prices ").as_deref(),
+            Some("field value [field value ...]")
+        );
+        assert_eq!(
+            hint("HSCAN k 0 ").as_deref(),
+            Some("[MATCH pattern] [COUNT count]")
+        );
+        assert_eq!(hint("HGET k f"), None);
+        assert_eq!(hint("NOPE "), None);
+        assert_eq!(hint("\"abc"), None);
     }
 }
