@@ -77,88 +77,93 @@ impl Session {
 
     /// Runs one line (without its `\n`).
     pub fn feed_line(&mut self, line: &[u8]) -> LineOutput {
-        let mut out = LineOutput::default();
         if self.finished {
-            return out;
+            return LineOutput::default();
         }
-        let Ok(argv) = split_args(line) else {
-            out.stdout.extend_from_slice(b"Invalid argument(s)\n");
-            return out;
-        };
-        if argv.is_empty() {
-            return out;
-        }
-        let (repeat, argv) = if argv.len() > 1 {
-            match repeat_count(&argv[0]) {
-                Some(Ok(n)) => (n, &argv[1..]),
-                Some(Err(())) => {
-                    out.stdout
-                        .extend_from_slice(b"Invalid redis-cli repeat command option value.\n");
-                    return out;
-                }
-                None => (1, &argv[..]),
-            }
-        } else {
-            (1, &argv[..])
-        };
-        // redis-cli looks at the first token of the line, repeat count included.
-        if c_eq_ignore_case(&argv_first(line), "quit")
-            || c_eq_ignore_case(&argv_first(line), "exit")
-        {
-            self.finished = true;
-            out.quit = true;
-            return out;
-        }
-        let name = &argv[0];
-        if argv.len() == 1 && c_eq_ignore_case(name, "clear") && repeat_was_absent(line) {
-            out.stdout.extend_from_slice(b"\x1b[H\x1b[2J");
-            out.clear = true;
-            return out;
-        }
-        if c_eq_ignore_case(name, ":set") && repeat_was_absent(line) {
-            match argv.get(1) {
-                Some(pref)
-                    if c_eq_ignore_case(pref, "hints") || c_eq_ignore_case(pref, "nohints") => {}
-                Some(pref) => {
-                    out.stdout
-                        .extend_from_slice(b"unknown redis-cli preference '");
-                    out.stdout.extend_from_slice(pref);
-                    out.stdout.extend_from_slice(b"'\n");
-                }
-                None => out
-                    .stdout
-                    .extend_from_slice(b"unknown redis-cli internal command ':set'\n"),
-            }
-            return out;
-        }
-        if c_eq_ignore_case(name, "help") || c_eq_ignore_case(name, "?") {
-            out.stdout.extend_from_slice(help(&argv[1..]).as_bytes());
-            return out;
-        }
-        if c_eq_ignore_case(name, "quit") {
-            // `2 quit`: the server replies OK and closes the connection; redis-cli reconnects
-            // for the next line.
-            out.stdout.extend_from_slice(b"OK\n");
-            out.replies.push(Reply::ok());
-            if repeat > 1 {
-                out.stderr
-                    .extend_from_slice(b"Error: Server closed the connection\n");
-            }
-            return out;
-        }
-        if let Some(max) = self.max_repeat.filter(|&max| repeat > max) {
-            out.stdout.extend_from_slice(
-                format!("This console repeats a command at most {max} times.\n").as_bytes(),
-            );
-            return out;
-        }
-        for _ in 0..repeat {
-            let reply = self.emulator.run(argv);
-            out.stdout.extend_from_slice(&reply.to_cli_bytes());
-            out.replies.push(reply);
-        }
+        let out = run_line(&mut self.emulator, line, self.max_repeat);
+        self.finished = out.quit;
         out
     }
+}
+
+/// Runs one line (without its `\n`) on `emulator` as redis-cli would, refusing repeat counts
+/// above `max_repeat` if one is given. A `quit` only sets [`LineOutput::quit`]: what ends is
+/// up to the caller.
+pub fn run_line(emulator: &mut Emulator, line: &[u8], max_repeat: Option<u64>) -> LineOutput {
+    let mut out = LineOutput::default();
+    let Ok(argv) = split_args(line) else {
+        out.stdout.extend_from_slice(b"Invalid argument(s)\n");
+        return out;
+    };
+    if argv.is_empty() {
+        return out;
+    }
+    let (repeat, argv) = if argv.len() > 1 {
+        match repeat_count(&argv[0]) {
+            Some(Ok(n)) => (n, &argv[1..]),
+            Some(Err(())) => {
+                out.stdout
+                    .extend_from_slice(b"Invalid redis-cli repeat command option value.\n");
+                return out;
+            }
+            None => (1, &argv[..]),
+        }
+    } else {
+        (1, &argv[..])
+    };
+    // redis-cli looks at the first token of the line, repeat count included.
+    if c_eq_ignore_case(&argv_first(line), "quit") || c_eq_ignore_case(&argv_first(line), "exit") {
+        out.quit = true;
+        return out;
+    }
+    let name = &argv[0];
+    if argv.len() == 1 && c_eq_ignore_case(name, "clear") && repeat_was_absent(line) {
+        out.stdout.extend_from_slice(b"\x1b[H\x1b[2J");
+        out.clear = true;
+        return out;
+    }
+    if c_eq_ignore_case(name, ":set") && repeat_was_absent(line) {
+        match argv.get(1) {
+            Some(pref) if c_eq_ignore_case(pref, "hints") || c_eq_ignore_case(pref, "nohints") => {}
+            Some(pref) => {
+                out.stdout
+                    .extend_from_slice(b"unknown redis-cli preference '");
+                out.stdout.extend_from_slice(pref);
+                out.stdout.extend_from_slice(b"'\n");
+            }
+            None => out
+                .stdout
+                .extend_from_slice(b"unknown redis-cli internal command ':set'\n"),
+        }
+        return out;
+    }
+    if c_eq_ignore_case(name, "help") || c_eq_ignore_case(name, "?") {
+        out.stdout.extend_from_slice(help(&argv[1..]).as_bytes());
+        return out;
+    }
+    if c_eq_ignore_case(name, "quit") {
+        // `2 quit`: the server replies OK and closes the connection; redis-cli reconnects
+        // for the next line.
+        out.stdout.extend_from_slice(b"OK\n");
+        out.replies.push(Reply::ok());
+        if repeat > 1 {
+            out.stderr
+                .extend_from_slice(b"Error: Server closed the connection\n");
+        }
+        return out;
+    }
+    if let Some(max) = max_repeat.filter(|&max| repeat > max) {
+        out.stdout.extend_from_slice(
+            format!("This console repeats a command at most {max} times.\n").as_bytes(),
+        );
+        return out;
+    }
+    for _ in 0..repeat {
+        let reply = emulator.run(argv);
+        out.stdout.extend_from_slice(&reply.to_cli_bytes());
+        out.replies.push(reply);
+    }
+    out
 }
 
 /// The line's own first token (before any repeat count is taken off).

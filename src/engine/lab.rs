@@ -20,6 +20,10 @@ use crate::catalog::{validate_price, PRICES_KEY};
 use crate::db::{Database, DbError, Fault, Faulty, Operation, PriceWrite, ProductRecord};
 use crate::emulator::{quote_arg, Emulator, Reply};
 
+/// The most times the console repeats a command (`1000 PING`); redis-cli has no limit, but a
+/// browser tab printing millions of lines would freeze.
+pub const MAX_CONSOLE_REPEAT: u64 = 1_000;
+
 /// The longest product id the lab accepts.
 pub const MAX_PRODUCT_LEN: usize = 64;
 
@@ -299,9 +303,14 @@ impl<D: Database> Lab<D> {
         self.redis.borrow_mut().execute_command_printed(line)
     }
 
-    /// Runs `f` on the emulator (for the console's redis-cli session).
-    pub fn with_redis<T>(&self, f: impl FnOnce(&mut Emulator) -> T) -> T {
-        f(&mut self.redis.borrow_mut())
+    /// Runs a console line on the cache as redis-cli would (repeat counts up to
+    /// [`MAX_CONSOLE_REPEAT`], `help`, `clear`, `quit`).
+    pub fn console_line(&self, line: &str) -> crate::emulator::cli::LineOutput {
+        crate::emulator::cli::run_line(
+            &mut self.redis.borrow_mut(),
+            line.as_bytes(),
+            Some(MAX_CONSOLE_REPEAT),
+        )
     }
 
     /// Writes a row straight to the database, bypassing the cache (as a script or an

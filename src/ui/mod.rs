@@ -18,11 +18,17 @@ use crate::db::tabs::{TabChannel, TabMessage};
 use crate::db::DbError;
 use crate::emulator::Emulator;
 use crate::engine::code;
-use crate::engine::trace::Consistency;
-use crate::engine::Lab;
+use crate::engine::trace::{Actor, Consistency, OperationKind, Store};
+use crate::engine::{Lab, Outcome};
+use crate::playback::{Playback, PlaybackAction};
 use components::actor_card::{ActorCard, ActorStatus};
+use components::code_pane::CodePane;
+use components::console::{Console, ConsoleOutput};
+use components::controls::Controls;
 use components::db_panel::DbPanel;
+use components::playback_bar::PlaybackBar;
 use components::price_table::{PriceRow, PriceTable};
+use components::update_form::UpdateForm;
 use state::{DbStatus, LabAction, LabState};
 
 type AppLab = Lab<AppDb>;
@@ -142,10 +148,48 @@ fn trace_product(action: &str) -> String {
     action.split('"').nth(1).unwrap_or_default().to_owned()
 }
 
+/// The playback state as a Yew reducer.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct PlaybackState(Playback);
+
+impl Reducible for PlaybackState {
+    type Action = PlaybackAction;
+
+    fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
+        Rc::new(PlaybackState(self.0.apply(action)))
+    }
+}
+
+/// Runs an async lab operation that ends in a trace, then shows the trace.
+fn run_traced<F>(
+    lab: &UseStateHandle<Option<Rc<AppLab>>>,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+    op: impl FnOnce(Rc<AppLab>) -> F + 'static,
+) where
+    F: std::future::Future<Output = crate::engine::Trace> + 'static,
+{
+    let Some(lab) = (**lab).clone() else { return };
+    let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
+    dispatch.dispatch(LabAction::Busy);
+    wasm_bindgen_futures::spawn_local(async move {
+        let trace = op(lab).await;
+        if trace
+            .steps
+            .iter()
+            .any(|s| s.ok && s.actor == Actor::Database)
+        {
+            post(&background, &TabMessage::RowChanged(trace.product.clone()));
+        }
+        dispatch.dispatch(LabAction::Traced(trace));
+    });
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(LabState::default);
+    let playback = use_reducer(PlaybackState::default);
     let lab = use_state(|| None::<Rc<AppLab>>);
     let background = use_mut_ref(Background::default);
 
@@ -153,6 +197,89 @@ pub fn app() -> Html {
         let (dispatch, lab, background) = (state.dispatcher(), lab.clone(), background.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(boot(dispatch, lab, background));
+        });
+    }
+
+    // A new trace plays from its first step.
+    {
+        let playback = playback.dispatcher();
+        let trace = state.last_trace.clone();
+        use_effect_with(trace.as_ref().map(Rc::as_ptr), move |_| {
+            if let Some(trace) = trace {
+                playback.dispatch(PlaybackAction::Load {
+                    len: trace.steps.len(),
+                    autoplay: !prefers_reduced_motion(),
+                });
+            }
+        });
+    }
+
+    // The one timer: advance while playing.
+    {
+        let dispatch = playback.dispatcher();
+        let p = playback.0;
+        use_effect_with(p, move |p| {
+            let handle = p.playing.then(|| {
+                let tick =
+                    Closure::<dyn FnMut()>::once(move || dispatch.dispatch(PlaybackAction::Tick));
+                let id = web_sys::window().and_then(|w| {
+                    w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                        tick.as_ref().unchecked_ref(),
+                        p.interval_ms() as i32,
+                    )
+                    .ok()
+                });
+                (id, tick)
+            });
+            move || {
+                if let (Some((Some(id), _tick)), Some(w)) = (handle, web_sys::window()) {
+                    w.clear_timeout_with_handle(id);
+                }
+            }
+        });
+    }
+
+    // Keyboard: ← → step, Space plays, Home and End jump (not while typing in a field).
+    {
+        let dispatch = playback.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+                move |e: web_sys::KeyboardEvent| {
+                    let tag = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .map(|el| el.tag_name());
+                    let in_field = matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"));
+                    // A focused button handles Space itself (it clicks).
+                    let on_button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
+                    if in_field || on_button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                        return;
+                    }
+                    let action = match e.key().as_str() {
+                        "ArrowLeft" => PlaybackAction::Previous,
+                        "ArrowRight" => PlaybackAction::Next,
+                        " " => PlaybackAction::Toggle,
+                        "Home" => PlaybackAction::First,
+                        "End" => PlaybackAction::Last,
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    dispatch.dispatch(action);
+                },
+            );
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
         });
     }
 
@@ -190,26 +317,149 @@ pub fn app() -> Html {
             });
         })
     };
+    let on_update = {
+        let (lab, dispatch, background) = (lab.clone(), state.dispatcher(), background.clone());
+        Callback::from(move |(product, price): (String, String)| {
+            run_traced(&lab, &dispatch, &background, move |lab| async move {
+                lab.update_price(&product, &price).await
+            });
+        })
+    };
+    let on_restart = {
+        let (lab, dispatch, background) = (lab.clone(), state.dispatcher(), background.clone());
+        Callback::from(move |()| {
+            run_traced(&lab, &dispatch, &background, |lab| async move {
+                lab.restart().await
+            })
+        })
+    };
+    let on_flush = {
+        let (lab, dispatch, background) = (lab.clone(), state.dispatcher(), background.clone());
+        Callback::from(move |()| {
+            run_traced(&lab, &dispatch, &background, |lab| async move {
+                lab.flush().await
+            })
+        })
+    };
+    let on_pattern = {
+        let (lab, dispatch) = (lab.clone(), state.dispatcher());
+        Callback::from(move |p| {
+            if let Some(lab) = &*lab {
+                lab.set_pattern(p);
+                dispatch.dispatch(LabAction::Changed);
+            }
+        })
+    };
+    let on_faults = {
+        let (lab, dispatch) = (lab.clone(), state.dispatcher());
+        Callback::from(move |f| {
+            if let Some(lab) = &*lab {
+                lab.set_faults(f);
+                dispatch.dispatch(LabAction::Changed);
+            }
+        })
+    };
+    let on_console = {
+        let (lab, dispatch) = (lab.clone(), state.dispatcher());
+        Callback::from(move |line: String| -> ConsoleOutput {
+            let Some(lab) = &*lab else {
+                return ConsoleOutput {
+                    text: "The lab is still starting.\n".to_owned(),
+                    clear: false,
+                };
+            };
+            let out = lab.console_line(&line);
+            dispatch.dispatch(LabAction::Changed);
+            let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+            if out.quit {
+                text.push_str("(redis-cli would exit here; this console stays open)\n");
+            }
+            ConsoleOutput {
+                text,
+                clear: out.clear,
+            }
+        })
+    };
+    let on_playback = {
+        let dispatch = playback.dispatcher();
+        Callback::from(move |a| dispatch.dispatch(a))
+    };
 
-    let (cache_rows, db_rows, consistency, pattern) = match &*lab {
-        Some(lab) => (
+    let live = lab.as_ref().map(|lab| {
+        (
             lab.cache(),
             lab.database(),
-            lab.consistency(),
             lab.pattern(),
-        ),
-        None => (
+            lab.faults(),
+            lab.is_crashed(),
+            lab.queue().len(),
+        )
+    });
+    let (live_cache, db_records, pattern, faults, crashed, queued) = live.unwrap_or_else(|| {
+        (
             Vec::new(),
             Vec::new(),
-            Consistency::of(&[], &[]),
             Default::default(),
-        ),
+            Default::default(),
+            false,
+            0,
+        )
+    });
+    let products: Vec<String> = db_records.iter().map(|r| r.id.clone()).collect();
+    let notes: Vec<(String, String)> = db_records
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                format!("{} (rev {})", r.written_by, r.revision),
+            )
+        })
+        .collect();
+    let live_db: Vec<(String, String)> = db_records
+        .iter()
+        .map(|r| (r.id.clone(), r.price.clone()))
+        .collect();
+
+    // What the stage shows: the current step of the last trace, or the stores as they are.
+    let trace = state.last_trace.clone();
+    let p = playback.0;
+    let step = trace
+        .as_ref()
+        .and_then(|t| t.steps.get(p.cursor.min(t.steps.len().saturating_sub(1))));
+    let at_latest = trace.as_ref().is_none_or(|t| p.cursor + 1 >= t.steps.len());
+    let (cache_rows, db_rows, consistency) = match step {
+        Some(s) if !at_latest => (s.cache.clone(), s.database.clone(), s.consistency.clone()),
+        _ => {
+            let c = Consistency::of(&live_cache, &live_db);
+            (live_cache.clone(), live_db.clone(), c)
+        }
+    };
+    let changed = |store: Store| -> Vec<String> {
+        step.map(|s| {
+            s.changes
+                .iter()
+                .filter(|c| c.store == store)
+                .map(|c| c.key.clone())
+                .collect()
+        })
+        .unwrap_or_default()
     };
     let stale: Vec<String> = consistency
         .diverged
         .iter()
         .map(|d| d.product.clone())
         .collect();
+    let listing = match trace.as_deref() {
+        Some(t) if t.operation == OperationKind::Recovery => code::RECOVERY,
+        Some(t) => code::update_price(t.pattern),
+        None => code::update_price(pattern),
+    };
+    let (py_line, rs_line) = step.map_or((0, 0), |s| (s.code.python, s.code.rust));
+    let active = step.map(|s| s.actor);
+    let rejection = match trace.as_deref().map(|t| &t.outcome) {
+        Some(Outcome::Rejected(m)) => Some(AttrValue::from(m.clone())),
+        _ => None,
+    };
 
     let db_status = match &state.status {
         DbStatus::Opening => ActorStatus::Pending("Opening IndexedDB…".to_owned()),
@@ -218,46 +468,25 @@ pub fn app() -> Html {
     };
     let cache_status = match &state.status {
         DbStatus::Opening => ActorStatus::Pending("Starting…".to_owned()),
+        _ if faults.cache_write => {
+            ActorStatus::Failed("Out of memory — writes refused (fault on)".to_owned())
+        }
         _ => ActorStatus::Live("Live — embedded Redis emulator".to_owned()),
     };
-    let listing = code::update_price(pattern);
-    let (db_body, cache_body) = match &state.status {
-        DbStatus::Opening => (
-            html! { <p class="actor-card__note">{ "Reading the products table…" }</p> },
-            html! { <p class="actor-card__note">{ "Warming the cache from the database…" }</p> },
+    let app_status = if crashed {
+        ActorStatus::Failed("Crashed — restart to recover".to_owned())
+    } else {
+        ActorStatus::Live(pattern.title().to_owned())
+    };
+    let opening = state.status == DbStatus::Opening;
+    let narration = match (step, trace.as_deref()) {
+        (Some(s), Some(t)) => format!(
+            "Step {} of {} — {}",
+            p.cursor + 1,
+            t.steps.len(),
+            s.narration
         ),
-        _ => (
-            html! {
-                <DbPanel
-                    rows={db_rows}
-                    busy={state.busy}
-                    error={state.error.clone().map(AttrValue::from)}
-                    on_write={on_write}
-                    on_reset={on_reset}
-                />
-            },
-            html! {
-                <>
-                    <PriceTable
-                        caption={format!("Hash {PRICES_KEY}")}
-                        key_heading="field"
-                        value_heading="value"
-                        rows={cache_rows.iter().map(|(k, v)| PriceRow { key: k.clone(), value: v.clone() }).collect::<Vec<_>>()}
-                        stale={stale.clone()}
-                    />
-                    <p class={classes!("consistency", if consistency.in_step { "consistency--in-step" } else { "consistency--diverged" })} role="status" aria-label="Consistency">
-                        { if consistency.in_step {
-                            "In step: every cached price is the database's.".to_owned()
-                        } else {
-                            let list: Vec<String> = consistency.diverged.iter().map(|d| format!(
-                                "{} (cache {}, database {})", d.product, d.cache, d.database.as_deref().unwrap_or("none")
-                            )).collect();
-                            format!("Diverged: {}", list.join(", "))
-                        } }
-                    </p>
-                </>
-            },
-        ),
+        _ => "Update a price to see each step of the write.".to_owned(),
     };
 
     html! {
@@ -272,27 +501,107 @@ pub fn app() -> Html {
             if let Some(notice) = &state.notice {
                 <p class="lab__notice" role="status">{ notice.clone() }</p>
             }
+            <div class="lab__top">
+                <UpdateForm products={products.clone()} busy={state.busy || opening} rejection={rejection} on_update={on_update} />
+                <Controls pattern={pattern} faults={faults} crashed={crashed} queued={queued} busy={state.busy || opening}
+                    on_pattern={on_pattern} on_faults={on_faults} on_restart={on_restart} on_flush={on_flush} on_reset={on_reset.clone()} />
+            </div>
+            <div class="lab__player">
+                <PlaybackBar playback={p} on_action={on_playback} />
+                <p class="narration" aria-live="polite" aria-label="Narration">{ narration }</p>
+            </div>
             <main class="stage" aria-label="The three actors of the lesson">
-                <ActorCard
-                    title="Application"
-                    role_line={format!("Runs update_price(product, new_price) — {}", pattern.title())}
-                    status={ActorStatus::Planned("Scriptable from the console: window.lab".to_owned())}
-                >
-                    <pre class="code"><code>{ listing.python.join("\n") }</code></pre>
-                    { last_trace_view(state.last_trace.as_deref()) }
+                <ActorCard title="Application" role_line="Runs update_price(product, new_price)" status={app_status} active={active == Some(Actor::Application)}>
+                    <CodePane listing={listing} python_line={py_line} rust_line={rs_line} />
+                    if let Some(s) = step {
+                        <div key={format!("{}-{}", p.cursor, s.action)} class={classes!("message", format!("message--to-{}", actor_id(s.actor)))} aria-hidden="true">
+                            { s.action.clone() }
+                        </div>
+                    }
+                    { last_trace_view(trace.as_deref()) }
                 </ActorCard>
-                <ActorCard title="Redis cache" role_line={format!("Hash {PRICES_KEY}")} status={cache_status}>
-                    { cache_body }
+                <ActorCard title="Redis cache" role_line={format!("Hash {PRICES_KEY}")} status={cache_status} active={active == Some(Actor::Cache)}>
+                    if opening {
+                        <p class="actor-card__note">{ "Warming the cache from the database…" }</p>
+                    } else {
+                        <PriceTable
+                            caption={format!("Hash {PRICES_KEY}")}
+                            key_heading="field"
+                            value_heading="value"
+                            rows={cache_rows.iter().map(|(k, v)| PriceRow { key: k.clone(), value: v.clone() }).collect::<Vec<_>>()}
+                            stale={stale.clone()}
+                            changed={changed(Store::Cache)}
+                        />
+                        <p class={classes!("consistency", if consistency.in_step { "consistency--in-step" } else { "consistency--diverged" })} role="status" aria-label="Consistency">
+                            { consistency_text(&consistency) }
+                        </p>
+                        if !at_latest {
+                            <p class="actor-card__note">{ "Showing the stores as they were at this step." }</p>
+                        }
+                    }
                 </ActorCard>
-                <ActorCard title="Database" role_line="Table products (the source of truth)" status={db_status}>
-                    { db_body }
+                <ActorCard title="Database" role_line="Table products (the source of truth)" status={db_status} active={active == Some(Actor::Database)}>
+                    if opening {
+                        <p class="actor-card__note">{ "Reading the products table…" }</p>
+                    } else {
+                        <PriceTable
+                            caption="Table products"
+                            key_heading="id"
+                            value_heading="price"
+                            rows={db_rows.iter().map(|(k, v)| PriceRow { key: k.clone(), value: v.clone() }).collect::<Vec<_>>()}
+                            changed={changed(Store::Database)}
+                            notes={if at_latest { notes } else { Vec::new() }}
+                            notes_heading="last written by"
+                        />
+                        <DbPanel products={products} busy={state.busy} error={state.error.clone().map(AttrValue::from)} on_write={on_write} on_reset={on_reset} />
+                    }
                 </ActorCard>
             </main>
+            <Console on_run={on_console} />
             <footer class="lab__footer">
-                { "Runs entirely in your browser: the cache is an embedded Redis emulator, the database is IndexedDB." }
+                { "Runs entirely in your browser: the cache is an embedded Redis emulator, the database is IndexedDB. Scriptable from the console as window.lab." }
             </footer>
         </div>
     }
+}
+
+fn actor_id(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Application => "application",
+        Actor::Cache => "cache",
+        Actor::Database => "database",
+        Actor::Queue => "queue",
+    }
+}
+
+fn consistency_text(c: &Consistency) -> String {
+    if c.in_step {
+        "In step: every cached price is the database's.".to_owned()
+    } else {
+        let list: Vec<String> = c
+            .diverged
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} (cache {}, database {})",
+                    d.product,
+                    d.cache,
+                    d.database.as_deref().unwrap_or("none")
+                )
+            })
+            .collect();
+        format!("Diverged: {}", list.join(", "))
+    }
+}
+
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
 }
 
 /// The last operation, step by step (the full stage with playback comes with the interface).

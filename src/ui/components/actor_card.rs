@@ -40,6 +40,9 @@ pub struct ActorCardProps {
     pub title: AttrValue,
     pub role_line: AttrValue,
     pub status: ActorStatus,
+    /// The current step is this actor's.
+    #[prop_or_default]
+    pub active: bool,
     #[prop_or_default]
     pub children: Html,
 }
@@ -51,7 +54,7 @@ pub fn actor_card(props: &ActorCardProps) -> Html {
         props.status.modifier()
     );
     html! {
-        <section class="actor-card" aria-label={props.title.clone()}>
+        <section class={classes!("actor-card", props.active.then_some("actor-card--active"))} aria-label={props.title.clone()}>
             <h2 class="actor-card__title">{ props.title.clone() }</h2>
             <p class="actor-card__role">{ props.role_line.clone() }</p>
             <p class={status_class}>{ props.status.text().to_owned() }</p>

@@ -1,17 +1,16 @@
-//! The database card's body: the `products` table, a form to write a row directly (the way a
-//! script or an administrator would, behind the cache's back), and a reset to the seed.
+//! Below the database table: a form to write a row directly (the way a script or an
+//! administrator would, behind the cache's back), and a reset of the table to the seed.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::catalog::validate_price;
-use crate::db::ProductRecord;
 
 #[derive(Properties, PartialEq)]
 pub struct DbPanelProps {
-    /// The rows, ordered by product id.
-    pub rows: Vec<ProductRecord>,
+    /// The products that can be written.
+    pub products: Vec<String>,
     /// A write or reset is in flight.
     pub busy: bool,
     /// The last database failure, shown until the next success.
@@ -74,41 +73,23 @@ pub fn db_panel(props: &DbPanelProps) -> Html {
     let invalid = field_error.is_some();
     html! {
         <div class="db-panel">
-            <table class="price-table">
-                <caption class="price-table__caption">{ "Table products" }</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{ "id" }</th>
-                        <th scope="col" class="price-table__num">{ "price" }</th>
-                        <th scope="col" class="price-table__meta">{ "last written by" }</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    { for props.rows.iter().map(|row| html! {
-                        <tr class="price-table__row">
-                            <th scope="row" class="price-table__key">{ row.id.clone() }</th>
-                            <td class="price-table__num">{ row.price.clone() }</td>
-                            <td class="price-table__meta">{ format!("{} (rev {})", row.written_by, row.revision) }</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
             <form class="db-panel__form" onsubmit={on_submit} aria-label="Write a row straight to the database">
                 <p class="db-panel__hint">
                     { "Change a row directly, bypassing the cache, and see the two stores disagree." }
                 </p>
                 <div class="db-panel__fields">
-                    <label class="db-panel__field">
-                        <span>{ "Database row" }</span>
-                        <select onchange={on_product}>
-                            { for props.rows.iter().map(|row| html! {
-                                <option value={row.id.clone()} selected={row.id == *product}>{ row.id.clone() }</option>
+                    <div class="db-panel__field">
+                        <label for="db-panel-row">{ "Database row" }</label>
+                        <select id="db-panel-row" onchange={on_product}>
+                            { for props.products.iter().map(|id| html! {
+                                <option value={id.clone()} selected={*id == *product}>{ id.clone() }</option>
                             }) }
                         </select>
-                    </label>
-                    <label class="db-panel__field">
-                        <span>{ "Price in database" }</span>
+                    </div>
+                    <div class="db-panel__field">
+                        <label for="db-panel-price">{ "Price in database" }</label>
                         <input
+                            id="db-panel-price"
                             type="text"
                             inputmode="decimal"
                             value={(*price).clone()}
@@ -116,7 +97,7 @@ pub fn db_panel(props: &DbPanelProps) -> Html {
                             aria-invalid={invalid.to_string()}
                             aria-describedby="db-panel-price-error"
                         />
-                    </label>
+                    </div>
                     <button type="submit" class="button" disabled={props.busy}>{ "Write to database" }</button>
                 </div>
                 <p id="db-panel-price-error" class="db-panel__error" role="alert">

@@ -1,5 +1,10 @@
 //! One file per component.
 
 pub mod actor_card;
+pub mod code_pane;
+pub mod console;
+pub mod controls;
 pub mod db_panel;
+pub mod playback_bar;
 pub mod price_table;
+pub mod update_form;

@@ -1,0 +1,93 @@
+//! The pattern and the faults: what `update_price` does, and what breaks.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::engine::{Faults, Pattern};
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub pattern: Pattern,
+    pub faults: Faults,
+    /// The application is down after a crash.
+    pub crashed: bool,
+    /// Write-behind's waiting writes.
+    pub queued: usize,
+    pub busy: bool,
+    pub on_pattern: Callback<Pattern>,
+    pub on_faults: Callback<Faults>,
+    pub on_restart: Callback<()>,
+    pub on_flush: Callback<()>,
+    pub on_reset: Callback<()>,
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let on_pattern = {
+        let cb = props.on_pattern.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                if let Some(p) = Pattern::from_id(&select.value()) {
+                    cb.emit(p);
+                }
+            }
+        })
+    };
+    let fault = |label: &'static str, get: fn(&Faults) -> bool, set: fn(&mut Faults, bool)| {
+        let (cb, faults) = (props.on_faults.clone(), props.faults);
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                let mut next = faults;
+                set(&mut next, input.checked());
+                cb.emit(next);
+            }
+        });
+        html! {
+            <label class="controls__fault">
+                <input type="checkbox" checked={get(&props.faults)} {onchange} />
+                <span>{ label }</span>
+            </label>
+        }
+    };
+    let click = |cb: &Callback<()>| {
+        let cb = cb.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    html! {
+        <section class="controls" aria-label="Pattern and faults">
+            <div class="controls__pattern">
+                <label for="controls-pattern">{ "Pattern" }</label>
+                <select id="controls-pattern" onchange={on_pattern}>
+                    { for Pattern::ALL.iter().map(|p| html! {
+                        <option value={p.id()} selected={*p == props.pattern}>{ p.title() }</option>
+                    }) }
+                </select>
+            </div>
+            <p class="controls__promise">{ props.pattern.promise() }</p>
+            <fieldset class="controls__faults">
+                <legend>{ "Faults" }</legend>
+                { fault("Database write fails", |f| f.database_write, |f, v| f.database_write = v) }
+                { fault("Cache write fails", |f| f.cache_write, |f, v| f.cache_write = v) }
+                { fault("Crash between the writes", |f| f.crash_between, |f, v| f.crash_between = v) }
+            </fieldset>
+            <div class="controls__buttons">
+                <button type="button" class={classes!("button", (!props.crashed).then_some("button--quiet"))} onclick={click(&props.on_restart)} disabled={props.busy}>
+                    { if props.crashed { "Restart application (recover)" } else { "Restart application" } }
+                </button>
+                if props.pattern == Pattern::WriteBehind {
+                    <button type="button" class="button button--quiet" onclick={click(&props.on_flush)} disabled={props.busy}>
+                        { format!("Flush queue ({})", props.queued) }
+                    </button>
+                }
+                <button type="button" class="button button--quiet" onclick={click(&props.on_reset)} disabled={props.busy}>{ "Reset lab" }</button>
+            </div>
+        </section>
+    }
+}
