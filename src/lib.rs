@@ -12,6 +12,7 @@
 //! | [`emulator`] | the embedded mini Redis that plays `redis_client` (pure Rust) | host and browser |
 //! | [`db`] | the database the lesson writes to: its record type, and IndexedDB in the browser | record type anywhere; IndexedDB in the browser only |
 //! | [`engine`] | the write-through engine that turns an update into a trace of steps (pure Rust) | host and browser |
+//! | [`lesson`] | the seed tutorial's four steps, checked by running the learner's answers | host and browser |
 //! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
 //! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
 //!
@@ -24,6 +25,7 @@ pub mod catalog;
 pub mod db;
 pub mod emulator;
 pub mod engine;
+pub mod lesson;
 pub mod playback;
 
 #[cfg(target_arch = "wasm32")]

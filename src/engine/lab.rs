@@ -997,6 +997,93 @@ impl<D: Database> Lab<D> {
         rec.trace
     }
 
+    /// The lesson starts from nothing: the hash and the table are emptied, so that the learner
+    /// creates them (steps 1 and 2).
+    pub async fn lesson_begin(&self) -> Result<(), EngineError> {
+        let _guard = self.lock.lock().await;
+        self.db.inner().clear().await?;
+        self.reload_rows().await?;
+        self.queue.borrow_mut().clear();
+        self.crashed.set(false);
+        let _ = self
+            .redis
+            .borrow_mut()
+            .execute_command(format!("DEL {PRICES_KEY}"));
+        Ok(())
+    }
+
+    /// Replaces the table with `pairs` (the lesson's `database = {...}`), in one transaction.
+    pub async fn replace_database(&self, pairs: &[(String, String)]) -> Result<(), EngineError> {
+        let _guard = self.lock.lock().await;
+        let now = (self.now_ms)();
+        let rows = pairs
+            .iter()
+            .map(|(id, price)| {
+                PriceWrite {
+                    id: id.clone(),
+                    price: price.clone(),
+                    at_ms: now,
+                    by: "lesson".to_owned(),
+                }
+                .into_record(None)
+            })
+            .collect();
+        self.db.inner().replace_all(rows).await?;
+        self.reload_rows().await
+    }
+
+    /// Runs what the learner's `update_price` does, in order, on the real stores: Redis
+    /// commands on the cache, dictionary assignments on the database. Returns the error replies
+    /// Redis gave.
+    pub async fn run_effects(
+        &self,
+        effects: &[crate::lesson::Effect],
+    ) -> Result<Vec<String>, EngineError> {
+        let _guard = self.lock.lock().await;
+        let mut errors = Vec::new();
+        for effect in effects {
+            match effect {
+                crate::lesson::Effect::Redis(command) => {
+                    let (reply, printed) = self.run_redis(command);
+                    if reply.is_error() {
+                        errors.push(printed);
+                    }
+                }
+                crate::lesson::Effect::Database { key, value } => {
+                    let write = PriceWrite {
+                        id: key.clone(),
+                        price: value.clone(),
+                        at_ms: (self.now_ms)(),
+                        by: "lesson".to_owned(),
+                    };
+                    let record = self.db.inner().put_price(write).await?;
+                    self.remember(&record);
+                }
+            }
+        }
+        Ok(errors)
+    }
+
+    /// Puts `product` back to `price` in both stores (before a lesson run, so that each run
+    /// starts from the same place).
+    pub async fn set_both(&self, product: &str, price: &str) -> Result<(), EngineError> {
+        let _guard = self.lock.lock().await;
+        let write = PriceWrite {
+            id: product.to_owned(),
+            price: price.to_owned(),
+            at_ms: (self.now_ms)(),
+            by: "lesson".to_owned(),
+        };
+        let record = self.db.inner().put_price(write).await?;
+        self.remember(&record);
+        let full = self.redis.borrow().is_out_of_memory();
+        let mut redis = self.redis.borrow_mut();
+        redis.set_out_of_memory(false);
+        let _ = redis.execute_command(Self::hset_line(product, price));
+        redis.set_out_of_memory(full);
+        Ok(())
+    }
+
     /// Simulates a crash right now (without an update in flight).
     pub fn crash_now(&self) {
         self.crashed.set(true);

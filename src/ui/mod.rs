@@ -26,6 +26,7 @@ use components::code_pane::CodePane;
 use components::console::{Console, ConsoleOutput};
 use components::controls::Controls;
 use components::db_panel::DbPanel;
+use components::lesson_panel::{Answer, LessonPanel};
 use components::playback_bar::PlaybackBar;
 use components::price_table::{PriceRow, PriceTable};
 use components::update_form::UpdateForm;
@@ -385,6 +386,45 @@ pub fn app() -> Html {
         Callback::from(move |a| dispatch.dispatch(a))
     };
 
+    let lesson = use_state(|| (0usize, None::<Result<String, String>>));
+    let on_lesson_start = {
+        let (lab, dispatch, lesson) = (lab.clone(), state.dispatcher(), lesson.clone());
+        Callback::from(move |()| {
+            let Some(lab) = (*lab).clone() else { return };
+            let (dispatch, lesson) = (dispatch.clone(), lesson.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match lab.lesson_begin().await {
+                    Ok(()) => lesson.set((
+                        0,
+                        Some(Ok(
+                            "Both stores are empty. Create the hash in the Redis console below."
+                                .to_owned(),
+                        )),
+                    )),
+                    Err(e) => lesson.set((lesson.0, Some(Err(e.to_string())))),
+                }
+                dispatch.dispatch(LabAction::Changed);
+            });
+        })
+    };
+    let on_lesson_check = {
+        let (lab, dispatch, lesson) = (lab.clone(), state.dispatcher(), lesson.clone());
+        Callback::from(move |answer: Answer| {
+            let Some(lab) = (*lab).clone() else { return };
+            let (dispatch, lesson) = (dispatch.clone(), lesson.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let (step, verdict) = check_lesson(&lab, answer).await;
+                let done = if verdict.is_ok() {
+                    lesson.0.max(step + 1)
+                } else {
+                    lesson.0
+                };
+                lesson.set((done, Some(verdict)));
+                dispatch.dispatch(LabAction::Changed);
+            });
+        })
+    };
+
     let live = lab.as_ref().map(|lab| {
         (
             lab.cache(),
@@ -501,6 +541,7 @@ pub fn app() -> Html {
             if let Some(notice) = &state.notice {
                 <p class="lab__notice" role="status">{ notice.clone() }</p>
             }
+            <LessonPanel done={lesson.0} feedback={lesson.1.clone()} busy={state.busy || opening} on_start={on_lesson_start} on_check={on_lesson_check} />
             <div class="lab__top">
                 <UpdateForm products={products.clone()} busy={state.busy || opening} rejection={rejection} on_update={on_update} />
                 <Controls pattern={pattern} faults={faults} crashed={crashed} queued={queued} busy={state.busy || opening}
@@ -565,6 +606,47 @@ pub fn app() -> Html {
     }
 }
 
+/// Checks a lesson answer by running it on the lab's stores; returns the step and the verdict.
+async fn check_lesson(lab: &AppLab, answer: Answer) -> (usize, Result<String, String>) {
+    use crate::lesson;
+    let failed = |e: crate::engine::EngineError| Err(e.to_string());
+    match answer {
+        Answer::Hash => (
+            0,
+            lesson::check_hash(&lab.cache())
+                .map(|()| "Right: the hash holds the three prices.".to_owned()),
+        ),
+        Answer::Database(source) => {
+            let verdict = match lesson::parse_database(&source) {
+                Err(e) => Err(e),
+                Ok(pairs) => match lab.replace_database(&pairs).await {
+                    Err(e) => failed(e),
+                    Ok(()) => lesson::check_database(&lab.database_prices()).map(|()| {
+                        "Right: the database holds the same three rows as the cache.".to_owned()
+                    }),
+                },
+            };
+            (1, verdict)
+        }
+        Answer::Function { step, lines } => {
+            let verdict = async {
+                lab.set_both("product1", "100").await.map_err(|e| e.to_string())?;
+                let run = lesson::run(&lines, "product1", "150")?;
+                let errors = lab.run_effects(&run.effects).await.map_err(|e| e.to_string())?;
+                if step == 2 {
+                    lesson::check_step3(&run, &lab.database_prices())
+                        .map(|()| "Right: the database has the new price and redis_command is the HSET to send.".to_owned())
+                } else {
+                    lesson::check_step4(&lab.cache(), &lab.database_prices(), &errors)
+                        .map(|()| "Right: update_price(\"product1\", 150) wrote 150 to the cache and to the database.".to_owned())
+                }
+            }
+            .await;
+            (step, verdict)
+        }
+    }
+}
+
 fn actor_id(actor: Actor) -> &'static str {
     match actor {
         Actor::Application => "application",
@@ -621,7 +703,7 @@ fn last_trace_view(trace: Option<&crate::engine::Trace>) -> Html {
                 .collect::<Vec<_>>(),
         ),
         None => (
-            "No operation yet: call window.lab.update_price(...) from the console.".to_owned(),
+            "No operation yet: update a price above, or call window.lab.update_price(...) from the browser console.".to_owned(),
             Vec::new(),
         ),
     };

@@ -5,6 +5,7 @@ pub mod code_pane;
 pub mod console;
 pub mod controls;
 pub mod db_panel;
+pub mod lesson_panel;
 pub mod playback_bar;
 pub mod price_table;
 pub mod update_form;

@@ -1,0 +1,75 @@
+// End to end: the seed tutorial's four steps, done by a learner from a fresh profile.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('complete the 4-step lesson', async () => {
+  const { page, errors } = await openPage(browser.context, server.url);
+  await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  const lesson = page.getByRole('region', { name: 'Lesson' });
+  await lesson.getByText('Progress 0/4').waitFor();
+  await lesson.getByRole('button', { name: 'Start the lesson (empties both stores)' }).click();
+  await lesson.getByText('Both stores are empty').waitFor();
+  const feedback = lesson.getByRole('status').last();
+
+  // Step 1: a wrong hash first, then the right one, typed in the console.
+  const consoleInput = page.getByLabel('Redis command');
+  await consoleInput.fill('HMSET product_prices product1 100 product2 200');
+  await consoleInput.press('Enter');
+  await lesson.getByRole('button', { name: 'Check the hash' }).click();
+  await feedback.getByText('Missing: product3: 300').waitFor();
+  await lesson.getByText('Hint').click();
+  await lesson.getByText('Use the HMSET command').waitFor();
+  await consoleInput.fill('HMSET product_prices product3 300');
+  await consoleInput.press('Enter');
+  await lesson.getByRole('button', { name: 'Check the hash' }).click();
+  await lesson.getByText('Progress 1/4').waitFor();
+
+  // Step 2: the database as a Python dictionary.
+  await lesson.getByLabel('Python').fill("database = {'product1': 100, 'product2': 200, 'product3': 300}");
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await lesson.getByText('Progress 2/4').waitFor();
+  assert.deepEqual(await page.evaluate(() => window.lab.database()), { product1: '100', product2: '200', product3: '300' });
+
+  // Step 3: build update_price from lines, a distractor first.
+  const add = (code) => lesson.getByRole('button', { name: `Add: ${code}` }).click();
+  await add('redis_command = f"HSET product_prices {new_price} {product}"');
+  await add('database[product] = new_price');
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await feedback.getByText('needs "HSET product_prices product1 150"').waitFor();
+  await lesson.getByRole('button', { name: 'Remove: redis_command = f"HSET product_prices {new_price} {product}"' }).click();
+  await add('redis_command = f"HSET product_prices {product} {new_price}"');
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await lesson.getByText('Progress 3/4').waitFor();
+
+  // Step 4: send the command; in the wrong place first.
+  await add('redis_client.execute_command(redis_command)');
+  await lesson.getByRole('button', { name: 'Move up: redis_client.execute_command(redis_command)' }).click();
+  await lesson.getByRole('button', { name: 'Move up: redis_client.execute_command(redis_command)' }).click();
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await feedback.getByText("NameError: name 'redis_command' is not defined").waitFor();
+  // Sent after the command is built: down twice, below the line that builds it.
+  await lesson.getByRole('button', { name: 'Move down: redis_client.execute_command(redis_command)' }).click();
+  await lesson.getByRole('button', { name: 'Move down: redis_client.execute_command(redis_command)' }).click();
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await lesson.getByText('Progress 4/4').waitFor();
+  await lesson.getByText('All four steps done').waitFor();
+  assert.equal(await page.evaluate(() => window.lab.cache().product1), '150');
+  assert.equal((await page.evaluate(() => window.lab.database())).product1, '150');
+  await screenshot(page, 'lesson-done');
+  await page.evaluate(() => window.lab.reset());
+  assert.deepEqual(errors, []);
+});
