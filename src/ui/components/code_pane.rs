@@ -35,7 +35,7 @@ pub fn code_pane(props: &CodePaneProps) -> Html {
                 { tab(false, "Python") }
                 { tab(true, "Rust") }
             </div>
-            <pre class="code"><code>
+            <pre class="code" tabindex="0"><code>
                 { for lines.iter().enumerate().map(|(i, line)| {
                     let here = i as u32 + 1 == current;
                     html! {

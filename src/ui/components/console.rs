@@ -136,7 +136,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         <section class="console" aria-label="Redis console">
             <h2 class="console__title">{ "Redis console" }</h2>
             <p class="console__intro">{ "Type Redis commands as in redis-cli; they change the same cache the stage shows. Try help, HGETALL product_prices, or Tab to complete." }</p>
-            <div class="console__screen" role="log" aria-live="polite" aria-label="Console output">
+            <div class="console__screen" role="log" aria-live="polite" aria-label="Console output" tabindex="0">
                 { for transcript.iter().map(|entry| html! {
                     <div class="console__entry">
                         <div class="console__line"><span class="console__prompt" aria-hidden="true">{ "127.0.0.1:6379> " }</span>{ entry.line.clone() }</div>

@@ -100,7 +100,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </div>
             <div class="lesson__column">
                 <h4>{ "Your update_price" }</h4>
-                <pre class="code lesson__function"><code>{ "def update_price(product, new_price):\n" }
+                <pre class="code lesson__function" tabindex="0"><code>{ "def update_price(product, new_price):\n" }
                     { for body.iter().map(|l| format!("    {}\n", l.code())) }
                     { if body.is_empty() { "    pass\n" } else { "" } }
                 </code></pre>

@@ -1,0 +1,81 @@
+// End to end: an accessibility audit (axe-core) and the page's defences against untrusted text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { serveDist, launchBrowser, openPage, screenshot } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openLab() {
+  const opened = await openPage(browser.context, server.url);
+  await opened.page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  await opened.page.evaluate(() => window.lab.reset());
+  return opened;
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+async function audit(page) {
+  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(source);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+test('axe finds no serious or critical accessibility violation, idle and mid-trace', async () => {
+  const { page, errors } = await openLab();
+  assert.deepEqual(await audit(page), []);
+  await page.getByLabel('New price', { exact: true }).fill('150');
+  await page.getByRole('button', { name: 'Update price' }).click();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  assert.deepEqual(await audit(page), []);
+  await page.setViewportSize({ width: 375, height: 800 });
+  assert.deepEqual(await audit(page), []);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.deepEqual(errors, []);
+});
+
+test('untrusted names show as text and run nothing; the page keeps to its CSP', async () => {
+  const { page, errors } = await openLab();
+  const violations = [];
+  await page.exposeFunction('reportViolation', (v) => violations.push(v));
+  await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(`${e.violatedDirective} ${e.blockedURI}`)));
+  let dialogs = 0;
+  page.on('dialog', async (d) => {
+    dialogs += 1;
+    await d.dismiss();
+  });
+  const evil = '<img src=x onerror=alert(1)>';
+  const input = page.getByLabel('Redis command');
+  await input.fill(`HSET product_prices "${evil}" 5`);
+  await input.press('Enter');
+  const cache = page.getByRole('region', { name: 'Redis cache' });
+  await cache.getByText(evil, { exact: true }).waitFor();
+  assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element was made from the name');
+  await page.getByRole('log', { name: 'Console output' }).getByText('(integer) 1').waitFor();
+  await screenshot(page, 'untrusted-name');
+  assert.equal(dialogs, 0);
+
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  await page.evaluate(() => window.lab.execute_command('HDEL product_prices "<img src=x onerror=alert(1)>"'));
+  assert.deepEqual(violations, []);
+  assert.deepEqual(errors, []);
+});
