@@ -10,13 +10,17 @@
 //! | [`code`] | each pattern's `update_price` in the seed's Python and in Rust, for the code pane |
 //! | [`queue`] | write-behind's coalescing queue |
 //! | [`race`] | two writers with an interleaving chosen by the learner |
+//! | [`predict`] | "predict, then see": what a read returns at chosen steps |
+//! | [`sandbox`] | one update on copies of the stores, to compare two patterns side by side |
 
 pub mod code;
 pub mod lab;
 pub mod pattern;
+pub mod predict;
 pub mod queue;
 pub mod race;
 mod recorder;
+pub mod sandbox;
 pub mod trace;
 
 pub use lab::{EngineError, Faults, Lab};

@@ -23,11 +23,13 @@ use crate::engine::{Lab, Outcome};
 use crate::playback::{Playback, PlaybackAction};
 use components::actor_card::{ActorCard, ActorStatus};
 use components::code_pane::CodePane;
+use components::compare_panel::ComparePanel;
 use components::console::{Console, ConsoleOutput};
 use components::controls::Controls;
 use components::db_panel::DbPanel;
 use components::lesson_panel::{Answer, LessonPanel};
 use components::playback_bar::PlaybackBar;
+use components::predict_box::PredictBox;
 use components::price_table::{PriceRow, PriceTable};
 use components::update_form::UpdateForm;
 use state::{DbStatus, LabAction, LabState};
@@ -386,6 +388,69 @@ pub fn app() -> Html {
         Callback::from(move |a| dispatch.dispatch(a))
     };
 
+    // Predict, then see: answers per step of the current trace; playing pauses at a question.
+    let answers = use_state(std::collections::HashMap::<usize, String>::new);
+    let predictions = state
+        .last_trace
+        .as_deref()
+        .map(crate::engine::predict::predictions)
+        .unwrap_or_default();
+    {
+        let answers = answers.clone();
+        use_effect_with(state.last_trace.as_ref().map(Rc::as_ptr), move |_| {
+            answers.set(Default::default())
+        });
+    }
+    {
+        let dispatch = playback.dispatcher();
+        let waiting = playback.0.playing
+            && predictions
+                .iter()
+                .any(|q| q.step == playback.0.cursor && !answers.contains_key(&q.step));
+        use_effect_with(waiting, move |waiting| {
+            if *waiting {
+                dispatch.dispatch(PlaybackAction::Toggle);
+            }
+        });
+    }
+    let on_answer = {
+        let (answers, cursor) = (answers.clone(), playback.0.cursor);
+        Callback::from(move |choice: String| {
+            let mut next = (*answers).clone();
+            next.insert(cursor, choice);
+            answers.set(next);
+        })
+    };
+    let compare = use_state(|| None::<(crate::engine::Trace, crate::engine::Trace)>);
+    let scenario = match state.last_trace.as_deref() {
+        Some(t) if t.operation == OperationKind::UpdatePrice && !t.product.is_empty() => {
+            (t.product.clone(), t.new_price.clone())
+        }
+        _ => ("product1".to_owned(), "150".to_owned()),
+    };
+    let on_compare = {
+        let (lab, compare, scenario) = (lab.clone(), compare.clone(), scenario.clone());
+        Callback::from(
+            move |(left, right): (crate::engine::Pattern, crate::engine::Pattern)| {
+                let Some(lab) = &*lab else { return };
+                let (cache, db, faults) = (lab.cache(), lab.database_prices(), lab.faults());
+                let run = |p| {
+                    crate::engine::sandbox::run_update(
+                        p,
+                        faults,
+                        &cache,
+                        &db,
+                        &scenario.0,
+                        &scenario.1,
+                    )
+                };
+                if let (Some(a), Some(b)) = (run(left), run(right)) {
+                    compare.set(Some((a, b)));
+                }
+            },
+        )
+    };
+
     let lesson = use_state(|| (0usize, None::<Result<String, String>>));
     let on_lesson_start = {
         let (lab, dispatch, lesson) = (lab.clone(), state.dispatcher(), lesson.clone());
@@ -550,6 +615,9 @@ pub fn app() -> Html {
             <div class="lab__player">
                 <PlaybackBar playback={p} on_action={on_playback} />
                 <p class="narration" aria-live="polite" aria-label="Narration">{ narration }</p>
+                if let Some(q) = predictions.iter().find(|q| q.step == p.cursor) {
+                    <PredictBox prediction={q.clone()} answered={answers.get(&q.step).cloned()} on_answer={on_answer} />
+                }
             </div>
             <main class="stage" aria-label="The three actors of the lesson">
                 <ActorCard title="Application" role_line="Runs update_price(product, new_price)" status={app_status} active={active == Some(Actor::Application)}>
@@ -598,6 +666,7 @@ pub fn app() -> Html {
                     }
                 </ActorCard>
             </main>
+            <ComparePanel scenario={format!("update_price({:?}, {:?})", scenario.0, scenario.1)} results={(*compare).clone()} on_compare={on_compare} />
             <Console on_run={on_console} />
             <footer class="lab__footer">
                 { "Runs entirely in your browser: the cache is an embedded Redis emulator, the database is IndexedDB. Scriptable from the console as window.lab." }

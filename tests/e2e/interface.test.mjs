@@ -32,12 +32,10 @@ test('update a price with the form and step through the trace with buttons and k
   await page.getByLabel('New price', { exact: true }).fill('150');
   await page.getByRole('button', { name: 'Update price' }).click();
 
-  // The trace loads at its first step; pause it to drive it by hand.
-  await page.getByText(/^Step 1 of 5/).first().waitFor();
-  const play = page.getByRole('button', { name: /^(Play|Pause)$/ });
-  if ((await play.innerText()) === 'Pause') await play.click();
-  await page.getByRole('button', { name: 'First step' }).click({ trial: true }).catch(() => {});
-
+  // The trace loads; Home pauses it at its first step, to drive it by hand.
+  await page.getByText(/^Step \d of 5/).first().waitFor();
+  await page.keyboard.press('Home');
+  await narration(page).getByText('Step 1 of 5').waitFor();
   await page.getByRole('button', { name: 'Next step' }).click();
   await narration(page).getByText('Step 2 of 5 — The database commits product1 = 150').waitFor();
   // At this step the database has the new price and the cache still the old one.
@@ -68,10 +66,18 @@ test('update a price with the form and step through the trace with buttons and k
   assert.match(await page.locator('.code__line--current').innerText(), /execute_command\(&redis_command\)/);
   await page.getByRole('button', { name: 'Python' }).click();
 
-  // Play runs to the end by itself.
+  // Play runs by itself, and stops where the lab asks for a prediction.
   await page.getByRole('button', { name: 'First step' }).click();
   await page.getByRole('button', { name: 'Play' }).click();
-  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  const predict = page.getByRole('region', { name: 'Predict, then see' });
+  await predict.getByText('Predict: what would HGET product_prices product1 return now?').waitFor({ timeout: 20_000 });
+  await narration(page).getByText('Step 2 of 5').waitFor();
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  await predict.getByRole('button', { name: '"150"' }).click();
+  await predict.getByText('Not quite: Redis would return "100".').waitFor();
+  await predict.getByText('a read now gets a stale price').waitFor();
+  await screenshot(page, 'interface-predict');
+  await page.getByRole('button', { name: 'Play' }).click();
   await narration(page).getByText('Step 5 of 5').waitFor({ timeout: 20_000 });
   await page.getByRole('button', { name: 'Play' }).waitFor();
   assert.deepEqual(errors, []);
@@ -88,7 +94,7 @@ test('a bad price is refused next to the field; a database failure leaves the ca
   await page.getByLabel('New price', { exact: true }).fill('250');
   await page.getByRole('button', { name: 'Update price' }).click();
   await page.getByRole('region', { name: 'Last operation' }).getByText('The database write fails.').waitFor();
-  await page.getByRole('button', { name: 'Last step' }).click();
+  await page.keyboard.press('End');
   const cache = page.getByRole('region', { name: 'Redis cache' });
   await cache.getByRole('row', { name: /product2 200/ }).waitFor();
   await cache.getByRole('status', { name: 'Consistency' }).getByText('In step').waitFor();
@@ -146,11 +152,28 @@ test('the page works at 375 px wide', async () => {
   await page.setViewportSize({ width: 375, height: 800 });
   await page.getByLabel('New price', { exact: true }).fill('199');
   await page.getByRole('button', { name: 'Update price' }).click();
-  await page.getByRole('button', { name: 'Last step' }).click();
+  await page.keyboard.press('End');
   await page.getByRole('region', { name: 'Database' }).getByRole('row', { name: /product1 199/ }).waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 375, `no horizontal scrolling at 375 px (page is ${width} px wide)`);
   await screenshot(page, 'interface-375');
   await page.setViewportSize({ width: 1280, height: 800 });
+  assert.deepEqual(errors, []);
+});
+
+test('the same update under two patterns, side by side', async () => {
+  const { page, errors } = await openLab();
+  await page.getByLabel('Crash between the writes').check();
+  const compare = page.getByRole('region', { name: 'Compare two patterns' });
+  await compare.getByLabel('Left pattern').selectOption('write_through');
+  await compare.getByLabel('Right pattern').selectOption('write_behind');
+  await compare.getByRole('button', { name: 'Compare' }).click();
+  await compare.getByText('Cache 100, database 150: diverged').waitFor();
+  await compare.getByText('Cache 150, database 100: diverged').waitFor();
+  assert.equal(await compare.getByText('Outcome: crashed').count(), 2);
+  // The lab's own stores did not change.
+  assert.deepEqual(await page.evaluate(() => window.lab.cache()), { product1: '100', product2: '200', product3: '300' });
+  await compare.screenshot({ path: 'tests/e2e/screenshots/compare.png' });
+  await page.getByLabel('Crash between the writes').uncheck();
   assert.deepEqual(errors, []);
 });

@@ -40,7 +40,8 @@ test('update_price writes both stores, and the database keeps it across a reload
   assert.deepEqual(await page.evaluate(() => window.lab.cache()), { product1: '150', product2: '200', product3: '300' });
   assert.deepEqual(await page.evaluate(() => window.lab.database()), { product1: '150', product2: '200', product3: '300' });
 
-  // The page shows it too.
+  // The page shows it too (at the trace's last step).
+  await page.keyboard.press('End');
   const cache = page.getByRole('region', { name: 'Redis cache' });
   await cache.getByRole('row', { name: /product1 150/ }).waitFor();
   await page.getByRole('region', { name: 'Last operation' }).getByText('Both stores hold product1 = 150').waitFor();
@@ -84,6 +85,7 @@ test('a crash between the writes is recovered by restart, and the page shows the
   await page.evaluate(() => window.lab.set_faults({ crash_between: true }));
   const message = await page.evaluate(() => window.lab.update_price('product3', '333').catch((e) => e.message));
   assert.match(message, /crashed between the two writes/);
+  await page.keyboard.press('End');
   const consistency = page.getByRole('region', { name: 'Redis cache' }).getByRole('status', { name: 'Consistency' });
   await consistency.getByText('Diverged: product3 (cache 333, database 300)').waitFor();
   await screenshot(page, 'lab-api-crashed');
@@ -91,6 +93,7 @@ test('a crash between the writes is recovered by restart, and the page shows the
   await page.evaluate(() => window.lab.set_faults({}));
   const recovery = await page.evaluate(() => window.lab.restart());
   assert.deepEqual(recovery.steps.map((s) => s.kind), ['detect', 'reconcile', 'done']);
+  await page.keyboard.press('End');
   await consistency.getByText('In step').waitFor();
   assert.equal(await page.evaluate(() => window.lab.cache().product3), '300');
   await page.evaluate(() => window.lab.set_pattern('write_through'));

@@ -2,10 +2,12 @@
 
 pub mod actor_card;
 pub mod code_pane;
+pub mod compare_panel;
 pub mod console;
 pub mod controls;
 pub mod db_panel;
 pub mod lesson_panel;
 pub mod playback_bar;
+pub mod predict_box;
 pub mod price_table;
 pub mod update_form;

@@ -1,0 +1,109 @@
+//! Runs one update on a copy of the stores, so that two patterns can be compared side by side
+//! without touching the lab's own cache and database.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use super::lab::{Faults, Lab};
+use super::pattern::Pattern;
+use super::trace::Trace;
+use crate::catalog::PRICES_KEY;
+use crate::db::{Database, MemoryDb, PriceWrite};
+use crate::emulator::{quote_arg, Emulator};
+
+/// Polls a future that never waits (everything here is in memory) to its end.
+fn run_now<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        Poll::Ready(value) => Some(value),
+        Poll::Pending => None,
+    }
+}
+
+/// `update_price(product, new_price)` under `pattern` and `faults`, on copies of `cache` (the
+/// hash's fields) and `database` (the rows).
+pub fn run_update(
+    pattern: Pattern,
+    faults: Faults,
+    cache: &[(String, String)],
+    database: &[(String, String)],
+    product: &str,
+    new_price: &str,
+) -> Option<Trace> {
+    let db = MemoryDb::new();
+    for (id, price) in database {
+        run_now(db.put_price(PriceWrite {
+            id: id.clone(),
+            price: price.clone(),
+            at_ms: 0.0,
+            by: "copy".to_owned(),
+        }))?
+        .ok()?;
+    }
+    let mut redis = Emulator::new(Box::new(|| 0), 1);
+    if !cache.is_empty() {
+        let mut line = format!("HMSET {PRICES_KEY}");
+        for (f, v) in cache {
+            line.push_str(&format!(
+                " {} {}",
+                quote_arg(f.as_bytes()),
+                quote_arg(v.as_bytes())
+            ));
+        }
+        redis.execute_command(line).ok()?;
+    }
+    let lab = Lab::new(redis, db, Box::new(|| 0.0));
+    run_now(lab.start())?.ok()?;
+    lab.set_pattern(pattern);
+    lab.set_faults(faults);
+    run_now(lab.update_price(product, new_price))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Outcome;
+
+    fn seed() -> Vec<(String, String)> {
+        vec![
+            ("product1".into(), "100".into()),
+            ("product2".into(), "200".into()),
+        ]
+    }
+
+    #[test]
+    fn two_patterns_on_the_same_scenario() {
+        let crash = Faults {
+            crash_between: true,
+            ..Faults::default()
+        };
+        let wt = run_update(
+            Pattern::WriteThrough,
+            crash,
+            &seed(),
+            &seed(),
+            "product1",
+            "150",
+        )
+        .unwrap();
+        let wb = run_update(
+            Pattern::WriteBehind,
+            crash,
+            &seed(),
+            &seed(),
+            "product1",
+            "150",
+        )
+        .unwrap();
+        assert_eq!(
+            (wt.outcome.clone(), wb.outcome.clone()),
+            (Outcome::Crashed, Outcome::Crashed)
+        );
+        // Database first: the database has it, the cache is stale. Write-behind: only the cache.
+        assert_eq!(wt.last().unwrap().database[0].1, "150");
+        assert_eq!(wb.last().unwrap().database[0].1, "100");
+        assert_eq!(wb.last().unwrap().cache[0].1, "150");
+    }
+}
