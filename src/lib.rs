@@ -13,6 +13,7 @@
 //! | [`db`] | the database the lesson writes to: its record type, and IndexedDB in the browser | record type anywhere; IndexedDB in the browser only |
 //! | [`engine`] | the write-through engine that turns an update into a trace of steps (pure Rust) | host and browser |
 //! | [`lesson`] | the seed tutorial's four steps, checked by running the learner's answers | host and browser |
+//! | [`scenario`] | a shareable scenario and step, written into the URL query, replayed on copies of the stores | host and browser |
 //! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
 //! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
 //!
@@ -27,6 +28,7 @@ pub mod emulator;
 pub mod engine;
 pub mod lesson;
 pub mod playback;
+pub mod scenario;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

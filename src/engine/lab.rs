@@ -370,6 +370,7 @@ impl<D: Database> Lab<D> {
             Trace {
                 operation,
                 pattern: self.pattern.get(),
+                faults: self.faults.get(),
                 product: product.to_owned(),
                 new_price: new_price.to_owned(),
                 steps: Vec::new(),

@@ -129,6 +129,7 @@ mod tests {
         let trace = Trace {
             operation: OperationKind::UpdatePrice,
             pattern: Pattern::WriteThrough,
+            faults: Default::default(),
             product: "product1".into(),
             new_price: "150".into(),
             steps: vec![

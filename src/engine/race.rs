@@ -149,6 +149,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
     let trace = Trace {
         operation: OperationKind::Race,
         pattern: setup.pattern,
+        faults: super::lab::Faults::default(),
         product: RACE_PRODUCT.to_owned(),
         new_price: setup.a_price.clone(),
         steps: Vec::new(),

@@ -33,6 +33,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lab::Faults;
 use super::pattern::Pattern;
 
 /// Who acts in a step.
@@ -198,6 +199,8 @@ pub enum Outcome {
 pub struct Trace {
     pub operation: OperationKind,
     pub pattern: Pattern,
+    /// The faults that were on.
+    pub faults: Faults,
     /// The product and price asked for (empty for a recovery or a flush).
     pub product: String,
     pub new_price: String,

@@ -21,6 +21,7 @@ use crate::engine::code;
 use crate::engine::trace::{Actor, Consistency, OperationKind, Store};
 use crate::engine::{Lab, Outcome};
 use crate::playback::{Playback, PlaybackAction};
+use crate::scenario::{Scenario, Shared};
 use components::actor_card::{ActorCard, ActorStatus};
 use components::code_pane::CodePane;
 use components::compare_panel::ComparePanel;
@@ -31,6 +32,7 @@ use components::lesson_panel::{Answer, LessonPanel};
 use components::playback_bar::PlaybackBar;
 use components::predict_box::PredictBox;
 use components::price_table::{PriceRow, PriceTable};
+use components::race_panel::RacePanel;
 use components::update_form::UpdateForm;
 use state::{DbStatus, LabAction, LabState};
 
@@ -144,6 +146,20 @@ async fn boot(
         }),
     );
     lab_slot.set(Some(lab));
+
+    // A shared link reopens its scenario at its step (replayed on copies of the seed stores).
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if let Some(shared) = Shared::from_query(&search) {
+        if let Some(trace) = shared.scenario.run() {
+            dispatch.dispatch(LabAction::Replay {
+                trace,
+                scenario: shared.scenario,
+                seek: Some(shared.step),
+            });
+        }
+    }
 }
 
 /// The product a `database["product1"] = "150"` action is about.
@@ -207,12 +223,16 @@ pub fn app() -> Html {
     {
         let playback = playback.dispatcher();
         let trace = state.last_trace.clone();
+        let seek = state.seek;
         use_effect_with(trace.as_ref().map(Rc::as_ptr), move |_| {
             if let Some(trace) = trace {
                 playback.dispatch(PlaybackAction::Load {
                     len: trace.steps.len(),
-                    autoplay: !prefers_reduced_motion(),
+                    autoplay: seek.is_none() && !prefers_reduced_motion(),
                 });
+                if let Some(step) = seek {
+                    playback.dispatch(PlaybackAction::Seek(step));
+                }
             }
         });
     }
@@ -490,6 +510,44 @@ pub fn app() -> Html {
         })
     };
 
+    let on_race = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |scenario: Scenario| {
+            if let Some(trace) = scenario.run() {
+                dispatch.dispatch(LabAction::Replay {
+                    trace,
+                    scenario,
+                    seek: None,
+                });
+            }
+        })
+    };
+    let link = use_state(|| None::<String>);
+    let on_link = {
+        let (link, scenario, step) = (link.clone(), state.scenario.clone(), playback.0.cursor);
+        Callback::from(move |_: MouseEvent| {
+            let Some(scenario) = scenario.clone() else {
+                return;
+            };
+            let query = Shared { scenario, step }.to_query();
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let location = window.location();
+            let base = format!(
+                "{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default()
+            );
+            let url = format!("{base}?{query}");
+            if let Ok(history) = window.history() {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+            link.set(Some(url));
+        })
+    };
+
     let live = lab.as_ref().map(|lab| {
         (
             lab.cache(),
@@ -531,7 +589,9 @@ pub fn app() -> Html {
     let step = trace
         .as_ref()
         .and_then(|t| t.steps.get(p.cursor.min(t.steps.len().saturating_sub(1))));
-    let at_latest = trace.as_ref().is_none_or(|t| p.cursor + 1 >= t.steps.len());
+    // The lab's own stores are shown live once a trace of them reaches its end; a replay (a race,
+    // a shared link) ran on copies, so its steps are always shown as recorded.
+    let at_latest = !state.replayed && trace.as_ref().is_none_or(|t| p.cursor + 1 >= t.steps.len());
     let (cache_rows, db_rows, consistency) = match step {
         Some(s) if !at_latest => (s.cache.clone(), s.database.clone(), s.consistency.clone()),
         _ => {
@@ -614,6 +674,14 @@ pub fn app() -> Html {
             </div>
             <div class="lab__player">
                 <PlaybackBar playback={p} on_action={on_playback} />
+                if state.scenario.is_some() {
+                    <div class="share">
+                        <button type="button" class="playback__button" onclick={on_link}>{ "Link to this step" }</button>
+                        if let Some(url) = &*link {
+                            <input class="share__url" type="text" readonly=true value={url.clone()} aria-label="Link to this step" />
+                        }
+                    </div>
+                }
                 <p class="narration" aria-live="polite" aria-label="Narration">{ narration }</p>
                 if let Some(q) = predictions.iter().find(|q| q.step == p.cursor) {
                     <PredictBox prediction={q.clone()} answered={answers.get(&q.step).cloned()} on_answer={on_answer} />
@@ -645,7 +713,11 @@ pub fn app() -> Html {
                             { consistency_text(&consistency) }
                         </p>
                         if !at_latest {
-                            <p class="actor-card__note">{ "Showing the stores as they were at this step." }</p>
+                            <p class="actor-card__note">{ if state.replayed {
+                                "Replayed on copies of the stores: the lab's own stores are unchanged."
+                            } else {
+                                "Showing the stores as they were at this step."
+                            } }</p>
                         }
                     }
                 </ActorCard>
@@ -666,6 +738,7 @@ pub fn app() -> Html {
                     }
                 </ActorCard>
             </main>
+            <RacePanel on_run={on_race} />
             <ComparePanel scenario={format!("update_price({:?}, {:?})", scenario.0, scenario.1)} results={(*compare).clone()} on_compare={on_compare} />
             <Console on_run={on_console} />
             <footer class="lab__footer">

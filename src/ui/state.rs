@@ -5,6 +5,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::engine::Trace;
+use crate::scenario::Scenario;
 
 /// Where the database stands.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,6 +34,12 @@ pub struct LabState {
     pub notice: Option<String>,
     /// The last operation's trace.
     pub last_trace: Option<Rc<Trace>>,
+    /// Where that trace came from, if it can be replayed from a link.
+    pub scenario: Option<Scenario>,
+    /// Show this step of the new trace instead of playing it from the start.
+    pub seek: Option<usize>,
+    /// The trace ran on copies of the stores (a race, a shared link), not on the lab's own.
+    pub replayed: bool,
 }
 
 /// What happened.
@@ -44,6 +51,12 @@ pub enum LabAction {
     },
     Changed,
     Traced(Trace),
+    /// A trace replayed from a scenario (a race, or a shared link), shown at `seek` if given.
+    Replay {
+        trace: Trace,
+        scenario: Scenario,
+        seek: Option<usize>,
+    },
     Busy,
     Failed(String),
     Notice(String),
@@ -73,6 +86,20 @@ impl Reducible for LabState {
                 next.version += 1;
                 next.busy = false;
                 next.error = None;
+                next.scenario = Scenario::of_trace(&trace);
+                next.seek = None;
+                next.replayed = false;
+                next.last_trace = Some(Rc::new(trace));
+            }
+            LabAction::Replay {
+                trace,
+                scenario,
+                seek,
+            } => {
+                next.version += 1;
+                next.scenario = Some(scenario);
+                next.seek = seek;
+                next.replayed = true;
                 next.last_trace = Some(Rc::new(trace));
             }
             LabAction::Busy => next.busy = true,

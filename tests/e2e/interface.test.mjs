@@ -177,3 +177,38 @@ test('the same update under two patterns, side by side', async () => {
   await page.getByLabel('Crash between the writes').uncheck();
   assert.deepEqual(errors, []);
 });
+
+test('two writers race on the stage, and a link reopens the same step', async () => {
+  const { page, errors } = await openLab();
+  const race = page.getByRole('region', { name: 'Two writers' });
+  await race.getByLabel('Race pattern').selectOption('write_through');
+  for (const [i, w] of ['A', 'B', 'B', 'A'].entries()) await race.getByLabel(`Move ${i + 1}`).selectOption(w);
+  await race.getByRole('button', { name: 'Run the race' }).click();
+  await page.keyboard.press('End');
+  await narration(page).getByText('a stale price').waitFor();
+  const cache = page.getByRole('region', { name: 'Redis cache' });
+  await cache.getByRole('status', { name: 'Consistency' }).getByText('Diverged: product1 (cache 150, database 175)').waitFor();
+  await screenshot(page, 'interface-race');
+
+  // With per-key ordering, B waits for A.
+  await race.getByLabel('Per-key ordering').check();
+  await race.getByRole('button', { name: 'Run the race' }).click();
+  await page.keyboard.press('End');
+  await cache.getByRole('status', { name: 'Consistency' }).getByText('In step').waitFor();
+
+  // A link to step 3 of the unordered race reopens it there, in a new tab.
+  await race.getByLabel('Per-key ordering').uncheck();
+  await race.getByRole('button', { name: 'Run the race' }).click();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await narration(page).getByText('Step 3 of 5').waitFor();
+  await page.getByRole('button', { name: 'Link to this step' }).click();
+  const url = await page.getByRole('textbox', { name: 'Link to this step' }).inputValue();
+  assert.match(url, /\?scenario=race&pattern=write_through&ordered=0&order=ABBA&step=3$/);
+  const other = await browser.context.newPage();
+  await other.goto(url);
+  await other.getByLabel('Narration').getByText('Step 3 of 5 — Writer B writes 175 to the cache.').waitFor();
+  await other.close();
+  assert.deepEqual(errors, []);
+});

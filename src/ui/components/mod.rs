@@ -10,4 +10,5 @@ pub mod lesson_panel;
 pub mod playback_bar;
 pub mod predict_box;
 pub mod price_table;
+pub mod race_panel;
 pub mod update_form;

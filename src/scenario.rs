@@ -1,0 +1,280 @@
+//! A scenario the learner can share: an update (pattern, faults, product, price) or a race of
+//! two writers (pattern, ordering, interleaving), and the step shown, written into the page's
+//! URL query so that a link reopens the same trace at the same step. Scenarios run on copies of
+//! the seed stores, so opening a link never changes the learner's own data.
+
+use crate::catalog::SEED;
+use crate::engine::race::{race, RaceSetup, Writer};
+use crate::engine::sandbox::run_update;
+use crate::engine::{Faults, Pattern, Trace};
+
+/// What to replay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    Update {
+        pattern: Pattern,
+        faults: Faults,
+        product: String,
+        price: String,
+    },
+    Race {
+        pattern: Pattern,
+        per_key_ordering: bool,
+        order: Vec<Writer>,
+    },
+}
+
+/// A scenario and the step to show (0-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shared {
+    pub scenario: Scenario,
+    pub step: usize,
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn decode(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+impl Shared {
+    /// The URL query (without `?`).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        match &self.scenario {
+            Scenario::Update {
+                pattern,
+                faults,
+                product,
+                price,
+            } => {
+                parts.push("scenario=update".to_owned());
+                parts.push(format!("pattern={}", pattern.id()));
+                let mut f = Vec::new();
+                if faults.database_write {
+                    f.push("database_write");
+                }
+                if faults.cache_write {
+                    f.push("cache_write");
+                }
+                if faults.crash_between {
+                    f.push("crash_between");
+                }
+                if !f.is_empty() {
+                    parts.push(format!("faults={}", f.join(".")));
+                }
+                parts.push(format!("product={}", encode(product)));
+                parts.push(format!("price={}", encode(price)));
+            }
+            Scenario::Race {
+                pattern,
+                per_key_ordering,
+                order,
+            } => {
+                parts.push("scenario=race".to_owned());
+                parts.push(format!("pattern={}", pattern.id()));
+                parts.push(format!("ordered={}", u8::from(*per_key_ordering)));
+                let o: String = order
+                    .iter()
+                    .map(|w| if *w == Writer::A { 'A' } else { 'B' })
+                    .collect();
+                parts.push(format!("order={o}"));
+            }
+        }
+        parts.push(format!("step={}", self.step + 1));
+        parts.join("&")
+    }
+
+    /// Reads a query (with or without `?`); `None` if it names no valid scenario.
+    pub fn from_query(query: &str) -> Option<Shared> {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let get = |key: &str| {
+            query.split('&').find_map(|kv| {
+                let (k, v) = kv.split_once('=')?;
+                (k == key).then(|| decode(v)).flatten()
+            })
+        };
+        let pattern = Pattern::from_id(&get("pattern")?)?;
+        let step = get("step")
+            .and_then(|s| s.parse::<usize>().ok())
+            .unwrap_or(1)
+            .saturating_sub(1);
+        let scenario = match get("scenario")?.as_str() {
+            "update" => {
+                let faults_text = get("faults").unwrap_or_default();
+                let has = |name: &str| faults_text.split('.').any(|f| f == name);
+                Scenario::Update {
+                    pattern,
+                    faults: Faults {
+                        database_write: has("database_write"),
+                        cache_write: has("cache_write"),
+                        crash_between: has("crash_between"),
+                    },
+                    product: get("product")?,
+                    price: get("price")?,
+                }
+            }
+            "race" => Scenario::Race {
+                pattern,
+                per_key_ordering: get("ordered").as_deref() == Some("1"),
+                order: get("order")?
+                    .chars()
+                    .map(|c| match c {
+                        'A' => Some(Writer::A),
+                        'B' => Some(Writer::B),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+            },
+            _ => return None,
+        };
+        Some(Shared { scenario, step })
+    }
+}
+
+impl Scenario {
+    /// The scenario an update's trace came from (`None` for other operations).
+    pub fn of_trace(trace: &Trace) -> Option<Scenario> {
+        (trace.operation == crate::engine::trace::OperationKind::UpdatePrice).then(|| {
+            Scenario::Update {
+                pattern: trace.pattern,
+                faults: trace.faults,
+                product: trace.product.clone(),
+                price: trace.new_price.clone(),
+            }
+        })
+    }
+
+    /// Runs the scenario on copies of the seed stores.
+    pub fn run(&self) -> Option<Trace> {
+        match self {
+            Scenario::Update {
+                pattern,
+                faults,
+                product,
+                price,
+            } => {
+                let seed: Vec<(String, String)> = SEED
+                    .iter()
+                    .map(|p| (p.id.to_owned(), p.price.to_owned()))
+                    .collect();
+                run_update(*pattern, *faults, &seed, &seed, product, price)
+            }
+            Scenario::Race {
+                pattern,
+                per_key_ordering,
+                order,
+            } => Some(race(
+                &RaceSetup {
+                    pattern: *pattern,
+                    per_key_ordering: *per_key_ordering,
+                    a_price: "150".to_owned(),
+                    b_price: "175".to_owned(),
+                },
+                order,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_scenario_round_trips_through_the_query() {
+        let shared = Shared {
+            scenario: Scenario::Update {
+                pattern: Pattern::WriteThroughCacheFirst,
+                faults: Faults {
+                    database_write: true,
+                    crash_between: true,
+                    ..Faults::default()
+                },
+                product: "product 1&é".to_owned(),
+                price: "19.99".to_owned(),
+            },
+            step: 3,
+        };
+        let query = shared.to_query();
+        assert_eq!(
+            query,
+            "scenario=update&pattern=write_through_cache_first&faults=database_write.crash_between&product=product%201%26%C3%A9&price=19.99&step=4"
+        );
+        assert_eq!(Shared::from_query(&format!("?{query}")), Some(shared));
+    }
+
+    #[test]
+    fn a_race_scenario_round_trips_and_replays() {
+        let shared = Shared {
+            scenario: Scenario::Race {
+                pattern: Pattern::WriteThrough,
+                per_key_ordering: false,
+                order: vec![Writer::A, Writer::B, Writer::B, Writer::A],
+            },
+            step: 0,
+        };
+        let back = Shared::from_query(&shared.to_query()).unwrap();
+        assert_eq!(back, shared);
+        assert!(!back.scenario.run().unwrap().ends_in_step());
+    }
+
+    #[test]
+    fn bad_queries_name_no_scenario() {
+        for q in [
+            "",
+            "scenario=update",
+            "scenario=nope&pattern=write_through",
+            "scenario=race&pattern=write_through&order=AXB",
+            "scenario=update&pattern=zzz&product=a&price=1",
+        ] {
+            assert_eq!(Shared::from_query(q), None, "{q}");
+        }
+    }
+
+    #[test]
+    fn an_update_scenario_replays_on_the_seed() {
+        let s = Scenario::Update {
+            pattern: Pattern::CacheAside,
+            faults: Faults::default(),
+            product: "product2".into(),
+            price: "250".into(),
+        };
+        let trace = s.run().unwrap();
+        assert_eq!(
+            trace.last().unwrap().database[1],
+            ("product2".to_owned(), "250".to_owned())
+        );
+    }
+}
