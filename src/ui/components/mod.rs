@@ -9,6 +9,7 @@ pub mod db_panel;
 pub mod lesson_panel;
 pub mod playback_bar;
 pub mod predict_box;
+pub mod price_form;
 pub mod price_table;
 pub mod race_panel;
 pub mod update_form;

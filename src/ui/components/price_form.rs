@@ -1,0 +1,117 @@
+//! A product, a price, and a submit button, with the price checked before it is sent and the
+//! message shown next to the fields. The update form and the database panel both use it.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::catalog::validate_price;
+
+#[derive(Properties, PartialEq)]
+pub struct PriceFormProps {
+    /// Prefix of the fields' ids (`{id}-product`, `{id}-price`, `{id}-error`).
+    pub id: AttrValue,
+    /// The form's accessible name.
+    pub name: AttrValue,
+    /// The CSS class of the form, and the block its parts are named after (`{block}__field`).
+    pub form_class: AttrValue,
+    pub block: AttrValue,
+    pub product_label: AttrValue,
+    pub price_label: AttrValue,
+    pub submit_label: AttrValue,
+    #[prop_or_default]
+    pub submit_class: AttrValue,
+    pub products: Vec<String>,
+    pub busy: bool,
+    /// A message from elsewhere (the engine's refusal, a database failure).
+    pub message: Option<AttrValue>,
+    /// Receives `(product, price)` once the price is valid.
+    pub on_submit: Callback<(String, String)>,
+    /// Shown above the fields.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[function_component(PriceForm)]
+pub fn price_form(props: &PriceFormProps) -> Html {
+    let product = use_state(|| "product1".to_owned());
+    let price = use_state(String::new);
+    let error = use_state(|| None::<String>);
+
+    let on_product = {
+        let product = product.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                product.set(select.value());
+            }
+        })
+    };
+    let on_price = {
+        let (price, error) = (price.clone(), error.clone());
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                price.set(input.value());
+                error.set(None);
+            }
+        })
+    };
+    let on_submit = {
+        let (product, price, error) = (product.clone(), price.clone(), error.clone());
+        let on_submit = props.on_submit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match validate_price(&price) {
+                Ok(valid) => {
+                    error.set(None);
+                    on_submit.emit(((*product).clone(), valid));
+                }
+                Err(err) => error.set(Some(err.to_string())),
+            }
+        })
+    };
+    let message = error
+        .as_deref()
+        .map(str::to_owned)
+        .or_else(|| props.message.as_ref().map(|m| m.to_string()));
+    let (block, id) = (&props.block, &props.id);
+    let (product_id, price_id, error_id) = (
+        format!("{id}-product"),
+        format!("{id}-price"),
+        format!("{id}-error"),
+    );
+    html! {
+        <form class={props.form_class.clone()} onsubmit={on_submit} aria-label={props.name.clone()}>
+            { props.children.clone() }
+            <div class={format!("{block}__fields")}>
+                <div class={format!("{block}__field")}>
+                    <label for={product_id.clone()}>{ props.product_label.clone() }</label>
+                    <select id={product_id} onchange={on_product}>
+                        { for props.products.iter().map(|p| html! {
+                            <option value={p.clone()} selected={*p == *product}>{ p.clone() }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class={format!("{block}__field")}>
+                    <label for={price_id.clone()}>{ props.price_label.clone() }</label>
+                    <input
+                        id={price_id}
+                        type="text"
+                        inputmode="decimal"
+                        value={(*price).clone()}
+                        oninput={on_price}
+                        aria-invalid={message.is_some().to_string()}
+                        aria-describedby={error_id.clone()}
+                    />
+                </div>
+                <button type="submit" class={classes!("button", props.submit_class.to_string())} disabled={props.busy}>{ props.submit_label.clone() }</button>
+            </div>
+            <p id={error_id} class={format!("{block}__error")} role="alert">{ message.unwrap_or_default() }</p>
+        </form>
+    }
+}
