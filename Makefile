@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk's update check is a network call; the pinned tools make every other one unnecessary.
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: serve test
+.PHONY: serve test bench
 
 serve:
 	@scripts/setup.sh serve
@@ -17,3 +17,8 @@ serve:
 test:
 	@scripts/setup.sh test
 	@scripts/test.sh
+
+# Not part of the test command: prints the benchmark tables (docs/benchmarks.md).
+bench:
+	@scripts/setup.sh test
+	@scripts/bench.sh

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The benchmark command (`make bench`): builds what it needs and prints the tables. Every figure
+# is a ratio against a baseline measured in the same run, or a size; nothing here is a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "## Emulator (host)"
+echo
+scripts/bench-emulator.sh
+echo
+echo "## Load: transfer size of the release bundle"
+echo
+trunk build --release --dist dist >/dev/null 2>&1
+node scripts/bundle-size.mjs dist
