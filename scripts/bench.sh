@@ -11,3 +11,7 @@ echo "## Load: transfer size of the release bundle"
 echo
 trunk build --release --dist dist >/dev/null 2>&1
 node scripts/bundle-size.mjs dist
+echo
+echo "## Write-through and load, in headless Chromium"
+echo
+node scripts/bench-browser.mjs "${BENCH_BATCH:-10000}"

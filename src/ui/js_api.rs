@@ -231,6 +231,15 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
 
     if let Some(window) = web_sys::window() {
         let _ = Reflect::set(&window, &JsValue::from_str("lab"), &api);
+        // When the lab could first serve calls, with the table read from IndexedDB (for the
+        // load benchmark): milliseconds since navigation started.
+        if let Some(performance) = window.performance() {
+            let _ = Reflect::set(
+                &window,
+                &JsValue::from_str("labReadyMs"),
+                &JsValue::from_f64(performance.now()),
+            );
+        }
         // Let scripts wait for the lab instead of polling for it.
         if let Ok(event) = web_sys::Event::new("lab-ready") {
             let _ = window.dispatch_event(&event);

@@ -1,0 +1,70 @@
+// Browser benchmarks on the release bundle (dist/), in headless Chromium:
+//  - load: time from navigation until window.lab can serve calls with the table read from
+//    IndexedDB (median of several fresh loads);
+//  - write-through: update_price (emulator + IndexedDB commit + trace) against a bare IndexedDB
+//    put in its own readwrite transaction, in the same page, interleaved in blocks;
+//  - a batch of sequential update_price calls.
+// Usage: node scripts/bench-browser.mjs [batch=10000]
+import { serveDist, launchBrowser } from '../tests/e2e/harness.mjs';
+
+const batch = Number(process.argv[2] ?? 10000);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const server = await serveDist();
+const browser = await launchBrowser();
+const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+
+const ready = [];
+for (let i = 0; i < 7; i += 1) {
+  await page.goto(server.url);
+  await page.waitForFunction(() => typeof window.labReadyMs === 'number');
+  ready.push(await page.evaluate(() => window.labReadyMs));
+}
+
+await page.evaluate(() => window.lab.reset());
+const blocks = await page.evaluate(async () => {
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('bench-baseline', 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('products', { keyPath: 'id' });
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  const put = (i) =>
+    new Promise((ok, fail) => {
+      const tx = db.transaction('products', 'readwrite');
+      tx.objectStore('products').put({ id: 'product1', price: String(100 + i), written_at_ms: Date.now(), written_by: 'bench', revision: i });
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+  const perBlock = 30;
+  const bare = [];
+  const lab = [];
+  for (let b = 0; b < 15; b += 1) {
+    let t = performance.now();
+    for (let i = 0; i < perBlock; i += 1) await put(b * perBlock + i);
+    bare.push((performance.now() - t) / perBlock);
+    t = performance.now();
+    for (let i = 0; i < perBlock; i += 1) await window.lab.update_price('product1', 100 + ((b * perBlock + i) % 900));
+    lab.push((performance.now() - t) / perBlock);
+  }
+  db.close();
+  return { bare, lab };
+});
+
+const batchMs = await page.evaluate(async (n) => {
+  const t = performance.now();
+  for (let i = 0; i < n; i += 1) await window.lab.update_price(`product${(i % 3) + 1}`, 100 + (i % 900));
+  return performance.now() - t;
+}, batch);
+await page.evaluate(() => window.lab.reset());
+
+const bare = median(blocks.bare);
+const lab = median(blocks.lab);
+console.log('| measurement | result |');
+console.log('|---|---:|');
+console.log(`| time from navigation until window.lab serves calls, table read from IndexedDB (median of ${ready.length} loads) | ${median(ready).toFixed(0)} ms |`);
+console.log(`| bare IndexedDB put in its own readwrite transaction (median of 15 blocks of 30) | ${bare.toFixed(2)} ms |`);
+console.log(`| update_price, write-through (median of 15 blocks of 30, interleaved with the above) | ${lab.toFixed(2)} ms |`);
+console.log(`| **update_price / bare put** | **${(lab / bare).toFixed(2)}×** |`);
+console.log(`| ${batch.toLocaleString('en')} sequential update_price calls | ${(batchMs / 1000).toFixed(1)} s (${(batchMs / batch).toFixed(2)} ms each) |`);
+await browser.close();
+await server.close();
