@@ -5,6 +5,8 @@
 //! Keys keep insertion order too, which makes KEYS deterministic here (Redis leaves it undefined).
 
 use indexmap::IndexMap;
+
+use super::error::CommandError;
 use rustc_hash::FxBuildHasher;
 
 /// A hash: field → value, in insertion order. (FxHash: fast, and hash flooding is no threat to
@@ -89,20 +91,18 @@ impl Keyspace {
         self.entries.contains_key(key)
     }
 
-    /// The hash at `key`: `Ok(None)` if there is no key, `Err(())` if it holds another type.
-    #[allow(clippy::result_unit_err)]
-    pub fn hash(&self, key: &[u8]) -> Result<Option<&Hash>, ()> {
+    /// The hash at `key`: `Ok(None)` if there is no key, WRONGTYPE if it holds another type.
+    pub fn hash(&self, key: &[u8]) -> Result<Option<&Hash>, CommandError> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Hash(h)) => Ok(Some(h)),
-            Some(_) => Err(()),
+            Some(_) => Err(CommandError::WrongType),
         }
     }
 
     /// The hash at `key` for writing, creating an empty one if there is no key (it is removed
     /// again by [`Keyspace::drop_if_empty`] if the command leaves it empty).
-    #[allow(clippy::result_unit_err)]
-    pub fn hash_or_create(&mut self, key: &[u8]) -> Result<&mut Hash, ()> {
+    pub fn hash_or_create(&mut self, key: &[u8]) -> Result<&mut Hash, CommandError> {
         // Look up before inserting, so that the common case (the key exists) copies nothing.
         let index = match self.entries.get_index_of(key) {
             Some(i) => i,
@@ -115,11 +115,11 @@ impl Keyspace {
             }
         };
         let Some((_, entry)) = self.entries.get_index_mut(index) else {
-            return Err(());
+            return Err(CommandError::WrongType);
         };
         match &mut entry.value {
             Value::Hash(h) => Ok(h),
-            Value::Str(_) => Err(()),
+            Value::Str(_) => Err(CommandError::WrongType),
         }
     }
 

@@ -33,10 +33,7 @@ impl<'a> Command<'a> for Hexists<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash(self.key)?;
         Ok(Reply::Integer(i64::from(
             hash.is_some_and(|h| h.contains_key(self.field)),
         )))

@@ -33,10 +33,7 @@ impl<'a> Command<'a> for Hget<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash(self.key)?;
         Ok(match hash.and_then(|h| h.get(self.field)) {
             Some(value) => Reply::bulk(value.clone()),
             None => Reply::Nil,

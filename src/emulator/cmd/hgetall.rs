@@ -31,10 +31,7 @@ impl<'a> Command<'a> for Hgetall<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash(self.key)?;
         Ok(Reply::Array(match hash {
             Some(h) => h
                 .iter()

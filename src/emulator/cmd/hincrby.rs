@@ -48,10 +48,7 @@ impl<'a> Command<'a> for Hincrby<'a> {
 }
 
 fn increment(ctx: &mut Ctx<'_>, key: &[u8], field: &[u8], by: i64) -> Result<Reply, CommandError> {
-    let hash = ctx
-        .keyspace
-        .hash_or_create(key)
-        .map_err(|()| CommandError::WrongType)?;
+    let hash = ctx.keyspace.hash_or_create(key)?;
     let current = match hash.get(field) {
         Some(v) => parse_i64(v).ok_or(CommandError::HashValueNotAnInteger)?,
         None => 0,

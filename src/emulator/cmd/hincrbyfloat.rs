@@ -59,10 +59,7 @@ fn increment(
     field: &[u8],
     by: LongDouble,
 ) -> Result<Reply, CommandError> {
-    let hash = ctx
-        .keyspace
-        .hash_or_create(key)
-        .map_err(|()| CommandError::WrongType)?;
+    let hash = ctx.keyspace.hash_or_create(key)?;
     let current = match hash.get(field) {
         Some(v) => match long_double::parse(v) {
             Parsed::Number(x) => x,

@@ -31,10 +31,7 @@ impl<'a> Command<'a> for Hlen<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash(self.key)?;
         Ok(Reply::Integer(hash.map_or(0, |h| h.len() as i64)))
     }
 }

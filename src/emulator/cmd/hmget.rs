@@ -33,10 +33,7 @@ impl<'a> Command<'a> for Hmget<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash(self.key)?;
         let values = self
             .fields
             .iter()

@@ -67,10 +67,7 @@ impl<'a> Command<'a> for Hrandfield<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash(self.key)?;
         let Some(count) = self.count else {
             return Ok(match hash {
                 Some(h) => {

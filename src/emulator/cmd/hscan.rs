@@ -47,11 +47,7 @@ impl<'a> Command<'a> for Hscan<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = match ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?
-        {
+        let hash = match ctx.keyspace.hash(self.key)? {
             Some(h) => h,
             None => {
                 return Ok(Reply::Array(vec![

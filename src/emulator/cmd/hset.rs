@@ -41,10 +41,7 @@ pub(super) fn set_pairs(
     key: &[u8],
     pairs: Argv<'_>,
 ) -> Result<i64, CommandError> {
-    let hash = ctx
-        .keyspace
-        .hash_or_create(key)
-        .map_err(|()| CommandError::WrongType)?;
+    let hash = ctx.keyspace.hash_or_create(key)?;
     let mut added = 0;
     let mut items = pairs.iter();
     while let (Some(field), Some(value)) = (items.next(), items.next()) {

@@ -35,10 +35,7 @@ impl<'a> Command<'a> for Hsetnx<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash_or_create(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash_or_create(self.key)?;
         if hash.contains_key(self.field) {
             return Ok(Reply::Integer(0));
         }

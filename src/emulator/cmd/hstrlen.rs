@@ -33,10 +33,7 @@ impl<'a> Command<'a> for Hstrlen<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let hash = ctx
-            .keyspace
-            .hash(self.key)
-            .map_err(|()| CommandError::WrongType)?;
+        let hash = ctx.keyspace.hash(self.key)?;
         Ok(Reply::Integer(
             hash.and_then(|h| h.get(self.field))
                 .map_or(0, |v| v.len() as i64),
