@@ -50,6 +50,9 @@ const blocks = await page.evaluate(async () => {
   return { bare, lab };
 });
 
+const wasm = await page.evaluate(() => window.lab.bench_emulator(20000));
+const hostUs = Number(process.env.HOST_HSET_US ?? NaN);
+
 const batchMs = await page.evaluate(async (n) => {
   const t = performance.now();
   for (let i = 0; i < n; i += 1) await window.lab.update_price(`product${(i % 3) + 1}`, 100 + (i % 900));
@@ -65,6 +68,12 @@ console.log(`| time from navigation until window.lab serves calls, table read fr
 console.log(`| bare IndexedDB put in its own readwrite transaction (median of 15 blocks of 30) | ${bare.toFixed(2)} ms |`);
 console.log(`| update_price, write-through (median of 15 blocks of 30, interleaved with the above) | ${lab.toFixed(2)} ms |`);
 console.log(`| **update_price / bare put** | **${(lab / bare).toFixed(2)}×** |`);
+console.log(`| emulator HSET in WebAssembly (median of 15 blocks of 20,000) | ${wasm.emulator_ns.toFixed(1)} ns |`);
+console.log(`| raw HashMap insert in WebAssembly, same blocks | ${wasm.hashmap_ns.toFixed(1)} ns |`);
+console.log(`| **emulator / HashMap, in WebAssembly** | **${(wasm.emulator_ns / wasm.hashmap_ns).toFixed(2)}×** |`);
+if (!Number.isNaN(hostUs)) {
+  console.log(`| **emulator HSET, WebAssembly / host** (host ${(hostUs * 1000).toFixed(1)} ns, same run) | **${(wasm.emulator_ns / (hostUs * 1000)).toFixed(2)}×** |`);
+}
 console.log(`| ${batch.toLocaleString('en')} sequential update_price calls | ${(batchMs / 1000).toFixed(1)} s (${(batchMs / batch).toFixed(2)} ms each) |`);
 await browser.close();
 await server.close();

@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "## Emulator (host)"
 echo
-scripts/bench-emulator.sh
+host=$(scripts/bench-emulator.sh)
+echo "$host"
+export HOST_HSET_US
+HOST_HSET_US=$(echo "$host" | sed -n 's/^emulator HSET per call: \([0-9.]*\) µs$/\1/p')
 echo
 echo "## Load: transfer size of the release bundle"
 echo

@@ -11,6 +11,7 @@
 //! | `lab.set_faults({database_write, cache_write, crash_between})` | switches faults on or off |
 //! | `lab.restart()` | a Promise of the recovery trace (after a crash) |
 //! | `lab.flush()` | a Promise of write-behind's flush trace |
+//! | `lab.bench_emulator(ops)` | for the benchmarks: ns per operation of `execute_command("HSET ...")` on a fresh emulator and of a raw `HashMap` insert of the same data, measured here in WebAssembly, interleaved in blocks (`{emulator_ns, hashmap_ns}`) |
 //! | `lab.race({pattern, per_key_ordering, a_price, b_price, interleaving})` | the trace of two writers on `product1`, their steps taken in the order `interleaving` lists them (`["A", "B", "B", "A"]`); runs on its own small stores |
 
 use std::rc::Rc;
@@ -229,6 +230,27 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
     set(&api, "race", race.as_ref());
     race.forget();
 
+    let bench = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |ops: JsValue| {
+        let ops = ops
+            .as_f64()
+            .map_or(20_000, |n| n.clamp(100.0, 1e7) as usize);
+        let (emulator_ns, hashmap_ns) = bench_emulator(ops);
+        let result = Object::new();
+        let _ = Reflect::set(
+            &result,
+            &JsValue::from_str("emulator_ns"),
+            &JsValue::from_f64(emulator_ns),
+        );
+        let _ = Reflect::set(
+            &result,
+            &JsValue::from_str("hashmap_ns"),
+            &JsValue::from_f64(hashmap_ns),
+        );
+        result.into()
+    });
+    set(&api, "bench_emulator", bench.as_ref());
+    bench.forget();
+
     if let Some(window) = web_sys::window() {
         let _ = Reflect::set(&window, &JsValue::from_str("lab"), &api);
         // When the lab could first serve calls, with the table read from IndexedDB (for the
@@ -245,4 +267,52 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
             let _ = window.dispatch_event(&event);
         }
     }
+}
+
+/// The host benchmark's workload (`benches/emulator.rs`), in WebAssembly: median ns per
+/// operation over interleaved blocks of `ops`, for the emulator's HSET and a raw `HashMap` insert.
+fn bench_emulator(ops: usize) -> (f64, f64) {
+    use std::collections::HashMap;
+    use std::hint::black_box;
+
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return (f64::NAN, f64::NAN);
+    };
+    let updates: Vec<(String, String)> = (0..1_000)
+        .map(|i| {
+            (
+                format!("product{}", i % 3 + 1),
+                format!("{}", 100 + i % 400),
+            )
+        })
+        .collect();
+    let lines: Vec<String> = updates
+        .iter()
+        .map(|(p, v)| format!("HSET product_prices {p} {v}"))
+        .collect();
+    let mut redis = crate::emulator::Emulator::new(Box::new(|| 0), 1);
+    let _ = redis.execute_command("HMSET product_prices product1 100 product2 200 product3 300");
+    let mut map: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+    let (mut emulator, mut hashmap) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        let t = performance.now();
+        for i in 0..ops {
+            let (f, v) = &updates[i % updates.len()];
+            black_box(map.insert(
+                black_box(f.as_bytes()).to_vec(),
+                black_box(v.as_bytes()).to_vec(),
+            ));
+        }
+        hashmap.push((performance.now() - t) * 1e6 / ops as f64);
+        let t = performance.now();
+        for i in 0..ops {
+            let _ = black_box(redis.execute_command(black_box(lines[i % lines.len()].as_str())));
+        }
+        emulator.push((performance.now() - t) * 1e6 / ops as f64);
+    }
+    let median = |mut xs: Vec<f64>| {
+        xs.sort_by(f64::total_cmp);
+        xs[xs.len() / 2]
+    };
+    (median(emulator), median(hashmap))
 }
