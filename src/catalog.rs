@@ -28,17 +28,23 @@ pub const SEED: [SeedProduct; 3] = [
     },
 ];
 
+/// `HMSET product_prices field value ...` for `pairs`, each argument quoted as redis-cli
+/// needs it so that it splits back to the same bytes.
+pub fn hmset_line<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut line = format!("HMSET {PRICES_KEY}");
+    for (field, value) in pairs {
+        line.push(' ');
+        line.push_str(&crate::emulator::quote_arg(field.as_bytes()));
+        line.push(' ');
+        line.push_str(&crate::emulator::quote_arg(value.as_bytes()));
+    }
+    line
+}
+
 /// The command a learner types to create the cached hash from the seed, as the tutorial's
 /// first step hints (`HMSET` with every field and value).
 pub fn seed_hmset_command() -> String {
-    let mut line = format!("HMSET {PRICES_KEY}");
-    for product in SEED {
-        line.push(' ');
-        line.push_str(product.id);
-        line.push(' ');
-        line.push_str(product.price);
-    }
-    line
+    hmset_line(SEED.iter().map(|p| (p.id, p.price)))
 }
 
 /// The most digits a price may have before and after the decimal point.

@@ -16,13 +16,30 @@ use super::pattern::Pattern;
 use super::queue::WriteBehindQueue;
 use super::recorder::{Recorder, StepText};
 use super::trace::{Actor, Consistency, OperationKind, Outcome, StepKind, Trace};
-use crate::catalog::{validate_price, PRICES_KEY};
+use crate::catalog::{hmset_line, validate_price, PRICES_KEY};
 use crate::db::{Database, DbError, Fault, Faulty, Operation, PriceWrite, ProductRecord};
 use crate::emulator::{quote_arg, Emulator, Reply};
 
 /// The most times the console repeats a command (`1000 PING`); redis-cli has no limit, but a
 /// browser tab printing millions of lines would freeze.
 pub const MAX_CONSOLE_REPEAT: u64 = 1_000;
+
+/// The hash `product_prices` of `redis` as `(field, value)` pairs, in the hash's order (bytes
+/// that are not UTF-8 shown as U+FFFD).
+pub(super) fn cached_prices(redis: &Emulator) -> Vec<(String, String)> {
+    match redis.keyspace().get(PRICES_KEY.as_bytes()) {
+        Some(crate::emulator::Value::Hash(h)) => h
+            .iter()
+            .map(|(f, v)| {
+                (
+                    String::from_utf8_lossy(f).into_owned(),
+                    String::from_utf8_lossy(v).into_owned(),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
 
 /// The longest product id the lab accepts.
 pub const MAX_PRODUCT_LEN: usize = 64;
@@ -197,13 +214,7 @@ impl<D: Database> Lab<D> {
         if rows.is_empty() {
             return;
         }
-        let mut line = format!("HMSET {PRICES_KEY}");
-        for row in rows.iter() {
-            line.push(' ');
-            line.push_str(&quote_arg(row.id.as_bytes()));
-            line.push(' ');
-            line.push_str(&quote_arg(row.price.as_bytes()));
-        }
+        let line = hmset_line(rows.iter().map(|r| (r.id.as_str(), r.price.as_str())));
         let _ = self.redis.borrow_mut().execute_command(line);
     }
 
@@ -254,19 +265,7 @@ impl<D: Database> Lab<D> {
 
     /// The hash `product_prices` as `(field, value)` pairs, in the hash's order.
     pub fn cache(&self) -> Vec<(String, String)> {
-        let redis = self.redis.borrow();
-        match redis.keyspace().get(PRICES_KEY.as_bytes()) {
-            Some(crate::emulator::Value::Hash(h)) => h
-                .iter()
-                .map(|(f, v)| {
-                    (
-                        String::from_utf8_lossy(f).into_owned(),
-                        String::from_utf8_lossy(v).into_owned(),
-                    )
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+        cached_prices(&self.redis.borrow())
     }
 
     /// The database rows as the lab last saw them, ordered by id.

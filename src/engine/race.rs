@@ -16,10 +16,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::code;
+use super::lab::cached_prices;
 use super::pattern::Pattern;
 use super::recorder::{Recorder, StepText};
 use super::trace::{Actor, OperationKind, Outcome, StepKind, Trace};
-use crate::catalog::{PRICES_KEY, SEED};
+use crate::catalog::{seed_hmset_command, PRICES_KEY, SEED};
 use crate::emulator::Emulator;
 
 /// The product both writers touch.
@@ -99,18 +100,7 @@ struct Stores {
 
 impl Stores {
     fn cache(&self) -> Vec<(String, String)> {
-        match self.redis.keyspace().get(PRICES_KEY.as_bytes()) {
-            Some(crate::emulator::Value::Hash(h)) => h
-                .iter()
-                .map(|(f, v)| {
-                    (
-                        String::from_utf8_lossy(f).into_owned(),
-                        String::from_utf8_lossy(v).into_owned(),
-                    )
-                })
-                .collect(),
-            _ => Vec::new(),
-        }
+        cached_prices(&self.redis)
     }
 
     fn database(&self) -> Vec<(String, String)> {
@@ -136,12 +126,10 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
         redis: Emulator::new(Box::new(|| 0), 7),
         database: BTreeMap::new(),
     };
-    let mut hmset = format!("HMSET {PRICES_KEY}");
     for p in SEED {
         stores.database.insert(p.id.to_owned(), p.price.to_owned());
-        hmset.push_str(&format!(" {} {}", p.id, p.price));
     }
-    stores.redis(&hmset);
+    stores.redis(&seed_hmset_command());
     if setup.pattern == Pattern::CacheAside {
         // The reader's story starts with a miss.
         stores.redis(&format!("HDEL {PRICES_KEY} {RACE_PRODUCT}"));

@@ -8,9 +8,9 @@ use std::task::{Context, Poll, Waker};
 use super::lab::{Faults, Lab};
 use super::pattern::Pattern;
 use super::trace::Trace;
-use crate::catalog::PRICES_KEY;
+use crate::catalog::hmset_line;
 use crate::db::{Database, MemoryDb, PriceWrite};
-use crate::emulator::{quote_arg, Emulator};
+use crate::emulator::Emulator;
 
 /// Polls a future that never waits (everything here is in memory) to its end.
 fn run_now<F: Future>(future: F) -> Option<F::Output> {
@@ -44,14 +44,7 @@ pub fn run_update(
     }
     let mut redis = Emulator::new(Box::new(|| 0), 1);
     if !cache.is_empty() {
-        let mut line = format!("HMSET {PRICES_KEY}");
-        for (f, v) in cache {
-            line.push_str(&format!(
-                " {} {}",
-                quote_arg(f.as_bytes()),
-                quote_arg(v.as_bytes())
-            ));
-        }
+        let line = hmset_line(cache.iter().map(|(f, v)| (f.as_str(), v.as_str())));
         redis.execute_command(line).ok()?;
     }
     let lab = Lab::new(redis, db, Box::new(|| 0.0));
