@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { serveDist, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 let server;
@@ -19,12 +19,6 @@ after(async () => {
   await server?.close();
 });
 
-async function openLab() {
-  const opened = await openPage(browser.context, server.url);
-  await opened.page.waitForFunction(() => typeof window.lab?.update_price === 'function');
-  await opened.page.evaluate(() => window.lab.reset());
-  return opened;
-}
 
 /** Runs axe-core on the page; returns the serious and critical violations. */
 async function audit(page) {
@@ -38,7 +32,7 @@ async function audit(page) {
 }
 
 test('axe finds no serious or critical accessibility violation, idle and mid-trace', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   assert.deepEqual(await audit(page), []);
   await page.getByLabel('New price', { exact: true }).fill('150');
   await page.getByRole('button', { name: 'Update price' }).click();
@@ -51,7 +45,7 @@ test('axe finds no serious or critical accessibility violation, idle and mid-tra
 });
 
 test('untrusted names show as text and run nothing; the page keeps to its CSP', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   const violations = [];
   await page.exposeFunction('reportViolation', (v) => violations.push(v));
   await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(`${e.violatedDirective} ${e.blockedURI}`)));

@@ -83,6 +83,14 @@ export async function openPage(context, url, { newPage = false } = {}) {
   return { page, errors };
 }
 
+/** Opens the lab and waits until window.lab can serve calls; `reset` puts both stores back to the seed. */
+export async function openLab(context, url, { reset = false, ...options } = {}) {
+  const opened = await openPage(context, url, options);
+  await opened.page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  if (reset) await opened.page.evaluate(() => window.lab.reset());
+  return opened;
+}
+
 export async function screenshot(page, name) {
   await mkdir(screenshots, { recursive: true });
   const path = join(screenshots, `${name}.png`);

@@ -1,7 +1,7 @@
 // End to end: the interface, used the way a learner uses it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
 
 let server;
 let browser;
@@ -16,17 +16,11 @@ after(async () => {
   await server?.close();
 });
 
-async function openLab() {
-  const opened = await openPage(browser.context, server.url);
-  await opened.page.waitForFunction(() => typeof window.lab?.update_price === 'function');
-  await opened.page.evaluate(() => window.lab.reset());
-  return opened;
-}
 
 const narration = (page) => page.getByLabel('Narration');
 
 test('update a price with the form and step through the trace with buttons and keys', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByLabel('Product', { exact: true }).selectOption('product1');
   await page.getByLabel('New price', { exact: true }).fill('150');
@@ -84,7 +78,7 @@ test('update a price with the form and step through the trace with buttons and k
 });
 
 test('a bad price is refused next to the field; a database failure leaves the cache unchanged', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   await page.getByLabel('New price', { exact: true }).fill('-3');
   await page.getByRole('button', { name: 'Update price' }).click();
   await page.getByRole('form', { name: 'Update a price' }).getByRole('alert').getByText('A price cannot be negative.').waitFor();
@@ -105,7 +99,7 @@ test('a bad price is refused next to the field; a database failure leaves the ca
 });
 
 test('the console: commands, an error reply, history, completion, hints and clear', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   const input = page.getByLabel('Redis command');
   const log = page.getByRole('log', { name: 'Console output' });
 
@@ -148,7 +142,7 @@ test('the console: commands, an error reply, history, completion, hints and clea
 });
 
 test('the page works at 375 px wide', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   await page.setViewportSize({ width: 375, height: 800 });
   await page.getByLabel('New price', { exact: true }).fill('199');
   await page.getByRole('button', { name: 'Update price' }).click();
@@ -162,7 +156,7 @@ test('the page works at 375 px wide', async () => {
 });
 
 test('the same update under two patterns, side by side', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   await page.getByLabel('Crash between the writes').check();
   const compare = page.getByRole('region', { name: 'Compare two patterns' });
   await compare.getByLabel('Left pattern').selectOption('write_through');
@@ -179,7 +173,7 @@ test('the same update under two patterns, side by side', async () => {
 });
 
 test('two writers race on the stage, and a link reopens the same step', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
   const race = page.getByRole('region', { name: 'Two writers' });
   await race.getByLabel('Race pattern').selectOption('write_through');
   for (const [i, w] of ['A', 'B', 'B', 'A'].entries()) await race.getByLabel(`Move ${i + 1}`).selectOption(w);

@@ -1,7 +1,7 @@
 // End to end: window.lab, the JavaScript API, driving both stores in a real browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
 
 let server;
 let browser;
@@ -16,15 +16,9 @@ after(async () => {
   await server?.close();
 });
 
-/** Opens the lab and waits until window.lab can serve calls. */
-async function openLab(options) {
-  const opened = await openPage(browser.context, server.url, options);
-  await opened.page.waitForFunction(() => typeof window.lab?.update_price === 'function');
-  return opened;
-}
 
 test('update_price writes both stores, and the database keeps it across a reload', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url);
   await page.evaluate(() => window.lab.reset());
   assert.equal(await page.evaluate(() => window.lab.execute_command('HGET product_prices product1')), '"100"\n');
 
@@ -57,7 +51,7 @@ test('update_price writes both stores, and the database keeps it across a reload
 });
 
 test('bad input and failures reject with the message and change nothing', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url);
   await page.evaluate(() => window.lab.reset());
   const attempt = (product, price) =>
     page.evaluate(
@@ -79,7 +73,7 @@ test('bad input and failures reject with the message and change nothing', async 
 });
 
 test('a crash between the writes is recovered by restart, and the page shows the divergence', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url);
   await page.evaluate(() => window.lab.reset());
   await page.evaluate(() => window.lab.set_pattern('write_through_cache_first'));
   await page.evaluate(() => window.lab.set_faults({ crash_between: true }));
@@ -101,7 +95,7 @@ test('a crash between the writes is recovered by restart, and the page shows the
 });
 
 test('two writers race: a stale cache without ordering, none with per-key ordering', async () => {
-  const { page, errors } = await openLab();
+  const { page, errors } = await openLab(browser.context, server.url);
   const race = (perKey) =>
     page.evaluate(
       (ordered) =>

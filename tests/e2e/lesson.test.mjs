@@ -1,7 +1,7 @@
 // End to end: the seed tutorial's four steps, done by a learner from a fresh profile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,8 +17,7 @@ after(async () => {
 });
 
 test('complete the 4-step lesson', async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
-  await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  const { page, errors } = await openLab(browser.context, server.url);
   const lesson = page.getByRole('region', { name: 'Lesson' });
   await lesson.getByText('Progress 0/4').waitFor();
   await lesson.getByRole('button', { name: 'Start the lesson (empties both stores)' }).click();
