@@ -28,6 +28,22 @@ pub const SEED: [SeedProduct; 3] = [
     },
 ];
 
+/// The most products a generated catalog has.
+pub const MAX_CATALOG: usize = 100_000;
+
+/// A generated catalog of `n` products, `product0` … `product{n-1}`, each with a three-digit
+/// price (the seed's prices for `product1` … `product3`, so the lesson's examples read the
+/// same). It is what the scale demonstration loads into both stores.
+pub fn generated(n: usize) -> impl Iterator<Item = (String, String)> {
+    (0..n).map(|i| {
+        let price = match SEED.get(i.wrapping_sub(1)) {
+            Some(seed) => seed.price.to_owned(),
+            None => (100 + (i * 389) % 900).to_string(),
+        };
+        (format!("product{i}"), price)
+    })
+}
+
 /// `HMSET product_prices field value ...` for `pairs`, each argument quoted as redis-cli
 /// needs it so that it splits back to the same bytes.
 pub fn hmset_line<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
@@ -124,6 +140,27 @@ pub fn validate_price(input: &str) -> Result<String, PriceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_generated_catalog_has_distinct_ids_and_three_digit_prices() {
+        let rows: Vec<_> = generated(MAX_CATALOG).collect();
+        assert_eq!(rows.len(), MAX_CATALOG);
+        assert_eq!(rows[0].0, "product0");
+        assert_eq!(rows[99_999].0, "product99999");
+        assert_eq!(
+            &rows[1..4],
+            &[
+                ("product1".into(), "100".into()),
+                ("product2".into(), "200".into()),
+                ("product3".into(), "300".into())
+            ]
+        );
+        assert!(rows
+            .iter()
+            .all(|(_, p)| p.len() == 3 && validate_price(p).is_ok()));
+        let ids: std::collections::HashSet<_> = rows.iter().map(|(id, _)| id).collect();
+        assert_eq!(ids.len(), MAX_CATALOG);
+    }
 
     #[test]
     fn seed_matches_the_tutorial() {

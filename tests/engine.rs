@@ -429,3 +429,61 @@ fn a_call_given_up_while_waiting_does_not_block_the_next() {
         Outcome::Completed
     );
 }
+
+/// A catalog of 100,000 products in both stores: an update's trace holds one table per change
+/// (steps that left a store alone share its table), lists only what changed, and the stores
+/// agree; a write made outside the lab between operations shows in the next trace.
+#[test]
+fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
+    use std::rc::Rc;
+    use write_through_lab::catalog::MAX_CATALOG;
+    let lab = lab(Pattern::WriteThrough);
+    block_on(lab.seed_catalog(MAX_CATALOG)).unwrap();
+    assert_eq!(lab.product_count(), MAX_CATALOG);
+    assert_eq!(lab.cache_table().len(), MAX_CATALOG);
+    assert!(lab.consistency().in_step);
+    assert_eq!(
+        block_on(lab.db().inner().get("product99999"))
+            .unwrap()
+            .map(|r| r.price),
+        lab.cache().last().map(|(_, p)| p.clone())
+    );
+
+    // Behind the lab's back, as the console would.
+    assert_eq!(
+        lab.execute_command("HSET product_prices product7 999"),
+        "(integer) 0\n"
+    );
+    let trace = block_on(lab.update_price("product54321", "150"));
+    assert_eq!(trace.outcome, Outcome::Completed);
+    let first = &trace.steps[0];
+    assert!(first
+        .cache
+        .contains(&("product7".to_owned(), "999".to_owned())));
+    assert!(!first.consistency.in_step);
+    let changes: Vec<_> = trace.steps.iter().flat_map(|s| s.changes.iter()).collect();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    let before = write_through_lab::catalog::generated(MAX_CATALOG)
+        .nth(54321)
+        .map(|(_, p)| p);
+    assert!(changes.iter().all(|c| c.key == "product54321"
+        && c.before == before
+        && c.after.as_deref() == Some("150")));
+    let distinct =
+        |table: fn(&write_through_lab::engine::Step) -> &write_through_lab::engine::Table| {
+            trace
+                .steps
+                .windows(2)
+                .filter(|w| !Rc::ptr_eq(table(&w[0]), table(&w[1])))
+                .count()
+        };
+    assert_eq!(distinct(|s| &s.cache), 1);
+    assert_eq!(distinct(|s| &s.database), 1);
+    let last = trace.last().unwrap();
+    assert_eq!(last.consistency.diverged.len(), 1);
+    assert_eq!(last.consistency.diverged[0].product, "product7");
+
+    block_on(lab.reset()).unwrap();
+    assert_eq!(lab.product_count(), 3);
+    assert_eq!(lab.cache().len(), 3);
+}

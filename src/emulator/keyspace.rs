@@ -47,6 +47,9 @@ pub struct Keyspace {
     now_ms: i64,
     /// How many keys have an expiry time, so that expiring costs nothing when none do.
     volatile: usize,
+    /// Bumped by every access that may change a key (Redis's `dirty` counter, conservatively):
+    /// a reader that kept a copy knows from it whether the copy is still current.
+    generation: u64,
 }
 
 impl Keyspace {
@@ -60,6 +63,7 @@ impl Keyspace {
     pub fn begin_command(&mut self, now_ms: i64) {
         self.now_ms = now_ms;
         if self.volatile > 0 {
+            self.generation += 1;
             let now = self.now_ms;
             self.entries
                 .retain(|_, e| e.expires_at_ms.is_none_or(|t| t > now));
@@ -83,6 +87,7 @@ impl Keyspace {
 
     /// The value at `key`, mutably.
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Value> {
+        self.generation += 1;
         self.entries.get_mut(key).map(|e| &mut e.value)
     }
 
@@ -103,6 +108,7 @@ impl Keyspace {
     /// The hash at `key` for writing, creating an empty one if there is no key (it is removed
     /// again by [`Keyspace::drop_if_empty`] if the command leaves it empty).
     pub fn hash_or_create(&mut self, key: &[u8]) -> Result<&mut Hash, CommandError> {
+        self.generation += 1;
         // Look up before inserting, so that the common case (the key exists) copies nothing.
         let index = match self.entries.get_index_of(key) {
             Some(i) => i,
@@ -138,6 +144,7 @@ impl Keyspace {
 
     /// Sets `key` to `value`; its expiry is kept only if `keep_ttl`.
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        self.generation += 1;
         let old_expiry = self.entries.get(key).and_then(|e| e.expires_at_ms);
         let expires_at_ms = if keep_ttl { old_expiry } else { None };
         if old_expiry.is_some() && expires_at_ms.is_none() {
@@ -164,6 +171,7 @@ impl Keyspace {
 
     /// Gives `key` (which must exist) an expiry time.
     pub fn set_expiry(&mut self, key: &[u8], at_ms: i64) {
+        self.generation += 1;
         if let Some(entry) = self.entries.get_mut(key) {
             if entry.expires_at_ms.is_none() {
                 self.volatile += 1;
@@ -174,6 +182,7 @@ impl Keyspace {
 
     /// Removes `key`; returns whether it existed.
     pub fn remove(&mut self, key: &[u8]) -> bool {
+        self.generation += 1;
         match self.entries.shift_remove(key) {
             Some(entry) => {
                 if entry.expires_at_ms.is_some() {
@@ -187,6 +196,7 @@ impl Keyspace {
 
     /// Moves the value and expiry of `from` to `to` (replacing `to`); `from` must exist.
     pub fn rename(&mut self, from: &[u8], to: &[u8]) {
+        self.generation += 1;
         if let Some(entry) = self.entries.shift_remove(from) {
             if let Some(old) = self.entries.shift_remove(to) {
                 if old.expires_at_ms.is_some() {
@@ -195,6 +205,11 @@ impl Keyspace {
             }
             self.entries.insert(to.to_vec(), entry);
         }
+    }
+
+    /// A number that changes whenever a key may have changed (equal numbers: nothing changed).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Every key, in insertion order.
@@ -214,6 +229,7 @@ impl Keyspace {
 
     /// Removes every key.
     pub fn clear(&mut self) {
+        self.generation += 1;
         self.entries.clear();
         self.volatile = 0;
     }

@@ -7,6 +7,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::poll_fn;
+use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ use super::code::{self, Listing};
 use super::pattern::Pattern;
 use super::queue::WriteBehindQueue;
 use super::recorder::{Recorder, StepText};
-use super::trace::{Actor, Consistency, OperationKind, Outcome, StepKind, Trace};
+use super::trace::{Actor, Consistency, OperationKind, Outcome, StepKind, Table, Trace};
 use crate::catalog::{hmset_line, validate_price, PRICES_KEY};
 use crate::db::{Database, DbError, Fault, Faulty, Operation, PriceWrite, ProductRecord};
 use crate::emulator::{quote_arg, Emulator, Reply};
@@ -157,6 +158,10 @@ pub struct Lab<D: Database> {
     db: Faulty<D>,
     /// The database rows as last read or written by the lab, ordered by id.
     rows: RefCell<Vec<ProductRecord>>,
+    /// The cache as a table, and the keyspace generation it was read at.
+    cache_table: RefCell<Option<(u64, Table)>>,
+    /// `rows` as a table; `None` after they changed.
+    database_table: RefCell<Option<Table>>,
     queue: RefCell<WriteBehindQueue>,
     pattern: Cell<Pattern>,
     faults: Cell<Faults>,
@@ -183,6 +188,8 @@ impl<D: Database> Lab<D> {
             redis: RefCell::new(redis),
             db: Faulty::new(db),
             rows: RefCell::default(),
+            cache_table: RefCell::default(),
+            database_table: RefCell::default(),
             queue: RefCell::default(),
             pattern: Cell::new(Pattern::default()),
             faults: Cell::new(Faults::default()),
@@ -221,6 +228,7 @@ impl<D: Database> Lab<D> {
     async fn reload_rows(&self) -> Result<(), EngineError> {
         let rows = self.db.all().await?;
         *self.rows.borrow_mut() = rows;
+        self.database_table.take();
         Ok(())
     }
 
@@ -265,7 +273,7 @@ impl<D: Database> Lab<D> {
 
     /// The hash `product_prices` as `(field, value)` pairs, in the hash's order.
     pub fn cache(&self) -> Vec<(String, String)> {
-        cached_prices(&self.redis.borrow())
+        self.cache_table().to_vec()
     }
 
     /// The database rows as the lab last saw them, ordered by id.
@@ -275,11 +283,50 @@ impl<D: Database> Lab<D> {
 
     /// The database as `(id, price)` pairs.
     pub fn database_prices(&self) -> Vec<(String, String)> {
+        self.database_table().to_vec()
+    }
+
+    /// The hash `product_prices` as a shared table, read again only if the cache changed since
+    /// the last call.
+    pub fn cache_table(&self) -> Table {
+        let generation = self.redis.borrow().keyspace().generation();
+        if let Some((at, table)) = &*self.cache_table.borrow() {
+            if *at == generation {
+                return Rc::clone(table);
+            }
+        }
+        let table = Rc::new(cached_prices(&self.redis.borrow()));
+        *self.cache_table.borrow_mut() = Some((generation, Rc::clone(&table)));
+        table
+    }
+
+    /// The database as a shared table of `(id, price)` pairs, ordered by id.
+    pub fn database_table(&self) -> Table {
+        if let Some(table) = &*self.database_table.borrow() {
+            return Rc::clone(table);
+        }
+        let table: Table = Rc::new(
+            self.rows
+                .borrow()
+                .iter()
+                .map(|r| (r.id.clone(), r.price.clone()))
+                .collect(),
+        );
+        *self.database_table.borrow_mut() = Some(Rc::clone(&table));
+        table
+    }
+
+    /// How many products the database holds.
+    pub fn product_count(&self) -> usize {
+        self.rows.borrow().len()
+    }
+
+    /// Whether the database has a row `product` (a binary search: rows are ordered by id).
+    pub fn has_product(&self, product: &str) -> bool {
         self.rows
             .borrow()
-            .iter()
-            .map(|r| (r.id.clone(), r.price.clone()))
-            .collect()
+            .binary_search_by(|r| r.id.as_str().cmp(product))
+            .is_ok()
     }
 
     /// Write-behind's waiting writes as `(product, price)` pairs.
@@ -289,7 +336,7 @@ impl<D: Database> Lab<D> {
 
     /// Whether the stores agree right now.
     pub fn consistency(&self) -> Consistency {
-        Consistency::of(&self.cache(), &self.database_prices())
+        Consistency::of(&self.cache_table(), &self.database_table())
     }
 
     /// The database being used (with its fault switches).
@@ -337,6 +384,38 @@ impl<D: Database> Lab<D> {
         let _guard = self.lock.lock().await;
         self.db.inner().reset((self.now_ms)()).await?;
         self.reload_rows().await?;
+        self.restart_cache_from_rows();
+        Ok(())
+    }
+
+    /// Replaces both stores with a generated catalog of `n` products
+    /// ([`crate::catalog::generated`]): the database in one transaction, then the cache with
+    /// `DEL` and one `HMSET`, so the two agree. Empties the queue and brings a crashed
+    /// application back; faults stay as they are.
+    pub async fn seed_catalog(&self, n: usize) -> Result<(), EngineError> {
+        let _guard = self.lock.lock().await;
+        let now = (self.now_ms)();
+        let mut rows: Vec<ProductRecord> = crate::catalog::generated(n)
+            .map(|(id, price)| ProductRecord {
+                id,
+                price,
+                written_at_ms: now,
+                written_by: "seed".to_owned(),
+                revision: 1,
+            })
+            .collect();
+        self.db.inner().replace_all(rows.clone()).await?;
+        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        *self.rows.borrow_mut() = rows;
+        self.database_table.take();
+        self.restart_cache_from_rows();
+        Ok(())
+    }
+
+    /// After the database was replaced: empties the queue, brings a crashed application back
+    /// and rebuilds the hash from the rows (`DEL`, then one `HMSET`), even if the cache refuses
+    /// writes (the fault stays on afterwards).
+    fn restart_cache_from_rows(&self) {
         self.queue.borrow_mut().clear();
         self.crashed.set(false);
         let full = self.redis.borrow().is_out_of_memory();
@@ -347,10 +426,10 @@ impl<D: Database> Lab<D> {
         }
         self.warm_cache();
         self.redis.borrow_mut().set_out_of_memory(full);
-        Ok(())
     }
 
     fn remember(&self, record: &ProductRecord) {
+        self.database_table.take();
         let mut rows = self.rows.borrow_mut();
         match rows.binary_search_by(|r| r.id.as_str().cmp(&record.id)) {
             Ok(i) => rows[i] = record.clone(),
@@ -376,12 +455,25 @@ impl<D: Database> Lab<D> {
                 outcome: Outcome::Completed,
             },
             listing,
-            (self.cache(), self.database_prices(), self.queue()),
+            (
+                self.cache_table(),
+                self.database_table(),
+                self.queue_table(),
+            ),
         )
     }
 
+    fn queue_table(&self) -> Table {
+        Rc::new(self.queue())
+    }
+
     fn record(&self, rec: &mut Recorder, text: StepText) {
-        rec.push(text, self.cache(), self.database_prices(), self.queue());
+        rec.push(
+            text,
+            self.cache_table(),
+            self.database_table(),
+            self.queue_table(),
+        );
     }
 
     /// Checks the input: the product must be a row of the database, the price a plain
@@ -395,7 +487,7 @@ impl<D: Database> Lab<D> {
                 "A product id has at most {MAX_PRODUCT_LEN} characters."
             ));
         }
-        if !self.rows.borrow().iter().any(|r| r.id == product) {
+        if !self.has_product(product) {
             return Err(format!(
                 "There is no product called \"{product}\" in the database."
             ));

@@ -25,4 +25,4 @@ pub mod trace;
 
 pub use lab::{EngineError, Faults, Lab};
 pub use pattern::Pattern;
-pub use trace::{Outcome, Step, StepKind, Trace};
+pub use trace::{Outcome, Step, StepKind, Table, Trace};

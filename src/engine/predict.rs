@@ -116,9 +116,9 @@ mod tests {
             ok: true,
             code: CodeRef::default(),
             narration: String::new(),
-            cache: pair(cache),
-            database: pair(db),
-            queue: vec![],
+            cache: pair(cache).into(),
+            database: pair(db).into(),
+            queue: Default::default(),
             changes: vec![],
             consistency: Consistency::of(&pair(cache), &pair(db)),
         }

@@ -1,8 +1,10 @@
 //! Builds a [`Trace`] step by step: each step gets the stores' snapshot and what changed since
 //! the step before.
 
+use std::rc::Rc;
+
 use super::code::Listing;
-use super::trace::{diff, Actor, CodeRef, Consistency, Step, StepKind, Store, Trace};
+use super::trace::{diff, Actor, CodeRef, Consistency, Step, StepKind, Store, Table, Trace};
 
 /// One step's description, before the recorder adds the snapshot.
 pub(super) struct StepText {
@@ -16,15 +18,15 @@ pub(super) struct StepText {
     pub narration: String,
 }
 
-type Pairs = Vec<(String, String)>;
-
 /// A trace being built, and the snapshot of the step before.
 pub(super) struct Recorder {
     pub trace: Trace,
     listing: Listing,
-    cache: Pairs,
-    database: Pairs,
-    queue: Pairs,
+    cache: Table,
+    database: Table,
+    queue: Table,
+    /// Whether `cache` and `database` agree (computed again only when one of them changes).
+    consistency: Consistency,
     /// Which writer the next steps belong to (races), or empty.
     pub writer: String,
 }
@@ -34,11 +36,13 @@ impl Recorder {
     pub fn new(
         trace: Trace,
         listing: Listing,
-        (cache, database, queue): (Pairs, Pairs, Pairs),
+        (cache, database, queue): (impl Into<Table>, impl Into<Table>, impl Into<Table>),
     ) -> Self {
+        let (cache, database, queue) = (cache.into(), database.into(), queue.into());
         Recorder {
             trace,
             listing,
+            consistency: Consistency::of(&cache, &database),
             cache,
             database,
             queue,
@@ -47,7 +51,17 @@ impl Recorder {
     }
 
     /// Adds a step with the stores as they are now.
-    pub fn push(&mut self, text: StepText, cache: Pairs, database: Pairs, queue: Pairs) {
+    pub fn push(
+        &mut self,
+        text: StepText,
+        cache: impl Into<Table>,
+        database: impl Into<Table>,
+        queue: impl Into<Table>,
+    ) {
+        let (cache, database, queue) = (cache.into(), database.into(), queue.into());
+        if !Rc::ptr_eq(&cache, &self.cache) || !Rc::ptr_eq(&database, &self.database) {
+            self.consistency = Consistency::of(&cache, &database);
+        }
         let mut changes = diff(Store::Cache, &self.cache, &cache);
         changes.extend(diff(Store::Database, &self.database, &database));
         changes.extend(diff(Store::Queue, &self.queue, &queue));
@@ -66,10 +80,10 @@ impl Recorder {
                 rust: within(text.lines.1, self.listing.rust.len()),
             },
             narration: text.narration,
-            consistency: Consistency::of(&cache, &database),
-            cache: cache.clone(),
-            database: database.clone(),
-            queue: queue.clone(),
+            consistency: self.consistency.clone(),
+            cache: Rc::clone(&cache),
+            database: Rc::clone(&database),
+            queue: Rc::clone(&queue),
             changes,
         });
         self.cache = cache;

@@ -31,10 +31,17 @@
 //! The trace ends with an [`Outcome`]. Orders never change from step to step (the cache keeps
 //! its hash order, the table is ordered by id), so the picture does not jitter.
 
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::lab::Faults;
 use super::pattern::Pattern;
+
+/// One store's contents in a step: `(key, value)` pairs. Steps that did not change a store share
+/// its table, so a trace of a 100,000-product catalog holds one copy per change, not per step.
+pub type Table = Rc<Vec<(String, String)>>;
 
 /// Who acts in a step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,17 +137,15 @@ pub struct Consistency {
 impl Consistency {
     /// Compares the cached fields with the database rows.
     pub fn of(cache: &[(String, String)], database: &[(String, String)]) -> Consistency {
+        let stored = index(database);
         let diverged: Vec<Divergence> = cache
             .iter()
             .filter_map(|(product, cached)| {
-                let stored = database
-                    .iter()
-                    .find(|(id, _)| id == product)
-                    .map(|(_, p)| p.clone());
-                (stored.as_deref() != Some(cached.as_str())).then(|| Divergence {
+                let stored = stored.get(product.as_str()).copied();
+                (stored != Some(cached.as_str())).then(|| Divergence {
                     product: product.clone(),
                     cache: cached.clone(),
-                    database: stored,
+                    database: stored.map(str::to_owned),
                 })
             })
             .collect();
@@ -163,9 +168,9 @@ pub struct Step {
     pub ok: bool,
     pub code: CodeRef,
     pub narration: String,
-    pub cache: Vec<(String, String)>,
-    pub database: Vec<(String, String)>,
-    pub queue: Vec<(String, String)>,
+    pub cache: Table,
+    pub database: Table,
+    pub queue: Table,
     pub changes: Vec<Change>,
     pub consistency: Consistency,
 }
@@ -225,27 +230,42 @@ impl Trace {
     }
 }
 
-/// The differences between two snapshots of one store, as changes.
+/// `pairs` as a map from key to value (the last value wins, as in a store).
+fn index(pairs: &[(String, String)]) -> FxHashMap<&str, &str> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+/// The differences between two snapshots of one store, as changes: the keys of `before` in its
+/// order, then the keys only `after` has, in its order.
 pub fn diff(store: Store, before: &[(String, String)], after: &[(String, String)]) -> Vec<Change> {
-    let find = |list: &[(String, String)], key: &str| {
-        list.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
-    };
-    let mut keys: Vec<&String> = before.iter().map(|(k, _)| k).collect();
-    for (k, _) in after {
-        if !keys.contains(&k) {
-            keys.push(k);
-        }
+    if std::ptr::eq(before, after) {
+        return Vec::new();
     }
-    keys.into_iter()
-        .filter_map(|key| {
-            let (b, a) = (find(before, key), find(after, key));
-            (b != a).then(|| Change {
-                store,
-                key: key.clone(),
-                before: b,
-                after: a,
-            })
+    let (old, new) = (index(before), index(after));
+    let change = |key: &str| {
+        let (b, a) = (old.get(key).copied(), new.get(key).copied());
+        (b != a).then(|| Change {
+            store,
+            key: key.to_owned(),
+            before: b.map(str::to_owned),
+            after: a.map(str::to_owned),
         })
+    };
+    let mut seen = rustc_hash::FxHashSet::default();
+    before
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .chain(
+            after
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .filter(|k| !old.contains_key(k)),
+        )
+        .filter(|k| seen.insert(*k))
+        .filter_map(change)
         .collect()
 }
 
