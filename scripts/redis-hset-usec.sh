@@ -4,12 +4,7 @@
 # Prints one line: redis_hset_usec_per_call=<microseconds>
 set -euo pipefail
 requests=${1:-200000}
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-dir=$(mktemp -d)
-redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" >/dev/null 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
-until redis-cli -p "$port" PING >/dev/null 2>&1; do sleep 0.05; done
+source "$(dirname "$0")/redis-loopback.sh"
 redis-cli -p "$port" HMSET product_prices product1 100 product2 200 product3 300 >/dev/null
 redis-cli -p "$port" CONFIG RESETSTAT >/dev/null
 redis-benchmark -h 127.0.0.1 -p "$port" -n "$requests" -q HSET product_prices product1 150 >/dev/null

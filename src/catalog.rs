@@ -44,6 +44,21 @@ pub fn generated(n: usize) -> impl Iterator<Item = (String, String)> {
     })
 }
 
+/// Up to `limit` ids of `rows` (ordered by id) that start with `prefix`, in order: the
+/// suggestions a product field offers when the catalog is too long for a drop-down list.
+pub fn ids_starting_with<'a>(
+    rows: &'a [(String, String)],
+    prefix: &'a str,
+    limit: usize,
+) -> impl Iterator<Item = &'a str> + 'a {
+    let from = rows.partition_point(|(id, _)| id.as_str() < prefix);
+    rows[from..]
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .take_while(move |id| id.starts_with(prefix))
+        .take(limit)
+}
+
 /// `HMSET product_prices field value ...` for `pairs`, each argument quoted as redis-cli
 /// needs it so that it splits back to the same bytes.
 pub fn hmset_line<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
@@ -160,6 +175,21 @@ mod tests {
             .all(|(_, p)| p.len() == 3 && validate_price(p).is_ok()));
         let ids: std::collections::HashSet<_> = rows.iter().map(|(id, _)| id).collect();
         assert_eq!(ids.len(), MAX_CATALOG);
+    }
+
+    #[test]
+    fn suggestions_are_the_ids_with_the_typed_prefix_in_order() {
+        let mut rows: Vec<_> = generated(1_000).collect();
+        rows.sort();
+        let ids = |prefix, limit| ids_starting_with(&rows, prefix, limit).collect::<Vec<_>>();
+        assert_eq!(
+            ids("product99", 3),
+            ["product99", "product990", "product991"]
+        );
+        assert_eq!(ids("product999", 5), ["product999"]);
+        assert_eq!(ids("nope", 5), Vec::<&str>::new());
+        assert_eq!(ids("", 2), ["product0", "product1"]);
+        assert_eq!(ids("product1", 100).len(), 100);
     }
 
     #[test]

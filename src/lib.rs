@@ -15,6 +15,7 @@
 //! | [`lesson`] | the seed tutorial's four steps, checked by running the learner's answers | host and browser |
 //! | [`scenario`] | a shareable scenario and step, written into the URL query, replayed on copies of the stores | host and browser |
 //! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
+//! | [`viewport`] | which rows of a long table to render (the rows in view and a margin) | host and browser |
 //! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
 //!
 //! The emulator, the engine and playback import no web crate (`yew`, `web_sys`, `wasm_bindgen`,
@@ -29,6 +30,7 @@ pub mod engine;
 pub mod lesson;
 pub mod playback;
 pub mod scenario;
+pub mod viewport;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

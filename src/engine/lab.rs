@@ -157,7 +157,9 @@ pub struct Lab<D: Database> {
     redis: RefCell<Emulator>,
     db: Faulty<D>,
     /// The database rows as last read or written by the lab, ordered by id.
-    rows: RefCell<Vec<ProductRecord>>,
+    rows: RefCell<Rc<Vec<ProductRecord>>>,
+    /// The last consistency computed, and the tables it was computed from.
+    consistency: RefCell<Option<(Table, Table, Consistency)>>,
     /// The cache as a table, and the keyspace generation it was read at.
     cache_table: RefCell<Option<(u64, Table)>>,
     /// `rows` as a table; `None` after they changed.
@@ -188,6 +190,7 @@ impl<D: Database> Lab<D> {
             redis: RefCell::new(redis),
             db: Faulty::new(db),
             rows: RefCell::default(),
+            consistency: RefCell::default(),
             cache_table: RefCell::default(),
             database_table: RefCell::default(),
             queue: RefCell::default(),
@@ -227,7 +230,7 @@ impl<D: Database> Lab<D> {
 
     async fn reload_rows(&self) -> Result<(), EngineError> {
         let rows = self.db.all().await?;
-        *self.rows.borrow_mut() = rows;
+        *self.rows.borrow_mut() = Rc::new(rows);
         self.database_table.take();
         Ok(())
     }
@@ -276,9 +279,10 @@ impl<D: Database> Lab<D> {
         self.cache_table().to_vec()
     }
 
-    /// The database rows as the lab last saw them, ordered by id.
-    pub fn database(&self) -> Vec<ProductRecord> {
-        self.rows.borrow().clone()
+    /// The database rows as the lab last saw them, ordered by id (shared: the lab copies them
+    /// on its next write only if the caller still holds them).
+    pub fn database(&self) -> Rc<Vec<ProductRecord>> {
+        Rc::clone(&self.rows.borrow())
     }
 
     /// The database as `(id, price)` pairs.
@@ -336,7 +340,15 @@ impl<D: Database> Lab<D> {
 
     /// Whether the stores agree right now.
     pub fn consistency(&self) -> Consistency {
-        Consistency::of(&self.cache_table(), &self.database_table())
+        let (cache, database) = (self.cache_table(), self.database_table());
+        if let Some((c, d, known)) = &*self.consistency.borrow() {
+            if Rc::ptr_eq(c, &cache) && Rc::ptr_eq(d, &database) {
+                return known.clone();
+            }
+        }
+        let now = Consistency::of(&cache, &database);
+        *self.consistency.borrow_mut() = Some((cache, database, now.clone()));
+        now
     }
 
     /// The database being used (with its fault switches).
@@ -406,7 +418,7 @@ impl<D: Database> Lab<D> {
             .collect();
         self.db.inner().replace_all(rows.clone()).await?;
         rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        *self.rows.borrow_mut() = rows;
+        *self.rows.borrow_mut() = Rc::new(rows);
         self.database_table.take();
         self.restart_cache_from_rows();
         Ok(())
@@ -430,7 +442,8 @@ impl<D: Database> Lab<D> {
 
     fn remember(&self, record: &ProductRecord) {
         self.database_table.take();
-        let mut rows = self.rows.borrow_mut();
+        let mut shared = self.rows.borrow_mut();
+        let rows = Rc::make_mut(&mut shared);
         match rows.binary_search_by(|r| r.id.as_str().cmp(&record.id)) {
             Ok(i) => rows[i] = record.clone(),
             Err(i) => rows.insert(i, record.clone()),

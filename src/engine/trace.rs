@@ -134,6 +134,16 @@ pub struct Consistency {
     pub diverged: Vec<Divergence>,
 }
 
+impl Default for Consistency {
+    /// Two empty stores agree.
+    fn default() -> Self {
+        Consistency {
+            in_step: true,
+            diverged: Vec::new(),
+        }
+    }
+}
+
 impl Consistency {
     /// Compares the cached fields with the database rows.
     pub fn of(cache: &[(String, String)], database: &[(String, String)]) -> Consistency {
@@ -244,6 +254,21 @@ pub fn diff(store: Store, before: &[(String, String)], after: &[(String, String)
     if std::ptr::eq(before, after) {
         return Vec::new();
     }
+    // The common case: the same keys in the same order (a value changed in place). One pass,
+    // no hashing.
+    if before.len() == after.len() && before.iter().zip(after).all(|(b, a)| b.0 == a.0) {
+        return before
+            .iter()
+            .zip(after)
+            .filter(|(b, a)| b.1 != a.1)
+            .map(|(b, a)| Change {
+                store,
+                key: b.0.clone(),
+                before: Some(b.1.clone()),
+                after: Some(a.1.clone()),
+            })
+            .collect();
+    }
     let (old, new) = (index(before), index(after));
     let change = |key: &str| {
         let (b, a) = (old.get(key).copied(), new.get(key).copied());
@@ -267,6 +292,52 @@ pub fn diff(store: Store, before: &[(String, String)], after: &[(String, String)
         .filter(|k| seen.insert(*k))
         .filter_map(change)
         .collect()
+}
+
+/// A table as JSON text, `[["key","value"],...]`, exactly as serde would write it (for the
+/// JavaScript API, which parses it natively in one go).
+pub fn table_json(pairs: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(pairs.len() * 24 + 2);
+    out.push('[');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        json_string(&mut out, k);
+        out.push(',');
+        json_string(&mut out, v);
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
+
+/// `text` as a JSON string literal, appended to `out`.
+fn json_string(out: &mut String, text: &str) {
+    use std::fmt::Write as _;
+    out.push('"');
+    if !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 #[cfg(test)]
@@ -296,6 +367,17 @@ mod tests {
         );
         let orphan = Consistency::of(&pairs(&[("product9", "1")]), &db);
         assert_eq!(orphan.diverged[0].database, None);
+    }
+
+    #[test]
+    fn a_table_as_json_is_what_serde_writes() {
+        let table = pairs(&[
+            ("product1", "100"),
+            ("say \"hi\"\\", "tab\there\u{1}\u{7f}"),
+            ("ünïcödé ☃", "𝄞"),
+        ]);
+        assert_eq!(table_json(&table), serde_json::to_string(&table).unwrap());
+        assert_eq!(table_json(&[]), "[]");
     }
 
     #[test]

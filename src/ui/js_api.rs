@@ -12,6 +12,9 @@
 //! | `lab.restart()` | a Promise of the recovery trace (after a crash) |
 //! | `lab.flush()` | a Promise of write-behind's flush trace |
 //! | `lab.bench_emulator(ops)` | for the benchmarks: ns per operation of `execute_command("HSET ...")` on a fresh emulator and of a raw `HashMap` insert of the same data, measured here in WebAssembly, interleaved in blocks (`{emulator_ns, hashmap_ns}`) |
+//! | `lab.seed_catalog(n)` | a Promise of `{products, ms}`: both stores replaced by a generated catalog of `n` products (`product0` …, at most 100,000), and how long it took |
+//! | `lab.memory()` | `{wasm_memory_bytes, rust_heap_bytes, rust_heap_occupied_bytes}`: the page's WebAssembly linear memory, and what Rust holds in it (as asked for, and as the allocator lays it out) |
+//! | `lab.bench_hash_memory(n)` | for the benchmarks: `{requested_bytes, occupied_bytes}` that the emulator's hash of a generated catalog of `n` products holds (measured on a fresh emulator) |
 //! | `lab.race({pattern, per_key_ordering, a_price, b_price, interleaving})` | the trace of two writers on `product1`, their steps taken in the order `interleaving` lists them (`["A", "B", "B", "A"]`); runs on its own small stores |
 
 use std::rc::Rc;
@@ -22,9 +25,11 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::catalog::MAX_CATALOG;
 use crate::db::app::AppDb;
 use crate::engine::race::{race, RaceSetup, Writer};
-use crate::engine::{Faults, Lab, Outcome, Pattern, Trace};
+use crate::engine::trace::table_json;
+use crate::engine::{Faults, Lab, Outcome, Pattern, Table, Trace};
 
 /// What the page does after a call changed the stores (re-render, show the trace).
 pub type OnChange = Rc<dyn Fn(Option<Trace>)>;
@@ -33,6 +38,47 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or(JsValue::NULL)
+}
+
+/// A trace as a plain object. Steps share a store's table until it changes, and so do their
+/// JavaScript arrays: each distinct table is converted once (at 100,000 products that is the
+/// difference between a few and dozens of 100,000-element arrays).
+fn trace_to_js(trace: &Trace) -> JsValue {
+    let empty = Table::default();
+    let mut light = trace.clone();
+    for step in &mut light.steps {
+        step.cache = Rc::clone(&empty);
+        step.database = Rc::clone(&empty);
+        step.queue = Rc::clone(&empty);
+    }
+    let object = to_js(&light);
+    let steps = Reflect::get(&object, &JsValue::from_str("steps"))
+        .map(|v| js_sys::Array::from(&v))
+        .unwrap_or_default();
+    let mut converted: Vec<(*const Vec<(String, String)>, JsValue)> = Vec::new();
+    let mut as_js = |table: &Table| -> JsValue {
+        let at = Rc::as_ptr(table);
+        if let Some((_, js)) = converted.iter().find(|(p, _)| *p == at) {
+            return js.clone();
+        }
+        // One JSON text and one native parse: at 100,000 pairs, far cheaper than creating
+        // 300,000 values one boundary crossing at a time.
+        let array =
+            js_sys::JSON::parse(&table_json(table)).unwrap_or_else(|_| js_sys::Array::new().into());
+        converted.push((at, array.clone()));
+        array
+    };
+    for (i, step) in trace.steps.iter().enumerate() {
+        let target = steps.get(i as u32);
+        for (name, table) in [
+            ("cache", &step.cache),
+            ("database", &step.database),
+            ("queue", &step.queue),
+        ] {
+            let _ = Reflect::set(&target, &JsValue::from_str(name), &as_js(table));
+        }
+    }
+    object
 }
 
 fn error(message: &str) -> JsValue {
@@ -66,12 +112,25 @@ fn price_text(value: &JsValue) -> Result<String, JsValue> {
 /// Resolves with the trace when the update did what the pattern promises; rejects otherwise.
 fn settle(trace: &Trace) -> Result<JsValue, JsValue> {
     match &trace.outcome {
-        Outcome::Completed => Ok(to_js(trace)),
+        Outcome::Completed => Ok(trace_to_js(trace)),
         Outcome::Rejected(message) | Outcome::Failed(message) => Err(error(message)),
         Outcome::Crashed => Err(error(
             "The application crashed between the two writes (a fault you switched on); call lab.restart() to recover.",
         )),
     }
+}
+
+/// `{name: number, ...}`.
+fn numbers(fields: &[(&str, f64)]) -> JsValue {
+    let object = Object::new();
+    for (name, value) in fields {
+        let _ = Reflect::set(
+            &object,
+            &JsValue::from_str(name),
+            &JsValue::from_f64(*value),
+        );
+    }
+    object.into()
 }
 
 fn set(object: &Object, name: &str, function: &JsValue) {
@@ -194,7 +253,7 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
                     lab.flush().await
                 };
                 changed(Some(trace.clone()));
-                Ok(to_js(&trace))
+                Ok(trace_to_js(&trace))
             })
         });
         set(&api, name, call.as_ref());
@@ -225,7 +284,7 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
                 a_price: price_text(&get("a_price")).unwrap_or_else(|_| "150".to_owned()),
                 b_price: price_text(&get("b_price")).unwrap_or_else(|_| "175".to_owned()),
             };
-            Ok(to_js(&race(&setup, &interleaving)))
+            Ok(trace_to_js(&race(&setup, &interleaving)))
         });
     set(&api, "race", race.as_ref());
     race.forget();
@@ -235,21 +294,65 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
             .as_f64()
             .map_or(20_000, |n| n.clamp(100.0, 1e7) as usize);
         let (emulator_ns, hashmap_ns) = bench_emulator(ops);
-        let result = Object::new();
-        let _ = Reflect::set(
-            &result,
-            &JsValue::from_str("emulator_ns"),
-            &JsValue::from_f64(emulator_ns),
-        );
-        let _ = Reflect::set(
-            &result,
-            &JsValue::from_str("hashmap_ns"),
-            &JsValue::from_f64(hashmap_ns),
-        );
-        result.into()
+        numbers(&[("emulator_ns", emulator_ns), ("hashmap_ns", hashmap_ns)])
     });
     set(&api, "bench_emulator", bench.as_ref());
     bench.forget();
+
+    let l = Rc::clone(&lab);
+    let changed = Rc::clone(&on_change);
+    let seed = Closure::<dyn Fn(JsValue) -> Promise>::new(move |n: JsValue| {
+        let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+        future_to_promise(async move {
+            let n = n
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && (1.0..=MAX_CATALOG as f64).contains(n))
+                .ok_or_else(|| {
+                    error(&format!(
+                        "n must be a whole number of products from 1 to {MAX_CATALOG}"
+                    ))
+                })? as usize;
+            let now = || {
+                web_sys::window()
+                    .and_then(|w| w.performance())
+                    .map_or(0.0, |p| p.now())
+            };
+            let started = now();
+            lab.seed_catalog(n)
+                .await
+                .map_err(|e| error(&e.to_string()))?;
+            let ms = now() - started;
+            changed(None);
+            Ok(numbers(&[("products", n as f64), ("ms", ms)]))
+        })
+    });
+    set(&api, "seed_catalog", seed.as_ref());
+    seed.forget();
+
+    let memory = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let (requested, occupied) = super::memory::held();
+        numbers(&[
+            ("wasm_memory_bytes", super::memory::linear_memory()),
+            ("rust_heap_bytes", requested as f64),
+            ("rust_heap_occupied_bytes", occupied as f64),
+        ])
+    });
+    set(&api, "memory", memory.as_ref());
+    memory.forget();
+
+    let hash_memory = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |n: JsValue| {
+        let n = n
+            .as_f64()
+            .map_or(MAX_CATALOG, |n| n.clamp(1.0, MAX_CATALOG as f64) as usize);
+        let (requested, occupied) = super::memory::hash_of(n);
+        numbers(&[
+            ("fields", n as f64),
+            ("requested_bytes", requested as f64),
+            ("occupied_bytes", occupied as f64),
+        ])
+    });
+    set(&api, "bench_hash_memory", hash_memory.as_ref());
+    hash_memory.forget();
 
     if let Some(window) = web_sys::window() {
         let _ = Reflect::set(&window, &JsValue::from_str("lab"), &api);

@@ -3,6 +3,7 @@
 
 pub mod components;
 mod js_api;
+mod memory;
 mod state;
 
 use std::cell::RefCell;
@@ -31,8 +32,9 @@ use components::db_panel::DbPanel;
 use components::lesson_panel::{Answer, LessonPanel};
 use components::playback_bar::PlaybackBar;
 use components::predict_box::PredictBox;
-use components::price_table::{PriceRow, PriceTable};
+use components::price_table::{Notes, PriceTable};
 use components::race_panel::RacePanel;
+use components::scale_panel::{grouped, ScalePanel};
 use components::update_form::UpdateForm;
 use state::{DbStatus, LabAction, LabState};
 
@@ -180,6 +182,37 @@ impl Reducible for PlaybackState {
 }
 
 /// Runs an async lab operation that ends in a trace, then shows the trace.
+/// Runs `op`, which replaces what the stores hold (a reset, a generated catalog), and tells the
+/// other tabs; a failure is shown by the database panel.
+fn replace_stores<F>(
+    lab: &UseStateHandle<Option<Rc<AppLab>>>,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+    op: impl FnOnce(Rc<AppLab>) -> F + 'static,
+) where
+    F: std::future::Future<Output = Result<(), crate::engine::EngineError>> + 'static,
+{
+    let Some(lab) = (**lab).clone() else { return };
+    let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
+    dispatch.dispatch(LabAction::Busy);
+    wasm_bindgen_futures::spawn_local(async move {
+        match op(lab).await {
+            Ok(()) => {
+                post(&background, &TabMessage::TableReplaced);
+                dispatch.dispatch(LabAction::Changed);
+            }
+            Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
+        }
+    });
+}
+
+/// Milliseconds since the page started (`performance.now()`), or 0 where there is none.
+fn performance_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 fn run_traced<F>(
     lab: &UseStateHandle<Option<Rc<AppLab>>>,
     dispatch: &UseReducerDispatcher<LabState>,
@@ -210,6 +243,7 @@ pub fn app() -> Html {
     let state = use_reducer(LabState::default);
     let playback = use_reducer(PlaybackState::default);
     let lab = use_state(|| None::<Rc<AppLab>>);
+    let scale_message = use_state(|| None::<String>);
     let background = use_mut_ref(Background::default);
 
     {
@@ -325,18 +359,32 @@ pub fn app() -> Html {
     };
     let on_reset = {
         let (lab, dispatch, background) = (lab.clone(), state.dispatcher(), background.clone());
+        let scale_message = scale_message.clone();
         Callback::from(move |()| {
-            let Some(lab) = (*lab).clone() else { return };
-            let (dispatch, background) = (dispatch.clone(), Rc::clone(&background));
-            dispatch.dispatch(LabAction::Busy);
-            wasm_bindgen_futures::spawn_local(async move {
-                match lab.reset().await {
-                    Ok(()) => {
-                        post(&background, &TabMessage::TableReplaced);
-                        dispatch.dispatch(LabAction::Changed);
-                    }
-                    Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
-                }
+            scale_message.set(None);
+            replace_stores(&lab, &dispatch, &background, |lab| async move {
+                lab.reset().await
+            });
+        })
+    };
+    let on_seed = {
+        let (lab, dispatch, background) = (lab.clone(), state.dispatcher(), background.clone());
+        let scale_message = scale_message.clone();
+        Callback::from(move |n: usize| {
+            let scale_message = scale_message.clone();
+            scale_message.set(Some(format!("Loading {} products…", grouped(n))));
+            replace_stores(&lab, &dispatch, &background, move |lab| async move {
+                let started = performance_now();
+                let seeded = lab.seed_catalog(n).await;
+                scale_message.set(Some(match &seeded {
+                    Ok(()) => format!(
+                        "Both stores hold {} products: seeded in {:.0} ms (one IndexedDB transaction, one HMSET).",
+                        grouped(n),
+                        performance_now() - started
+                    ),
+                    Err(e) => format!("The catalog could not be loaded: {e}"),
+                }));
+                seeded
             });
         })
     };
@@ -550,39 +598,18 @@ pub fn app() -> Html {
 
     let live = lab.as_ref().map(|lab| {
         (
-            lab.cache(),
+            lab.cache_table(),
+            lab.database_table(),
             lab.database(),
+            lab.consistency(),
             lab.pattern(),
             lab.faults(),
             lab.is_crashed(),
             lab.queue().len(),
         )
     });
-    let (live_cache, db_records, pattern, faults, crashed, queued) = live.unwrap_or_else(|| {
-        (
-            Vec::new(),
-            Vec::new(),
-            Default::default(),
-            Default::default(),
-            false,
-            0,
-        )
-    });
-    let products: Vec<String> = db_records.iter().map(|r| r.id.clone()).collect();
-    let notes: Vec<(String, String)> = db_records
-        .iter()
-        .map(|r| {
-            (
-                r.id.clone(),
-                format!("{} (rev {})", r.written_by, r.revision),
-            )
-        })
-        .collect();
-    let live_db: Vec<(String, String)> = db_records
-        .iter()
-        .map(|r| (r.id.clone(), r.price.clone()))
-        .collect();
-
+    let (live_cache, live_db, db_records, live_consistency, pattern, faults, crashed, queued) =
+        live.unwrap_or_default();
     // What the stage shows: the current step of the last trace, or the stores as they are.
     let trace = state.last_trace.clone();
     let p = playback.0;
@@ -593,27 +620,36 @@ pub fn app() -> Html {
     // a shared link) ran on copies, so its steps are always shown as recorded.
     let at_latest = !state.replayed && trace.as_ref().is_none_or(|t| p.cursor + 1 >= t.steps.len());
     let (cache_rows, db_rows, consistency) = match step {
-        Some(s) if !at_latest => (s.cache.clone(), s.database.clone(), s.consistency.clone()),
-        _ => {
-            let c = Consistency::of(&live_cache, &live_db);
-            (live_cache.clone(), live_db.clone(), c)
-        }
+        Some(s) if !at_latest => (
+            Rc::clone(&s.cache),
+            Rc::clone(&s.database),
+            s.consistency.clone(),
+        ),
+        _ => (
+            Rc::clone(&live_cache),
+            Rc::clone(&live_db),
+            live_consistency,
+        ),
     };
-    let changed = |store: Store| -> Vec<String> {
-        step.map(|s| {
-            s.changes
-                .iter()
-                .filter(|c| c.store == store)
-                .map(|c| c.key.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+    let changed = |store: Store| -> Rc<Vec<String>> {
+        Rc::new(
+            step.map(|s| {
+                s.changes
+                    .iter()
+                    .filter(|c| c.store == store)
+                    .map(|c| c.key.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        )
     };
-    let stale: Vec<String> = consistency
-        .diverged
-        .iter()
-        .map(|d| d.product.clone())
-        .collect();
+    let stale: Rc<Vec<String>> = Rc::new(
+        consistency
+            .diverged
+            .iter()
+            .map(|d| d.product.clone())
+            .collect(),
+    );
     let listing = match trace.as_deref() {
         Some(t) if t.operation == OperationKind::Recovery => code::RECOVERY,
         Some(t) => code::update_price(t.pattern),
@@ -668,7 +704,7 @@ pub fn app() -> Html {
             }
             <LessonPanel done={lesson.0} feedback={lesson.1.clone()} busy={state.busy || opening} on_start={on_lesson_start} on_check={on_lesson_check} />
             <div class="lab__top">
-                <UpdateForm products={products.clone()} busy={state.busy || opening} rejection={rejection} on_update={on_update} />
+                <UpdateForm products={Rc::clone(&live_db)} busy={state.busy || opening} rejection={rejection} on_update={on_update} />
                 <Controls pattern={pattern} faults={faults} crashed={crashed} queued={queued} busy={state.busy || opening}
                     on_pattern={on_pattern} on_faults={on_faults} on_restart={on_restart} on_flush={on_flush} on_reset={on_reset.clone()} />
             </div>
@@ -705,8 +741,8 @@ pub fn app() -> Html {
                             caption={format!("Hash {PRICES_KEY}")}
                             key_heading="field"
                             value_heading="value"
-                            rows={cache_rows.iter().map(|(k, v)| PriceRow { key: k.clone(), value: v.clone() }).collect::<Vec<_>>()}
-                            stale={stale.clone()}
+                            rows={cache_rows}
+                            stale={stale}
                             changed={changed(Store::Cache)}
                         />
                         <p class={classes!("consistency", if consistency.in_step { "consistency--in-step" } else { "consistency--diverged" })} role="status" aria-label="Consistency">
@@ -729,15 +765,16 @@ pub fn app() -> Html {
                             caption="Table products"
                             key_heading="id"
                             value_heading="price"
-                            rows={db_rows.iter().map(|(k, v)| PriceRow { key: k.clone(), value: v.clone() }).collect::<Vec<_>>()}
+                            rows={db_rows}
                             changed={changed(Store::Database)}
-                            notes={if at_latest { notes } else { Vec::new() }}
+                            notes={at_latest.then_some(Notes(db_records))}
                             notes_heading="last written by"
                         />
-                        <DbPanel products={products} busy={state.busy} error={state.error.clone().map(AttrValue::from)} on_write={on_write} on_reset={on_reset} />
+                        <DbPanel products={Rc::clone(&live_db)} busy={state.busy} error={state.error.clone().map(AttrValue::from)} on_write={on_write} on_reset={on_reset.clone()} />
                     }
                 </ActorCard>
             </main>
+            <ScalePanel products={live_db.len()} busy={state.busy || opening} message={(*scale_message).clone().map(AttrValue::from)} on_seed={on_seed} on_reset={on_reset} />
             <RacePanel on_run={on_race} />
             <ComparePanel scenario={format!("update_price({:?}, {:?})", scenario.0, scenario.1)} results={(*compare).clone()} on_compare={on_compare} />
             <Console on_run={on_console} />

@@ -8,7 +8,7 @@ use super::price_form::PriceForm;
 #[derive(Properties, PartialEq)]
 pub struct DbPanelProps {
     /// The products that can be written.
-    pub products: Vec<String>,
+    pub products: crate::engine::Table,
     /// A write or reset is in flight.
     pub busy: bool,
     /// The last database failure, shown until the next success.

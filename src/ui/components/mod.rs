@@ -12,4 +12,5 @@ pub mod predict_box;
 pub mod price_form;
 pub mod price_table;
 pub mod race_panel;
+pub mod scale_panel;
 pub mod update_form;

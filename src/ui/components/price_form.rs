@@ -5,7 +5,13 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::catalog::validate_price;
+use crate::catalog::{ids_starting_with, validate_price};
+use crate::engine::Table;
+
+/// Catalogs longer than this get a text field with suggestions instead of a drop-down list.
+const LIST_UP_TO: usize = 200;
+/// How many suggestions the text field offers.
+const SUGGESTIONS: usize = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct PriceFormProps {
@@ -21,7 +27,8 @@ pub struct PriceFormProps {
     pub submit_label: AttrValue,
     #[prop_or_default]
     pub submit_class: AttrValue,
-    pub products: Vec<String>,
+    /// The database's rows, ordered by id: their ids are the products to choose from.
+    pub products: Table,
     pub busy: bool,
     /// A message from elsewhere (the engine's refusal, a database failure).
     pub message: Option<AttrValue>,
@@ -41,11 +48,14 @@ pub fn price_form(props: &PriceFormProps) -> Html {
     let on_product = {
         let product = product.clone();
         Callback::from(move |e: Event| {
-            if let Some(select) = e
-                .target()
+            let target = e.target();
+            if let Some(select) = target
+                .clone()
                 .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
             {
                 product.set(select.value());
+            } else if let Some(input) = target.and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                product.set(input.value());
             }
         })
     };
@@ -80,10 +90,11 @@ pub fn price_form(props: &PriceFormProps) -> Html {
         .map(str::to_owned)
         .or_else(|| props.message.as_ref().map(|m| m.to_string()));
     let (block, id) = (&props.block, &props.id);
-    let (product_id, price_id, error_id) = (
+    let (product_id, price_id, error_id, list_id) = (
         format!("{id}-product"),
         format!("{id}-price"),
         format!("{id}-error"),
+        format!("{id}-products"),
     );
     html! {
         <form class={props.form_class.clone()} onsubmit={on_submit} aria-label={props.name.clone()}>
@@ -91,11 +102,29 @@ pub fn price_form(props: &PriceFormProps) -> Html {
             <div class={format!("{block}__fields")}>
                 <div class={format!("{block}__field")}>
                     <label for={product_id.clone()}>{ props.product_label.clone() }</label>
-                    <select id={product_id} onchange={on_product}>
-                        { for props.products.iter().map(|p| html! {
-                            <option value={p.clone()} selected={*p == *product}>{ p.clone() }</option>
-                        }) }
-                    </select>
+                    if props.products.len() <= LIST_UP_TO {
+                        <select id={product_id} onchange={on_product}>
+                            { for props.products.iter().map(|(p, _)| html! {
+                                <option value={p.clone()} selected={*p == *product}>{ p.clone() }</option>
+                            }) }
+                        </select>
+                    } else {
+                        <input
+                            id={product_id}
+                            type="text"
+                            list={list_id.clone()}
+                            value={(*product).clone()}
+                            oninput={on_product.reform(Event::from)}
+                            onchange={on_product}
+                            autocomplete="off"
+                            spellcheck="false"
+                        />
+                        <datalist id={list_id}>
+                            { for ids_starting_with(&props.products, &product, SUGGESTIONS).map(|p| html! {
+                                <option value={p.to_owned()} />
+                            }) }
+                        </datalist>
+                    }
                 </div>
                 <div class={format!("{block}__field")}>
                     <label for={price_id.clone()}>{ props.price_label.clone() }</label>

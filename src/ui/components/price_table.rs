@@ -1,12 +1,33 @@
 //! A two-column table of product ids and prices (a hash's fields, or the database's rows).
+//!
+//! A long table (a generated catalog of up to 100,000 products) scrolls inside its own box and
+//! renders only the rows in view plus a margin: spacer rows above and below stand in for the
+//! rest, so scrolling costs the same at 100 rows as at 100,000. Screen readers still get the
+//! table's real size (`aria-rowcount`) and each row's place in it (`aria-rowindex`).
 
+use std::rc::Rc;
+
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
-/// One row: a hash field or database key, and its price.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PriceRow {
-    pub key: String,
-    pub value: String,
+use crate::db::ProductRecord;
+use crate::engine::Table;
+use crate::viewport::{reveal, window};
+
+/// Tables longer than this scroll in their own box and render only what is visible.
+pub const VIRTUAL_FROM: usize = 60;
+/// A row's height before one has been measured (the stylesheet fixes it near this).
+const ROW_HEIGHT: f64 = 33.0;
+
+/// The database rows behind a table, for its third column ("who last wrote it"): the row at
+/// the same position. Compared by identity, so an unchanged table is not re-rendered.
+#[derive(Clone, Debug)]
+pub struct Notes(pub Rc<Vec<ProductRecord>>);
+
+impl PartialEq for Notes {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -14,16 +35,16 @@ pub struct PriceTableProps {
     pub caption: AttrValue,
     pub key_heading: AttrValue,
     pub value_heading: AttrValue,
-    pub rows: Vec<PriceRow>,
+    pub rows: Table,
     /// Keys whose value disagrees with the other store (highlighted).
     #[prop_or_default]
-    pub stale: Vec<String>,
-    /// Keys the current step changed (highlighted).
+    pub stale: Rc<Vec<String>>,
+    /// Keys the current step changed (highlighted, and scrolled into view).
     #[prop_or_default]
-    pub changed: Vec<String>,
-    /// A note per key (shown in a third column when given), e.g. who last wrote a row.
+    pub changed: Rc<Vec<String>>,
+    /// Who last wrote each row (a third column when given).
     #[prop_or_default]
-    pub notes: Vec<(String, String)>,
+    pub notes: Option<Notes>,
     /// The third column's heading.
     #[prop_or_default]
     pub notes_heading: AttrValue,
@@ -31,36 +52,145 @@ pub struct PriceTableProps {
 
 #[function_component(PriceTable)]
 pub fn price_table(props: &PriceTableProps) -> Html {
-    html! {
-        <table class="price-table">
+    let boxed = props.rows.len() > VIRTUAL_FROM;
+    let scroller = use_node_ref();
+    // (scroll top, box height, row height) as last seen.
+    let view = use_state(|| (0.0_f64, 480.0_f64, ROW_HEIGHT));
+
+    let on_scroll = {
+        let (view, scroller) = (view.clone(), scroller.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                let (_, _, row) = *view;
+                let next = (
+                    f64::from(el.scroll_top()),
+                    f64::from(el.client_height()),
+                    row,
+                );
+                // Re-render only when the first row in view changes.
+                if (next.0 / row).floor() != (view.0 / row).floor() || next.1 != view.1 {
+                    view.set(next);
+                }
+            }
+        })
+    };
+
+    // Measure a real row once rendered, and bring a changed row into view.
+    {
+        let (view, scroller) = (view.clone(), scroller.clone());
+        let (rows, changed) = (Rc::clone(&props.rows), Rc::clone(&props.changed));
+        use_effect_with((boxed, Rc::clone(&props.changed)), move |_| {
+            let Some(el) = scroller.cast::<HtmlElement>() else {
+                return;
+            };
+            let measured = el
+                .query_selector("tbody tr.price-table__row")
+                .ok()
+                .flatten()
+                .map(|r| r.get_bounding_client_rect().height())
+                .filter(|h| *h > 1.0)
+                .unwrap_or(view.2);
+            let height = f64::from(el.client_height());
+            let mut top = f64::from(el.scroll_top());
+            if let Some(to) = changed
+                .first()
+                .and_then(|key| rows.iter().position(|(k, _)| k == key))
+                .and_then(|index| reveal(index, top, height, measured))
+            {
+                top = to;
+                el.set_scroll_top(top as i32);
+            }
+            if (measured - view.2).abs() > 0.5 || (height - view.1).abs() > 0.5 || top != view.0 {
+                view.set((top, height, measured));
+            }
+        });
+    }
+
+    let with_notes = props.notes.is_some();
+    let columns = if with_notes { "3" } else { "2" };
+    let (from, to) = if boxed {
+        window(props.rows.len(), view.0, view.1, view.2)
+    } else {
+        (0, props.rows.len())
+    };
+    let row = |i: usize| {
+        let (key, value) = &props.rows[i];
+        let note = props
+            .notes
+            .as_ref()
+            .and_then(|n| n.0.get(i))
+            .map(|r| format!("{} (rev {})", r.written_by, r.revision));
+        html! {
+            <tr class={classes!(
+                "price-table__row",
+                props.stale.contains(key).then_some("price-table__row--stale"),
+                props.changed.contains(key).then_some("price-table__row--changed"),
+            )} aria-rowindex={boxed.then(|| (i + 2).to_string())}>
+                <th scope="row" class="price-table__key">{ key.clone() }</th>
+                <td class="price-table__num">{ value.clone() }</td>
+                if with_notes {
+                    <td class="price-table__meta">{ note.unwrap_or_default() }</td>
+                }
+            </tr>
+        }
+    };
+    // The spacers' heights are set through the CSSOM after rendering: the page's Content
+    // Security Policy forbids inline style attributes.
+    let (above, below) = (use_node_ref(), use_node_ref());
+    {
+        let (above, below) = (above.clone(), below.clone());
+        let heights = (
+            from as f64 * view.2,
+            (props.rows.len() - to) as f64 * view.2,
+        );
+        use_effect(move || {
+            for (spacer, height) in [(above, heights.0), (below, heights.1)] {
+                if let Some(el) = spacer.cast::<HtmlElement>() {
+                    let _ = el.style().set_property("height", &format!("{height}px"));
+                }
+            }
+        });
+    }
+    let spacer = |node: &NodeRef, rows: usize| {
+        (rows > 0).then(|| {
+            html! {
+                <tr class="price-table__spacer" aria-hidden="true" ref={node.clone()}>
+                    <td colspan={columns}></td>
+                </tr>
+            }
+        })
+    };
+    let table = html! {
+        <table class={classes!("price-table", boxed.then_some("price-table--virtual"))}
+            aria-rowcount={boxed.then(|| (props.rows.len() + 1).to_string())}>
             <caption class="price-table__caption">{ props.caption.clone() }</caption>
             <thead>
-                <tr>
+                <tr aria-rowindex={boxed.then(|| "1".to_owned())}>
                     <th scope="col">{ props.key_heading.clone() }</th>
                     <th scope="col" class="price-table__num">{ props.value_heading.clone() }</th>
-                    if !props.notes.is_empty() {
+                    if with_notes {
                         <th scope="col" class="price-table__meta">{ props.notes_heading.clone() }</th>
                     }
                 </tr>
             </thead>
             <tbody>
                 if props.rows.is_empty() {
-                    <tr><td colspan="3" class="price-table__empty">{ "(empty)" }</td></tr>
+                    <tr><td colspan={columns} class="price-table__empty">{ "(empty)" }</td></tr>
                 }
-                { for props.rows.iter().map(|row| html! {
-                    <tr class={classes!(
-                        "price-table__row",
-                        props.stale.contains(&row.key).then_some("price-table__row--stale"),
-                        props.changed.contains(&row.key).then_some("price-table__row--changed"),
-                    )}>
-                        <th scope="row" class="price-table__key">{ row.key.clone() }</th>
-                        <td class="price-table__num">{ row.value.clone() }</td>
-                        if !props.notes.is_empty() {
-                            <td class="price-table__meta">{ props.notes.iter().find(|(k, _)| *k == row.key).map(|(_, n)| n.clone()).unwrap_or_default() }</td>
-                        }
-                    </tr>
-                }) }
+                { spacer(&above, from) }
+                { for (from..to).map(row) }
+                { spacer(&below, props.rows.len() - to) }
             </tbody>
         </table>
+    };
+    if boxed {
+        html! {
+            <div class="price-table__scroll" ref={scroller} onscroll={on_scroll} tabindex="0"
+                role="region" aria-label={format!("{} ({} rows, scrollable)", props.caption, props.rows.len())}>
+                { table }
+            </div>
+        }
+    } else {
+        html! { <div ref={scroller}>{ table }</div> }
     }
 }

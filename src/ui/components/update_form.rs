@@ -7,7 +7,7 @@ use super::price_form::PriceForm;
 #[derive(Properties, PartialEq)]
 pub struct UpdateFormProps {
     /// The products of the database.
-    pub products: Vec<String>,
+    pub products: crate::engine::Table,
     pub busy: bool,
     /// Why the engine refused the last update, shown next to the fields.
     pub rejection: Option<AttrValue>,
