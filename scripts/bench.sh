@@ -18,3 +18,9 @@ echo
 echo "## Write-through and load, in headless Chromium"
 echo
 node scripts/bench-browser.mjs "${BENCH_BATCH:-10000}"
+echo
+echo "## Scale: 100,000 products, in headless Chromium"
+echo
+export REDIS_HASH_BYTES
+REDIS_HASH_BYTES=$(scripts/redis-hash-memory.sh | sed -n 's/^redis_hash_bytes=//p')
+node scripts/bench-scale.mjs "${BENCH_SCALE_ROUNDS:-3}"

@@ -84,7 +84,7 @@ impl Database for AppDb {
         }
     }
 
-    async fn replace_all(&self, rows: Vec<ProductRecord>) -> Result<(), DbError> {
+    async fn replace_all(&self, rows: &[ProductRecord]) -> Result<(), DbError> {
         match self {
             AppDb::Indexed(db) => db.replace_all(rows).await,
             AppDb::Memory(db) => db.replace_all(rows).await,

@@ -215,7 +215,7 @@ impl<D: Database> Database for Faulty<D> {
         self.inner.clear().await
     }
 
-    async fn replace_all(&self, rows: Vec<ProductRecord>) -> Result<(), DbError> {
+    async fn replace_all(&self, rows: &[ProductRecord]) -> Result<(), DbError> {
         self.enter(Operation::ReplaceAll).await?;
         self.inner.replace_all(rows).await
     }

@@ -319,13 +319,13 @@ impl Database for IndexedDb {
         self.write_tx(async move |store| store.clear()?.await).await
     }
 
-    async fn replace_all(&self, rows: Vec<ProductRecord>) -> Result<(), DbError> {
+    async fn replace_all(&self, rows: &[ProductRecord]) -> Result<(), DbError> {
         self.write_tx(async move |store| {
             store.clear()?.await?;
             // Every put is queued at once; the transaction runs them in order and the commit
             // below resolves when all are durable (or rejects, having applied none of them).
             // Awaiting each put would cost an event-loop turn per row.
-            for row in &rows {
+            for row in rows {
                 drop(store.put(row).serde()?);
             }
             Ok(())

@@ -45,8 +45,8 @@ impl Database for MemoryDb {
         Ok(())
     }
 
-    async fn replace_all(&self, rows: Vec<ProductRecord>) -> Result<(), DbError> {
-        *self.rows.borrow_mut() = rows.into_iter().map(|r| (r.id.clone(), r)).collect();
+    async fn replace_all(&self, rows: &[ProductRecord]) -> Result<(), DbError> {
+        *self.rows.borrow_mut() = rows.iter().map(|r| (r.id.clone(), r.clone())).collect();
         Ok(())
     }
 }

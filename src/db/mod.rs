@@ -153,7 +153,7 @@ pub trait Database {
     /// Deletes every row.
     async fn clear(&self) -> Result<(), DbError>;
     /// Replaces every row with `rows`, all or nothing.
-    async fn replace_all(&self, rows: Vec<ProductRecord>) -> Result<(), DbError>;
+    async fn replace_all(&self, rows: &[ProductRecord]) -> Result<(), DbError>;
 
     /// What the visualization shows: every row, ordered by product id.
     async fn snapshot(&self) -> Result<Snapshot, DbError> {
@@ -164,7 +164,7 @@ pub trait Database {
 
     /// Puts the table back to the seed rows (`product1: 100`, `product2: 200`, `product3: 300`).
     async fn reset(&self, now_ms: f64) -> Result<(), DbError> {
-        self.replace_all(ProductRecord::seed_rows(now_ms)).await
+        self.replace_all(&ProductRecord::seed_rows(now_ms)).await
     }
 }
 

@@ -42,6 +42,10 @@ pub(super) fn cached_prices(redis: &Emulator) -> Vec<(String, String)> {
     }
 }
 
+/// The database rows as the lab holds them, ordered by id: each row shared, so that the list
+/// can be copied cheaply when someone still holds the previous one.
+pub type Rows = Rc<Vec<Rc<ProductRecord>>>;
+
 /// The longest product id the lab accepts.
 pub const MAX_PRODUCT_LEN: usize = 64;
 
@@ -157,7 +161,7 @@ pub struct Lab<D: Database> {
     redis: RefCell<Emulator>,
     db: Faulty<D>,
     /// The database rows as last read or written by the lab, ordered by id.
-    rows: RefCell<Rc<Vec<ProductRecord>>>,
+    rows: RefCell<Rows>,
     /// The last consistency computed, and the tables it was computed from.
     consistency: RefCell<Option<(Table, Table, Consistency)>>,
     /// The cache as a table, and the keyspace generation it was read at.
@@ -224,13 +228,17 @@ impl<D: Database> Lab<D> {
         if rows.is_empty() {
             return;
         }
-        let line = hmset_line(rows.iter().map(|r| (r.id.as_str(), r.price.as_str())));
-        let _ = self.redis.borrow_mut().execute_command(line);
+        // In commands of a thousand fields: the same hash, without a line (and an argument
+        // buffer kept by the emulator) the size of the whole catalog.
+        for batch in rows.chunks(1_000) {
+            let line = hmset_line(batch.iter().map(|r| (r.id.as_str(), r.price.as_str())));
+            let _ = self.redis.borrow_mut().execute_command(line);
+        }
     }
 
     async fn reload_rows(&self) -> Result<(), EngineError> {
         let rows = self.db.all().await?;
-        *self.rows.borrow_mut() = Rc::new(rows);
+        *self.rows.borrow_mut() = Rc::new(rows.into_iter().map(Rc::new).collect());
         self.database_table.take();
         Ok(())
     }
@@ -279,9 +287,9 @@ impl<D: Database> Lab<D> {
         self.cache_table().to_vec()
     }
 
-    /// The database rows as the lab last saw them, ordered by id (shared: the lab copies them
-    /// on its next write only if the caller still holds them).
-    pub fn database(&self) -> Rc<Vec<ProductRecord>> {
+    /// The database rows as the lab last saw them, ordered by id (shared: a write copies the
+    /// list of pointers, not the rows, if the caller still holds it).
+    pub fn database(&self) -> Rows {
         Rc::clone(&self.rows.borrow())
     }
 
@@ -416,9 +424,9 @@ impl<D: Database> Lab<D> {
                 revision: 1,
             })
             .collect();
-        self.db.inner().replace_all(rows.clone()).await?;
+        self.db.inner().replace_all(&rows).await?;
         rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        *self.rows.borrow_mut() = Rc::new(rows);
+        *self.rows.borrow_mut() = Rc::new(rows.into_iter().map(Rc::new).collect());
         self.database_table.take();
         self.restart_cache_from_rows();
         Ok(())
@@ -445,8 +453,8 @@ impl<D: Database> Lab<D> {
         let mut shared = self.rows.borrow_mut();
         let rows = Rc::make_mut(&mut shared);
         match rows.binary_search_by(|r| r.id.as_str().cmp(&record.id)) {
-            Ok(i) => rows[i] = record.clone(),
-            Err(i) => rows.insert(i, record.clone()),
+            Ok(i) => rows[i] = Rc::new(record.clone()),
+            Err(i) => rows.insert(i, Rc::new(record.clone())),
         }
     }
 
@@ -1121,7 +1129,7 @@ impl<D: Database> Lab<D> {
     pub async fn replace_database(&self, pairs: &[(String, String)]) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
         let now = (self.now_ms)();
-        let rows = pairs
+        let rows: Vec<ProductRecord> = pairs
             .iter()
             .map(|(id, price)| {
                 PriceWrite {
@@ -1133,7 +1141,7 @@ impl<D: Database> Lab<D> {
                 .into_record(None)
             })
             .collect();
-        self.db.inner().replace_all(rows).await?;
+        self.db.inner().replace_all(&rows).await?;
         self.reload_rows().await
     }
 

@@ -296,17 +296,20 @@ pub fn app() -> Html {
         });
     }
 
-    // Keyboard: ← → step, Space plays, Home and End jump (not while typing in a field).
+    // Keyboard: ← → step, Space plays, Home and End jump (not while typing in a field or
+    // scrolling a focused table).
     {
         let dispatch = playback.dispatcher();
         use_effect_with((), move |_| {
             let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
                 move |e: web_sys::KeyboardEvent| {
-                    let tag = e
+                    let target = e
                         .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .map(|el| el.tag_name());
-                    let in_field = matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"));
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                    let tag = target.as_ref().map(|el| el.tag_name());
+                    // A focused scrolling table takes the arrows, Home, End and Space to scroll.
+                    let in_field = matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"))
+                        || target.is_some_and(|el| el.class_list().contains("price-table__scroll"));
                     // A focused button handles Space itself (it clicks).
                     let on_button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
                     if in_field || on_button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {
@@ -643,6 +646,12 @@ pub fn app() -> Html {
             .unwrap_or_default(),
         )
     };
+    // The product the shown operation is about, brought into view in a long table.
+    let reveal = trace
+        .as_ref()
+        .map(|t| t.product.clone())
+        .filter(|p| !p.is_empty())
+        .map(AttrValue::from);
     let stale: Rc<Vec<String>> = Rc::new(
         consistency
             .diverged
@@ -744,6 +753,7 @@ pub fn app() -> Html {
                             rows={cache_rows}
                             stale={stale}
                             changed={changed(Store::Cache)}
+                            reveal={reveal.clone()}
                         />
                         <p class={classes!("consistency", if consistency.in_step { "consistency--in-step" } else { "consistency--diverged" })} role="status" aria-label="Consistency">
                             { consistency_text(&consistency) }
@@ -767,6 +777,7 @@ pub fn app() -> Html {
                             value_heading="price"
                             rows={db_rows}
                             changed={changed(Store::Database)}
+                            reveal={reveal}
                             notes={at_latest.then_some(Notes(db_records))}
                             notes_heading="last written by"
                         />

@@ -108,7 +108,7 @@ pub async fn run<D: Database>(name: &str, db: &D) {
                 write("a", "1", "t", 0.0).into_record(None),
                 write("b", "2", "t", 0.0).into_record(None),
             ];
-            db.replace_all(rows).await.unwrap();
+            db.replace_all(&rows).await.unwrap();
             assert_eq!(
                 prices(&db.all().await.unwrap()),
                 pairs(&[("a", "1"), ("b", "2")])

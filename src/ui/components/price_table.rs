@@ -10,7 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::db::ProductRecord;
+use crate::engine::lab::Rows;
 use crate::engine::Table;
 use crate::viewport::{reveal, window};
 
@@ -22,7 +22,7 @@ const ROW_HEIGHT: f64 = 33.0;
 /// The database rows behind a table, for its third column ("who last wrote it"): the row at
 /// the same position. Compared by identity, so an unchanged table is not re-rendered.
 #[derive(Clone, Debug)]
-pub struct Notes(pub Rc<Vec<ProductRecord>>);
+pub struct Notes(pub Rows);
 
 impl PartialEq for Notes {
     fn eq(&self, other: &Self) -> bool {
@@ -39,9 +39,12 @@ pub struct PriceTableProps {
     /// Keys whose value disagrees with the other store (highlighted).
     #[prop_or_default]
     pub stale: Rc<Vec<String>>,
-    /// Keys the current step changed (highlighted, and scrolled into view).
+    /// Keys the current step changed (highlighted).
     #[prop_or_default]
     pub changed: Rc<Vec<String>>,
+    /// A key to bring into view in a long table (the product the shown operation is about).
+    #[prop_or_default]
+    pub reveal: Option<AttrValue>,
     /// Who last wrote each row (a third column when given).
     #[prop_or_default]
     pub notes: Option<Notes>,
@@ -78,8 +81,8 @@ pub fn price_table(props: &PriceTableProps) -> Html {
     // Measure a real row once rendered, and bring a changed row into view.
     {
         let (view, scroller) = (view.clone(), scroller.clone());
-        let (rows, changed) = (Rc::clone(&props.rows), Rc::clone(&props.changed));
-        use_effect_with((boxed, Rc::clone(&props.changed)), move |_| {
+        let (rows, wanted) = (Rc::clone(&props.rows), props.reveal.clone());
+        use_effect_with((boxed, props.reveal.clone()), move |_| {
             let Some(el) = scroller.cast::<HtmlElement>() else {
                 return;
             };
@@ -92,9 +95,8 @@ pub fn price_table(props: &PriceTableProps) -> Html {
                 .unwrap_or(view.2);
             let height = f64::from(el.client_height());
             let mut top = f64::from(el.scroll_top());
-            if let Some(to) = changed
-                .first()
-                .and_then(|key| rows.iter().position(|(k, _)| k == key))
+            if let Some(to) = wanted
+                .and_then(|key| rows.iter().position(|(k, _)| *k == *key))
                 .and_then(|index| reveal(index, top, height, measured))
             {
                 top = to;
@@ -151,8 +153,10 @@ pub fn price_table(props: &PriceTableProps) -> Html {
             }
         });
     }
-    let spacer = |node: &NodeRef, rows: usize| {
-        (rows > 0).then(|| {
+    // In a long table both spacers are always there (a spacer that came and went would hand
+    // its height to a row that reused its element).
+    let spacer = |node: &NodeRef| {
+        boxed.then(|| {
             html! {
                 <tr class="price-table__spacer" aria-hidden="true" ref={node.clone()}>
                     <td colspan={columns}></td>
@@ -177,20 +181,20 @@ pub fn price_table(props: &PriceTableProps) -> Html {
                 if props.rows.is_empty() {
                     <tr><td colspan={columns} class="price-table__empty">{ "(empty)" }</td></tr>
                 }
-                { spacer(&above, from) }
+                { spacer(&above) }
                 { for (from..to).map(row) }
-                { spacer(&below, props.rows.len() - to) }
+                { spacer(&below) }
             </tbody>
         </table>
     };
     if boxed {
         html! {
-            <div class="price-table__scroll" ref={scroller} onscroll={on_scroll} tabindex="0"
+            <div key="long" class="price-table__scroll" ref={scroller} onscroll={on_scroll} tabindex="0"
                 role="region" aria-label={format!("{} ({} rows, scrollable)", props.caption, props.rows.len())}>
                 { table }
             </div>
         }
     } else {
-        html! { <div ref={scroller}>{ table }</div> }
+        html! { <div key="short" ref={scroller}>{ table }</div> }
     }
 }
