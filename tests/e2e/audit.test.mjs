@@ -1,23 +1,12 @@
 // End to end: an accessibility audit (axe-core) and the page's defences against untrusted text.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = shareServerAndBrowser();
 
 
 /** Runs axe-core on the page; returns the serious and critical violations. */
@@ -32,7 +21,7 @@ async function audit(page) {
 }
 
 test('axe finds no serious or critical accessibility violation, idle and mid-trace', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   assert.deepEqual(await audit(page), []);
   await page.getByLabel('New price', { exact: true }).fill('150');
   await page.getByRole('button', { name: 'Update price' }).click();
@@ -45,7 +34,7 @@ test('axe finds no serious or critical accessibility violation, idle and mid-tra
 });
 
 test('untrusted names show as text and run nothing; the page keeps to its CSP', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   const violations = [];
   await page.exposeFunction('reportViolation', (v) => violations.push(v));
   await page.evaluate(() => document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(`${e.violatedDirective} ${e.blockedURI}`)));

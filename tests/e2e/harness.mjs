@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: serve the release bundle (dist/) on loopback and start
 // Debian's Chromium through playwright-core, with a fresh profile that the caller removes.
 import { createServer } from 'node:http';
+import { before, after } from 'node:test';
 import { readFile, mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,23 @@ export async function launchBrowser() {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For a test file: one server and one browser for all of its tests, started before the first
+ * and closed after the last. Returns an object whose `server` and `browser` are set by then.
+ */
+export function shareServerAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.server = await serveDist();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.close();
+  });
+  return shared;
 }
 
 /** Opens a page that records console errors and uncaught exceptions (a wasm panic is one). */

@@ -1,26 +1,15 @@
 // End to end: the interface, used the way a learner uses it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = shareServerAndBrowser();
 
 
 const narration = (page) => page.getByLabel('Narration');
 
 test('update a price with the form and step through the trace with buttons and keys', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByLabel('Product', { exact: true }).selectOption('product1');
   await page.getByLabel('New price', { exact: true }).fill('150');
@@ -78,7 +67,7 @@ test('update a price with the form and step through the trace with buttons and k
 });
 
 test('a bad price is refused next to the field; a database failure leaves the cache unchanged', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.getByLabel('New price', { exact: true }).fill('-3');
   await page.getByRole('button', { name: 'Update price' }).click();
   await page.getByRole('form', { name: 'Update a price' }).getByRole('alert').getByText('A price cannot be negative.').waitFor();
@@ -99,7 +88,7 @@ test('a bad price is refused next to the field; a database failure leaves the ca
 });
 
 test('the console: commands, an error reply, history, completion, hints and clear', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   const input = page.getByLabel('Redis command');
   const log = page.getByRole('log', { name: 'Console output' });
 
@@ -142,7 +131,7 @@ test('the console: commands, an error reply, history, completion, hints and clea
 });
 
 test('the page works at 375 px wide', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 375, height: 800 });
   await page.getByLabel('New price', { exact: true }).fill('199');
   await page.getByRole('button', { name: 'Update price' }).click();
@@ -156,7 +145,7 @@ test('the page works at 375 px wide', async () => {
 });
 
 test('the same update under two patterns, side by side', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.getByLabel('Crash between the writes').check();
   const compare = page.getByRole('region', { name: 'Compare two patterns' });
   await compare.getByLabel('Left pattern').selectOption('write_through');
@@ -173,7 +162,7 @@ test('the same update under two patterns, side by side', async () => {
 });
 
 test('two writers race on the stage, and a link reopens the same step', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   const race = page.getByRole('region', { name: 'Two writers' });
   await race.getByLabel('Race pattern').selectOption('write_through');
   for (const [i, w] of ['A', 'B', 'B', 'A'].entries()) await race.getByLabel(`Move ${i + 1}`).selectOption(w);
@@ -200,7 +189,7 @@ test('two writers race on the stage, and a link reopens the same step', async ()
   await page.getByRole('button', { name: 'Link to this step' }).click();
   const url = await page.getByRole('textbox', { name: 'Link to this step' }).inputValue();
   assert.match(url, /\?scenario=race&pattern=write_through&ordered=0&order=ABBA&step=3$/);
-  const other = await browser.context.newPage();
+  const other = await shared.browser.context.newPage();
   await other.goto(url);
   await other.getByLabel('Narration').getByText('Step 3 of 5 — Writer B writes 175 to the cache.').waitFor();
   await other.close();

@@ -1,24 +1,13 @@
 // End to end: window.lab, the JavaScript API, driving both stores in a real browser.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = shareServerAndBrowser();
 
 
 test('update_price writes both stores, and the database keeps it across a reload', async () => {
-  const { page, errors } = await openLab(browser.context, server.url);
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
   await page.evaluate(() => window.lab.reset());
   assert.equal(await page.evaluate(() => window.lab.execute_command('HGET product_prices product1')), '"100"\n');
 
@@ -51,7 +40,7 @@ test('update_price writes both stores, and the database keeps it across a reload
 });
 
 test('bad input and failures reject with the message and change nothing', async () => {
-  const { page, errors } = await openLab(browser.context, server.url);
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
   await page.evaluate(() => window.lab.reset());
   const attempt = (product, price) =>
     page.evaluate(
@@ -73,7 +62,7 @@ test('bad input and failures reject with the message and change nothing', async 
 });
 
 test('a crash between the writes is recovered by restart, and the page shows the divergence', async () => {
-  const { page, errors } = await openLab(browser.context, server.url);
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
   await page.evaluate(() => window.lab.reset());
   await page.evaluate(() => window.lab.set_pattern('write_through_cache_first'));
   await page.evaluate(() => window.lab.set_faults({ crash_between: true }));
@@ -95,7 +84,7 @@ test('a crash between the writes is recovered by restart, and the page shows the
 });
 
 test('two writers race: a stale cache without ordering, none with per-key ordering', async () => {
-  const { page, errors } = await openLab(browser.context, server.url);
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
   const race = (perKey) =>
     page.evaluate(
       (ordered) =>

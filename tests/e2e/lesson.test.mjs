@@ -1,23 +1,12 @@
 // End to end: the seed tutorial's four steps, done by a learner from a fresh profile.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = shareServerAndBrowser();
 
 test('complete the 4-step lesson', async () => {
-  const { page, errors } = await openLab(browser.context, server.url);
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
   const lesson = page.getByRole('region', { name: 'Lesson' });
   await lesson.getByText('Progress 0/4').waitFor();
   await lesson.getByRole('button', { name: 'Start the lesson (empties both stores)' }).click();

@@ -1,20 +1,9 @@
 // End to end: the release bundle in Chromium, looked at the way a learner would.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openPage, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openPage, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = shareServerAndBrowser();
 
 const LIVE = 'Live — IndexedDB in this browser';
 
@@ -30,7 +19,7 @@ async function pairs(region) {
 }
 
 test('the page shows the three actors with the seed catalog, read from IndexedDB', async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
+  const { page, errors } = await openPage(shared.browser.context, shared.server.url);
 
   await page.getByRole('heading', { level: 1, name: 'Write-Through Lab' }).waitFor();
   const app = page.getByRole('region', { name: 'Application' });
@@ -53,7 +42,7 @@ test('the page shows the three actors with the seed catalog, read from IndexedDB
 });
 
 test('a price written to the database survives a reload', async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
+  const { page, errors } = await openPage(shared.browser.context, shared.server.url);
   const db = page.getByRole('region', { name: 'Database' });
   await db.getByText(LIVE).waitFor();
 
@@ -74,7 +63,7 @@ test('a price written to the database survives a reload', async () => {
 });
 
 test('a bad price gets a message next to the field and changes nothing', async () => {
-  const { page, errors } = await openPage(browser.context, server.url);
+  const { page, errors } = await openPage(shared.browser.context, shared.server.url);
   const db = page.getByRole('region', { name: 'Database' });
   await db.getByText(LIVE).waitFor();
   const before = await pairs(db);
@@ -90,8 +79,8 @@ test('a bad price gets a message next to the field and changes nothing', async (
 });
 
 test('a write in one tab appears in another tab of the same browser', async () => {
-  const first = await openPage(browser.context, server.url);
-  const second = await openPage(browser.context, server.url, { newPage: true });
+  const first = await openPage(shared.browser.context, shared.server.url);
+  const second = await openPage(shared.browser.context, shared.server.url, { newPage: true });
   const dbA = first.page.getByRole('region', { name: 'Database' });
   const dbB = second.page.getByRole('region', { name: 'Database' });
   await dbA.getByText(LIVE).waitFor();
@@ -113,14 +102,14 @@ test('a write in one tab appears in another tab of the same browser', async () =
 });
 
 test('without IndexedDB the lab falls back to memory and says so', async () => {
-  const page = await browser.context.newPage();
+  const page = await shared.browser.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // A browser that will not give the page IndexedDB (as some private modes do).
   await page.addInitScript(() => {
     Object.defineProperty(window, 'indexedDB', { get: () => undefined });
   });
-  await page.goto(server.url);
+  await page.goto(shared.server.url);
   const db = page.getByRole('region', { name: 'Database' });
   await db.getByText('Not persistent — kept in memory').waitFor();
   await page.getByRole('status').getByText('will not survive a reload').waitFor();

@@ -1,23 +1,12 @@
 // End to end: the 100,000-product catalog, loaded and used through the interface.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, openLab, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = shareServerAndBrowser();
 
 test('load 100,000 products, scroll both tables by keyboard, update the last one, and go back', async () => {
-  const { page, errors } = await openLab(browser.context, server.url, { reset: true });
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
   const scale = page.getByRole('region', { name: 'At scale' });
   await scale.getByRole('button', { name: 'Load 100,000 products' }).click();
