@@ -24,3 +24,7 @@ echo
 export REDIS_HASH_BYTES
 REDIS_HASH_BYTES=$(scripts/redis-hash-memory.sh | sed -n 's/^redis_hash_bytes=//p')
 node scripts/bench-scale.mjs "${BENCH_SCALE_ROUNDS:-3}"
+echo
+echo "## Lighthouse (default settings: mobile, simulated throttling)"
+echo
+node scripts/lighthouse.mjs "${BENCH_LIGHTHOUSE_RUNS:-3}"

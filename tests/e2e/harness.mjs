@@ -5,6 +5,7 @@ import { before, after } from 'node:test';
 import { readFile, mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -18,8 +19,27 @@ const types = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** Serves dist/ on 127.0.0.1 at a free port; resolves to { url, close }. */
-export async function serveDist() {
+/**
+ * Serves dist/ on 127.0.0.1 at a free port; resolves to { url, close }. With `compress`, files
+ * are sent with brotli or gzip when the browser accepts it, as a static host would.
+ */
+export async function serveDist({ compress = false } = {}) {
+  const packed = new Map();
+  const encode = (file, body, accepted) => {
+    if (!compress) return [null, body];
+    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+    if (!encoding) return [null, body];
+    const key = `${encoding}:${file}`;
+    if (!packed.has(key)) {
+      packed.set(
+        key,
+        encoding === 'br'
+          ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } })
+          : gzipSync(body, { level: 9 }),
+      );
+    }
+    return [encoding, packed.get(key)];
+  };
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = normalize(join(dist, path === '/' ? 'index.html' : path));
@@ -28,8 +48,11 @@ export async function serveDist() {
       return;
     }
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      const [encoding, body] = encode(file, await readFile(file), req.headers['accept-encoding'] ?? '');
+      res.writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        ...(encoding ? { 'content-encoding': encoding, vary: 'accept-encoding' } : {}),
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
