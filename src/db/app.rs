@@ -70,6 +70,17 @@ impl Database for AppDb {
         }
     }
 
+    async fn put_price_believing(
+        &self,
+        write: PriceWrite,
+        believed: Option<u64>,
+    ) -> Result<ProductRecord, DbError> {
+        match self {
+            AppDb::Indexed(db) => db.put_price_believing(write, believed).await,
+            AppDb::Memory(db) => db.put_price_believing(write, believed).await,
+        }
+    }
+
     async fn delete(&self, id: &str) -> Result<bool, DbError> {
         match self {
             AppDb::Indexed(db) => db.delete(id).await,

@@ -205,6 +205,15 @@ impl<D: Database> Database for Faulty<D> {
         self.inner.put_price(write).await
     }
 
+    async fn put_price_believing(
+        &self,
+        write: PriceWrite,
+        believed: Option<u64>,
+    ) -> Result<ProductRecord, DbError> {
+        self.enter(Operation::PutPrice).await?;
+        self.inner.put_price_believing(write, believed).await
+    }
+
     async fn delete(&self, id: &str) -> Result<bool, DbError> {
         self.enter(Operation::Delete).await?;
         self.inner.delete(id).await

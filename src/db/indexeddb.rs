@@ -227,6 +227,20 @@ impl IndexedDb {
             &indexed_db_futures::object_store::ObjectStore<'s>,
         ) -> Result<T, IdbError>,
     ) -> Result<T, DbError> {
+        let done = self
+            .write_tx_unless(async |store| work(store).await.map(Some))
+            .await?;
+        done.ok_or_else(|| DbError::Other("the transaction was rolled back".to_owned()))
+    }
+
+    /// A readwrite transaction that commits if `work` returns `Some`, and rolls back (every
+    /// request it made undone) if it returns `None`.
+    async fn write_tx_unless<T>(
+        &self,
+        work: impl for<'s> AsyncFnOnce(
+            &indexed_db_futures::object_store::ObjectStore<'s>,
+        ) -> Result<Option<T>, IdbError>,
+    ) -> Result<Option<T>, DbError> {
         self.check_open()?;
         let tx = self
             .db
@@ -235,10 +249,13 @@ impl IndexedDb {
             .build()
             .map_err(classify)?;
         let store = tx.object_store(PRODUCTS_STORE).map_err(classify)?;
-        let value = work(&store).await.map_err(classify)?;
+        let Some(value) = work(&store).await.map_err(classify)? else {
+            // Dropping an uncommitted transaction aborts it.
+            return Ok(None);
+        };
         // The wrapper rolls back unless told to commit; the write is done once this resolves.
         tx.commit().await.map_err(classify)?;
-        Ok(value)
+        Ok(Some(value))
     }
 }
 
@@ -298,10 +315,41 @@ impl Database for IndexedDb {
             // Read and write in one transaction, so the revision cannot race another write.
             let previous: Option<ProductRecord> = store.get(write.id.as_str()).serde()?.await?;
             let record = write.into_record(previous.as_ref());
-            store.put(&record).serde()?.await?;
+            // Not awaited: a failed put aborts the transaction, and the commit says so.
+            drop(store.put(&record).serde()?);
             Ok(record)
         })
         .await
+    }
+
+    /// With a belief, the read and the write go out together (one round trip instead of two):
+    /// the read still comes first in the transaction, and if it shows another revision the
+    /// transaction is rolled back and the write done the slow way.
+    async fn put_price_believing(
+        &self,
+        write: PriceWrite,
+        believed: Option<u64>,
+    ) -> Result<ProductRecord, DbError> {
+        let Some(revision) = believed else {
+            return self.put_price(write).await;
+        };
+        let record = ProductRecord {
+            revision: revision + 1,
+            ..write.clone().into_record(None)
+        };
+        let written = self
+            .write_tx_unless(async |store| {
+                let read = store.get(record.id.as_str()).serde()?;
+                // Not awaited: a failed put aborts the transaction, and the commit says so.
+                drop(store.put(&record).serde()?);
+                let previous: Option<ProductRecord> = read.await?;
+                Ok((previous.map(|p| p.revision) == Some(revision)).then_some(()))
+            })
+            .await?;
+        match written {
+            Some(()) => Ok(record),
+            None => self.put_price(write).await,
+        }
     }
 
     async fn delete(&self, id: &str) -> Result<bool, DbError> {

@@ -148,6 +148,18 @@ pub trait Database {
     async fn all(&self) -> Result<Vec<ProductRecord>, DbError>;
     /// Writes one product's price (creating the row if needed); returns the row as written.
     async fn put_price(&self, write: PriceWrite) -> Result<ProductRecord, DbError>;
+    /// Like [`Database::put_price`], from a caller that believes the row is at revision
+    /// `believed` (`None`: it does not know). A database may use the belief to write without
+    /// first waiting for its own read, but the revision it writes must still be exact: a wrong
+    /// belief costs a second attempt, never a wrong count.
+    async fn put_price_believing(
+        &self,
+        write: PriceWrite,
+        believed: Option<u64>,
+    ) -> Result<ProductRecord, DbError> {
+        let _ = believed;
+        self.put_price(write).await
+    }
     /// Deletes one row; returns whether it existed.
     async fn delete(&self, id: &str) -> Result<bool, DbError>;
     /// Deletes every row.

@@ -333,6 +333,14 @@ impl<D: Database> Lab<D> {
         self.rows.borrow().len()
     }
 
+    /// The revision of row `product` as the lab last saw it.
+    fn revision_of(&self, product: &str) -> Option<u64> {
+        let rows = self.rows.borrow();
+        rows.binary_search_by(|r| r.id.as_str().cmp(product))
+            .ok()
+            .map(|i| rows[i].revision)
+    }
+
     /// Whether the database has a row `product` (a binary search: rows are ordered by id).
     pub fn has_product(&self, product: &str) -> bool {
         self.rows
@@ -539,7 +547,8 @@ impl<D: Database> Lab<D> {
             at_ms: (self.now_ms)(),
             by: by.to_owned(),
         };
-        let record = self.db.put_price(write).await?;
+        let believed = self.revision_of(product);
+        let record = self.db.put_price_believing(write, believed).await?;
         self.remember(&record);
         Ok(record)
     }

@@ -51,7 +51,11 @@ fn trace_to_js(trace: &Trace) -> JsValue {
         step.database = Rc::clone(&empty);
         step.queue = Rc::clone(&empty);
     }
-    let object = to_js(&light);
+    // One JSON text and one native parse instead of a boundary crossing per value.
+    let object = serde_json::to_string(&light)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL);
     let steps = Reflect::get(&object, &JsValue::from_str("steps"))
         .map(|v| js_sys::Array::from(&v))
         .unwrap_or_default();

@@ -129,6 +129,7 @@ async fn boot(
     }
 
     let (api_dispatch, api_bg) = (dispatch.clone(), Rc::clone(&background));
+    let frame = FrameBatch::new(api_dispatch);
     js_api::install(
         Rc::clone(&lab),
         Rc::new(move |trace| {
@@ -141,10 +142,7 @@ async fn boot(
                     post(&api_bg, &TabMessage::RowChanged(trace.product.clone()));
                 }
             }
-            match trace {
-                Some(t) => api_dispatch.dispatch(LabAction::Traced(t)),
-                None => api_dispatch.dispatch(LabAction::Changed),
-            }
+            frame.push(trace);
         }),
     );
     lab_slot.set(Some(lab));
@@ -182,6 +180,64 @@ impl Reducible for PlaybackState {
 }
 
 /// Runs an async lab operation that ends in a trace, then shows the trace.
+/// Calls from `window.lab` are shown at the display's pace: what they changed is kept until the
+/// next animation frame, then rendered once (the latest trace, if any). A script making a
+/// thousand calls gets a thousand answers and the page renders a few frames, not a thousand.
+struct FrameBatch {
+    dispatch: UseReducerDispatcher<LabState>,
+    /// `Some` once something changed since the last frame; `Some(Some(trace))` if a call
+    /// produced a trace.
+    pending: RefCell<Option<Option<crate::engine::Trace>>>,
+    on_frame: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+impl FrameBatch {
+    fn new(dispatch: UseReducerDispatcher<LabState>) -> Rc<Self> {
+        let batch = Rc::new(FrameBatch {
+            dispatch,
+            pending: RefCell::new(None),
+            on_frame: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&batch);
+        *batch.on_frame.borrow_mut() = Some(Closure::new(move || {
+            if let Some(batch) = weak.upgrade() {
+                batch.flush();
+            }
+        }));
+        batch
+    }
+
+    fn push(self: &Rc<Self>, trace: Option<crate::engine::Trace>) {
+        let first = {
+            let mut pending = self.pending.borrow_mut();
+            let first = pending.is_none();
+            let latest = pending.take().flatten();
+            *pending = Some(trace.or(latest));
+            first
+        };
+        if !first {
+            return;
+        }
+        let requested = web_sys::window().and_then(|w| {
+            self.on_frame
+                .borrow()
+                .as_ref()
+                .and_then(|f| w.request_animation_frame(f.as_ref().unchecked_ref()).ok())
+        });
+        if requested.is_none() {
+            self.flush();
+        }
+    }
+
+    fn flush(&self) {
+        match self.pending.borrow_mut().take() {
+            Some(Some(trace)) => self.dispatch.dispatch(LabAction::Traced(trace)),
+            Some(None) => self.dispatch.dispatch(LabAction::Changed),
+            None => {}
+        }
+    }
+}
+
 /// Runs `op`, which replaces what the stores hold (a reset, a generated catalog), and tells the
 /// other tabs; a failure is shown by the database panel.
 fn replace_stores<F>(

@@ -13,6 +13,7 @@ pub const CASES: &[&str] = &[
     "delete_reports_whether_the_row_existed",
     "clear_removes_every_row",
     "replace_all_replaces_every_row",
+    "a_believed_revision_never_miscounts",
     "reset_restores_the_seed_catalog",
     "snapshot_shows_what_all_returns",
 ];
@@ -113,6 +114,21 @@ pub async fn run<D: Database>(name: &str, db: &D) {
                 prices(&db.all().await.unwrap()),
                 pairs(&[("a", "1"), ("b", "2")])
             );
+        }
+        "a_believed_revision_never_miscounts" => {
+            let put = |price: &str, believed| {
+                db.put_price_believing(write("product1", price, "update_price", 0.0), believed)
+            };
+            // Right, wrong (stale, ahead, a row believed where there is none), and unknown:
+            // the revision always counts every write exactly once.
+            assert_eq!(put("1", Some(7)).await.unwrap().revision, 1);
+            assert_eq!(put("2", Some(1)).await.unwrap().revision, 2);
+            assert_eq!(put("3", Some(1)).await.unwrap().revision, 3);
+            assert_eq!(put("4", Some(9)).await.unwrap().revision, 4);
+            assert_eq!(put("5", None).await.unwrap().revision, 5);
+            let row = db.get("product1").await.unwrap().unwrap();
+            assert_eq!((row.price.as_str(), row.revision), ("5", 5));
+            assert_eq!(db.all().await.unwrap().len(), 1);
         }
         "reset_restores_the_seed_catalog" => {
             db.put_price(write("product1", "150", "update_price", 0.0))
