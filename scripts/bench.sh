@@ -15,6 +15,10 @@ echo
 trunk build --release --dist dist >/dev/null 2>&1
 node scripts/bundle-size.mjs dist
 echo
+echo "Where the wasm's bytes go (a build with names, before wasm-opt):"
+echo
+scripts/wasm-sizes.sh 12
+echo
 echo "## Write-through and load, in headless Chromium"
 echo
 node scripts/bench-browser.mjs "${BENCH_BATCH:-10000}"
