@@ -78,7 +78,7 @@ pub fn price_table(props: &PriceTableProps) -> Html {
         })
     };
 
-    // Measure a real row once rendered, and bring a changed row into view.
+    // Measure a real row once the table is long, and bring the operation's product into view.
     {
         let (view, scroller) = (view.clone(), scroller.clone());
         let (rows, wanted) = (Rc::clone(&props.rows), props.reveal.clone());
@@ -96,6 +96,7 @@ pub fn price_table(props: &PriceTableProps) -> Html {
             let height = f64::from(el.client_height());
             let mut top = f64::from(el.scroll_top());
             if let Some(to) = wanted
+                .filter(|_| boxed)
                 .and_then(|key| rows.iter().position(|(k, _)| *k == *key))
                 .and_then(|index| reveal(index, top, height, measured))
             {
