@@ -487,3 +487,20 @@ fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
     assert_eq!(lab.product_count(), 3);
     assert_eq!(lab.cache().len(), 3);
 }
+
+/// A catalog that cannot be written leaves the one that was there, in both stores.
+#[test]
+fn a_failed_seeding_keeps_the_catalog_that_was_there() {
+    use write_through_lab::db::{Fault, Operation};
+    let lab = lab(Pattern::WriteThrough);
+    block_on(lab.seed_catalog(10)).unwrap();
+    lab.db().set(Operation::ReplaceAll, Fault::FailAlways);
+    let failed = block_on(lab.seed_catalog(100));
+    assert!(failed.is_err());
+    assert_eq!(lab.product_count(), 10);
+    assert_eq!(lab.cache().len(), 10);
+    assert!(lab.consistency().in_step);
+    assert_eq!(block_on(lab.db().inner().all()).unwrap().len(), 10);
+    let trace = block_on(lab.update_price("product9", "999"));
+    assert_eq!(trace.outcome, Outcome::Completed);
+}

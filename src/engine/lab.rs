@@ -423,6 +423,10 @@ impl<D: Database> Lab<D> {
     pub async fn seed_catalog(&self, n: usize) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
         let now = (self.now_ms)();
+        // Let go of the catalog being replaced before building the new one, so that the two
+        // are not both in memory (at 100,000 products that is about 20 MB of linear memory,
+        // which never shrinks). Until the database is rewritten, the lab's view is empty.
+        self.release_catalog();
         let mut rows: Vec<ProductRecord> = crate::catalog::generated(n)
             .map(|(id, price)| ProductRecord {
                 id,
@@ -432,7 +436,13 @@ impl<D: Database> Lab<D> {
                 revision: 1,
             })
             .collect();
-        self.db.inner().replace_all(&rows).await?;
+        if let Err(e) = self.db.replace_all(&rows).await {
+            // Nothing was written: the catalog that was there still is; show it again.
+            drop(rows);
+            self.reload_rows().await?;
+            self.rebuild_cache();
+            return Err(e.into());
+        }
         rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         *self.rows.borrow_mut() = Rc::new(rows.into_iter().map(Rc::new).collect());
         self.database_table.take();
@@ -440,12 +450,26 @@ impl<D: Database> Lab<D> {
         Ok(())
     }
 
+    /// Drops the lab's own copies of the catalog: its rows, its tables, and the hash.
+    fn release_catalog(&self) {
+        *self.rows.borrow_mut() = Rows::default();
+        self.database_table.take();
+        self.cache_table.take();
+        self.consistency.take();
+        self.rebuild_cache();
+    }
+
     /// After the database was replaced: empties the queue, brings a crashed application back
-    /// and rebuilds the hash from the rows (`DEL`, then one `HMSET`), even if the cache refuses
-    /// writes (the fault stays on afterwards).
+    /// and rebuilds the hash from the rows.
     fn restart_cache_from_rows(&self) {
         self.queue.borrow_mut().clear();
         self.crashed.set(false);
+        self.rebuild_cache();
+    }
+
+    /// The hash rebuilt from the rows (`DEL`, then `HMSET`s), even if the cache refuses writes
+    /// (the fault stays on afterwards).
+    fn rebuild_cache(&self) {
         let full = self.redis.borrow().is_out_of_memory();
         {
             let mut redis = self.redis.borrow_mut();

@@ -44,42 +44,56 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 /// JavaScript arrays: each distinct table is converted once (at 100,000 products that is the
 /// difference between a few and dozens of 100,000-element arrays).
 fn trace_to_js(trace: &Trace) -> JsValue {
+    // The steps without their tables, then each distinct table once, in one JSON text and one
+    // native parse: a boundary crossing per value would cost far more (300,000 values at
+    // 100,000 products).
     let empty = Table::default();
     let mut light = trace.clone();
-    for step in &mut light.steps {
-        step.cache = Rc::clone(&empty);
-        step.database = Rc::clone(&empty);
-        step.queue = Rc::clone(&empty);
+    let mut tables: Vec<Table> = Vec::new();
+    let mut refs: Vec<[usize; 3]> = Vec::new();
+    for (step, slim) in trace.steps.iter().zip(light.steps.iter_mut()) {
+        let mut place = |table: &Table| {
+            tables
+                .iter()
+                .position(|t| Rc::ptr_eq(t, table) || (t.is_empty() && table.is_empty()))
+                .unwrap_or_else(|| {
+                    tables.push(Rc::clone(table));
+                    tables.len() - 1
+                })
+        };
+        refs.push([
+            place(&step.cache),
+            place(&step.database),
+            place(&step.queue),
+        ]);
+        slim.cache = Rc::clone(&empty);
+        slim.database = Rc::clone(&empty);
+        slim.queue = Rc::clone(&empty);
     }
-    // One JSON text and one native parse instead of a boundary crossing per value.
-    let object = serde_json::to_string(&light)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL);
-    let steps = Reflect::get(&object, &JsValue::from_str("steps"))
-        .map(|v| js_sys::Array::from(&v))
-        .unwrap_or_default();
-    let mut converted: Vec<(*const Vec<(String, String)>, JsValue)> = Vec::new();
-    let mut as_js = |table: &Table| -> JsValue {
-        let at = Rc::as_ptr(table);
-        if let Some((_, js)) = converted.iter().find(|(p, _)| *p == at) {
-            return js.clone();
+    let mut text = String::from("{\"trace\":");
+    text.push_str(&serde_json::to_string(&light).unwrap_or_else(|_| "null".to_owned()));
+    text.push_str(",\"tables\":[");
+    for (i, table) in tables.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
         }
-        // One JSON text and one native parse: at 100,000 pairs, far cheaper than creating
-        // 300,000 values one boundary crossing at a time.
-        let array =
-            js_sys::JSON::parse(&table_json(table)).unwrap_or_else(|_| js_sys::Array::new().into());
-        converted.push((at, array.clone()));
-        array
+        text.push_str(&table_json(table));
+    }
+    text.push_str("]}");
+    let Ok(parsed) = js_sys::JSON::parse(&text) else {
+        return JsValue::NULL;
     };
-    for (i, step) in trace.steps.iter().enumerate() {
-        let target = steps.get(i as u32);
-        for (name, table) in [
-            ("cache", &step.cache),
-            ("database", &step.database),
-            ("queue", &step.queue),
-        ] {
-            let _ = Reflect::set(&target, &JsValue::from_str(name), &as_js(table));
+    let get = |object: &JsValue, name: &str| {
+        Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let object = get(&parsed, "trace");
+    let tables = js_sys::Array::from(&get(&parsed, "tables"));
+    let steps = js_sys::Array::from(&get(&object, "steps"));
+    let names = ["cache", "database", "queue"].map(JsValue::from_str);
+    for (i, at) in refs.iter().enumerate() {
+        let step = steps.get(i as u32);
+        for (name, index) in names.iter().zip(at) {
+            let _ = Reflect::set(&step, name, &tables.get(*index as u32));
         }
     }
     object
