@@ -289,7 +289,14 @@ pub fn lookup(name: &[u8]) -> Option<(Name, &'static Spec)> {
     if name.contains(&0) {
         return None;
     }
-    let packed = pack(name)?;
+    if name.len() > 16 {
+        return None;
+    }
+    // What `pack` computes, in a form the compiler turns into a few vector instructions.
+    let mut bytes = [0u8; 16];
+    bytes[..name.len()].copy_from_slice(name);
+    bytes.make_ascii_lowercase();
+    let packed = u128::from_le_bytes(bytes);
     let i = PACKED.iter().position(|&p| p == packed)?;
     Some((NAMES[i], &COMMANDS[i]))
 }
@@ -353,6 +360,33 @@ mod tests {
                 spec.name
             );
         }
+    }
+
+    #[test]
+    fn every_command_is_found_in_any_case_and_nothing_else_is() {
+        for spec in COMMANDS {
+            let mixed: String = spec
+                .name
+                .chars()
+                .enumerate()
+                .map(|(j, c)| {
+                    if j % 2 == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            for name in [spec.name.to_owned(), spec.name.to_uppercase(), mixed] {
+                let (_, found) = lookup(name.as_bytes()).expect(spec.name);
+                assert_eq!(found.name, spec.name, "{name}");
+            }
+            assert!(lookup(format!("{}x", spec.name).as_bytes()).is_none());
+            assert!(lookup(format!("{}\0", spec.name).as_bytes()).is_none());
+        }
+        assert!(lookup(b"").is_none());
+        assert!(lookup(b"hincrbyfloatxxxxx").is_none());
+        assert!(lookup("hs\u{e9}t".as_bytes()).is_none());
     }
 
     #[test]
