@@ -331,16 +331,11 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
                         "n must be a whole number of products from 1 to {MAX_CATALOG}"
                     ))
                 })? as usize;
-            let now = || {
-                web_sys::window()
-                    .and_then(|w| w.performance())
-                    .map_or(0.0, |p| p.now())
-            };
-            let started = now();
+            let started = super::performance_now();
             lab.seed_catalog(n)
                 .await
                 .map_err(|e| error(&e.to_string()))?;
-            let ms = now() - started;
+            let ms = super::performance_now() - started;
             changed(None);
             Ok(numbers(&[("products", n as f64), ("ms", ms)]))
         })

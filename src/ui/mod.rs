@@ -179,7 +179,6 @@ impl Reducible for PlaybackState {
     }
 }
 
-/// Runs an async lab operation that ends in a trace, then shows the trace.
 /// Calls from `window.lab` are shown at the display's pace: what they changed is kept until the
 /// next animation frame, then rendered once (the latest trace, if any). A script making a
 /// thousand calls gets a thousand answers and the page renders a few frames, not a thousand.
@@ -263,12 +262,13 @@ fn replace_stores<F>(
 }
 
 /// Milliseconds since the page started (`performance.now()`), or 0 where there is none.
-fn performance_now() -> f64 {
+pub(crate) fn performance_now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
 
+/// Runs an async lab operation that ends in a trace, then shows the trace.
 fn run_traced<F>(
     lab: &UseStateHandle<Option<Rc<AppLab>>>,
     dispatch: &UseReducerDispatcher<LabState>,
