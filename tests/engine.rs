@@ -492,15 +492,25 @@ fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
 #[test]
 fn a_failed_seeding_keeps_the_catalog_that_was_there() {
     use write_through_lab::db::{Fault, Operation};
-    let lab = lab(Pattern::WriteThrough);
+    let lab = lab(Pattern::WriteBehind);
     block_on(lab.seed_catalog(10)).unwrap();
+    // A write-behind write is waiting: the cache has it, the database not yet.
+    block_on(lab.update_price("product1", "150"));
+    assert_eq!(lab.queue(), [("product1".to_owned(), "150".to_owned())]);
     lab.db().set(Operation::ReplaceAll, Fault::FailAlways);
     let failed = block_on(lab.seed_catalog(100));
     assert!(failed.is_err());
     assert_eq!(lab.product_count(), 10);
     assert_eq!(lab.cache().len(), 10);
-    assert!(lab.consistency().in_step);
+    assert!(lab
+        .cache()
+        .contains(&("product1".to_owned(), "150".to_owned())));
+    assert_eq!(lab.queue().len(), 1, "the waiting write is still waiting");
     assert_eq!(block_on(lab.db().inner().all()).unwrap().len(), 10);
+    let flushed = block_on(lab.flush());
+    assert!(flushed.ends_in_step());
+    lab.set_pattern(Pattern::WriteThrough);
     let trace = block_on(lab.update_price("product9", "999"));
     assert_eq!(trace.outcome, Outcome::Completed);
+    assert!(lab.consistency().in_step);
 }

@@ -63,10 +63,13 @@ impl Keyspace {
     pub fn begin_command(&mut self, now_ms: i64) {
         self.now_ms = now_ms;
         if self.volatile > 0 {
-            self.generation += 1;
             let now = self.now_ms;
+            let before = self.entries.len();
             self.entries
                 .retain(|_, e| e.expires_at_ms.is_none_or(|t| t > now));
+            if self.entries.len() != before {
+                self.generation += 1;
+            }
             self.volatile = self
                 .entries
                 .values()
@@ -238,6 +241,33 @@ impl Keyspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_generation_moves_on_changes_and_expiries_only() {
+        let mut ks = Keyspace::new();
+        ks.begin_command(1_000);
+        ks.set(b"k", Value::Str(b"v".to_vec()), false);
+        ks.set(b"t", Value::Str(b"v".to_vec()), false);
+        ks.set_expiry(b"t", 5_000);
+        let at = ks.generation();
+        ks.begin_command(2_000);
+        let _ = (ks.get(b"k"), ks.hash(b"k"), ks.contains(b"t"), ks.len());
+        assert_eq!(
+            ks.generation(),
+            at,
+            "reads and an expiry not yet due change nothing"
+        );
+        ks.begin_command(6_000);
+        assert!(
+            ks.generation() > at,
+            "the key that expired changed the keyspace"
+        );
+        let at = ks.generation();
+        ks.hash_or_create(b"h")
+            .unwrap()
+            .insert(b"f".to_vec(), b"1".to_vec());
+        assert!(ks.generation() > at);
+    }
 
     #[test]
     fn expired_keys_disappear_at_the_next_command() {

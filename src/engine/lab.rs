@@ -237,7 +237,10 @@ impl<D: Database> Lab<D> {
     }
 
     async fn reload_rows(&self) -> Result<(), EngineError> {
-        let rows = self.db.all().await?;
+        let mut rows = self.db.all().await?;
+        // IndexedDB orders keys by UTF-16 code units, Rust strings by bytes; they differ only
+        // for rare ids, but the lab's binary searches need its own order.
+        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         *self.rows.borrow_mut() = Rc::new(rows.into_iter().map(Rc::new).collect());
         self.database_table.take();
         Ok(())
@@ -423,10 +426,11 @@ impl<D: Database> Lab<D> {
     pub async fn seed_catalog(&self, n: usize) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
         let now = (self.now_ms)();
-        // Let go of the catalog being replaced before building the new one, so that the two
-        // are not both in memory (at 100,000 products that is about 20 MB of linear memory,
-        // which never shrinks). Until the database is rewritten, the lab's view is empty.
-        self.release_catalog();
+        // The lab lets go of its own copies of the rows before building the new ones, so that
+        // the two lists are not both in memory (at 100,000 products that is about 12 MB of
+        // linear memory, which never shrinks). The cache is left alone until the database has
+        // the new catalog: if that write fails, nothing changed.
+        self.release_rows();
         let mut rows: Vec<ProductRecord> = crate::catalog::generated(n)
             .map(|(id, price)| ProductRecord {
                 id,
@@ -437,10 +441,10 @@ impl<D: Database> Lab<D> {
             })
             .collect();
         if let Err(e) = self.db.replace_all(&rows).await {
-            // Nothing was written: the catalog that was there still is; show it again.
+            // Nothing was written: the catalog that was there still is; read it back (if even
+            // that fails, the error that matters is still the first one).
             drop(rows);
-            self.reload_rows().await?;
-            self.rebuild_cache();
+            let _ = self.reload_rows().await;
             return Err(e.into());
         }
         rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
@@ -450,13 +454,12 @@ impl<D: Database> Lab<D> {
         Ok(())
     }
 
-    /// Drops the lab's own copies of the catalog: its rows, its tables, and the hash.
-    fn release_catalog(&self) {
+    /// Drops the lab's own copies of the rows and of the tables made from the stores.
+    fn release_rows(&self) {
         *self.rows.borrow_mut() = Rows::default();
         self.database_table.take();
         self.cache_table.take();
         self.consistency.take();
-        self.rebuild_cache();
     }
 
     /// After the database was replaced: empties the queue, brings a crashed application back

@@ -34,6 +34,9 @@ use crate::engine::{Faults, Lab, Outcome, Pattern, Table, Trace};
 /// What the page does after a call changed the stores (re-render, show the trace).
 pub type OnChange = Rc<dyn Fn(Option<Trace>)>;
 
+/// What the page does after a call replaced every row (re-render, and tell the other tabs).
+pub type OnReplaced = Rc<dyn Fn()>;
+
 fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -157,7 +160,7 @@ fn set(object: &Object, name: &str, function: &JsValue) {
 }
 
 /// Installs `window.lab` over `lab`; `on_change` runs after every call that changed something.
-pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
+pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange, on_replaced: OnReplaced) {
     let api = Object::new();
 
     let l = Rc::clone(&lab);
@@ -209,12 +212,12 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
     database.forget();
 
     let l = Rc::clone(&lab);
-    let changed = Rc::clone(&on_change);
+    let replaced = Rc::clone(&on_replaced);
     let reset = Closure::<dyn Fn() -> Promise>::new(move || {
-        let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+        let (lab, replaced) = (Rc::clone(&l), Rc::clone(&replaced));
         future_to_promise(async move {
             lab.reset().await.map_err(|e| error(&e.to_string()))?;
-            changed(None);
+            replaced();
             Ok(JsValue::UNDEFINED)
         })
     });
@@ -320,8 +323,9 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
 
     let l = Rc::clone(&lab);
     let changed = Rc::clone(&on_change);
+    let replaced = Rc::clone(&on_replaced);
     let seed = Closure::<dyn Fn(JsValue) -> Promise>::new(move |n: JsValue| {
-        let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+        let (lab, changed, replaced) = (Rc::clone(&l), Rc::clone(&changed), Rc::clone(&replaced));
         future_to_promise(async move {
             let n = n
                 .as_f64()
@@ -332,11 +336,13 @@ pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange) {
                     ))
                 })? as usize;
             let started = super::performance_now();
-            lab.seed_catalog(n)
-                .await
-                .map_err(|e| error(&e.to_string()))?;
+            if let Err(e) = lab.seed_catalog(n).await {
+                // Nothing was replaced, but the lab read its rows again.
+                changed(None);
+                return Err(error(&e.to_string()));
+            }
             let ms = super::performance_now() - started;
-            changed(None);
+            replaced();
             Ok(numbers(&[("products", n as f64), ("ms", ms)]))
         })
     });

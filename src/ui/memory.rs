@@ -29,6 +29,15 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
 
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            REQUESTED.fetch_add(layout.size(), Relaxed);
+            CHUNKS.fetch_add(chunk(layout.size()), Relaxed);
+        }
+        p
+    }
+
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) };
         REQUESTED.fetch_sub(layout.size(), Relaxed);

@@ -130,6 +130,7 @@ async fn boot(
 
     let (api_dispatch, api_bg) = (dispatch.clone(), Rc::clone(&background));
     let frame = FrameBatch::new(api_dispatch);
+    let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(&background));
     js_api::install(
         Rc::clone(&lab),
         Rc::new(move |trace| {
@@ -143,6 +144,10 @@ async fn boot(
                 }
             }
             frame.push(trace);
+        }),
+        Rc::new(move || {
+            post(&replaced_bg, &TabMessage::TableReplaced);
+            replaced_frame.push(None);
         }),
     );
     lab_slot.set(Some(lab));
@@ -708,6 +713,8 @@ pub fn app() -> Html {
         .map(|t| t.product.clone())
         .filter(|p| !p.is_empty())
         .map(AttrValue::from);
+    // A new operation brings its product into view again, even if it is the same product.
+    let reveal_token = trace.as_ref().map_or(0, |t| Rc::as_ptr(t) as usize);
     let stale: Rc<Vec<String>> = Rc::new(
         consistency
             .diverged
@@ -810,6 +817,7 @@ pub fn app() -> Html {
                             stale={stale}
                             changed={changed(Store::Cache)}
                             reveal={reveal.clone()}
+                            reveal_token={reveal_token}
                         />
                         <p class={classes!("consistency", if consistency.in_step { "consistency--in-step" } else { "consistency--diverged" })} role="status" aria-label="Consistency">
                             { consistency_text(&consistency) }
@@ -834,6 +842,7 @@ pub fn app() -> Html {
                             rows={db_rows}
                             changed={changed(Store::Database)}
                             reveal={reveal}
+                            reveal_token={reveal_token}
                             notes={at_latest.then_some(Notes(db_records))}
                             notes_heading="last written by"
                         />

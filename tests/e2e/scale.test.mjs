@@ -54,6 +54,17 @@ test('load 100,000 products, scroll both tables by keyboard, update the last one
   await db.getByRole('row', { name: /^product54321 150 update_price \(rev 2\)$/ }).waitFor();
   await screenshot(page, 'scale-100k-updated');
 
+  // Scrolled away, the same product updated again comes back into view.
+  await cacheBox.focus();
+  await page.keyboard.press('Home');
+  await cache.getByRole('row', { name: /^product0 100$/ }).waitFor();
+  await page.getByLabel('New price', { exact: true }).fill('151');
+  await page.getByRole('button', { name: 'Update price' }).click();
+  await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
+  await page.keyboard.press('End');
+  await page.getByLabel('Narration').getByText('Step 5 of 5 — Both stores hold product54321 = 151').waitFor();
+  await cache.getByRole('row', { name: /^product54321 151$/ }).waitFor();
+
   // An unknown product is refused next to the field, and nothing changes.
   await product.fill('product100000');
   await page.getByLabel('New price', { exact: true }).fill('1');

@@ -45,6 +45,9 @@ pub struct PriceTableProps {
     /// A key to bring into view in a long table (the product the shown operation is about).
     #[prop_or_default]
     pub reveal: Option<AttrValue>,
+    /// Changes whenever `reveal` should be brought into view again (a new operation).
+    #[prop_or_default]
+    pub reveal_token: usize,
     /// Who last wrote each row (a third column when given).
     #[prop_or_default]
     pub notes: Option<Notes>,
@@ -78,37 +81,6 @@ pub fn price_table(props: &PriceTableProps) -> Html {
         })
     };
 
-    // Measure a real row once the table is long, and bring the operation's product into view.
-    {
-        let (view, scroller) = (view.clone(), scroller.clone());
-        let (rows, wanted) = (Rc::clone(&props.rows), props.reveal.clone());
-        use_effect_with((boxed, props.reveal.clone()), move |_| {
-            let Some(el) = scroller.cast::<HtmlElement>() else {
-                return;
-            };
-            let measured = el
-                .query_selector("tbody tr.price-table__row")
-                .ok()
-                .flatten()
-                .map(|r| r.get_bounding_client_rect().height())
-                .filter(|h| *h > 1.0)
-                .unwrap_or(view.2);
-            let height = f64::from(el.client_height());
-            let mut top = f64::from(el.scroll_top());
-            if let Some(to) = wanted
-                .filter(|_| boxed)
-                .and_then(|key| rows.iter().position(|(k, _)| *k == *key))
-                .and_then(|index| reveal(index, top, height, measured))
-            {
-                top = to;
-                el.set_scroll_top(top as i32);
-            }
-            if (measured - view.2).abs() > 0.5 || (height - view.1).abs() > 0.5 || top != view.0 {
-                view.set((top, height, measured));
-            }
-        });
-    }
-
     let with_notes = props.notes.is_some();
     let columns = if with_notes { "3" } else { "2" };
     let (from, to) = if boxed {
@@ -116,6 +88,62 @@ pub fn price_table(props: &PriceTableProps) -> Html {
     } else {
         (0, props.rows.len())
     };
+
+    // The spacers' heights are set through the CSSOM after rendering: the page's Content
+    // Security Policy forbids inline style attributes.
+    let (above, below) = (use_node_ref(), use_node_ref());
+    {
+        let (above, below) = (above.clone(), below.clone());
+        let heights = (
+            from as f64 * view.2,
+            (props.rows.len() - to) as f64 * view.2,
+        );
+        use_effect(move || {
+            for (spacer, height) in [(above, heights.0), (below, heights.1)] {
+                if let Some(el) = spacer.cast::<HtmlElement>() {
+                    let _ = el.style().set_property("height", &format!("{height}px"));
+                }
+            }
+        });
+    }
+    // Effects run in the order they are declared: the spacers have their heights before the
+    // table is scrolled, or the browser would clamp the scroll to a table not yet tall enough.
+    // Measure a real row once the table is long, and bring the operation's product into view.
+    {
+        let (view, scroller) = (view.clone(), scroller.clone());
+        let (rows, wanted) = (Rc::clone(&props.rows), props.reveal.clone());
+        use_effect_with(
+            (boxed, props.reveal.clone(), props.reveal_token),
+            move |_| {
+                let Some(el) = scroller.cast::<HtmlElement>() else {
+                    return;
+                };
+                let measured = el
+                    .query_selector("tbody tr.price-table__row")
+                    .ok()
+                    .flatten()
+                    .map(|r| r.get_bounding_client_rect().height())
+                    .filter(|h| *h > 1.0)
+                    .unwrap_or(view.2);
+                let height = f64::from(el.client_height());
+                let mut top = f64::from(el.scroll_top());
+                if let Some(to) = wanted
+                    .filter(|_| boxed)
+                    .and_then(|key| rows.iter().position(|(k, _)| *k == *key))
+                    .and_then(|index| reveal(index, top, height, measured))
+                {
+                    el.set_scroll_top(to as i32);
+                    // What the browser made of it (it clamps at the ends).
+                    top = f64::from(el.scroll_top());
+                }
+                if (measured - view.2).abs() > 0.5 || (height - view.1).abs() > 0.5 || top != view.0
+                {
+                    view.set((top, height, measured));
+                }
+            },
+        );
+    }
+
     let row = |i: usize| {
         let (key, value) = &props.rows[i];
         let note = props
@@ -137,23 +165,6 @@ pub fn price_table(props: &PriceTableProps) -> Html {
             </tr>
         }
     };
-    // The spacers' heights are set through the CSSOM after rendering: the page's Content
-    // Security Policy forbids inline style attributes.
-    let (above, below) = (use_node_ref(), use_node_ref());
-    {
-        let (above, below) = (above.clone(), below.clone());
-        let heights = (
-            from as f64 * view.2,
-            (props.rows.len() - to) as f64 * view.2,
-        );
-        use_effect(move || {
-            for (spacer, height) in [(above, heights.0), (below, heights.1)] {
-                if let Some(el) = spacer.cast::<HtmlElement>() {
-                    let _ = el.style().set_property("height", &format!("{height}px"));
-                }
-            }
-        });
-    }
     // In a long table both spacers are always there (a spacer that came and went would hand
     // its height to a row that reused its element).
     let spacer = |node: &NodeRef| {
