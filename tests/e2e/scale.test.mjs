@@ -38,17 +38,22 @@ test('load 100,000 products, scroll both tables by keyboard, update the last one
   await page.keyboard.press('Home');
   await cache.getByRole('row', { name: /^product0 100$/ }).waitFor();
 
+  // Updates the chosen product with the form and jumps to the trace's last step.
+  const updateTo = async (price) => {
+    await page.getByLabel('New price', { exact: true }).fill(price);
+    await page.getByRole('button', { name: 'Update price' }).click();
+    await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
+    await page.keyboard.press('End');
+    await page.getByLabel('Narration').getByText(`Step 5 of 5 — Both stores hold product54321 = ${price}`).waitFor();
+  };
+
   // The product field is a text field with suggestions at this size.
   const product = page.getByLabel('Product', { exact: true });
   assert.equal(await product.evaluate((el) => el.tagName), 'INPUT');
   await product.fill('product5432');
   assert.ok((await page.locator('#update-products option').count()) > 1);
   await product.fill('product54321');
-  await page.getByLabel('New price', { exact: true }).fill('150');
-  await page.getByRole('button', { name: 'Update price' }).click();
-  await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
-  await page.keyboard.press('End');
-  await page.getByLabel('Narration').getByText('Step 5 of 5 — Both stores hold product54321 = 150').waitFor();
+  await updateTo('150');
   // Both tables scrolled the changed row into view.
   await cache.getByRole('row', { name: /^product54321 150$/ }).waitFor();
   await db.getByRole('row', { name: /^product54321 150 update_price \(rev 2\)$/ }).waitFor();
@@ -58,11 +63,7 @@ test('load 100,000 products, scroll both tables by keyboard, update the last one
   await cacheBox.focus();
   await page.keyboard.press('Home');
   await cache.getByRole('row', { name: /^product0 100$/ }).waitFor();
-  await page.getByLabel('New price', { exact: true }).fill('151');
-  await page.getByRole('button', { name: 'Update price' }).click();
-  await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
-  await page.keyboard.press('End');
-  await page.getByLabel('Narration').getByText('Step 5 of 5 — Both stores hold product54321 = 151').waitFor();
+  await updateTo('151');
   await cache.getByRole('row', { name: /^product54321 151$/ }).waitFor();
 
   // An unknown product is refused next to the field, and nothing changes.
