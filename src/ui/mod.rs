@@ -40,11 +40,26 @@ use state::{DbStatus, LabAction, LabState};
 
 type AppLab = Lab<AppDb>;
 
-/// Things that live as long as the page: the tab channel and the write-behind timer.
+/// Things that live as long as the page: the tab channel, the write-behind timer, and the
+/// calls from `window.lab` waiting for the next frame.
 #[derive(Default)]
 struct Background {
     channel: Option<TabChannel>,
+    frames: Option<Rc<FrameBatch>>,
     timer: Option<(i32, Closure<dyn FnMut()>)>,
+}
+
+/// Shows `trace` now. A trace from `window.lab` still waiting for the next frame is older, so
+/// it must not replace this one when the frame comes.
+fn show_trace(
+    background: &Rc<RefCell<Background>>,
+    dispatch: &UseReducerDispatcher<LabState>,
+    trace: crate::engine::Trace,
+) {
+    if let Some(frames) = background.borrow().frames.as_ref() {
+        frames.forget_trace();
+    }
+    dispatch.dispatch(LabAction::Traced(trace));
 }
 
 fn post(background: &Rc<RefCell<Background>>, message: &TabMessage) {
@@ -116,7 +131,7 @@ async fn boot(
                     post(&bg, &TabMessage::RowChanged(trace_product(&step.action)));
                 }
             }
-            dispatch.dispatch(LabAction::Traced(trace));
+            show_trace(&bg, &dispatch, trace);
         });
     });
     if let Some(window) = web_sys::window() {
@@ -130,6 +145,7 @@ async fn boot(
 
     let (api_dispatch, api_bg) = (dispatch.clone(), Rc::clone(&background));
     let frame = FrameBatch::new(api_dispatch);
+    background.borrow_mut().frames = Some(Rc::clone(&frame));
     let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(&background));
     js_api::install(
         Rc::clone(&lab),
@@ -233,6 +249,14 @@ impl FrameBatch {
         }
     }
 
+    /// Keeps the news that something changed, but not the trace (a newer one is being shown).
+    fn forget_trace(&self) {
+        let mut pending = self.pending.borrow_mut();
+        if pending.is_some() {
+            *pending = Some(None);
+        }
+    }
+
     fn flush(&self) {
         match self.pending.borrow_mut().take() {
             Some(Some(trace)) => self.dispatch.dispatch(LabAction::Traced(trace)),
@@ -294,7 +318,7 @@ fn run_traced<F>(
         {
             post(&background, &TabMessage::RowChanged(trace.product.clone()));
         }
-        dispatch.dispatch(LabAction::Traced(trace));
+        show_trace(&background, &dispatch, trace);
     });
 }
 

@@ -132,9 +132,13 @@ export async function openLab(context, url, { reset = false, ...options } = {}) 
   return opened;
 }
 
-export async function screenshot(page, name) {
+/**
+ * Saves a screenshot to look at: the whole page, or with `{ fullPage: false }` what the viewport
+ * shows (a full-page capture resizes the viewport, which resets boxes that scroll).
+ */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(screenshots, { recursive: true });
   const path = join(screenshots, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }

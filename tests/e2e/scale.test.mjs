@@ -57,7 +57,13 @@ test('load 100,000 products, scroll both tables by keyboard, update the last one
   // Both tables scrolled the changed row into view.
   await cache.getByRole('row', { name: /^product54321 150$/ }).waitFor();
   await db.getByRole('row', { name: /^product54321 150 update_price \(rev 2\)$/ }).waitFor();
-  await screenshot(page, 'scale-100k-updated');
+  await cache.scrollIntoViewIfNeeded();
+  await screenshot(page, 'scale-100k-updated', { fullPage: false });
+  // Every rendered row has the same height (no row inherits a spacer's).
+  const heights = await page.evaluate(() =>
+    [...document.querySelectorAll('.price-table__scroll tr.price-table__row')].map((r) => r.getBoundingClientRect().height),
+  );
+  assert.ok(Math.max(...heights) - Math.min(...heights) <= 1, `row heights ${Math.min(...heights)}..${Math.max(...heights)}`);
 
   // Scrolled away, the same product updated again comes back into view.
   await cacheBox.focus();

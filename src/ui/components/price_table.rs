@@ -126,11 +126,17 @@ pub fn price_table(props: &PriceTableProps) -> Html {
                     .filter(|h| *h > 1.0)
                     .unwrap_or(view.2);
                 let height = f64::from(el.client_height());
+                // The sticky header covers the top of the box: rows are seen below it.
+                let header = el
+                    .query_selector("thead")
+                    .ok()
+                    .flatten()
+                    .map_or(0.0, |h| h.get_bounding_client_rect().height());
                 let mut top = f64::from(el.scroll_top());
                 if let Some(to) = wanted
                     .filter(|_| boxed)
                     .and_then(|key| rows.iter().position(|(k, _)| *k == *key))
-                    .and_then(|index| reveal(index, top, height, measured))
+                    .and_then(|index| reveal(index, top, (height - header).max(0.0), measured))
                 {
                     el.set_scroll_top(to as i32);
                     // What the browser made of it (it clamps at the ends).
@@ -152,7 +158,7 @@ pub fn price_table(props: &PriceTableProps) -> Html {
             .and_then(|n| n.0.get(i))
             .map(|r| format!("{} (rev {})", r.written_by, r.revision));
         html! {
-            <tr class={classes!(
+            <tr key={format!("row-{i}")} class={classes!(
                 "price-table__row",
                 props.stale.contains(key).then_some("price-table__row--stale"),
                 props.changed.contains(key).then_some("price-table__row--changed"),
@@ -165,17 +171,21 @@ pub fn price_table(props: &PriceTableProps) -> Html {
             </tr>
         }
     };
-    // In a long table both spacers are always there (a spacer that came and went would hand
-    // its height to a row that reused its element).
-    let spacer = |node: &NodeRef| {
-        boxed.then(|| {
-            html! {
-                <tr class="price-table__spacer" aria-hidden="true" ref={node.clone()}>
-                    <td colspan={columns}></td>
-                </tr>
-            }
-        })
+    // Every row is keyed, and so are the spacers: Yew then never hands a spacer's element (and
+    // the height set on it) to a row, or a row's to a spacer.
+    let spacer = |node: &NodeRef, key: &'static str| {
+        html! {
+            <tr key={key} class="price-table__spacer" aria-hidden="true" ref={node.clone()}>
+                <td colspan={columns}></td>
+            </tr>
+        }
     };
+    let body: Vec<Html> = boxed
+        .then(|| spacer(&above, "spacer-above"))
+        .into_iter()
+        .chain((from..to).map(row))
+        .chain(boxed.then(|| spacer(&below, "spacer-below")))
+        .collect();
     let table = html! {
         <table class={classes!("price-table", boxed.then_some("price-table--virtual"))}
             aria-rowcount={boxed.then(|| (props.rows.len() + 1).to_string())}>
@@ -192,10 +202,9 @@ pub fn price_table(props: &PriceTableProps) -> Html {
             <tbody>
                 if props.rows.is_empty() {
                     <tr><td colspan={columns} class="price-table__empty">{ "(empty)" }</td></tr>
+                } else {
+                    { for body }
                 }
-                { spacer(&above) }
-                { for (from..to).map(row) }
-                { spacer(&below) }
             </tbody>
         </table>
     };
