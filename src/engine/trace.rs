@@ -328,15 +328,8 @@ pub fn diff(store: Store, before: &[(String, String)], after: &[(String, String)
         .collect()
 }
 
-/// A table as JSON text, `[[\"key\",\"value\"],...]`, exactly as serde would write it (for the
-/// JavaScript API, which parses it natively in one go).
-pub fn table_json(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    table_json_into(&mut out, pairs);
-    out
-}
-
-/// [`table_json`], appended to `out` (reserving what it needs at once).
+/// A table as JSON text, `[["key","value"],...]`, exactly as serde would write it, appended
+/// to `out` (reserving what it needs at once), for the JavaScript API, which parses it natively.
 pub fn table_json_into(out: &mut String, pairs: &[(String, String)]) {
     out.reserve(
         2 + pairs
@@ -432,8 +425,13 @@ mod tests {
             ("say \"hi\"\\", "tab\there\u{1}\u{7f}"),
             ("ünïcödé ☃", "𝄞"),
         ]);
-        assert_eq!(table_json(&table), serde_json::to_string(&table).unwrap());
-        assert_eq!(table_json(&[]), "[]");
+        let json = |pairs: &[(String, String)]| {
+            let mut out = String::new();
+            table_json_into(&mut out, pairs);
+            out
+        };
+        assert_eq!(json(&table), serde_json::to_string(&table).unwrap());
+        assert_eq!(json(&[]), "[]");
     }
 
     #[test]
