@@ -640,18 +640,7 @@ impl<D: Database> Lab<D> {
     }
 
     fn done(&self, rec: &mut Recorder, narration: String) {
-        self.record(
-            rec,
-            StepText {
-                kind: StepKind::Done,
-                actor: Actor::Application,
-                action: "return".to_owned(),
-                result: String::new(),
-                ok: true,
-                lines: (0, 0),
-                narration,
-            },
-        );
+        self.record(rec, StepText::done(narration));
     }
 
     fn crash(&self, rec: &mut Recorder, lines: (u32, u32), narration: String) {

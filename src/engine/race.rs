@@ -116,6 +116,26 @@ impl Stores {
             Err(e) => e.to_string(),
         }
     }
+
+    /// Runs `line` on the cache as a step of `kind`, with what Redis printed as its result.
+    fn cache_step(
+        &mut self,
+        kind: StepKind,
+        line: String,
+        lines: (u32, u32),
+        narration: String,
+    ) -> StepText {
+        let result = self.redis(&line);
+        StepText {
+            kind,
+            actor: Actor::Cache,
+            action: line,
+            result,
+            ok: true,
+            lines,
+            narration,
+        }
+    }
 }
 
 /// Runs the race with the learner's `interleaving` (which writer takes its next step, in
@@ -198,36 +218,22 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
                     narration: format!("{who} writes {price} to the database."),
                 }
             }
-            Op::WriteCache(price) => {
-                let line = format!("HSET {PRICES_KEY} {RACE_PRODUCT} {price}");
-                let printed = stores.redis(&line);
-                StepText {
-                    kind: StepKind::CacheWrite,
-                    actor: Actor::Cache,
-                    action: line,
-                    result: printed,
-                    ok: true,
-                    lines: if setup.pattern == Pattern::WriteThrough {
-                        (7, 6)
-                    } else {
-                        (5, 5)
-                    },
-                    narration: format!("{who} writes {price} to the cache."),
-                }
-            }
-            Op::Invalidate => {
-                let line = format!("HDEL {PRICES_KEY} {RACE_PRODUCT}");
-                let printed = stores.redis(&line);
-                StepText {
-                    kind: StepKind::CacheInvalidate,
-                    actor: Actor::Cache,
-                    action: line,
-                    result: printed,
-                    ok: true,
-                    lines: (4, 4),
-                    narration: format!("{who} deletes the cached {RACE_PRODUCT}."),
-                }
-            }
+            Op::WriteCache(price) => stores.cache_step(
+                StepKind::CacheWrite,
+                format!("HSET {PRICES_KEY} {RACE_PRODUCT} {price}"),
+                if setup.pattern == Pattern::WriteThrough {
+                    (7, 6)
+                } else {
+                    (5, 5)
+                },
+                format!("{who} writes {price} to the cache."),
+            ),
+            Op::Invalidate => stores.cache_step(
+                StepKind::CacheInvalidate,
+                format!("HDEL {PRICES_KEY} {RACE_PRODUCT}"),
+                (4, 4),
+                format!("{who} deletes the cached {RACE_PRODUCT}."),
+            ),
             Op::ReadDatabase => {
                 let value = stores
                     .database
@@ -250,20 +256,15 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
             }
             Op::FillCache => {
                 let value = read_value.clone().unwrap_or_default();
-                let line = format!("HSET {PRICES_KEY} {RACE_PRODUCT} {value}");
-                let printed = stores.redis(&line);
-                StepText {
-                    kind: StepKind::CacheWrite,
-                    actor: Actor::Cache,
-                    action: line,
-                    result: printed,
-                    ok: true,
-                    lines: (0, 0),
-                    narration: format!(
+                stores.cache_step(
+                    StepKind::CacheWrite,
+                    format!("HSET {PRICES_KEY} {RACE_PRODUCT} {value}"),
+                    (0, 0),
+                    format!(
                         "Reader {} puts the {value} it read into the cache.",
                         w.label()
                     ),
-                }
+                )
             }
         };
         rec.push(text, stores.cache(), stores.database(), Vec::new());
@@ -318,15 +319,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
         rec.trace.outcome = Outcome::Failed("The cache ended with a stale price.".to_owned());
     }
     rec.push(
-        StepText {
-            kind: StepKind::Done,
-            actor: Actor::Application,
-            action: "return".to_owned(),
-            result: String::new(),
-            ok: true,
-            lines: (0, 0),
-            narration,
-        },
+        StepText::done(narration),
         stores.cache(),
         stores.database(),
         Vec::new(),

@@ -18,6 +18,21 @@ pub(super) struct StepText {
     pub narration: String,
 }
 
+impl StepText {
+    /// The last step of an operation: the application returns.
+    pub fn done(narration: String) -> Self {
+        StepText {
+            kind: StepKind::Done,
+            actor: Actor::Application,
+            action: "return".to_owned(),
+            result: String::new(),
+            ok: true,
+            lines: (0, 0),
+            narration,
+        }
+    }
+}
+
 /// A trace being built, and the snapshot of the step before.
 pub(super) struct Recorder {
     pub trace: Trace,
