@@ -30,6 +30,14 @@ fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+/// Where the next argument starts: past the spaces (as C's `isspace`) from `p`.
+fn skip_spaces(line: &[u8], mut p: usize) -> usize {
+    while p < line.len() && is_c_space(line[p]) {
+        p += 1;
+    }
+    p
+}
+
 fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -155,9 +163,7 @@ pub fn split_into(line: &[u8], buf: &mut ArgBuffer) -> Result<(), InvalidArgumen
         let ends_unquoted = |b: u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
         let mut p = 0;
         loop {
-            while p < line.len() && is_c_space(line[p]) {
-                p += 1;
-            }
+            p = skip_spaces(line, p);
             if p >= line.len() {
                 return Ok(());
             }
@@ -178,9 +184,7 @@ fn split_general(line: &[u8], buf: &mut ArgBuffer) -> Result<(), InvalidArgument
 
     let mut p = 0;
     loop {
-        while p < line.len() && is_c_space(line[p]) {
-            p += 1;
-        }
+        p = skip_spaces(line, p);
         if p >= line.len() {
             return Ok(());
         }
