@@ -5,20 +5,14 @@
 //    put in its own readwrite transaction, in the same page, interleaved in blocks;
 //  - a batch of sequential update_price calls.
 // Usage: node scripts/bench-browser.mjs [batch=10000]
-import { serveDist, launchBrowser } from '../tests/e2e/harness.mjs';
+import { serveDist, launchBrowser, median, readyTimes } from '../tests/e2e/harness.mjs';
 
 const batch = Number(process.argv[2] ?? 10000);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const server = await serveDist();
 const browser = await launchBrowser();
 const page = browser.context.pages()[0] ?? (await browser.context.newPage());
 
-const ready = [];
-for (let i = 0; i < 7; i += 1) {
-  await page.goto(server.url);
-  await page.waitForFunction(() => typeof window.labReadyMs === 'number');
-  ready.push(await page.evaluate(() => window.labReadyMs));
-}
+const ready = await readyTimes(page, server.url, 7);
 
 await page.evaluate(() => window.lab.reset());
 const blocks = await page.evaluate(async () => {

@@ -8,11 +8,10 @@
 //  - an update_price at that size, and the load time with 100,000 rows in IndexedDB;
 //  - frame intervals while each table is scrolled one step per animation frame.
 // Usage: node scripts/bench-scale.mjs [rounds=3]
-import { serveDist, launchBrowser } from '../tests/e2e/harness.mjs';
+import { serveDist, launchBrowser, median, readyTimes } from '../tests/e2e/harness.mjs';
 
 const rounds = Number(process.argv[2] ?? 3);
 const n = 100000;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 const server = await serveDist();
@@ -101,12 +100,7 @@ const scroll = (index) =>
   );
 const frames = [await scroll(0), await scroll(1)];
 
-const loads = [];
-for (let i = 0; i < 3; i += 1) {
-  await page.goto(server.url);
-  await page.waitForFunction(() => typeof window.labReadyMs === 'number');
-  loads.push(await page.evaluate(() => window.labReadyMs));
-}
+const loads = await readyTimes(page, server.url, 3);
 await page.evaluate(() => window.lab.reset());
 
 const seed = median(seeds);

@@ -4,10 +4,9 @@
 // Usage: node scripts/lighthouse.mjs [runs=3]   (CHROME_PATH defaults to /usr/bin/chromium)
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
-import { serveDist } from '../tests/e2e/harness.mjs';
+import { serveDist, median } from '../tests/e2e/harness.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const server = await serveDist({ compress: true });
 const results = [];
 for (let i = 0; i < runs; i += 1) {

@@ -142,3 +142,20 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   await page.screenshot({ path, fullPage });
   return path;
 }
+
+/** For the benchmarks: the middle value of `xs` (the upper one of an even count). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * For the benchmarks: loads `url` `n` times and returns, for each load, the milliseconds from
+ * navigation until the lab could serve calls with data read from IndexedDB (`window.labReadyMs`).
+ */
+export async function readyTimes(page, url, n) {
+  const times = [];
+  for (let i = 0; i < n; i += 1) {
+    await page.goto(url);
+    await page.waitForFunction(() => typeof window.labReadyMs === 'number');
+    times.push(await page.evaluate(() => window.labReadyMs));
+  }
+  return times;
+}
