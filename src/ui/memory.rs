@@ -17,14 +17,23 @@ fn chunk(size: usize) -> usize {
     (size + 4).div_ceil(8).max(2) * 8
 }
 
+fn counted(size: usize) {
+    REQUESTED.fetch_add(size, Relaxed);
+    CHUNKS.fetch_add(chunk(size), Relaxed);
+}
+
+fn uncounted(size: usize) {
+    REQUESTED.fetch_sub(size, Relaxed);
+    CHUNKS.fetch_sub(chunk(size), Relaxed);
+}
+
 // SAFETY: every call is passed straight to `System`, which upholds the contract; the counters
 // are only read for reporting.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
-            REQUESTED.fetch_add(layout.size(), Relaxed);
-            CHUNKS.fetch_add(chunk(layout.size()), Relaxed);
+            counted(layout.size());
         }
         p
     }
@@ -32,25 +41,21 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
-            REQUESTED.fetch_add(layout.size(), Relaxed);
-            CHUNKS.fetch_add(chunk(layout.size()), Relaxed);
+            counted(layout.size());
         }
         p
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) };
-        REQUESTED.fetch_sub(layout.size(), Relaxed);
-        CHUNKS.fetch_sub(chunk(layout.size()), Relaxed);
+        uncounted(layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
-            REQUESTED.fetch_sub(layout.size(), Relaxed);
-            CHUNKS.fetch_sub(chunk(layout.size()), Relaxed);
-            REQUESTED.fetch_add(new_size, Relaxed);
-            CHUNKS.fetch_add(chunk(new_size), Relaxed);
+            uncounted(layout.size());
+            counted(new_size);
         }
         p
     }
