@@ -5,81 +5,32 @@
 //! `cargo bench --bench emulator` prints nanoseconds per operation (median of interleaved
 //! blocks) and the ratio. Nothing here asserts a time: machines are noisy; ratios travel.
 
-use std::collections::HashMap;
-use std::hint::black_box;
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::Instant;
 
-use write_through_lab::emulator::Emulator;
+#[cfg(not(target_arch = "wasm32"))]
+use write_through_lab::bench_workload::{median, Workload};
 
+#[cfg(not(target_arch = "wasm32"))]
 const OPS_PER_BLOCK: usize = 20_000;
+#[cfg(not(target_arch = "wasm32"))]
 const BLOCKS: usize = 31;
 
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
+/// The page runs the same workload as `lab.bench_emulator` (`make bench`); this file is the host's.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    // The lesson's data: updates of the three seed products to a spread of prices.
-    let updates: Vec<(String, String)> = (0..1_000)
-        .map(|i| {
-            (
-                format!("product{}", i % 3 + 1),
-                format!("{}", 100 + i % 400),
-            )
-        })
-        .collect();
-    let lines: Vec<String> = updates
-        .iter()
-        .map(|(p, v)| format!("HSET product_prices {p} {v}"))
-        .collect();
-    let pairs: Vec<(Vec<u8>, Vec<u8>)> = updates
-        .iter()
-        .map(|(p, v)| (p.as_bytes().to_vec(), v.as_bytes().to_vec()))
-        .collect();
-
-    let mut redis = Emulator::new(Box::new(|| 0), 1);
-    redis
-        .execute_command("HMSET product_prices product1 100 product2 200 product3 300")
-        .ok();
-    let mut map: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
-
-    let mut emulator_ns = Vec::new();
-    let mut hashmap_ns = Vec::new();
-    let mut hget_ns = Vec::new();
-    // Interleave the two so that drift (frequency scaling, the other core) hits both alike.
-    for _ in 0..BLOCKS {
-        let start = Instant::now();
-        for i in 0..OPS_PER_BLOCK {
-            let (field, value) = &pairs[i % pairs.len()];
-            black_box(map.insert(
-                black_box(field.as_slice()).to_vec(),
-                black_box(value.as_slice()).to_vec(),
-            ));
-        }
-        hashmap_ns.push(start.elapsed().as_nanos() as f64 / OPS_PER_BLOCK as f64);
-
-        let start = Instant::now();
-        for i in 0..OPS_PER_BLOCK {
-            black_box(
-                redis
-                    .execute_command(black_box(lines[i % lines.len()].as_str()))
-                    .ok(),
-            );
-        }
-        emulator_ns.push(start.elapsed().as_nanos() as f64 / OPS_PER_BLOCK as f64);
-
-        let start = Instant::now();
-        for _ in 0..OPS_PER_BLOCK {
-            black_box(
-                redis
-                    .execute_command(black_box("HGET product_prices product1"))
-                    .ok(),
-            );
-        }
-        hget_ns.push(start.elapsed().as_nanos() as f64 / OPS_PER_BLOCK as f64);
-    }
-    let (e, h, g) = (median(emulator_ns), median(hashmap_ns), median(hget_ns));
+    let started = Instant::now();
+    let timings = Workload::default().run(BLOCKS, OPS_PER_BLOCK, || {
+        started.elapsed().as_nanos() as f64 / 1e6
+    });
+    let (e, h, g) = (
+        median(timings.emulator_hset_ns),
+        median(timings.hashmap_insert_ns),
+        median(timings.emulator_hget_ns),
+    );
     println!("| measurement | ns per operation (median of {BLOCKS} blocks of {OPS_PER_BLOCK}) |");
     println!("|---|---:|");
     println!("| raw HashMap insert of (field, value) | {h:.1} |");

@@ -59,6 +59,21 @@ pub fn ids_starting_with<'a>(
         .take(limit)
 }
 
+/// `(key, value)` pairs as owned strings (a table, as the engine holds them).
+pub fn owned_pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// The seed catalog as `(id, price)` pairs.
+pub fn seed_pairs() -> Vec<(String, String)> {
+    SEED.iter()
+        .map(|p| (p.id.to_owned(), p.price.to_owned()))
+        .collect()
+}
+
 /// `HMSET product_prices field value ...` for `pairs`, each argument quoted as redis-cli
 /// needs it so that it splits back to the same bytes.
 pub fn hmset_line<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {

@@ -6,6 +6,7 @@
 //! of them wrong), in order; the lab runs the result on `update_price("product1", 150)`.
 
 use crate::catalog::{PRICES_KEY, SEED};
+pub use crate::engine::Effect;
 
 /// One step of the lesson, as the tutorial words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,15 +191,6 @@ pub const STEP3_LINES: [Line; 5] = [
 /// The lines offered at step 4 (sending the command), on top of step 3's.
 pub const STEP4_LINES: [Line; 3] = [Line::ExecuteHget, Line::Execute, Line::ExecuteLiteral];
 
-/// What one run of the learner's function asks of the stores, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Run this Redis command on the cache (redis-py splits it on whitespace).
-    Redis(String),
-    /// Set `database[key] = value`.
-    Database { key: String, value: String },
-}
-
 /// The learner's function run on `(product, new_price)`: the effects in order, and the value
 /// of `redis_command` at the end — or the Python error it would raise.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -283,12 +275,7 @@ pub fn check_step4(
 mod tests {
     use super::*;
 
-    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect()
-    }
+    use crate::catalog::owned_pairs as pairs;
 
     #[test]
     fn step1_accepts_the_seed_hash_in_any_order_and_explains_mistakes() {

@@ -15,6 +15,7 @@
 //! | [`lesson`] | the seed tutorial's four steps, checked by running the learner's answers | host and browser |
 //! | [`scenario`] | a shareable scenario and step, written into the URL query, replayed on copies of the stores | host and browser |
 //! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
+//! | `bench_workload` | the emulator benchmark's workload, for `benches/emulator.rs` and the page's `lab.bench_emulator` (only in builds with the `bench-hooks` feature) | host, and the browser's benchmark build |
 //! | [`viewport`] | which rows of a long table to render (the rows in view and a margin) | host and browser |
 //! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
 //!
@@ -23,6 +24,8 @@
 //! host; `tests/boundaries.rs` enforces it. Only `db::indexeddb` and `ui` touch the browser,
 //! and they are declared behind `#[cfg(target_arch = "wasm32")]` once, where they are declared.
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "bench-hooks"))]
+pub mod bench_workload;
 pub mod catalog;
 pub mod db;
 pub mod emulator;

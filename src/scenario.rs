@@ -3,7 +3,7 @@
 //! URL query so that a link reopens the same trace at the same step. Scenarios run on copies of
 //! the seed stores, so opening a link never changes the learner's own data.
 
-use crate::catalog::SEED;
+use crate::catalog::seed_pairs;
 use crate::engine::race::{race, RaceSetup, Writer};
 use crate::engine::sandbox::run_update;
 use crate::engine::{Faults, Pattern, Trace};
@@ -81,16 +81,7 @@ impl Shared {
             } => {
                 parts.push("scenario=update".to_owned());
                 parts.push(format!("pattern={}", pattern.id()));
-                let mut f = Vec::new();
-                if faults.database_write {
-                    f.push("database_write");
-                }
-                if faults.cache_write {
-                    f.push("cache_write");
-                }
-                if faults.crash_between {
-                    f.push("crash_between");
-                }
+                let f = faults.names();
                 if !f.is_empty() {
                     parts.push(format!("faults={}", f.join(".")));
                 }
@@ -136,11 +127,7 @@ impl Shared {
                 let has = |name: &str| faults_text.split('.').any(|f| f == name);
                 Scenario::Update {
                     pattern,
-                    faults: Faults {
-                        database_write: has("database_write"),
-                        cache_write: has("cache_write"),
-                        crash_between: has("crash_between"),
-                    },
+                    faults: Faults::from_names(has),
                     product: get("product")?,
                     price: get("price")?,
                 }
@@ -185,10 +172,7 @@ impl Scenario {
                 product,
                 price,
             } => {
-                let seed: Vec<(String, String)> = SEED
-                    .iter()
-                    .map(|p| (p.id.to_owned(), p.price.to_owned()))
-                    .collect();
+                let seed = seed_pairs();
                 run_update(*pattern, *faults, &seed, &seed, product, price)
             }
             Scenario::Race {

@@ -1,5 +1,10 @@
-//! The pure core stays pure: the emulator, the engine and the catalog import no web crate, so
-//! their logic builds and is tested on the host (see the Layout section of `src/lib.rs`).
+//! The pure core stays pure, and its leaves stay leaves:
+//! - the emulator, the engine, the lesson, scenarios, the catalog, playback and the host side of
+//!   the database import no web crate, so their logic builds and is tested on the host (see the
+//!   Layout section of `src/lib.rs`);
+//! - the engine imports neither the lesson nor the interface;
+//! - the trace (the documented contract between engine and interface) imports nothing from the
+//!   engine's implementation.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -16,13 +21,23 @@ const WEB_CRATES: [&str; 7] = [
 ];
 
 /// The places that must stay pure Rust.
-const PURE: [&str; 5] = [
+const PURE: [&str; 11] = [
     "src/emulator",
     "src/engine",
+    "src/lesson.rs",
+    "src/scenario.rs",
     "src/catalog.rs",
     "src/playback.rs",
     "src/viewport.rs",
+    // The database's host side: the record type, the trait, the in-memory store, the faults.
+    "src/db/mod.rs",
+    "src/db/memory.rs",
+    "src/db/faulty.rs",
+    "src/lib.rs",
 ];
+
+/// The engine modules `trace.rs` may import: the pattern and fault enums it carries.
+const TRACE_MAY_USE: [&str; 2] = ["pattern", "faults"];
 
 /// Returns the web crates a piece of Rust source refers to (outside comments).
 fn web_crates_used(source: &str) -> Vec<&'static str> {
@@ -84,6 +99,106 @@ fn pure_core_imports_no_web_crate() {
         offenders.is_empty(),
         "web crates in the pure core: {offenders:#?}"
     );
+}
+
+/// The `crate::…` and `super::…` paths a piece of Rust source refers to (outside comments), as
+/// written: `crate::lesson::Effect` gives `crate::lesson::Effect`.
+fn crate_paths(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in source.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for root in ["crate::", "super::"] {
+            for (at, _) in code.match_indices(root) {
+                if at > 0 && code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let path: String = code[at..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+fn source_files(place: &str) -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join(place), &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let source = std::fs::read_to_string(&f).expect("readable source");
+            (f, source)
+        })
+        .collect()
+}
+
+#[test]
+fn the_engine_imports_neither_the_lesson_nor_the_interface() {
+    let files = source_files("src/engine");
+    assert!(
+        files.len() >= 10,
+        "expected the engine's files, found {}",
+        files.len()
+    );
+    let offenders: Vec<String> = files
+        .iter()
+        .flat_map(|(file, source)| {
+            crate_paths(source)
+                .into_iter()
+                .filter(|p| {
+                    ["crate::lesson", "crate::ui", "crate::scenario"]
+                        .iter()
+                        .any(|m| p == m || p.starts_with(&format!("{m}::")))
+                })
+                .map(move |p| format!("{}: {p}", file.display()))
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "the engine reaches out: {offenders:#?}"
+    );
+}
+
+#[test]
+fn the_trace_imports_nothing_from_the_engine_implementation() {
+    let (file, source) = source_files("src/engine/trace.rs")
+        .pop()
+        .expect("src/engine/trace.rs");
+    let offenders: Vec<String> = crate_paths(&source)
+        .into_iter()
+        .filter(|p| {
+            let module = p
+                .strip_prefix("super::")
+                .or_else(|| p.strip_prefix("crate::engine::"))
+                .map(|rest| rest.split("::").next().unwrap_or(""));
+            match module {
+                Some(m) => !TRACE_MAY_USE.contains(&m) && !m.is_empty(),
+                None => false,
+            }
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "{} imports the engine's implementation: {offenders:?}",
+        file.display()
+    );
+}
+
+#[test]
+fn the_path_check_sees_crate_and_super_paths_but_not_comments() {
+    assert_eq!(
+        crate_paths("use crate::lesson::Effect; // crate::ui"),
+        ["crate::lesson::Effect"]
+    );
+    assert_eq!(
+        crate_paths("use super::lab::Faults;"),
+        ["super::lab::Faults"]
+    );
+    assert!(crate_paths("my_crate::x").is_empty());
 }
 
 #[test]

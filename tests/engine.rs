@@ -47,10 +47,9 @@ fn render(trace: &Trace) -> String {
         trace.operation, trace.pattern, trace.product, trace.new_price, trace.outcome
     );
     for s in &trace.steps {
-        let writer = if s.writer.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", s.writer)
+        let writer = match s.writer {
+            Some(w) => format!(" [{}]", w.label()),
+            None => String::new(),
         };
         writeln!(
             out,
@@ -141,15 +140,18 @@ fn with_faults(lab: &Lab<MemoryDb>, fault: &str) {
     lab.set_faults(faults);
 }
 
+/// The fault settings every pattern is run under.
+const FAULTS: [&str; 4] = [
+    "no_fault",
+    "database_write_fails",
+    "cache_write_fails",
+    "crash_between",
+];
+
 #[test]
 fn golden_traces_for_every_pattern_and_fault() {
     for pattern in Pattern::ALL {
-        for fault in [
-            "no_fault",
-            "database_write_fails",
-            "cache_write_fails",
-            "crash_between",
-        ] {
+        for fault in FAULTS {
             let lab = lab(pattern);
             with_faults(&lab, fault);
             let mut text = render(&block_on(lab.update_price("product1", "150")));
@@ -203,7 +205,7 @@ fn golden_traces_for_write_behind_flushing_and_retrying() {
 #[test]
 fn rejected_input_changes_neither_store() {
     let lab = lab(Pattern::WriteThrough);
-    let (cache, db) = (lab.cache(), lab.database_prices());
+    let (cache, db) = (lab.cache(), lab.database());
     for (product, price) in [
         ("", "1"),
         ("nope", "1"),
@@ -219,7 +221,7 @@ fn rejected_input_changes_neither_store() {
         );
         assert_eq!(trace.kinds(), [StepKind::Reject]);
     }
-    assert_eq!((lab.cache(), lab.database_prices()), (cache, db));
+    assert_eq!((lab.cache(), lab.database()), (cache, db));
 }
 
 #[test]
@@ -385,10 +387,7 @@ fn updates_in_flight_run_in_call_order_and_keep_the_stores_in_step() {
         (Outcome::Completed, Outcome::Completed)
     );
     assert_eq!(lab.cache()[0], ("product1".to_owned(), "175".to_owned()));
-    assert_eq!(
-        lab.database_prices()[0],
-        ("product1".to_owned(), "175".to_owned())
-    );
+    assert_eq!(lab.database()[0], ("product1".to_owned(), "175".to_owned()));
     assert!(actual(&lab).in_step);
 }
 
@@ -417,11 +416,7 @@ fn a_call_given_up_while_waiting_does_not_block_the_next() {
         third.as_mut().poll(&mut cx).is_ready(),
         "the abandoned ticket was skipped"
     );
-    assert_eq!(
-        lab.database_prices()[1].1,
-        "200",
-        "the abandoned update never ran"
-    );
+    assert_eq!(lab.database()[1].1, "200", "the abandoned update never ran");
     drop(first);
     // And a call dropped while it holds the lock releases it too.
     assert_eq!(
@@ -440,7 +435,7 @@ fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
     let lab = lab(Pattern::WriteThrough);
     block_on(lab.seed_catalog(MAX_CATALOG)).unwrap();
     assert_eq!(lab.product_count(), MAX_CATALOG);
-    assert_eq!(lab.cache_table().len(), MAX_CATALOG);
+    assert_eq!(lab.cache().len(), MAX_CATALOG);
     assert!(lab.consistency().in_step);
     assert_eq!(
         block_on(lab.db().inner().get("product99999"))
@@ -452,7 +447,7 @@ fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
     // Behind the lab's back, as the console would.
     assert_eq!(
         lab.execute_command("HSET product_prices product7 999"),
-        "(integer) 0\n"
+        Ok(write_through_lab::emulator::Reply::Integer(0))
     );
     let trace = block_on(lab.update_price("product54321", "150"));
     assert_eq!(trace.outcome, Outcome::Completed);
@@ -513,4 +508,152 @@ fn a_failed_seeding_keeps_the_catalog_that_was_there() {
     let trace = block_on(lab.update_price("product9", "999"));
     assert_eq!(trace.outcome, Outcome::Completed);
     assert!(lab.consistency().in_step);
+}
+
+/// The listing a trace's steps point into.
+fn listing_of(trace: &Trace) -> write_through_lab::engine::listing::Listing {
+    match trace.operation {
+        OperationKind::Recovery => write_through_lab::engine::recovery::LISTING,
+        _ => write_through_lab::engine::patterns::listing(trace.pattern),
+    }
+}
+
+/// What the line a step of `kind` runs must say, in Python and in Rust (any of the words);
+/// `None`: the step runs no line.
+fn words_for(kind: StepKind) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    Some(match kind {
+        StepKind::Validate | StepKind::Reject => (&["check("], &["check("]),
+        StepKind::BuildCommand => (&["redis_command = "], &["let redis_command = "]),
+        StepKind::CacheRead => (&["HGET "], &["HGET "]),
+        StepKind::CacheWrite | StepKind::CacheRetry => (
+            &["execute_command(redis_command)", "execute_command(f\"HSET"],
+            &["execute_command(&redis_command)", "HSET"],
+        ),
+        StepKind::DatabaseWrite | StepKind::Flush => (
+            &["database[product] = ", "flush()"],
+            &["put_price(", "flush()"],
+        ),
+        StepKind::CacheInvalidate => (&["HDEL", "reconcile("], &["HDEL", "reconcile("]),
+        StepKind::CacheRestore => (&["restore("], &["restore("]),
+        StepKind::Enqueue => (&["queue[product] = "], &["queue.insert("]),
+        StepKind::Detect => (&["HGETALL"], &["HGETALL"]),
+        StepKind::Reconcile => (&["reconcile("], &["reconcile("]),
+        // A crash stops before the line it names, which may be any line; checked below.
+        StepKind::Crash => return None,
+        StepKind::Done | StepKind::Wait | StepKind::DatabaseRead => return None,
+    })
+}
+
+fn assert_lines_say_what_steps_do(trace: &Trace, context: &str) {
+    let listing = listing_of(trace);
+    for step in &trace.steps {
+        let (python, rust) = (
+            listing.python_line(step.code.python),
+            listing.rust_line(step.code.rust),
+        );
+        let Some((py_words, rs_words)) = words_for(step.kind) else {
+            if step.kind == StepKind::Crash {
+                assert!(
+                    python.is_some() && rust.is_some(),
+                    "{context}: a crash names no line"
+                );
+            }
+            continue;
+        };
+        if step.kind == StepKind::CacheWrite
+            && trace.operation == OperationKind::Race
+            && step.code.python == 0
+        {
+            // Cache-aside's reader: its code is not in the writer's listing.
+            continue;
+        }
+        let says = |line: Option<&str>, words: &[&str]| {
+            line.is_some_and(|l| words.iter().any(|w| l.contains(w)))
+        };
+        assert!(
+            says(python, py_words) && says(rust, rs_words),
+            "{context}: step {} ({:?}) points at python {} {python:?} and rust {} {rust:?}",
+            step.index,
+            step.kind,
+            step.code.python,
+            step.code.rust,
+        );
+    }
+}
+
+#[test]
+fn every_step_points_at_a_line_that_says_what_it_does() {
+    for pattern in Pattern::ALL {
+        for fault in FAULTS {
+            let lab = lab(pattern);
+            with_faults(&lab, fault);
+            let context = format!("{pattern:?} {fault}");
+            assert_lines_say_what_steps_do(
+                &block_on(lab.update_price("product1", "150")),
+                &context,
+            );
+            assert_lines_say_what_steps_do(
+                &block_on(lab.update_price("product9", "150")),
+                &context,
+            );
+            lab.set_faults(Faults::default());
+            assert_lines_say_what_steps_do(&block_on(lab.restart()), &context);
+        }
+        for ordered in [false, true] {
+            use write_through_lab::engine::race::{race, RaceSetup, STALE_INTERLEAVING};
+            let setup = RaceSetup {
+                pattern,
+                per_key_ordering: ordered,
+                a_price: "150".into(),
+                b_price: "175".into(),
+            };
+            assert_lines_say_what_steps_do(
+                &race(&setup, &STALE_INTERLEAVING),
+                &format!("race {pattern:?}"),
+            );
+        }
+    }
+    let behind = lab(Pattern::WriteBehind);
+    for price in ["1", "2", "3", "4"] {
+        block_on(behind.update_price("product2", price));
+        block_on(behind.update_price("product3", price));
+    }
+    assert_lines_say_what_steps_do(&block_on(behind.flush()), "flush");
+    let stale_lab = lab(Pattern::WriteThrough);
+    block_on(stale_lab.edit_database("product2", "999")).unwrap();
+    assert_lines_say_what_steps_do(&block_on(stale_lab.restart()), "recovery");
+}
+
+#[test]
+fn a_trace_names_its_operation_outcome_and_database_writes() {
+    let lab = lab(Pattern::WriteThrough);
+    let trace = block_on(lab.update_price("product1", "150"));
+    assert_eq!(trace.title(), "update_price(\"product1\", \"150\")");
+    assert_eq!(trace.outcome.to_string(), "completed");
+    assert_eq!(trace.database_writes(), ["product1"]);
+
+    lab.set_faults(Faults {
+        database_write: true,
+        ..Faults::default()
+    });
+    let failed = block_on(lab.update_price("product2", "250"));
+    assert!(
+        failed.database_writes().is_empty(),
+        "a failed write wrote nothing"
+    );
+    assert!(failed.outcome.to_string().starts_with("failed: "));
+    let rejected = block_on(lab.update_price("product9", "1"));
+    assert_eq!(
+        rejected.outcome.to_string(),
+        "rejected: There is no product called \"product9\" in the database."
+    );
+
+    let behind = self::lab(Pattern::WriteBehind);
+    for (product, price) in [("product1", "1"), ("product2", "2"), ("product1", "3")] {
+        block_on(behind.update_price(product, price));
+    }
+    let flush = block_on(behind.flush());
+    assert_eq!(flush.title(), "write-behind flush");
+    assert_eq!(flush.database_writes(), ["product1", "product2"]);
+    assert_eq!(block_on(behind.restart()).title(), "restart and recovery");
 }

@@ -78,6 +78,16 @@ pub struct PriceWrite {
 }
 
 impl PriceWrite {
+    /// `price` for product `id`, written at `at_ms` by the operation `by`.
+    pub fn new(id: &str, price: &str, at_ms: f64, by: &str) -> PriceWrite {
+        PriceWrite {
+            id: id.to_owned(),
+            price: price.to_owned(),
+            at_ms,
+            by: by.to_owned(),
+        }
+    }
+
     /// The row this write produces over `previous` (its revision one higher).
     pub fn into_record(self, previous: Option<&ProductRecord>) -> ProductRecord {
         ProductRecord {
@@ -215,12 +225,7 @@ mod tests {
 
     #[test]
     fn a_write_bumps_the_revision_of_the_row_it_replaces() {
-        let write = |p: &str| PriceWrite {
-            id: "product1".into(),
-            price: p.into(),
-            at_ms: 5.0,
-            by: "edit".into(),
-        };
+        let write = |p: &str| PriceWrite::new("product1", p, 5.0, "edit");
         let first = write("150").into_record(None);
         assert_eq!(first.revision, 1);
         let second = write("175").into_record(Some(&first));

@@ -35,6 +35,16 @@ pub use split::{quote_arg, split_args, InvalidArguments};
 /// The browser passes `Date.now`; native code uses the system clock; tests use a fixed one.
 pub type Clock = Box<dyn FnMut() -> i64>;
 
+/// What [`Emulator::execute_command`] gave, printed exactly as redis-cli prints it
+/// (`Invalid argument(s)` for a line it cannot split; nothing for an empty line).
+pub fn printed(outcome: &Result<Reply, LineError>) -> String {
+    match outcome {
+        Ok(reply) => reply.to_cli_string(),
+        Err(LineError::InvalidArguments) => "Invalid argument(s)\n".to_owned(),
+        Err(LineError::Empty) => String::new(),
+    }
+}
+
 /// The emulated server: one database, a clock, and a seedable random generator.
 pub struct Emulator {
     keyspace: Keyspace,
@@ -136,11 +146,7 @@ impl Emulator {
     /// [`Emulator::execute_command`], printed exactly as redis-cli prints the outcome
     /// (`Invalid argument(s)` included; an empty line prints nothing).
     pub fn execute_command_printed(&mut self, line: impl AsRef<[u8]>) -> String {
-        match self.execute_command(line) {
-            Ok(reply) => reply.to_cli_string(),
-            Err(LineError::InvalidArguments) => "Invalid argument(s)\n".to_owned(),
-            Err(LineError::Empty) => String::new(),
-        }
+        printed(&self.execute_command(line))
     }
 
     /// Puts the server at `maxmemory` with the `noeviction` policy (or back): commands that add

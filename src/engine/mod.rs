@@ -2,27 +2,58 @@
 //! over the cache (the emulator's hash `product_prices`) and the database. Pure Rust, no web
 //! crates: everything here is tested on the host.
 //!
+//! ## Where things are
+//!
 //! | module | job |
 //! |---|---|
-//! | [`lab`] | [`Lab`]: the two stores, the pattern, the faults; `update_price`, `flush`, `restart` |
-//! | [`trace`] | the trace format, documented there: the contract between engine and interface |
-//! | [`pattern`] | write-through (database first, cache first), cache-aside, write-behind |
-//! | [`code`] | each pattern's `update_price` in the seed's Python and in Rust, for the code pane |
+//! | [`trace`] | the trace format, documented there: the contract between engine and interface (imports only [`pattern`] and [`faults`]) |
+//! | [`pattern`] | the [`Pattern`] enum: each pattern's id, title and promise |
+//! | [`patterns`] | **one file per pattern**: its steps and its listing (Python and Rust); e.g. cache-aside is `patterns/cache_aside.rs` |
+//! | [`listing`] | a listing's lines and the [`listing::Mark`]s steps name them by (checked when the crate builds) |
+//! | [`lab`] | [`Lab`]: what it owns (stores, pattern, faults, queue) and its operations (`update_price`, `flush`, reset, seeding) |
+//! | [`steps`] | the steps patterns are made of (database write, cache command, crash, done) |
+//! | [`recovery`] | `Lab::restart`: compare the stores after a crash and reconcile them |
+//! | [`scripted`] | writes from outside a pattern: the lesson's [`Effect`]s, database edits |
+//! | [`faults`] | the fault switches and their names |
+//! | [`fifo_lock`] | the first-come, first-served lock that serializes the lab's operations |
 //! | [`queue`] | write-behind's coalescing queue |
 //! | [`race`] | two writers with an interleaving chosen by the learner |
 //! | [`predict`] | "predict, then see": what a read returns at chosen steps |
 //! | [`sandbox`] | one update on copies of the stores, to compare two patterns side by side |
+//!
+//! ## Adding a pattern
+//!
+//! 1. Add a variant to [`Pattern`] (`src/engine/pattern.rs`) with its id, title and promise;
+//!    the compiler then lists every `match` that must learn about it.
+//! 2. Add `src/engine/patterns/<name>.rs`, shaped like its siblings: a `LISTING` whose lines
+//!    carry [`listing::Mark`]s (at least `Check`, and `Crash` for where "crash between the
+//!    writes" stops it), a `CODE`, one `const` per line its steps run
+//!    (`LISTING.at(Mark::DatabaseWrite)`: a missing mark fails the build), and
+//!    `async fn update(lab, rec, product, price)` built from the helpers in [`steps`].
+//! 3. Name the file in `patterns/mod.rs` (`code` and `update`), and give the race its two steps
+//!    in [`race`] if the pattern should race.
+//!
+//! `tests/engine.rs` then runs it under every fault, records golden traces for it, and checks
+//! that every step's line says what the step does.
 
-pub mod code;
+pub mod faults;
+pub mod fifo_lock;
 pub mod lab;
+pub mod listing;
 pub mod pattern;
+pub mod patterns;
 pub mod predict;
 pub mod queue;
 pub mod race;
 mod recorder;
+pub mod recovery;
 pub mod sandbox;
+pub mod scripted;
+pub mod steps;
 pub mod trace;
 
-pub use lab::{EngineError, Faults, Lab};
+pub use faults::Faults;
+pub use lab::{EngineError, Lab, Rows};
 pub use pattern::Pattern;
-pub use trace::{Outcome, Step, StepKind, Table, Trace};
+pub use scripted::Effect;
+pub use trace::{Outcome, Step, StepKind, Table, Trace, Writer};

@@ -15,32 +15,20 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::code;
-use super::lab::cached_prices;
+use super::faults::Faults;
+use super::listing::{Listing, Mark};
 use super::pattern::Pattern;
+use super::patterns;
 use super::recorder::{Recorder, StepText};
-use super::trace::{Actor, OperationKind, Outcome, StepKind, Trace};
-use crate::catalog::{seed_hmset_command, PRICES_KEY, SEED};
+use super::steps::{cached_prices, hdel_line, hset_line, run_redis};
+use super::trace::{Actor, CodeRef, Consistency, OperationKind, Outcome, StepKind, Trace};
+use crate::catalog::{seed_hmset_command, SEED};
 use crate::emulator::Emulator;
+
+pub use super::trace::Writer;
 
 /// The product both writers touch.
 pub const RACE_PRODUCT: &str = "product1";
-
-/// One of the two writers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Writer {
-    A,
-    B,
-}
-
-impl Writer {
-    fn label(self) -> &'static str {
-        match self {
-            Writer::A => "A",
-            Writer::B => "B",
-        }
-    }
-}
 
 /// A race to run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,10 +99,7 @@ impl Stores {
     }
 
     fn redis(&mut self, line: &str) -> String {
-        match self.redis.execute_command(line) {
-            Ok(reply) => reply.to_cli_string().trim_end().to_owned(),
-            Err(e) => e.to_string(),
-        }
+        run_redis(&mut self.redis, line).1
     }
 
     /// Runs `line` on the cache as a step of `kind`, with what Redis printed as its result.
@@ -122,7 +107,7 @@ impl Stores {
         &mut self,
         kind: StepKind,
         line: String,
-        lines: (u32, u32),
+        code: CodeRef,
         narration: String,
     ) -> StepText {
         let result = self.redis(&line);
@@ -132,16 +117,24 @@ impl Stores {
             action: line,
             result,
             ok: true,
-            lines,
+            code,
             narration,
         }
     }
 }
 
+/// The line of `listing` marked `mark`, or none.
+fn listing_line(listing: &Listing, mark: Mark) -> CodeRef {
+    listing.find(mark).unwrap_or(CodeRef::NONE)
+}
+
 /// Runs the race with the learner's `interleaving` (which writer takes its next step, in
 /// order). Missing steps run at the end, A's first; extra entries are ignored.
 pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
-    let listing = code::update_price(setup.pattern);
+    let listing = patterns::listing(setup.pattern);
+    // The line each step runs in the pattern's listing (none for cache-aside's reader, whose
+    // code the listing does not show).
+    let line = |mark: Mark| listing_line(&listing, mark);
     let mut stores = Stores {
         redis: Emulator::new(Box::new(|| 0), 7),
         database: BTreeMap::new(),
@@ -152,22 +145,18 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
     stores.redis(&seed_hmset_command());
     if setup.pattern == Pattern::CacheAside {
         // The reader's story starts with a miss.
-        stores.redis(&format!("HDEL {PRICES_KEY} {RACE_PRODUCT}"));
+        stores.redis(&hdel_line(RACE_PRODUCT));
     }
     let trace = Trace {
         operation: OperationKind::Race,
         pattern: setup.pattern,
-        faults: super::lab::Faults::default(),
+        faults: Faults::default(),
         product: RACE_PRODUCT.to_owned(),
         new_price: setup.a_price.clone(),
         steps: Vec::new(),
         outcome: Outcome::Completed,
     };
-    let mut rec = Recorder::new(
-        trace,
-        listing,
-        (stores.cache(), stores.database(), Vec::new()),
-    );
+    let mut rec = Recorder::new(trace, (stores.cache(), stores.database(), Vec::new()));
 
     let programs = [program(setup, Writer::A), program(setup, Writer::B)];
     let mut next = [0usize, 0usize];
@@ -195,7 +184,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
             return;
         };
         next[i] += 1;
-        rec.writer = w.label().to_owned();
+        rec.writer = Some(w);
         let who = format!("Writer {}", w.label());
         let text = match op {
             Op::WriteDatabase(price) => {
@@ -208,30 +197,20 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
                     action: format!("database[{RACE_PRODUCT:?}] = {price:?}"),
                     result: "committed".to_owned(),
                     ok: true,
-                    lines: if setup.pattern == Pattern::WriteThrough
-                        || setup.pattern == Pattern::CacheAside
-                    {
-                        (3, 3)
-                    } else {
-                        (7, 6)
-                    },
+                    code: line(Mark::DatabaseWrite),
                     narration: format!("{who} writes {price} to the database."),
                 }
             }
             Op::WriteCache(price) => stores.cache_step(
                 StepKind::CacheWrite,
-                format!("HSET {PRICES_KEY} {RACE_PRODUCT} {price}"),
-                if setup.pattern == Pattern::WriteThrough {
-                    (7, 6)
-                } else {
-                    (5, 5)
-                },
+                hset_line(RACE_PRODUCT, &price),
+                line(Mark::CacheWrite),
                 format!("{who} writes {price} to the cache."),
             ),
             Op::Invalidate => stores.cache_step(
                 StepKind::CacheInvalidate,
-                format!("HDEL {PRICES_KEY} {RACE_PRODUCT}"),
-                (4, 4),
+                hdel_line(RACE_PRODUCT),
+                line(Mark::Invalidate),
                 format!("{who} deletes the cached {RACE_PRODUCT}."),
             ),
             Op::ReadDatabase => {
@@ -247,7 +226,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
                     action: format!("database[{RACE_PRODUCT:?}]"),
                     result: value.clone(),
                     ok: true,
-                    lines: (0, 0),
+                    code: CodeRef::NONE,
                     narration: format!(
                         "Reader {} misses the cache and reads {value} from the database.",
                         w.label()
@@ -258,8 +237,8 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
                 let value = read_value.clone().unwrap_or_default();
                 stores.cache_step(
                     StepKind::CacheWrite,
-                    format!("HSET {PRICES_KEY} {RACE_PRODUCT} {value}"),
-                    (0, 0),
+                    hset_line(RACE_PRODUCT, &value),
+                    CodeRef::NONE,
                     format!(
                         "Reader {} puts the {value} it read into the cache.",
                         w.label()
@@ -276,7 +255,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
         let other_busy = next[other] > 0 && next[other] < programs[other].len();
         if setup.per_key_ordering && next[i] == 0 && other_busy {
             let holder = if other == 0 { Writer::A } else { Writer::B };
-            rec.writer = w.label().to_owned();
+            rec.writer = Some(w);
             rec.push(
                 StepText {
                     kind: StepKind::Wait,
@@ -284,7 +263,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
                     action: format!("lock({RACE_PRODUCT:?})"),
                     result: format!("held by {}", holder.label()),
                     ok: true,
-                    lines: (0, 0),
+                    code: CodeRef::NONE,
                     narration: format!(
                         "Writer {} must wait: writer {} holds {RACE_PRODUCT} until both its writes are done.",
                         w.label(),
@@ -302,8 +281,8 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
         run(w, &mut rec, &mut stores, &mut next);
     }
 
-    rec.writer = String::new();
-    let consistency = super::trace::Consistency::of(&stores.cache(), &stores.database());
+    rec.writer = None;
+    let consistency = Consistency::of(&stores.cache(), &stores.database());
     let narration = if consistency.in_step {
         "Both writers are done and the cache agrees with the database.".to_owned()
     } else {
@@ -399,8 +378,9 @@ mod tests {
             &setup(Pattern::WriteThrough, false),
             &[Writer::B, Writer::B, Writer::B, Writer::B],
         );
-        let writers: Vec<&str> = trace.steps.iter().map(|s| s.writer.as_str()).collect();
-        assert_eq!(writers, ["B", "B", "A", "A", ""]);
+        let writers: Vec<Option<Writer>> = trace.steps.iter().map(|s| s.writer).collect();
+        use Writer::{A, B};
+        assert_eq!(writers, [Some(B), Some(B), Some(A), Some(A), None]);
         assert!(trace.ends_in_step());
     }
 }

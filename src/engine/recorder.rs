@@ -3,8 +3,9 @@
 
 use std::rc::Rc;
 
-use super::code::Listing;
-use super::trace::{diff, Actor, CodeRef, Consistency, Step, StepKind, Store, Table, Trace};
+use super::trace::{
+    diff, Actor, CodeRef, Consistency, Step, StepKind, Store, Table, Trace, Writer,
+};
 
 /// One step's description, before the recorder adds the snapshot.
 pub(super) struct StepText {
@@ -13,8 +14,8 @@ pub(super) struct StepText {
     pub action: String,
     pub result: String,
     pub ok: bool,
-    /// Python and Rust line numbers (1-based, 0 for none).
-    pub lines: (u32, u32),
+    /// The line of the listing the step runs, named by a mark ([`super::listing::Listing::at`]).
+    pub code: CodeRef,
     pub narration: String,
 }
 
@@ -27,7 +28,7 @@ impl StepText {
             action: "return".to_owned(),
             result: String::new(),
             ok: true,
-            lines: (0, 0),
+            code: CodeRef::NONE,
             narration,
         }
     }
@@ -36,32 +37,29 @@ impl StepText {
 /// A trace being built, and the snapshot of the step before.
 pub(super) struct Recorder {
     pub trace: Trace,
-    listing: Listing,
     cache: Table,
     database: Table,
     queue: Table,
     /// Whether `cache` and `database` agree (computed again only when one of them changes).
     consistency: Consistency,
-    /// Which writer the next steps belong to (races), or empty.
-    pub writer: String,
+    /// Which writer the next steps belong to (races).
+    pub writer: Option<Writer>,
 }
 
 impl Recorder {
     /// Starts `trace` from the stores as they are (`(cache, database, queue)`).
     pub fn new(
         trace: Trace,
-        listing: Listing,
         (cache, database, queue): (impl Into<Table>, impl Into<Table>, impl Into<Table>),
     ) -> Self {
         let (cache, database, queue) = (cache.into(), database.into(), queue.into());
         Recorder {
             trace,
-            listing,
             consistency: Consistency::of(&cache, &database),
             cache,
             database,
             queue,
-            writer: String::new(),
+            writer: None,
         }
     }
 
@@ -80,20 +78,15 @@ impl Recorder {
         let mut changes = diff(Store::Cache, &self.cache, &cache);
         changes.extend(diff(Store::Database, &self.database, &database));
         changes.extend(diff(Store::Queue, &self.queue, &queue));
-        // A line number outside the listing would point at nothing.
-        let within = |n: u32, len: usize| if n as usize <= len { n } else { 0 };
         self.trace.steps.push(Step {
             index: self.trace.steps.len(),
             kind: text.kind,
             actor: text.actor,
-            writer: self.writer.clone(),
+            writer: self.writer,
             action: text.action,
             result: text.result,
             ok: text.ok,
-            code: CodeRef {
-                python: within(text.lines.0, self.listing.python.len()),
-                rust: within(text.lines.1, self.listing.rust.len()),
-            },
+            code: text.code,
             narration: text.narration,
             consistency: self.consistency.clone(),
             cache: Rc::clone(&cache),

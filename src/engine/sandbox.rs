@@ -5,7 +5,8 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use super::lab::{Faults, Lab};
+use super::faults::Faults;
+use super::lab::Lab;
 use super::pattern::Pattern;
 use super::trace::Trace;
 use crate::catalog::hmset_line;
@@ -34,13 +35,7 @@ pub fn run_update(
 ) -> Option<Trace> {
     let db = MemoryDb::new();
     for (id, price) in database {
-        run_now(db.put_price(PriceWrite {
-            id: id.clone(),
-            price: price.clone(),
-            at_ms: 0.0,
-            by: "copy".to_owned(),
-        }))?
-        .ok()?;
+        run_now(db.put_price(PriceWrite::new(id, price, 0.0, "copy")))?.ok()?;
     }
     let mut redis = Emulator::new(Box::new(|| 0), 1);
     if !cache.is_empty() {
@@ -59,37 +54,15 @@ mod tests {
     use super::*;
     use crate::engine::Outcome;
 
-    fn seed() -> Vec<(String, String)> {
-        vec![
-            ("product1".into(), "100".into()),
-            ("product2".into(), "200".into()),
-        ]
-    }
-
     #[test]
     fn two_patterns_on_the_same_scenario() {
         let crash = Faults {
             crash_between: true,
             ..Faults::default()
         };
-        let wt = run_update(
-            Pattern::WriteThrough,
-            crash,
-            &seed(),
-            &seed(),
-            "product1",
-            "150",
-        )
-        .unwrap();
-        let wb = run_update(
-            Pattern::WriteBehind,
-            crash,
-            &seed(),
-            &seed(),
-            "product1",
-            "150",
-        )
-        .unwrap();
+        let seed = crate::catalog::owned_pairs(&[("product1", "100"), ("product2", "200")]);
+        let run = |pattern| run_update(pattern, crash, &seed, &seed, "product1", "150").unwrap();
+        let (wt, wb) = (run(Pattern::WriteThrough), run(Pattern::WriteBehind));
         assert_eq!(
             (wt.outcome.clone(), wb.outcome.clone()),
             (Outcome::Crashed, Outcome::Crashed)

@@ -11,11 +11,11 @@
 //! | `index` | 0-based position in the trace |
 //! | `kind` | a closed set ([`StepKind`]): what sort of step this is |
 //! | `actor` | who acts: `application`, `cache`, `database`, `queue` ([`Actor`]) |
-//! | `writer` | for a race, which writer (`A` or `B`); empty otherwise |
+//! | `writer` | for a race, which writer (`A` or `B`); `null` otherwise |
 //! | `action` | what it did, e.g. the Redis command `HSET product_prices product1 150` |
 //! | `result` | what came back, printed as redis-cli prints it (`(integer) 0`) or as the database says it (`committed`) |
 //! | `ok` | whether the step succeeded |
-//! | `code` | the line of the pattern's code this step runs: `python` and `rust`, 1-based, in [`crate::engine::code`] |
+//! | `code` | the line of the pattern's code this step runs: `python` and `rust`, 1-based (0: none), in the pattern's [`crate::engine::listing::Listing`] |
 //! | `narration` | one sentence for the learner |
 //! | `cache` | the hash `product_prices` after the step: `[field, value]` pairs in the hash's order |
 //! | `database` | the `products` table after the step: `[id, price]` pairs ordered by id |
@@ -36,7 +36,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::lab::Faults;
+use super::faults::Faults;
 use super::pattern::Pattern;
 
 /// One store's contents in a step: `(key, value)` pairs. Steps that did not change a store share
@@ -51,6 +51,19 @@ pub enum Actor {
     Cache,
     Database,
     Queue,
+}
+
+impl Actor {
+    /// The actor's name in the trace's JSON and in class names: `application`, `cache`,
+    /// `database`, `queue`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Actor::Application => "application",
+            Actor::Cache => "cache",
+            Actor::Database => "database",
+            Actor::Queue => "queue",
+        }
+    }
 }
 
 /// The closed set of step kinds.
@@ -98,6 +111,28 @@ pub enum StepKind {
 pub struct CodeRef {
     pub python: u32,
     pub rust: u32,
+}
+
+impl CodeRef {
+    /// No line: the step runs no line of the listing (a return, a lock wait).
+    pub const NONE: CodeRef = CodeRef { python: 0, rust: 0 };
+}
+
+/// One of the two writers of a race.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Writer {
+    A,
+    B,
+}
+
+impl Writer {
+    /// `"A"` or `"B"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Writer::A => "A",
+            Writer::B => "B",
+        }
+    }
 }
 
 /// Which store a change is in.
@@ -191,13 +226,38 @@ impl Consistency {
     }
 }
 
+impl std::fmt::Display for Consistency {
+    /// As the stage's badge says it: `In step: …`, or `Diverged: product1 (cache 100,
+    /// database 150)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.in_step {
+            return f.write_str("In step: every cached price is the database's.");
+        }
+        f.write_str("Diverged: ")?;
+        for (i, d) in self.diverged.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(
+                f,
+                "{} (cache {}, database {})",
+                d.product,
+                d.cache,
+                d.database.as_deref().unwrap_or("none")
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// One step: a complete snapshot (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub index: usize,
     pub kind: StepKind,
     pub actor: Actor,
-    pub writer: String,
+    /// Which writer took the step, in a race.
+    pub writer: Option<Writer>,
     pub action: String,
     pub result: String,
     pub ok: bool,
@@ -234,6 +294,18 @@ pub enum Outcome {
     Crashed,
 }
 
+impl std::fmt::Display for Outcome {
+    /// As the interface shows it: `completed`, `rejected: …`, `failed: …`, `crashed`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Completed => f.write_str("completed"),
+            Outcome::Rejected(m) => write!(f, "rejected: {m}"),
+            Outcome::Failed(m) => write!(f, "failed: {m}"),
+            Outcome::Crashed => f.write_str("crashed"),
+        }
+    }
+}
+
 /// One operation, step by step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
@@ -252,6 +324,31 @@ impl Trace {
     /// The last step's snapshot: where the stores stand after the operation.
     pub fn last(&self) -> Option<&Step> {
         self.steps.last()
+    }
+
+    /// What the operation was, as the interface names it: `update_price("product1", "150")`,
+    /// `restart and recovery`, `write-behind flush`, `two writers`.
+    pub fn title(&self) -> String {
+        match self.operation {
+            OperationKind::UpdatePrice => {
+                format!("update_price({:?}, {:?})", self.product, self.new_price)
+            }
+            OperationKind::Recovery => "restart and recovery".to_owned(),
+            OperationKind::Flush => "write-behind flush".to_owned(),
+            OperationKind::Race => "two writers".to_owned(),
+        }
+    }
+
+    /// The products whose database rows this operation wrote, in the order first written (a
+    /// write that failed changed nothing and is not listed).
+    pub fn database_writes(&self) -> Vec<&str> {
+        let mut products: Vec<&str> = Vec::new();
+        for change in self.steps.iter().flat_map(|s| &s.changes) {
+            if change.store == Store::Database && !products.contains(&change.key.as_str()) {
+                products.push(&change.key);
+            }
+        }
+        products
     }
 
     /// Whether the stores agree at the end.
@@ -382,12 +479,7 @@ fn json_string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect()
-    }
+    use crate::catalog::owned_pairs as pairs;
 
     #[test]
     fn a_cache_miss_is_not_a_divergence_but_a_stale_price_is() {
@@ -416,6 +508,31 @@ mod tests {
         let mut searched = Consistency::of(&unordered, &db);
         searched.diverged.sort_by(|a, b| a.product.cmp(&b.product));
         assert_eq!(searched, merged);
+    }
+
+    #[test]
+    fn consistency_and_outcome_read_as_the_stage_shows_them() {
+        let db = pairs(&[("product1", "150"), ("product2", "200")]);
+        assert_eq!(
+            Consistency::of(&pairs(&[("product2", "200")]), &db).to_string(),
+            "In step: every cached price is the database's."
+        );
+        let cache = pairs(&[("product1", "100"), ("product9", "1")]);
+        assert_eq!(
+            Consistency::of(&cache, &db).to_string(),
+            "Diverged: product1 (cache 100, database 150), product9 (cache 1, database none)"
+        );
+        assert_eq!(Outcome::Crashed.to_string(), "crashed");
+        assert_eq!(Outcome::Rejected("No.".into()).to_string(), "rejected: No.");
+        for actor in [
+            Actor::Application,
+            Actor::Cache,
+            Actor::Database,
+            Actor::Queue,
+        ] {
+            let json = serde_json::to_string(&actor).unwrap();
+            assert_eq!(json, format!("\"{}\"", actor.id()));
+        }
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub fn linear_memory() -> f64 {
         })
 }
 
+#[cfg(feature = "bench-hooks")]
 /// What the emulator's hash `product_prices` of a generated catalog of `n` products costs, as
 /// `(requested, occupied)` bytes: what `DEL product_prices` gives back after the fields were
 /// `HMSET` into a fresh emulator (so the emulator's own buffers are not counted).

@@ -1,34 +1,32 @@
 //! The Yew interface: the lesson's three actors — the application, the Redis cache and the
 //! database — side by side, over one [`Lab`](crate::engine::Lab). Browser only.
 
+mod boot;
 pub mod components;
+mod hooks;
 mod js_api;
+mod lesson_check;
 mod memory;
 mod state;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::catalog::PRICES_KEY;
-use crate::db::app::AppDb;
-use crate::db::tabs::{TabChannel, TabMessage};
-use crate::db::DbError;
-use crate::emulator::Emulator;
-use crate::engine::code;
-use crate::engine::trace::{Actor, Consistency, OperationKind, Store};
-use crate::engine::{Lab, Outcome};
-use crate::playback::{Playback, PlaybackAction};
+use crate::db::tabs::TabMessage;
+use crate::engine::trace::{Actor, OperationKind, Store};
+use crate::engine::{patterns, recovery, Outcome};
+use crate::playback::PlaybackAction;
 use crate::scenario::{Scenario, Shared};
+use boot::{boot, performance_now, post, replace_stores, run_traced, AppLab, Background};
 use components::actor_card::{ActorCard, ActorStatus};
 use components::code_pane::CodePane;
 use components::compare_panel::ComparePanel;
 use components::console::{Console, ConsoleOutput};
 use components::controls::Controls;
 use components::db_panel::DbPanel;
+use components::last_trace::last_trace_view;
 use components::lesson_panel::{Answer, LessonPanel};
 use components::playback_bar::PlaybackBar;
 use components::predict_box::PredictBox;
@@ -36,395 +34,22 @@ use components::price_table::{Notes, PriceTable};
 use components::race_panel::RacePanel;
 use components::scale_panel::{grouped, ScalePanel};
 use components::update_form::UpdateForm;
+use hooks::use_playback;
 use state::{DbStatus, LabAction, LabState};
-
-type AppLab = Lab<AppDb>;
-
-/// Things that live as long as the page: the tab channel, the write-behind timer, and the
-/// calls from `window.lab` waiting for the next frame.
-#[derive(Default)]
-struct Background {
-    channel: Option<TabChannel>,
-    frames: Option<Rc<FrameBatch>>,
-    timer: Option<(i32, Closure<dyn FnMut()>)>,
-}
-
-/// Shows `trace` now. A trace from `window.lab` still waiting for the next frame is older, so
-/// it must not replace this one when the frame comes.
-fn show_trace(
-    background: &Rc<RefCell<Background>>,
-    dispatch: &UseReducerDispatcher<LabState>,
-    trace: crate::engine::Trace,
-) {
-    if let Some(frames) = background.borrow().frames.as_ref() {
-        frames.forget_trace();
-    }
-    dispatch.dispatch(LabAction::Traced(trace));
-}
-
-fn post(background: &Rc<RefCell<Background>>, message: &TabMessage) {
-    if let Some(channel) = background.borrow().channel.as_ref() {
-        channel.post(message);
-    }
-}
-
-/// Opens the database, starts the lab, installs `window.lab`, and listens to other tabs.
-async fn boot(
-    dispatch: UseReducerDispatcher<LabState>,
-    lab_slot: UseStateHandle<Option<Rc<AppLab>>>,
-    background: Rc<RefCell<Background>>,
-) {
-    let blocked = dispatch.clone();
-    let (db, notice) = AppDb::open(js_sys::Date::now(), move || {
-        blocked.dispatch(LabAction::Notice(DbError::UpgradeBlocked.to_string()));
-    })
-    .await;
-    let persistent = db.is_persistent();
-    let seed = (js_sys::Math::random() * 1e15) as u64;
-    let redis = Emulator::new(Box::new(|| js_sys::Date::now() as i64), seed);
-    let lab = Rc::new(Lab::new(redis, db, Box::new(js_sys::Date::now)));
-    if let Err(e) = lab.start().await {
-        dispatch.dispatch(LabAction::Failed(e.to_string()));
-    }
-    dispatch.dispatch(LabAction::Opened {
-        persistent,
-        notice: notice.map(|e| e.to_string()),
-    });
-
-    // Other tabs' writes: reread the table.
-    let (tab_lab, tab_dispatch) = (Rc::clone(&lab), dispatch.clone());
-    background.borrow_mut().channel = TabChannel::join(move |message| {
-        let (lab, dispatch) = (Rc::clone(&tab_lab), tab_dispatch.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            match lab.refresh().await {
-                Ok(()) => dispatch.dispatch(LabAction::Changed),
-                Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
-            }
-            let what = match message {
-                TabMessage::RowChanged(id) => {
-                    format!("Another tab wrote {id}; the table was reread.")
-                }
-                TabMessage::TableReplaced => {
-                    "Another tab reset the table; it was reread.".to_owned()
-                }
-            };
-            dispatch.dispatch(LabAction::Notice(what));
-        });
-    });
-
-    // Write-behind flushes by age too: look once a second.
-    let (timer_lab, timer_dispatch, timer_bg) =
-        (Rc::clone(&lab), dispatch.clone(), Rc::clone(&background));
-    let tick = Closure::<dyn FnMut()>::new(move || {
-        if !timer_lab.flush_due() {
-            return;
-        }
-        let (lab, dispatch, bg) = (
-            Rc::clone(&timer_lab),
-            timer_dispatch.clone(),
-            Rc::clone(&timer_bg),
-        );
-        wasm_bindgen_futures::spawn_local(async move {
-            let trace = lab.flush().await;
-            for step in &trace.steps {
-                if step.ok && step.kind == crate::engine::StepKind::Flush {
-                    post(&bg, &TabMessage::RowChanged(trace_product(&step.action)));
-                }
-            }
-            show_trace(&bg, &dispatch, trace);
-        });
-    });
-    if let Some(window) = web_sys::window() {
-        if let Ok(id) = window.set_interval_with_callback_and_timeout_and_arguments_0(
-            tick.as_ref().unchecked_ref(),
-            1000,
-        ) {
-            background.borrow_mut().timer = Some((id, tick));
-        }
-    }
-
-    let (api_dispatch, api_bg) = (dispatch.clone(), Rc::clone(&background));
-    let frame = FrameBatch::new(api_dispatch);
-    background.borrow_mut().frames = Some(Rc::clone(&frame));
-    let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(&background));
-    js_api::install(
-        Rc::clone(&lab),
-        Rc::new(move |trace| {
-            if let Some(trace) = &trace {
-                if trace
-                    .steps
-                    .iter()
-                    .any(|s| s.ok && matches!(s.actor, crate::engine::trace::Actor::Database))
-                {
-                    post(&api_bg, &TabMessage::RowChanged(trace.product.clone()));
-                }
-            }
-            frame.push(trace);
-        }),
-        Rc::new(move || {
-            post(&replaced_bg, &TabMessage::TableReplaced);
-            replaced_frame.push(None);
-        }),
-    );
-    lab_slot.set(Some(lab));
-
-    // A shared link reopens its scenario at its step (replayed on copies of the seed stores).
-    let search = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    if let Some(shared) = Shared::from_query(&search) {
-        if let Some(trace) = shared.scenario.run() {
-            dispatch.dispatch(LabAction::Replay {
-                trace,
-                scenario: shared.scenario,
-                seek: Some(shared.step),
-            });
-        }
-    }
-}
-
-/// The product a `database["product1"] = "150"` action is about.
-fn trace_product(action: &str) -> String {
-    action.split('"').nth(1).unwrap_or_default().to_owned()
-}
-
-/// The playback state as a Yew reducer.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct PlaybackState(Playback);
-
-impl Reducible for PlaybackState {
-    type Action = PlaybackAction;
-
-    fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
-        Rc::new(PlaybackState(self.0.apply(action)))
-    }
-}
-
-/// Calls from `window.lab` are shown at the display's pace: what they changed is kept until the
-/// next animation frame, then rendered once (the latest trace, if any). A script making a
-/// thousand calls gets a thousand answers and the page renders a few frames, not a thousand.
-struct FrameBatch {
-    dispatch: UseReducerDispatcher<LabState>,
-    /// `Some` once something changed since the last frame; `Some(Some(trace))` if a call
-    /// produced a trace.
-    pending: RefCell<Option<Option<crate::engine::Trace>>>,
-    on_frame: RefCell<Option<Closure<dyn FnMut()>>>,
-}
-
-impl FrameBatch {
-    fn new(dispatch: UseReducerDispatcher<LabState>) -> Rc<Self> {
-        let batch = Rc::new(FrameBatch {
-            dispatch,
-            pending: RefCell::new(None),
-            on_frame: RefCell::new(None),
-        });
-        let weak = Rc::downgrade(&batch);
-        *batch.on_frame.borrow_mut() = Some(Closure::new(move || {
-            if let Some(batch) = weak.upgrade() {
-                batch.flush();
-            }
-        }));
-        batch
-    }
-
-    fn push(self: &Rc<Self>, trace: Option<crate::engine::Trace>) {
-        let first = {
-            let mut pending = self.pending.borrow_mut();
-            let first = pending.is_none();
-            let latest = pending.take().flatten();
-            *pending = Some(trace.or(latest));
-            first
-        };
-        if !first {
-            return;
-        }
-        let requested = web_sys::window().and_then(|w| {
-            self.on_frame
-                .borrow()
-                .as_ref()
-                .and_then(|f| w.request_animation_frame(f.as_ref().unchecked_ref()).ok())
-        });
-        if requested.is_none() {
-            self.flush();
-        }
-    }
-
-    /// Keeps the news that something changed, but not the trace (a newer one is being shown).
-    fn forget_trace(&self) {
-        let mut pending = self.pending.borrow_mut();
-        if pending.is_some() {
-            *pending = Some(None);
-        }
-    }
-
-    fn flush(&self) {
-        match self.pending.borrow_mut().take() {
-            Some(Some(trace)) => self.dispatch.dispatch(LabAction::Traced(trace)),
-            Some(None) => self.dispatch.dispatch(LabAction::Changed),
-            None => {}
-        }
-    }
-}
-
-/// Runs `op`, which replaces what the stores hold (a reset, a generated catalog), and tells the
-/// other tabs; a failure is shown by the database panel.
-fn replace_stores<F>(
-    lab: &UseStateHandle<Option<Rc<AppLab>>>,
-    dispatch: &UseReducerDispatcher<LabState>,
-    background: &Rc<RefCell<Background>>,
-    op: impl FnOnce(Rc<AppLab>) -> F + 'static,
-) where
-    F: std::future::Future<Output = Result<(), crate::engine::EngineError>> + 'static,
-{
-    let Some(lab) = (**lab).clone() else { return };
-    let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
-    dispatch.dispatch(LabAction::Busy);
-    wasm_bindgen_futures::spawn_local(async move {
-        match op(lab).await {
-            Ok(()) => {
-                post(&background, &TabMessage::TableReplaced);
-                dispatch.dispatch(LabAction::Changed);
-            }
-            Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
-        }
-    });
-}
-
-/// Milliseconds since the page started (`performance.now()`), or 0 where there is none.
-pub(crate) fn performance_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// Runs an async lab operation that ends in a trace, then shows the trace.
-fn run_traced<F>(
-    lab: &UseStateHandle<Option<Rc<AppLab>>>,
-    dispatch: &UseReducerDispatcher<LabState>,
-    background: &Rc<RefCell<Background>>,
-    op: impl FnOnce(Rc<AppLab>) -> F + 'static,
-) where
-    F: std::future::Future<Output = crate::engine::Trace> + 'static,
-{
-    let Some(lab) = (**lab).clone() else { return };
-    let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
-    dispatch.dispatch(LabAction::Busy);
-    wasm_bindgen_futures::spawn_local(async move {
-        let trace = op(lab).await;
-        if trace
-            .steps
-            .iter()
-            .any(|s| s.ok && s.actor == Actor::Database)
-        {
-            post(&background, &TabMessage::RowChanged(trace.product.clone()));
-        }
-        show_trace(&background, &dispatch, trace);
-    });
-}
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(LabState::default);
-    let playback = use_reducer(PlaybackState::default);
     let lab = use_state(|| None::<Rc<AppLab>>);
     let scale_message = use_state(|| None::<String>);
     let background = use_mut_ref(Background::default);
+    let playback = use_playback(state.last_trace.clone(), state.seek);
 
     {
         let (dispatch, lab, background) = (state.dispatcher(), lab.clone(), background.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(boot(dispatch, lab, background));
-        });
-    }
-
-    // A new trace plays from its first step.
-    {
-        let playback = playback.dispatcher();
-        let trace = state.last_trace.clone();
-        let seek = state.seek;
-        use_effect_with(trace.as_ref().map(Rc::as_ptr), move |_| {
-            if let Some(trace) = trace {
-                playback.dispatch(PlaybackAction::Load {
-                    len: trace.steps.len(),
-                    autoplay: seek.is_none() && !prefers_reduced_motion(),
-                });
-                if let Some(step) = seek {
-                    playback.dispatch(PlaybackAction::Seek(step));
-                }
-            }
-        });
-    }
-
-    // The one timer: advance while playing.
-    {
-        let dispatch = playback.dispatcher();
-        let p = playback.0;
-        use_effect_with(p, move |p| {
-            let handle = p.playing.then(|| {
-                let tick =
-                    Closure::<dyn FnMut()>::once(move || dispatch.dispatch(PlaybackAction::Tick));
-                let id = web_sys::window().and_then(|w| {
-                    w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                        tick.as_ref().unchecked_ref(),
-                        p.interval_ms() as i32,
-                    )
-                    .ok()
-                });
-                (id, tick)
-            });
-            move || {
-                if let (Some((Some(id), _tick)), Some(w)) = (handle, web_sys::window()) {
-                    w.clear_timeout_with_handle(id);
-                }
-            }
-        });
-    }
-
-    // Keyboard: ← → step, Space plays, Home and End jump (not while typing in a field or
-    // scrolling a focused table).
-    {
-        let dispatch = playback.dispatcher();
-        use_effect_with((), move |_| {
-            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-                move |e: web_sys::KeyboardEvent| {
-                    let target = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                    let tag = target.as_ref().map(|el| el.tag_name());
-                    // A focused scrolling table takes the arrows, Home, End and Space to scroll.
-                    let in_field = matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"))
-                        || target.is_some_and(|el| el.class_list().contains("price-table__scroll"));
-                    // A focused button handles Space itself (it clicks).
-                    let on_button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
-                    if in_field || on_button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                        return;
-                    }
-                    let action = match e.key().as_str() {
-                        "ArrowLeft" => PlaybackAction::Previous,
-                        "ArrowRight" => PlaybackAction::Next,
-                        " " => PlaybackAction::Toggle,
-                        "Home" => PlaybackAction::First,
-                        "End" => PlaybackAction::Last,
-                        _ => return,
-                    };
-                    e.prevent_default();
-                    dispatch.dispatch(action);
-                },
-            );
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
         });
     }
 
@@ -589,7 +214,7 @@ pub fn app() -> Html {
         Callback::from(
             move |(left, right): (crate::engine::Pattern, crate::engine::Pattern)| {
                 let Some(lab) = &*lab else { return };
-                let (cache, db, faults) = (lab.cache(), lab.database_prices(), lab.faults());
+                let (cache, db, faults) = (lab.cache(), lab.database(), lab.faults());
                 let run = |p| {
                     crate::engine::sandbox::run_update(
                         p,
@@ -634,7 +259,7 @@ pub fn app() -> Html {
             let Some(lab) = (*lab).clone() else { return };
             let (dispatch, lesson) = (dispatch.clone(), lesson.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let (step, verdict) = check_lesson(&lab, answer).await;
+                let (step, verdict) = lesson_check::check_lesson(&lab, answer).await;
                 let done = if verdict.is_ok() {
                     lesson.0.max(step + 1)
                 } else {
@@ -686,9 +311,9 @@ pub fn app() -> Html {
 
     let live = lab.as_ref().map(|lab| {
         (
-            lab.cache_table(),
-            lab.database_table(),
+            lab.cache(),
             lab.database(),
+            lab.rows(),
             lab.consistency(),
             lab.pattern(),
             lab.faults(),
@@ -747,9 +372,9 @@ pub fn app() -> Html {
             .collect(),
     );
     let listing = match trace.as_deref() {
-        Some(t) if t.operation == OperationKind::Recovery => code::RECOVERY,
-        Some(t) => code::update_price(t.pattern),
-        None => code::update_price(pattern),
+        Some(t) if t.operation == OperationKind::Recovery => recovery::LISTING,
+        Some(t) => patterns::listing(t.pattern),
+        None => patterns::listing(pattern),
     };
     let (py_line, rs_line) = step.map_or((0, 0), |s| (s.code.python, s.code.rust));
     let active = step.map(|s| s.actor);
@@ -823,7 +448,7 @@ pub fn app() -> Html {
                 <ActorCard title="Application" role_line="Runs update_price(product, new_price)" status={app_status} active={active == Some(Actor::Application)}>
                     <CodePane listing={listing} python_line={py_line} rust_line={rs_line} />
                     if let Some(s) = step {
-                        <div key={format!("{}-{}", p.cursor, s.action)} class={classes!("message", format!("message--to-{}", actor_id(s.actor)))} aria-hidden="true">
+                        <div key={format!("{}-{}", p.cursor, s.action)} class={classes!("message", format!("message--to-{}", s.actor.id()))} aria-hidden="true">
                             { s.action.clone() }
                         </div>
                     }
@@ -844,7 +469,7 @@ pub fn app() -> Html {
                             reveal_token={reveal_token}
                         />
                         <p class={classes!("consistency", if consistency.in_step { "consistency--in-step" } else { "consistency--diverged" })} role="status" aria-label="Consistency">
-                            { consistency_text(&consistency) }
+                            { consistency.to_string() }
                         </p>
                         if !at_latest {
                             <p class="actor-card__note">{ if state.replayed {
@@ -882,139 +507,5 @@ pub fn app() -> Html {
                 { "Runs entirely in your browser: the cache is an embedded Redis emulator, the database is IndexedDB. Scriptable from the console as window.lab." }
             </footer>
         </div>
-    }
-}
-
-/// Checks a lesson answer by running it on the lab's stores; returns the step and the verdict.
-async fn check_lesson(lab: &AppLab, answer: Answer) -> (usize, Result<String, String>) {
-    use crate::lesson;
-    let failed = |e: crate::engine::EngineError| Err(e.to_string());
-    match answer {
-        Answer::Hash => (
-            0,
-            lesson::check_hash(&lab.cache())
-                .map(|()| "Right: the hash holds the three prices.".to_owned()),
-        ),
-        Answer::Database(source) => {
-            let verdict = match lesson::parse_database(&source) {
-                Err(e) => Err(e),
-                Ok(pairs) => match lab.replace_database(&pairs).await {
-                    Err(e) => failed(e),
-                    Ok(()) => lesson::check_database(&lab.database_prices()).map(|()| {
-                        "Right: the database holds the same three rows as the cache.".to_owned()
-                    }),
-                },
-            };
-            (1, verdict)
-        }
-        Answer::Function { step, lines } => {
-            let verdict = async {
-                lab.set_both("product1", "100").await.map_err(|e| e.to_string())?;
-                let run = lesson::run(&lines, "product1", "150")?;
-                let errors = lab.run_effects(&run.effects).await.map_err(|e| e.to_string())?;
-                if step == 2 {
-                    lesson::check_step3(&run, &lab.database_prices())
-                        .map(|()| "Right: the database has the new price and redis_command is the HSET to send.".to_owned())
-                } else {
-                    lesson::check_step4(&lab.cache(), &lab.database_prices(), &errors)
-                        .map(|()| "Right: update_price(\"product1\", 150) wrote 150 to the cache and to the database.".to_owned())
-                }
-            }
-            .await;
-            (step, verdict)
-        }
-    }
-}
-
-fn actor_id(actor: Actor) -> &'static str {
-    match actor {
-        Actor::Application => "application",
-        Actor::Cache => "cache",
-        Actor::Database => "database",
-        Actor::Queue => "queue",
-    }
-}
-
-fn consistency_text(c: &Consistency) -> String {
-    if c.in_step {
-        "In step: every cached price is the database's.".to_owned()
-    } else {
-        let list: Vec<String> = c
-            .diverged
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} (cache {}, database {})",
-                    d.product,
-                    d.cache,
-                    d.database.as_deref().unwrap_or("none")
-                )
-            })
-            .collect();
-        format!("Diverged: {}", list.join(", "))
-    }
-}
-
-fn prefers_reduced_motion() -> bool {
-    web_sys::window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches())
-}
-
-/// The last operation, step by step (the full stage with playback comes with the interface).
-fn last_trace_view(trace: Option<&crate::engine::Trace>) -> Html {
-    // Always the same element, so that the first trace only fills it in.
-    let (title, steps) = match trace {
-        Some(trace) => (
-            format!(
-                "Last operation: {} — {}",
-                operation_text(trace),
-                outcome_text(&trace.outcome)
-            ),
-            trace
-                .steps
-                .iter()
-                .map(|s| (s.narration.clone(), s.ok))
-                .collect::<Vec<_>>(),
-        ),
-        None => (
-            "No operation yet: update a price above, or call window.lab.update_price(...) from the browser console.".to_owned(),
-            Vec::new(),
-        ),
-    };
-    html! {
-        <section class="last-trace" aria-label="Last operation">
-            <h3 class="last-trace__title">{ title }</h3>
-            <ol class="last-trace__steps">
-                { for steps.into_iter().map(|(narration, ok)| html! {
-                    <li class={classes!("last-trace__step", (!ok).then_some("last-trace__step--failed"))}>{ narration }</li>
-                }) }
-            </ol>
-        </section>
-    }
-}
-
-fn operation_text(trace: &crate::engine::Trace) -> String {
-    use crate::engine::trace::OperationKind;
-    match trace.operation {
-        OperationKind::UpdatePrice => {
-            format!("update_price({:?}, {:?})", trace.product, trace.new_price)
-        }
-        OperationKind::Recovery => "restart and recovery".to_owned(),
-        OperationKind::Flush => "write-behind flush".to_owned(),
-        OperationKind::Race => "two writers".to_owned(),
-    }
-}
-
-fn outcome_text(outcome: &crate::engine::Outcome) -> String {
-    match outcome {
-        crate::engine::Outcome::Completed => "completed".to_owned(),
-        crate::engine::Outcome::Rejected(m) => format!("rejected: {m}"),
-        crate::engine::Outcome::Failed(m) => format!("failed: {m}"),
-        crate::engine::Outcome::Crashed => "crashed".to_owned(),
     }
 }

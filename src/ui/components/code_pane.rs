@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::engine::code::Listing;
+use crate::engine::listing::Listing;
 
 #[derive(Properties, PartialEq)]
 pub struct CodePaneProps {
@@ -40,7 +40,7 @@ pub fn code_pane(props: &CodePaneProps) -> Html {
                     let here = i as u32 + 1 == current;
                     html! {
                         <span class={classes!("code__line", here.then_some("code__line--current"))} aria-current={here.then_some("step")}>
-                            { format!("{}\n", if line.is_empty() { " " } else { line }) }
+                            { format!("{}\n", if line.text.is_empty() { " " } else { line.text }) }
                         </span>
                     }
                 }) }

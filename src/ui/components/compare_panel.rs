@@ -4,7 +4,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::engine::{Outcome, Pattern, Trace};
+use crate::engine::{Pattern, Trace};
 
 #[derive(Properties, PartialEq)]
 pub struct ComparePanelProps {
@@ -39,12 +39,6 @@ fn pattern_select(id: &'static str, label: &'static str, value: &UseStateHandle<
 
 fn column(trace: &Trace) -> Html {
     let last = trace.last();
-    let outcome = match &trace.outcome {
-        Outcome::Completed => "completed".to_owned(),
-        Outcome::Rejected(m) => format!("rejected: {m}"),
-        Outcome::Failed(m) => format!("failed: {m}"),
-        Outcome::Crashed => "crashed".to_owned(),
-    };
     let value = |pairs: &[(String, String)]| {
         pairs
             .iter()
@@ -54,7 +48,7 @@ fn column(trace: &Trace) -> Html {
     html! {
         <div class="compare__column">
             <h3>{ trace.pattern.title() }</h3>
-            <p class="compare__outcome">{ format!("Outcome: {outcome}") }</p>
+            <p class="compare__outcome">{ format!("Outcome: {}", trace.outcome) }</p>
             <ol class="compare__steps">
                 { for trace.steps.iter().map(|s| html! { <li class={classes!((!s.ok).then_some("compare__step--failed"))}>{ s.narration.clone() }</li> }) }
             </ol>

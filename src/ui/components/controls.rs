@@ -73,9 +73,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <p class="controls__promise">{ props.pattern.promise() }</p>
             <fieldset class="controls__faults">
                 <legend>{ "Faults" }</legend>
-                { fault("Database write fails", |f| f.database_write, |f, v| f.database_write = v) }
-                { fault("Cache write fails", |f| f.cache_write, |f, v| f.cache_write = v) }
-                { fault("Crash between the writes", |f| f.crash_between, |f, v| f.crash_between = v) }
+                { for Faults::NAMES.iter().map(|f| fault(f.label, f.get, f.set)) }
             </fieldset>
             <div class="controls__buttons">
                 <button type="button" class={classes!("button", (!props.crashed).then_some("button--quiet"))} onclick={click(&props.on_restart)} disabled={props.busy}>

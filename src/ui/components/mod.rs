@@ -6,6 +6,7 @@ pub mod compare_panel;
 pub mod console;
 pub mod controls;
 pub mod db_panel;
+pub mod last_trace;
 pub mod lesson_panel;
 pub mod playback_bar;
 pub mod predict_box;

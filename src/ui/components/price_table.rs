@@ -10,7 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::engine::lab::Rows;
+use crate::engine::Rows;
 use crate::engine::Table;
 use crate::viewport::{reveal, window};
 

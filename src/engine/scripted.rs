@@ -1,0 +1,95 @@
+//! Writes that come from outside a pattern: the lesson's runs of the learner's code, an edit
+//! made straight to the database, and putting a product back before a run. Each takes the
+//! lab's lock like any other operation.
+
+use super::lab::{first_writes, EngineError, Lab};
+use super::steps::hset_line;
+use crate::catalog::PRICES_KEY;
+use crate::db::{Database, DbError, ProductRecord};
+
+/// One thing a piece of learner's code asks of the stores, in program order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Run this Redis command on the cache (redis-py splits it on whitespace).
+    Redis(String),
+    /// Set `database[key] = value`.
+    Database { key: String, value: String },
+}
+
+impl<D: Database> Lab<D> {
+    /// Writes a row straight to the database, bypassing the cache (as a script or an
+    /// administrator would): the cache may then serve a stale price, which is the point.
+    pub async fn edit_database(
+        &self,
+        product: &str,
+        price: &str,
+    ) -> Result<ProductRecord, DbError> {
+        let _guard = self.lock.lock().await;
+        let record = self
+            .db
+            .inner()
+            .put_price(self.price_write(product, price, "edit"))
+            .await?;
+        self.remember(&record);
+        Ok(record)
+    }
+
+    /// The lesson starts from nothing: the hash and the table are emptied, so that the learner
+    /// creates them (steps 1 and 2).
+    pub async fn lesson_begin(&self) -> Result<(), EngineError> {
+        let _guard = self.lock.lock().await;
+        self.db.inner().clear().await?;
+        self.reload_rows().await?;
+        self.queue.borrow_mut().clear();
+        self.crashed.set(false);
+        let _ = self
+            .redis
+            .borrow_mut()
+            .execute_command(format!("DEL {PRICES_KEY}"));
+        Ok(())
+    }
+
+    /// Replaces the table with `pairs` (the lesson's `database = {...}`), in one transaction.
+    pub async fn replace_database(&self, pairs: &[(String, String)]) -> Result<(), EngineError> {
+        let _guard = self.lock.lock().await;
+        let rows = first_writes(pairs.iter().cloned(), self.now(), "lesson");
+        self.db.inner().replace_all(&rows).await?;
+        self.reload_rows().await
+    }
+
+    /// Runs `effects` in order on the real stores: Redis commands on the cache, dictionary
+    /// assignments on the database. Returns the error replies Redis gave.
+    pub async fn run_effects(&self, effects: &[Effect]) -> Result<Vec<String>, EngineError> {
+        let _guard = self.lock.lock().await;
+        let mut errors = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Redis(command) => {
+                    let (reply, printed) = self.run_redis(command);
+                    if reply.is_error() {
+                        errors.push(printed);
+                    }
+                }
+                Effect::Database { key, value } => {
+                    let write = self.price_write(key, value, "lesson");
+                    let record = self.db.inner().put_price(write).await?;
+                    self.remember(&record);
+                }
+            }
+        }
+        Ok(errors)
+    }
+
+    /// Puts `product` back to `price` in both stores (before a lesson run, so that each run
+    /// starts from the same place).
+    pub async fn set_both(&self, product: &str, price: &str) -> Result<(), EngineError> {
+        let _guard = self.lock.lock().await;
+        let write = self.price_write(product, price, "lesson");
+        let record = self.db.inner().put_price(write).await?;
+        self.remember(&record);
+        self.with_cache_writable(|redis| {
+            let _ = redis.execute_command(hset_line(product, price));
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,45 @@
+//! The lesson's answers, checked by running them on the lab's stores.
+
+use super::boot::AppLab;
+use super::components::lesson_panel::Answer;
+
+/// Checks a lesson answer by running it on the lab's stores; returns the step and the verdict.
+pub async fn check_lesson(lab: &AppLab, answer: Answer) -> (usize, Result<String, String>) {
+    use crate::lesson;
+    let failed = |e: crate::engine::EngineError| Err(e.to_string());
+    match answer {
+        Answer::Hash => (
+            0,
+            lesson::check_hash(&lab.cache())
+                .map(|()| "Right: the hash holds the three prices.".to_owned()),
+        ),
+        Answer::Database(source) => {
+            let verdict = match lesson::parse_database(&source) {
+                Err(e) => Err(e),
+                Ok(pairs) => match lab.replace_database(&pairs).await {
+                    Err(e) => failed(e),
+                    Ok(()) => lesson::check_database(&lab.database()).map(|()| {
+                        "Right: the database holds the same three rows as the cache.".to_owned()
+                    }),
+                },
+            };
+            (1, verdict)
+        }
+        Answer::Function { step, lines } => {
+            let verdict = async {
+                lab.set_both("product1", "100").await.map_err(|e| e.to_string())?;
+                let run = lesson::run(&lines, "product1", "150")?;
+                let errors = lab.run_effects(&run.effects).await.map_err(|e| e.to_string())?;
+                if step == 2 {
+                    lesson::check_step3(&run, &lab.database())
+                        .map(|()| "Right: the database has the new price and redis_command is the HSET to send.".to_owned())
+                } else {
+                    lesson::check_step4(&lab.cache(), &lab.database(), &errors)
+                        .map(|()| "Right: update_price(\"product1\", 150) wrote 150 to the cache and to the database.".to_owned())
+                }
+            }
+            .await;
+            (step, verdict)
+        }
+    }
+}
