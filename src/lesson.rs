@@ -6,6 +6,8 @@
 //! of them wrong), in order; the lab runs the result on `update_price("product1", 150)`.
 
 use crate::catalog::{PRICES_KEY, SEED};
+use crate::engine::program::{Action, Statement};
+use crate::engine::trace::CodeRef;
 pub use crate::engine::Effect;
 
 /// One step of the lesson, as the tutorial words it.
@@ -199,27 +201,72 @@ pub struct Run {
     pub redis_command: Option<String>,
 }
 
+/// The body `lines` of `update_price(product, new_price)` as the engine runs it: what each
+/// line does, and where it is in [`listing`] (line 1 is the `def`). A line that sends
+/// `redis_command` before any line built it raises `NameError`, and nothing after it runs.
+pub fn program(lines: &[Line], product: &str, new_price: &str) -> Vec<Statement> {
+    interpret(lines, product, new_price).0
+}
+
+/// [`program`], and the value `redis_command` holds at the end.
+fn interpret(lines: &[Line], product: &str, new_price: &str) -> (Vec<Statement>, Option<String>) {
+    let mut out = Vec::new();
+    let mut redis_command: Option<String> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let action = match line {
+            Line::BuildCommand | Line::BuildCommandSwapped | Line::BuildCommandHget => {
+                let command = match line {
+                    Line::BuildCommand => format!("HSET {PRICES_KEY} {product} {new_price}"),
+                    Line::BuildCommandSwapped => format!("HSET {PRICES_KEY} {new_price} {product}"),
+                    _ => format!("HGET {PRICES_KEY} {product}"),
+                };
+                let text = format!("redis_command = {command:?}");
+                redis_command = Some(command);
+                Action::Local(text)
+            }
+            Line::AssignDatabase => Action::Effect(Effect::Database { key: product.to_owned(), value: new_price.to_owned() }),
+            Line::AssignDatabaseSwapped => Action::Effect(Effect::Database { key: new_price.to_owned(), value: product.to_owned() }),
+            Line::Execute => match &redis_command {
+                Some(command) => Action::Effect(Effect::Redis(command.clone())),
+                None => Action::Raise("NameError: name 'redis_command' is not defined — the line that sends the command runs before the line that builds it.".to_owned()),
+            },
+            Line::ExecuteLiteral => Action::Effect(Effect::Redis("redis_command".to_owned())),
+            Line::ExecuteHget => Action::Effect(Effect::Redis(format!("HGET {PRICES_KEY} {product}"))),
+        };
+        let raises = matches!(action, Action::Raise(_));
+        out.push(Statement {
+            action,
+            code: CodeRef {
+                python: i as u32 + 2,
+                rust: 0,
+            },
+        });
+        if raises {
+            break;
+        }
+    }
+    (out, redis_command)
+}
+
+/// The learner's `update_price` as Python, one line each (the `def` first).
+pub fn listing(lines: &[Line]) -> Vec<&'static str> {
+    let mut out = vec!["def update_price(product, new_price):"];
+    out.extend(lines.iter().map(|l| l.code()));
+    if lines.is_empty() {
+        out.push("pass");
+    }
+    out
+}
+
 /// Runs the body `lines` of `update_price(product, new_price)`.
 pub fn run(lines: &[Line], product: &str, new_price: &str) -> Result<Run, String> {
+    let (statements, redis_command) = interpret(lines, product, new_price);
     let mut effects = Vec::new();
-    let mut redis_command: Option<String> = None;
-    for line in lines {
-        match line {
-            Line::BuildCommand => redis_command = Some(format!("HSET {PRICES_KEY} {product} {new_price}")),
-            Line::BuildCommandSwapped => redis_command = Some(format!("HSET {PRICES_KEY} {new_price} {product}")),
-            Line::BuildCommandHget => redis_command = Some(format!("HGET {PRICES_KEY} {product}")),
-            Line::AssignDatabase => effects.push(Effect::Database { key: product.to_owned(), value: new_price.to_owned() }),
-            Line::AssignDatabaseSwapped => {
-                effects.push(Effect::Database { key: new_price.to_owned(), value: product.to_owned() })
-            }
-            Line::Execute => match &redis_command {
-                Some(command) => effects.push(Effect::Redis(command.clone())),
-                None => {
-                    return Err("NameError: name 'redis_command' is not defined — the line that sends the command runs before the line that builds it.".to_owned())
-                }
-            },
-            Line::ExecuteLiteral => effects.push(Effect::Redis("redis_command".to_owned())),
-            Line::ExecuteHget => effects.push(Effect::Redis(format!("HGET {PRICES_KEY} {product}"))),
+    for statement in statements {
+        match statement.action {
+            Action::Local(_) => {}
+            Action::Effect(effect) => effects.push(effect),
+            Action::Raise(error) => return Err(error),
         }
     }
     Ok(Run {

@@ -151,6 +151,11 @@ impl Shared {
 }
 
 impl Scenario {
+    /// Whether this is a race between two writers.
+    pub fn is_race(&self) -> bool {
+        matches!(self, Scenario::Race { .. })
+    }
+
     /// The scenario an update's trace came from (`None` for other operations).
     pub fn of_trace(trace: &Trace) -> Option<Scenario> {
         (trace.operation == crate::engine::trace::OperationKind::UpdatePrice).then(|| {

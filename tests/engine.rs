@@ -540,7 +540,7 @@ fn words_for(kind: StepKind) -> Option<(&'static [&'static str], &'static [&'sta
         StepKind::Reconcile => (&["reconcile("], &["reconcile("]),
         // A crash stops before the line it names, which may be any line; checked below.
         StepKind::Crash => return None,
-        StepKind::Done | StepKind::Wait | StepKind::DatabaseRead => return None,
+        StepKind::Done | StepKind::Wait | StepKind::DatabaseRead | StepKind::Raise => return None,
     })
 }
 
@@ -656,4 +656,237 @@ fn a_trace_names_its_operation_outcome_and_database_writes() {
     assert_eq!(flush.title(), "write-behind flush");
     assert_eq!(flush.database_writes(), ["product1", "product2"]);
     assert_eq!(block_on(behind.restart()).title(), "restart and recovery");
+}
+
+mod diagram {
+    use super::*;
+    use write_through_lab::engine::diagram::{Diagram, Lifeline};
+    use write_through_lab::engine::race::{race, RaceSetup, STALE_INTERLEAVING};
+    use write_through_lab::engine::Writer;
+
+    #[test]
+    fn every_step_is_one_arrow_and_every_fault_a_failure_or_a_crash() {
+        for pattern in Pattern::ALL {
+            for fault in FAULTS {
+                let lab = lab(pattern);
+                with_faults(&lab, fault);
+                let trace = block_on(lab.update_price("product1", "150"));
+                let diagram = Diagram::of(&trace);
+                let steps: Vec<usize> = diagram.arrows.iter().map(|a| a.step).collect();
+                assert_eq!(
+                    steps,
+                    (0..trace.steps.len()).collect::<Vec<_>>(),
+                    "{pattern:?} {fault}"
+                );
+                let failed = diagram.arrows.iter().filter(|a| !a.ok).count();
+                match fault {
+                    "no_fault" => assert_eq!(failed, 0, "{pattern:?}"),
+                    "crash_between" => {
+                        assert_eq!(
+                            diagram.crash_step(),
+                            Some(trace.steps.len() - 1),
+                            "{pattern:?}"
+                        )
+                    }
+                    // Redis at maxmemory still deletes: cache-aside's HDEL succeeds.
+                    "cache_write_fails" if pattern == Pattern::CacheAside => assert_eq!(failed, 0),
+                    // Write-behind's update only queues the database write.
+                    "database_write_fails" if pattern == Pattern::WriteBehind => {
+                        assert_eq!(failed, 0)
+                    }
+                    _ => assert!(failed >= 1, "{pattern:?} {fault}: no failure drawn"),
+                }
+                assert_eq!(
+                    diagram.lifelines.contains(&Lifeline::Queue),
+                    pattern == Pattern::WriteBehind
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn messages_go_from_the_application_to_the_store_they_write_and_replies_come_back() {
+        let lab = lab(Pattern::WriteThrough);
+        let diagram = Diagram::of(&block_on(lab.update_price("product1", "150")));
+        let route: Vec<(Lifeline, Lifeline)> =
+            diagram.arrows.iter().map(|a| (a.from, a.to)).collect();
+        use Lifeline::{Application as App, Cache, Database};
+        assert_eq!(
+            route,
+            [
+                (App, App),
+                (App, Database),
+                (App, App),
+                (App, Cache),
+                (App, App)
+            ]
+        );
+        assert_eq!(
+            diagram.arrows[1].reply.as_deref(),
+            Some("committed (revision 2)")
+        );
+        assert_eq!(diagram.arrows[3].label, "HSET product_prices product1 150");
+        assert_eq!(diagram.arrows[3].reply.as_deref(), Some("(integer) 0"));
+        assert_eq!(
+            diagram.arrows[3].description,
+            "Step 4: Application sends HSET product_prices product1 150 to Redis cache; Redis cache answers (integer) 0"
+        );
+    }
+
+    #[test]
+    fn write_through_disagrees_briefly_between_its_writes_and_a_crash_for_good() {
+        let lab = lab(Pattern::WriteThrough);
+        let trace = block_on(lab.update_price("product1", "150"));
+        let diagram = Diagram::of(&trace);
+        assert_eq!(diagram.windows.len(), 1);
+        let w = &diagram.windows[0];
+        assert_eq!((w.from, w.to, w.lasting, w.expected), (1, 2, false, true));
+        assert_eq!(
+            w.label,
+            "The stores disagree after steps 2–3: expected between the two writes, and brief; step 4 brings them back in step."
+        );
+        assert_eq!(diagram.window_at(2), Some(w));
+        assert_eq!(diagram.window_at(3), None);
+
+        lab.set_faults(Faults {
+            crash_between: true,
+            ..Faults::default()
+        });
+        let crashed = Diagram::of(&block_on(lab.update_price("product2", "250")));
+        let w = crashed.windows.last().unwrap();
+        assert!(w.lasting);
+        assert!(
+            w.label.contains("the crash left the cache stale"),
+            "{}",
+            w.label
+        );
+    }
+
+    #[test]
+    fn a_race_has_a_lifeline_per_writer_and_write_behind_flushes_from_its_queue() {
+        let setup = RaceSetup {
+            pattern: Pattern::WriteThrough,
+            per_key_ordering: false,
+            a_price: "150".into(),
+            b_price: "175".into(),
+        };
+        let diagram = Diagram::of(&race(&setup, &STALE_INTERLEAVING));
+        assert_eq!(
+            diagram.lifelines,
+            [
+                Lifeline::Writer(Writer::A),
+                Lifeline::Writer(Writer::B),
+                Lifeline::Cache,
+                Lifeline::Database
+            ]
+        );
+        assert_eq!(diagram.arrows[1].from, Lifeline::Writer(Writer::B));
+        assert!(diagram.windows.last().unwrap().lasting);
+        assert!(
+            diagram.windows.iter().all(|w| !w.expected),
+            "no window of a race is expected"
+        );
+
+        let behind = lab(Pattern::WriteBehind);
+        block_on(behind.update_price("product1", "150"));
+        let flush = Diagram::of(&block_on(behind.flush()));
+        assert_eq!(
+            (flush.arrows[0].from, flush.arrows[0].to),
+            (Lifeline::Queue, Lifeline::Database)
+        );
+    }
+}
+
+#[test]
+fn a_race_asks_with_the_price_a_learner_expects_the_last_writer_to_leave() {
+    use write_through_lab::engine::predict::predictions;
+    use write_through_lab::engine::race::{race, RaceSetup, STALE_INTERLEAVING};
+    let setup = RaceSetup {
+        pattern: Pattern::WriteThrough,
+        per_key_ordering: false,
+        a_price: "150".into(),
+        b_price: "175".into(),
+    };
+    let questions = predictions(&race(&setup, &STALE_INTERLEAVING));
+    let last = questions.last().expect("a question at the end");
+    assert_eq!(last.choices, ["\"100\"", "\"150\"", "\"175\"", "(nil)"]);
+    assert_eq!(last.answer, "\"150\"");
+}
+
+mod learners_function {
+    use super::*;
+    use write_through_lab::lesson::{program, Line};
+
+    fn run(lab: &Lab<MemoryDb>, lines: &[Line]) -> Trace {
+        block_on(lab.run_program(&program(lines, "product1", "150"), "product1", "150"))
+    }
+
+    #[test]
+    fn the_lessons_solution_runs_line_by_line_and_leaves_the_stores_in_step() {
+        let lab = lab(Pattern::WriteThrough);
+        let trace = run(
+            &lab,
+            &[Line::AssignDatabase, Line::BuildCommand, Line::Execute],
+        );
+        assert_eq!(trace.operation, OperationKind::Program);
+        assert_eq!(
+            trace.kinds(),
+            [
+                StepKind::DatabaseWrite,
+                StepKind::BuildCommand,
+                StepKind::CacheWrite,
+                StepKind::Done
+            ]
+        );
+        let lines: Vec<u32> = trace.steps.iter().map(|s| s.code.python).collect();
+        assert_eq!(lines, [2, 3, 4, 0]);
+        assert_eq!(trace.outcome, Outcome::Completed);
+        assert!(trace.ends_in_step());
+        assert_eq!(trace.title(), "your update_price(\"product1\", \"150\")");
+    }
+
+    #[test]
+    fn cache_first_without_compensation_diverges_when_the_database_fails() {
+        let lab = lab(Pattern::WriteThrough);
+        lab.set_faults(Faults {
+            database_write: true,
+            ..Faults::default()
+        });
+        let trace = run(
+            &lab,
+            &[Line::BuildCommand, Line::Execute, Line::AssignDatabase],
+        );
+        assert!(matches!(trace.outcome, Outcome::Failed(_)));
+        assert!(
+            !trace.ends_in_step(),
+            "the cache holds 150, the database 100"
+        );
+        assert_eq!(lab.cache()[0], ("product1".to_owned(), "150".to_owned()));
+    }
+
+    #[test]
+    fn a_crash_stops_after_the_first_write_and_a_name_error_stops_at_its_line() {
+        let lab = lab(Pattern::WriteThrough);
+        lab.set_faults(Faults {
+            crash_between: true,
+            ..Faults::default()
+        });
+        let crashed = run(
+            &lab,
+            &[Line::AssignDatabase, Line::BuildCommand, Line::Execute],
+        );
+        assert_eq!(crashed.kinds(), [StepKind::DatabaseWrite, StepKind::Crash]);
+        assert_eq!(
+            crashed.steps[1].code.python, 3,
+            "it stops before the next line"
+        );
+        assert!(lab.is_crashed());
+        lab.set_faults(Faults::default());
+        block_on(lab.restart());
+
+        let raised = run(&lab, &[Line::Execute, Line::BuildCommand]);
+        assert_eq!(raised.kinds(), [StepKind::Raise, StepKind::Done]);
+        assert!(raised.steps[0].result.starts_with("NameError"));
+        assert_eq!(raised.steps[0].code.python, 2);
+    }
 }

@@ -18,6 +18,8 @@
 //! | [`fifo_lock`] | the first-come, first-served lock that serializes the lab's operations |
 //! | [`queue`] | write-behind's coalescing queue |
 //! | [`race`] | two writers with an interleaving chosen by the learner |
+//! | [`diagram`] | a trace as a sequence diagram: lifelines, one arrow per step, failures, the crash, the windows in which the stores disagree |
+//! | [`program`] | the learner's own `update_price`, run line by line on the lab's stores as a trace |
 //! | [`predict`] | "predict, then see": what a read returns at chosen steps |
 //! | [`sandbox`] | one update on copies of the stores, to compare two patterns side by side |
 //!
@@ -36,6 +38,7 @@
 //! `tests/engine.rs` then runs it under every fault, records golden traces for it, and checks
 //! that every step's line says what the step does.
 
+pub mod diagram;
 pub mod faults;
 pub mod fifo_lock;
 pub mod lab;
@@ -43,6 +46,7 @@ pub mod listing;
 pub mod pattern;
 pub mod patterns;
 pub mod predict;
+pub mod program;
 pub mod queue;
 pub mod race;
 mod recorder;
@@ -56,4 +60,4 @@ pub use faults::Faults;
 pub use lab::{EngineError, Lab, Rows};
 pub use pattern::Pattern;
 pub use scripted::Effect;
-pub use trace::{Outcome, Step, StepKind, Table, Trace, Writer};
+pub use trace::{Consistency, Outcome, Step, StepKind, Table, Trace, Writer};

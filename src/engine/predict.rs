@@ -38,6 +38,13 @@ pub fn predictions(trace: &Trace) -> Vec<Prediction> {
         .find(|(f, _)| f == product)
         .map(|(_, v)| v.clone());
     let new = trace.new_price.clone();
+    let written: Vec<&str> = trace
+        .steps
+        .iter()
+        .flat_map(|s| &s.changes)
+        .filter(|c| c.key == product)
+        .filter_map(|c| c.after.as_deref())
+        .collect();
     let mut out = Vec::new();
     for step in &trace.steps {
         let ask = matches!(
@@ -53,11 +60,16 @@ pub fn predictions(trace: &Trace) -> Vec<Prediction> {
             .find(|(f, _)| f == product)
             .map(|(_, v)| v.as_str());
         let answer = printed(value);
-        let mut choices: Vec<String> = vec![
-            printed(old.as_deref()),
-            printed(Some(&new)),
-            "(nil)".to_owned(),
-        ];
+        // The old price, every price the trace writes for the product (in a race, the other
+        // writer's too: the value a learner expects the last writer to leave), and a miss.
+        let mut choices: Vec<String> = vec![printed(old.as_deref()), printed(Some(&new))];
+        for written in &written {
+            let w = printed(Some(written));
+            if !choices.contains(&w) {
+                choices.push(w);
+            }
+        }
+        choices.push("(nil)".to_owned());
         choices.dedup();
         if !choices.contains(&answer) {
             choices.push(answer.clone());

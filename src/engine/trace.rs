@@ -102,6 +102,8 @@ pub enum StepKind {
     Reconcile,
     /// A writer waits for another writer's lock on the same product.
     Wait,
+    /// The learner's code raised an error (as Python would); it stops there.
+    Raise,
     /// The operation is over.
     Done,
 }
@@ -275,6 +277,8 @@ pub struct Step {
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
     UpdatePrice,
+    /// The learner's own `update_price` (see [`crate::engine::program`]).
+    Program,
     Recovery,
     Flush,
     Race,
@@ -332,6 +336,12 @@ impl Trace {
         match self.operation {
             OperationKind::UpdatePrice => {
                 format!("update_price({:?}, {:?})", self.product, self.new_price)
+            }
+            OperationKind::Program => {
+                format!(
+                    "your update_price({:?}, {:?})",
+                    self.product, self.new_price
+                )
             }
             OperationKind::Recovery => "restart and recovery".to_owned(),
             OperationKind::Flush => "write-behind flush".to_owned(),

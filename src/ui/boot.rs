@@ -110,7 +110,8 @@ pub async fn boot(
             for product in trace.database_writes() {
                 post(&bg, &TabMessage::RowChanged(product.to_owned()));
             }
-            show_trace(&bg, &dispatch, trace);
+            // Offered to open, never replacing the trace the learner is stepping through.
+            dispatch.dispatch(LabAction::TimedFlush(trace));
         });
     });
     if let Some(window) = web_sys::window() {

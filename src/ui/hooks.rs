@@ -6,8 +6,35 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::actions::LabHandle;
+use super::boot::{boot, AppLab, Background};
+use super::components::lesson_panel::LessonState;
+use super::state::LabState;
 use crate::engine::Trace;
 use crate::playback::{Playback, PlaybackAction};
+
+/// The lab and the page's state: opens the database and starts the lab once (see `boot`).
+#[hook]
+pub fn use_lab() -> LabHandle {
+    let state = use_reducer(LabState::default);
+    let lab = use_state(|| None::<Rc<AppLab>>);
+    let background = use_mut_ref(Background::default);
+    let lesson = use_state(LessonState::default);
+    let scale_message = use_state(|| None::<String>);
+    {
+        let (dispatch, lab, background) = (state.dispatcher(), lab.clone(), background.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(boot(dispatch, lab, background));
+        });
+    }
+    LabHandle {
+        state,
+        lab,
+        background,
+        lesson,
+        scale_message,
+    }
+}
 
 /// The playback state as a Yew reducer.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -23,17 +50,21 @@ impl Reducible for PlaybackState {
 
 /// Playback over `trace`: a new trace plays from its first step (or opens at `seek`), one timer
 /// advances while playing, and the keyboard steps (← → step, Space plays, Home and End jump).
+///
+/// `live_token` changes when the learner asks for the live stores: the trace then goes to its
+/// last step (`seek` is `usize::MAX` then).
 #[hook]
 pub fn use_playback(
     trace: Option<Rc<Trace>>,
     seek: Option<usize>,
+    live_token: u64,
 ) -> UseReducerHandle<PlaybackState> {
     let playback = use_reducer(PlaybackState::default);
     // A new trace plays from its first step.
     {
         let playback = playback.dispatcher();
         let trace = trace.clone();
-        use_effect_with(trace.as_ref().map(Rc::as_ptr), move |_| {
+        use_effect_with((trace.as_ref().map(Rc::as_ptr), live_token), move |_| {
             if let Some(trace) = trace {
                 playback.dispatch(PlaybackAction::Load {
                     len: trace.steps.len(),
@@ -129,4 +160,162 @@ pub fn prefers_reduced_motion() -> bool {
                 .flatten()
         })
         .is_some_and(|m| m.matches())
+}
+
+/// How long a message takes to travel from one actor to another, at most (the playback speed
+/// may make it shorter).
+pub const TRAVEL_MS: f64 = 480.0;
+
+/// Messages that move: when playback moves forward one step, the step's message travels from
+/// its sender's card to its receiver's card inside `layer` (an empty element spanning the
+/// stage), and only then does the stage show the step's stores. Returns the step whose stores
+/// the stage shows. With `prefers-reduced-motion: reduce` nothing moves and the stores change
+/// at once.
+#[hook]
+pub fn use_travel(
+    trace: Option<Rc<Trace>>,
+    cursor: usize,
+    interval_ms: u32,
+    layer: NodeRef,
+) -> usize {
+    let shown = use_state(|| cursor);
+    let before = use_mut_ref(|| (None::<*const Trace>, cursor));
+    // Each journey has a number; a journey cut short by the next step does not land.
+    let journey = use_mut_ref(|| 0u64);
+    {
+        let shown = shown.clone();
+        let trace = trace.clone();
+        use_effect_with(
+            (trace.as_ref().map(Rc::as_ptr), cursor),
+            move |(ptr, cursor)| {
+                let (ptr, cursor) = (*ptr, *cursor);
+                let (was_ptr, was_cursor) = *before.borrow();
+                *before.borrow_mut() = (ptr, cursor);
+                let number = {
+                    let mut j = journey.borrow_mut();
+                    *j += 1;
+                    *j
+                };
+                clear_layer(&layer);
+                let forward_one = ptr.is_some() && ptr == was_ptr && cursor == was_cursor + 1;
+                let route = trace.as_deref().and_then(|t| {
+                    let diagram = crate::engine::diagram::Diagram::of(t);
+                    let arrow = diagram.arrows.get(cursor)?;
+                    (arrow.from != arrow.to)
+                        .then(|| (arrow.from.id(), arrow.to.id(), arrow.label.clone()))
+                });
+                let travelled = match route {
+                    Some((from, to, label)) if forward_one && !prefers_reduced_motion() => {
+                        let landed = shown.clone();
+                        let duration = TRAVEL_MS.min(f64::from(interval_ms) * 0.6);
+                        travel(&layer, from, to, &label, duration, move || {
+                            if *journey.borrow() == number {
+                                landed.set(cursor);
+                            }
+                        })
+                    }
+                    _ => false,
+                };
+                if !travelled {
+                    shown.set(cursor);
+                }
+            },
+        );
+    }
+    (*shown).min(cursor)
+}
+
+fn clear_layer(layer: &NodeRef) {
+    if let Some(layer) = layer.cast::<web_sys::Element>() {
+        layer.set_inner_html("");
+    }
+}
+
+/// Sends a chip reading `label` from the card `[data-lifeline=from]` to `[data-lifeline=to]`
+/// with the Web Animations API; `landed` runs when it arrives. Returns false (and does nothing)
+/// if either card or the API is missing.
+fn travel(
+    layer: &NodeRef,
+    from: &str,
+    to: &str,
+    label: &str,
+    duration_ms: f64,
+    landed: impl FnOnce() + 'static,
+) -> bool {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::JsValue;
+
+    let Some(layer) = layer.cast::<web_sys::Element>() else {
+        return false;
+    };
+    let Some(stage) = layer.parent_element() else {
+        return false;
+    };
+    let card = |id: &str| {
+        stage
+            .query_selector(&format!("[data-lifeline=\"{id}\"]"))
+            .ok()
+            .flatten()
+            .map(|el| el.get_bounding_client_rect())
+    };
+    let (Some(a), Some(b)) = (card(from), card(to)) else {
+        return false;
+    };
+    let origin = layer.get_bounding_client_rect();
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Ok(chip) = document.create_element("div") else {
+        return false;
+    };
+    chip.set_class_name(&format!("travel travel--to-{to}"));
+    chip.set_text_content(Some(label));
+    let _ = chip.set_attribute("aria-hidden", "true");
+    if layer.append_child(&chip).is_err() {
+        return false;
+    }
+    // Centre of a card's top part, relative to the layer.
+    let at = |r: &web_sys::DomRect| {
+        (
+            r.left() + r.width() / 2.0 - origin.left(),
+            r.top() + 48.0_f64.min(r.height() / 2.0) - origin.top(),
+        )
+    };
+    let ((x0, y0), (x1, y1)) = (at(&a), at(&b));
+    let frame = |x: f64, y: f64| {
+        let f = Object::new();
+        let _ = Reflect::set(
+            &f,
+            &"transform".into(),
+            &format!("translate({x:.0}px, {y:.0}px) translate(-50%, -50%)").into(),
+        );
+        f
+    };
+    let frames = Array::of2(&frame(x0, y0), &frame(x1, y1));
+    let options = Object::new();
+    let _ = Reflect::set(
+        &options,
+        &"duration".into(),
+        &JsValue::from_f64(duration_ms),
+    );
+    let _ = Reflect::set(&options, &"easing".into(), &"ease-in-out".into());
+    let _ = Reflect::set(&options, &"fill".into(), &"forwards".into());
+    let Some(animate) = Reflect::get(&chip, &"animate".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        chip.remove();
+        return false;
+    };
+    let Ok(animation) = animate.call2(&chip, &frames, &options) else {
+        chip.remove();
+        return false;
+    };
+    let chip_done = chip.clone();
+    let on_finish = Closure::once_into_js(move || {
+        chip_done.remove();
+        landed();
+    });
+    let _ = Reflect::set(&animation, &"onfinish".into(), &on_finish);
+    true
 }

@@ -4,10 +4,20 @@ use super::boot::AppLab;
 use super::components::lesson_panel::Answer;
 
 /// Checks a lesson answer by running it on the lab's stores; returns the step and the verdict.
-pub async fn check_lesson(lab: &AppLab, answer: Answer) -> (usize, Result<String, String>) {
+/// `started`: whether the learner began the lesson (emptying both stores), so that step 1 checks
+/// a hash the learner made, not the one the lab starts with.
+pub async fn check_lesson(
+    lab: &AppLab,
+    answer: Answer,
+    started: bool,
+) -> (usize, Result<String, String>) {
     use crate::lesson;
     let failed = |e: crate::engine::EngineError| Err(e.to_string());
     match answer {
+        Answer::Hash if !started => (
+            0,
+            Err("First start the lesson: it empties both stores, so that the hash you check is one you made.".to_owned()),
+        ),
         Answer::Hash => (
             0,
             lesson::check_hash(&lab.cache())

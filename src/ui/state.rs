@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::engine::trace::OperationKind;
 use crate::engine::Trace;
 use crate::scenario::Scenario;
 
@@ -19,6 +20,50 @@ pub enum DbStatus {
     InMemory,
 }
 
+/// A trace that ran on copies of the stores (a race, or a shared link), shown on the stage
+/// instead of the lab's own until "Back to live".
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replay {
+    pub trace: Rc<Trace>,
+    pub scenario: Scenario,
+}
+
+/// The panel beside the stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    /// The lesson, the update form, the console, the pattern and faults.
+    #[default]
+    Playground,
+    Race,
+    Compare,
+    Scale,
+}
+
+impl Tab {
+    /// Every tab, in the order shown.
+    pub const ALL: [Tab; 4] = [Tab::Playground, Tab::Race, Tab::Compare, Tab::Scale];
+
+    /// The tab's label.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Playground => "Playground",
+            Tab::Race => "Two writers",
+            Tab::Compare => "Compare",
+            Tab::Scale => "At scale",
+        }
+    }
+
+    /// Its id in the page (`tab-…`, `panel-…`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Playground => "playground",
+            Tab::Race => "race",
+            Tab::Compare => "compare",
+            Tab::Scale => "scale",
+        }
+    }
+}
+
 /// What the page knows. The stores themselves live in the lab; `version` changes whenever
 /// they may have, so that the cards read them again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32,14 +77,43 @@ pub struct LabState {
     pub error: Option<String>,
     /// Something the learner should know (fallback to memory, another tab, a blocked upgrade).
     pub notice: Option<String>,
-    /// The last operation's trace.
+    /// The lab's own last operation.
     pub last_trace: Option<Rc<Trace>>,
-    /// Where that trace came from, if it can be replayed from a link.
+    /// Where that operation came from, if it can be replayed from a link.
     pub scenario: Option<Scenario>,
-    /// Show this step of the new trace instead of playing it from the start.
+    /// A race or a shared link, shown instead of the lab's own trace.
+    pub replay: Option<Replay>,
+    /// Show this step of the next trace shown instead of playing it from the start
+    /// (`usize::MAX`: its last step).
     pub seek: Option<usize>,
-    /// The trace ran on copies of the stores (a race, a shared link), not on the lab's own.
-    pub replayed: bool,
+    /// Write-behind flushes that ran on their timer, newest last: each can be opened, none
+    /// replaces the trace being stepped through.
+    pub timed_flushes: Vec<Rc<Trace>>,
+    /// The panel beside the stage.
+    pub tab: Tab,
+    /// Bumped by "Back to live" (and a console command): the stage goes to the last step.
+    pub live_token: u64,
+}
+
+/// How many timed flushes are kept to open.
+pub const MAX_TIMED_FLUSHES: usize = 5;
+
+impl LabState {
+    /// The trace on the stage: a replay if there is one, else the lab's own last operation.
+    pub fn shown_trace(&self) -> Option<&Rc<Trace>> {
+        self.replay
+            .as_ref()
+            .map(|r| &r.trace)
+            .or(self.last_trace.as_ref())
+    }
+
+    /// The scenario behind the trace on the stage (for "Link to this step").
+    pub fn shown_scenario(&self) -> Option<&Scenario> {
+        match &self.replay {
+            Some(r) => Some(&r.scenario),
+            None => self.scenario.as_ref(),
+        }
+    }
 }
 
 /// What happened.
@@ -57,9 +131,16 @@ pub enum LabAction {
         scenario: Scenario,
         seek: Option<usize>,
     },
+    /// A write-behind flush ran on its timer.
+    TimedFlush(Trace),
+    /// Show the timed flush at this index of `timed_flushes`.
+    OpenTimedFlush(usize),
+    /// Show the lab's own stores as they are now (leave a replay, go to the last step).
+    BackToLive,
     Busy,
     Failed(String),
     Notice(String),
+    Tab(Tab),
 }
 
 impl Reducible for LabState {
@@ -88,7 +169,7 @@ impl Reducible for LabState {
                 next.error = None;
                 next.scenario = Scenario::of_trace(&trace);
                 next.seek = None;
-                next.replayed = false;
+                next.replay = None;
                 next.last_trace = Some(Rc::new(trace));
             }
             LabAction::Replay {
@@ -97,10 +178,37 @@ impl Reducible for LabState {
                 seek,
             } => {
                 next.version += 1;
-                next.scenario = Some(scenario);
                 next.seek = seek;
-                next.replayed = true;
-                next.last_trace = Some(Rc::new(trace));
+                if scenario.is_race() {
+                    next.tab = Tab::Race;
+                }
+                next.replay = Some(Replay {
+                    trace: Rc::new(trace),
+                    scenario,
+                });
+            }
+            LabAction::TimedFlush(trace) => {
+                next.version += 1;
+                if trace.operation == OperationKind::Flush && !trace.database_writes().is_empty() {
+                    next.timed_flushes.push(Rc::new(trace));
+                    let excess = next.timed_flushes.len().saturating_sub(MAX_TIMED_FLUSHES);
+                    next.timed_flushes.drain(..excess);
+                }
+            }
+            LabAction::OpenTimedFlush(i) => {
+                if i < next.timed_flushes.len() {
+                    let trace = next.timed_flushes.remove(i);
+                    next.scenario = None;
+                    next.seek = None;
+                    next.replay = None;
+                    next.last_trace = Some(trace);
+                }
+            }
+            LabAction::BackToLive => {
+                next.version += 1;
+                next.replay = None;
+                next.seek = Some(usize::MAX);
+                next.live_token += 1;
             }
             LabAction::Busy => next.busy = true,
             LabAction::Failed(message) => {
@@ -108,6 +216,7 @@ impl Reducible for LabState {
                 next.error = Some(message);
             }
             LabAction::Notice(message) => next.notice = Some(message),
+            LabAction::Tab(tab) => next.tab = tab,
         }
         Rc::new(next)
     }

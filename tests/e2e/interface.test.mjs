@@ -147,6 +147,7 @@ test('the page works at 375 px wide', async () => {
 test('the same update under two patterns, side by side', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.getByLabel('Crash between the writes').check();
+  await page.getByRole('tab', { name: 'Compare' }).click();
   const compare = page.getByRole('region', { name: 'Compare two patterns' });
   await compare.getByLabel('Left pattern').selectOption('write_through');
   await compare.getByLabel('Right pattern').selectOption('write_behind');
@@ -157,12 +158,14 @@ test('the same update under two patterns, side by side', async () => {
   // The lab's own stores did not change.
   assert.deepEqual(await page.evaluate(() => window.lab.cache()), { product1: '100', product2: '200', product3: '300' });
   await compare.screenshot({ path: 'tests/e2e/screenshots/compare.png' });
+  await page.getByRole('tab', { name: 'Playground' }).click();
   await page.getByLabel('Crash between the writes').uncheck();
   assert.deepEqual(errors, []);
 });
 
 test('two writers race on the stage, and a link reopens the same step', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.getByRole('tab', { name: 'Two writers' }).click();
   const race = page.getByRole('region', { name: 'Two writers' });
   await race.getByLabel('Race pattern').selectOption('write_through');
   for (const [i, w] of ['A', 'B', 'B', 'A'].entries()) await race.getByLabel(`Move ${i + 1}`).selectOption(w);

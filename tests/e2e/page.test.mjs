@@ -5,7 +5,8 @@ import { shareServerAndBrowser, openPage, screenshot } from './harness.mjs';
 
 const shared = shareServerAndBrowser();
 
-const LIVE = 'Live — IndexedDB in this browser';
+// The database card's status while IndexedDB is open and persistent.
+const LIVE = 'IndexedDB in this browser (persistent)';
 
 /** The (id, price) pairs of a card's table, as shown. */
 async function pairs(region) {
@@ -33,7 +34,9 @@ test('the page shows the three actors with the seed catalog, read from IndexedDB
   assert.deepEqual(await pairs(cache), seed);
 
   // The cache is the embedded emulator, warmed from the database, and in step with it.
-  await cache.getByText('Live — embedded Redis emulator').waitFor();
+  await cache.getByText('Embedded Redis emulator').waitFor();
+  // Nothing has run yet: the stage shows the live stores, and says so.
+  await page.getByRole('status', { name: 'Stage mode' }).getByText('Live', { exact: true }).waitFor();
   await cache.getByRole('status', { name: 'Consistency' }).getByText('In step').waitFor();
   assert.match(await app.innerText(), /update_price\(product, new_price\)/);
 

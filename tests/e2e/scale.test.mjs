@@ -8,6 +8,7 @@ const shared = shareServerAndBrowser();
 test('load 100,000 products, scroll both tables by keyboard, update the last one, and go back', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByRole('tab', { name: 'At scale' }).click();
   const scale = page.getByRole('region', { name: 'At scale' });
   await scale.getByRole('button', { name: 'Load 100,000 products' }).click();
   // Seeding IndexedDB with 100,000 rows takes seconds on these machines.
@@ -37,6 +38,9 @@ test('load 100,000 products, scroll both tables by keyboard, update the last one
   await cache.getByRole('row', { name: /^product99999 \d{3}$/ }).waitFor();
   await page.keyboard.press('Home');
   await cache.getByRole('row', { name: /^product0 100$/ }).waitFor();
+
+  // The update form is on the playground.
+  await page.getByRole('tab', { name: 'Playground' }).click();
 
   // Updates the chosen product with the form and jumps to the trace's last step.
   const updateTo = async (price) => {
@@ -78,10 +82,12 @@ test('load 100,000 products, scroll both tables by keyboard, update the last one
   await page.getByRole('button', { name: 'Update price' }).click();
   await page.getByRole('alert').getByText('There is no product called "product100000" in the database.').waitFor();
 
+  await page.getByRole('tab', { name: 'At scale' }).click();
   await scale.getByRole('button', { name: 'Back to the 3 seed products' }).click();
   await scale.getByRole('status', { name: 'Catalog size' }).getByText('Both stores hold 3 products.').waitFor({ timeout: 30_000 });
   await db.getByRole('row', { name: /^product1 100 seed/ }).waitFor();
   assert.equal(await db.getByRole('table').getAttribute('aria-rowcount'), null);
+  await page.getByRole('tab', { name: 'Playground' }).click();
   assert.equal(await page.getByLabel('Product', { exact: true }).evaluate((el) => el.tagName), 'SELECT');
   const memory = await page.evaluate(() => window.lab.memory());
   assert.ok(memory.wasm_memory_bytes < 64 * 1024 * 1024, `wasm memory ${memory.wasm_memory_bytes}`);

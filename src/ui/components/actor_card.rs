@@ -43,6 +43,10 @@ pub struct ActorCardProps {
     /// The current step is this actor's.
     #[prop_or_default]
     pub active: bool,
+    /// The diagram's lifeline this card stands for (`data-lifeline`): messages travel between
+    /// cards by it.
+    #[prop_or_default]
+    pub lifeline: AttrValue,
     #[prop_or_default]
     pub children: Html,
 }
@@ -54,7 +58,8 @@ pub fn actor_card(props: &ActorCardProps) -> Html {
         props.status.modifier()
     );
     html! {
-        <section class={classes!("actor-card", props.active.then_some("actor-card--active"))} aria-label={props.title.clone()}>
+        <section class={classes!("actor-card", format!("actor-card--{}", props.lifeline), props.active.then_some("actor-card--active"))}
+            aria-label={props.title.clone()} data-lifeline={props.lifeline.clone()}>
             <h2 class="actor-card__title">{ props.title.clone() }</h2>
             <p class="actor-card__role">{ props.role_line.clone() }</p>
             <p class={status_class}>{ props.status.text().to_owned() }</p>

@@ -1,26 +1,62 @@
-//! `update_price` for the chosen pattern, in the seed's Python and in Rust, with the line the
-//! current step runs highlighted.
+//! A listing in the seed's Python and in Rust, marked as Python Tutor marks it: the line the
+//! current step just ran, and the line the next step runs. Long lines wrap with a hanging
+//! indent, so nothing is cut off, and the marked line is kept in view.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::listing::Listing;
+use crate::engine::listing::{Line, Listing};
+use crate::engine::trace::CodeRef;
 
 #[derive(Properties, PartialEq)]
 pub struct CodePaneProps {
     pub listing: Listing,
-    /// 1-based lines of the current step; 0 for none.
-    pub python_line: u32,
-    pub rust_line: u32,
+    /// The line the current step ran (0 for none).
+    pub current: CodeRef,
+    /// The line the next step runs (0 for none).
+    #[prop_or_default]
+    pub next: CodeRef,
+    /// The learner's own code (Python only), shown instead of `listing`.
+    #[prop_or_default]
+    pub mine: Option<Rc<Vec<&'static str>>>,
 }
 
 #[function_component(CodePane)]
 pub fn code_pane(props: &CodePaneProps) -> Html {
     let rust = use_state(|| false);
-    let (lines, current) = if *rust {
-        (props.listing.rust, props.rust_line)
-    } else {
-        (props.listing.python, props.python_line)
+    let pre = use_node_ref();
+    let mine: Option<Vec<Line>> = props
+        .mine
+        .as_ref()
+        .map(|m| m.iter().map(|&text| Line { text, marks: &[] }).collect());
+    let (lines, current, next): (&[Line], u32, u32) = match &mine {
+        Some(mine) => (mine, props.current.python, props.next.python),
+        None if *rust => (props.listing.rust, props.current.rust, props.next.rust),
+        None => (
+            props.listing.python,
+            props.current.python,
+            props.next.python,
+        ),
     };
+    // Keep the line just run in view inside the pane (never scroll the page).
+    {
+        let pre = pre.clone();
+        use_effect_with((current, *rust), move |_| {
+            if let Some(pre) = pre.cast::<web_sys::Element>() {
+                if let Ok(Some(line)) = pre.query_selector(".code__line--current") {
+                    let (l, p) = (
+                        line.get_bounding_client_rect(),
+                        pre.get_bounding_client_rect(),
+                    );
+                    if l.top() < p.top() || l.bottom() > p.bottom() {
+                        let offset = l.top() - p.top() - p.height() / 3.0;
+                        pre.set_scroll_top(pre.scroll_top() + offset as i32);
+                    }
+                }
+            }
+        });
+    }
     let tab = |is_rust: bool, label: &'static str| {
         let state = rust.clone();
         html! {
@@ -31,16 +67,30 @@ pub fn code_pane(props: &CodePaneProps) -> Html {
     };
     html! {
         <div class="code-pane">
-            <div class="code-pane__tabs" role="group" aria-label="Language">
-                { tab(false, "Python") }
-                { tab(true, "Rust") }
+            <div class="code-pane__bar">
+                if mine.is_some() {
+                    <p class="code-pane__mine">{ "Your update_price (Python)" }</p>
+                } else {
+                    <div class="code-pane__tabs" role="group" aria-label="Language">
+                        { tab(false, "Python") }
+                        { tab(true, "Rust") }
+                    </div>
+                }
+                <p class="code-pane__legend" aria-hidden="true">
+                    <span class="code-pane__key code-pane__key--current">{ "▶ just ran" }</span>
+                    <span class="code-pane__key code-pane__key--next">{ "▷ runs next" }</span>
+                </p>
             </div>
-            <pre class="code" tabindex="0"><code>
+            <pre class="code" tabindex="0" ref={pre} aria-label="Code of the current operation"><code>
                 { for lines.iter().enumerate().map(|(i, line)| {
-                    let here = i as u32 + 1 == current;
+                    let n = i as u32 + 1;
+                    let (here, coming) = (n == current, n == next && n != current);
+                    let marker = if here { "▶" } else if coming { "▷" } else { "" };
                     html! {
-                        <span class={classes!("code__line", here.then_some("code__line--current"))} aria-current={here.then_some("step")}>
-                            { format!("{}\n", if line.text.is_empty() { " " } else { line.text }) }
+                        <span class={classes!("code__line", here.then_some("code__line--current"), coming.then_some("code__line--next"))}
+                            aria-current={here.then_some("step")}>
+                            <span class="code__marker" aria-hidden="true">{ marker }</span>
+                            <span class="code__text">{ format!("{}\n", if line.text.is_empty() { " " } else { line.text }) }</span>
                         </span>
                     }
                 }) }

@@ -20,6 +20,11 @@ pub struct ControlsProps {
     pub on_restart: Callback<()>,
     pub on_flush: Callback<()>,
     pub on_reset: Callback<()>,
+    /// Once the lesson is done: whether "Update price" runs the learner's own function.
+    #[prop_or_default]
+    pub run_mine: Option<bool>,
+    #[prop_or_default]
+    pub on_run_mine: Callback<bool>,
 }
 
 #[function_component(Controls)]
@@ -60,17 +65,39 @@ pub fn controls(props: &ControlsProps) -> Html {
         let cb = cb.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let on_mine = {
+        let cb = props.on_run_mine.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                cb.emit(input.checked());
+            }
+        })
+    };
+    let mine = props.run_mine == Some(true);
     html! {
         <section class="controls" aria-label="Pattern and faults">
+            if let Some(on) = props.run_mine {
+                <label class="controls__mine">
+                    <input type="checkbox" checked={on} onchange={on_mine} />
+                    <span>{ "Run my update_price (from the lesson)" }</span>
+                </label>
+            }
             <div class="controls__pattern">
                 <label for="controls-pattern">{ "Pattern" }</label>
-                <select id="controls-pattern" onchange={on_pattern}>
+                <select id="controls-pattern" onchange={on_pattern} disabled={mine}>
                     { for Pattern::ALL.iter().map(|p| html! {
                         <option value={p.id()} selected={*p == props.pattern}>{ p.title() }</option>
                     }) }
                 </select>
             </div>
-            <p class="controls__promise">{ props.pattern.promise() }</p>
+            <p class="controls__promise">{ if mine {
+                "Update price runs the function you wrote in the lesson, line by line; the faults still apply."
+            } else {
+                props.pattern.promise()
+            } }</p>
             <fieldset class="controls__faults">
                 <legend>{ "Faults" }</legend>
                 { for Faults::NAMES.iter().map(|f| fault(f.label, f.get, f.set)) }

@@ -40,9 +40,7 @@ pub fn db_panel(props: &DbPanelProps) -> Html {
                 message={props.error.clone()}
                 on_submit={props.on_write.clone()}
             >
-                <p class="db-panel__hint">
-                    { "Change a row directly, bypassing the cache, and see the two stores disagree." }
-                </p>
+                <p class="db-panel__hint">{ "Write a row directly, bypassing the cache:" }</p>
             </PriceForm>
             <button type="button" class="button button--quiet" onclick={on_reset} disabled={props.busy}>
                 { "Reset database to the seed" }

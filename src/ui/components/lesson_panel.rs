@@ -20,12 +20,26 @@ pub enum Answer {
 /// A change to the function being built.
 type BodyEdit = dyn Fn(&mut Vec<Line>);
 
-#[derive(Properties, PartialEq)]
-pub struct LessonPanelProps {
+/// Where the learner is in the lesson.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LessonState {
+    /// "Start the lesson" emptied both stores.
+    pub started: bool,
     /// Steps done (0 to 4).
     pub done: usize,
-    /// The verdict on the last check: `Ok(message)` or `Err(why)`.
-    pub feedback: Option<Result<String, String>>,
+    /// The verdict on the last check, and the step (0-based) it was about.
+    pub feedback: Option<(usize, Result<String, String>)>,
+    /// What each passed step was told, kept under that step.
+    pub passed: Vec<(usize, String)>,
+    /// The learner's `update_price`, once step 4 passed: what "Update price" runs when
+    /// `run_mine` is on.
+    pub function: Option<Vec<Line>>,
+    pub run_mine: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    pub lesson: LessonState,
     pub busy: bool,
     pub on_start: Callback<()>,
     pub on_check: Callback<Answer>,
@@ -35,8 +49,16 @@ pub struct LessonPanelProps {
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let source = use_state(|| "database = {}".to_owned());
     let body = use_state(Vec::<Line>::new);
-    let current = props.done.min(STEPS.len() - 1);
-    let finished = props.done >= STEPS.len();
+    let done = props.lesson.done;
+    let current = done.min(STEPS.len() - 1);
+    let finished = done >= STEPS.len();
+    // The verdict shown under the current step is only ever that step's own.
+    let feedback = props
+        .lesson
+        .feedback
+        .as_ref()
+        .filter(|(step, _)| *step == current && !finished)
+        .map(|(_, verdict)| verdict.clone());
 
     let on_source = {
         let source = source.clone();
@@ -125,14 +147,17 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         <section class="lesson" aria-label="Lesson">
             <div class="lesson__head">
                 <h2 class="lesson__title">{ "Lesson: write-through, by hand" }</h2>
-                <p class="lesson__progress" aria-live="polite">{ format!("Progress {}/{}", props.done.min(STEPS.len()), STEPS.len()) }</p>
+                <p class="lesson__progress" aria-live="polite">{ format!("Progress {}/{}", done.min(STEPS.len()), STEPS.len()) }</p>
                 <button type="button" class="button button--quiet" onclick={start} disabled={props.busy}>{ "Start the lesson (empties both stores)" }</button>
             </div>
             <ol class="lesson__steps">
                 { for STEPS.iter().enumerate().map(|(i, s)| html! {
-                    <li class={classes!("lesson__step", (i < props.done).then_some("lesson__step--done"), (i == current && !finished).then_some("lesson__step--current"))}
+                    <li class={classes!("lesson__step", (i < done).then_some("lesson__step--done"), (i == current && !finished).then_some("lesson__step--current"))}
                         aria-current={(i == current && !finished).then_some("step")}>
-                        { format!("{}{}", if i < props.done { "✓ " } else { "" }, s.title) }
+                        { format!("{}{}", if i < done { "✓ " } else { "" }, s.title) }
+                        if let Some((_, told)) = props.lesson.passed.iter().find(|(step, _)| *step == i).filter(|_| i < done) {
+                            <span class="lesson__passed">{ told.clone() }</span>
+                        }
                     </li>
                 }) }
             </ol>
@@ -157,8 +182,8 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     <button type="button" class="button button--app" onclick={check} disabled={props.busy}>
                         { if current == 0 { "Check the hash" } else { "Run and check" } }
                     </button>
-                    <p class={classes!("lesson__feedback", match &props.feedback { Some(Ok(_)) => "lesson__feedback--ok", Some(Err(_)) => "lesson__feedback--err", None => "" })} role="status">
-                        { match &props.feedback { Some(Ok(m)) | Some(Err(m)) => m.clone(), None => String::new() } }
+                    <p class={classes!("lesson__feedback", match &feedback { Some(Ok(_)) => "lesson__feedback--ok", Some(Err(_)) => "lesson__feedback--err", None => "" })} role="status">
+                        { match &feedback { Some(Ok(m)) | Some(Err(m)) => m.clone(), None => String::new() } }
                     </p>
                 </div>
             }

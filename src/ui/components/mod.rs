@@ -14,4 +14,7 @@ pub mod price_form;
 pub mod price_table;
 pub mod race_panel;
 pub mod scale_panel;
+pub mod sequence_diagram;
+pub mod stage;
+pub mod tabs;
 pub mod update_form;

@@ -47,22 +47,36 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
     };
     let empty = p.len == 0;
     let speed_names = ["Slow", "Normal", "Fast", "Fastest"];
+    // Icons on screen, names for everyone else (and for the keyboard shortcuts' users).
+    let button = |label: &'static str,
+                  icon: Html,
+                  action: PlaybackAction,
+                  disabled: bool,
+                  keys: &'static str| {
+        html! {
+            <button type="button" class="playback__button playback__button--icon" aria-label={label} title={format!("{label} ({keys})")}
+                onclick={send(action)} disabled={disabled}>
+                { icon }
+            </button>
+        }
+    };
     html! {
         <div class="playback" role="group" aria-label="Playback">
-            <button type="button" class="playback__button" onclick={send(PlaybackAction::First)} disabled={empty || p.at_start()}>{ "First step" }</button>
-            <button type="button" class="playback__button" onclick={send(PlaybackAction::Previous)} disabled={empty || p.at_start()}>{ "Previous step" }</button>
-            <button type="button" class="playback__button playback__button--play" onclick={send(PlaybackAction::Toggle)} disabled={p.len < 2}>
-                { if p.playing { "Pause" } else { "Play" } }
+            { button("First step", icon("M3 2h2v12H3zM14 2v12L6 8z"), PlaybackAction::First, empty || p.at_start(), "Home") }
+            { button("Previous step", icon("M12 2v12L4 8z"), PlaybackAction::Previous, empty || p.at_start(), "←") }
+            <button type="button" class="playback__button playback__button--play" aria-label={if p.playing { "Pause" } else { "Play" }}
+                title="Play or pause (Space)" onclick={send(PlaybackAction::Toggle)} disabled={p.len < 2}>
+                { if p.playing { icon("M3 2h4v12H3zM9 2h4v12H9z") } else { icon("M4 2v12l10-6z") } }
             </button>
-            <button type="button" class="playback__button" onclick={send(PlaybackAction::Next)} disabled={empty || p.at_end()}>{ "Next step" }</button>
-            <button type="button" class="playback__button" onclick={send(PlaybackAction::Last)} disabled={empty || p.at_end()}>{ "Last step" }</button>
+            { button("Next step", icon("M4 2v12l8-6z"), PlaybackAction::Next, empty || p.at_end(), "→") }
+            { button("Last step", icon("M2 2v12l8-6zM11 2h2v12h-2z"), PlaybackAction::Last, empty || p.at_end(), "End") }
             <div class="playback__scrub">
-                <label for="playback-step">{ "Step" }</label>
+                <label for="playback-step" class="visually-hidden">{ "Step" }</label>
                 <input id="playback-step" type="range" min="1" max={p.len.max(1).to_string()} value={(p.cursor + 1).to_string()} oninput={on_seek} disabled={p.len < 2} />
             </div>
             <span class="playback__position">{ if empty { "No trace yet".to_owned() } else { format!("Step {} of {}", p.cursor + 1, p.len) } }</span>
             <div class="playback__speed">
-                <label for="playback-speed">{ "Speed" }</label>
+                <label for="playback-speed" class="visually-hidden">{ "Speed" }</label>
                 <select id="playback-speed" onchange={on_speed}>
                     { for SPEEDS_MS.iter().enumerate().map(|(i, ms)| html! {
                         <option value={i.to_string()} selected={i == p.speed}>{ format!("{} ({:.1} s a step)", speed_names[i], f64::from(*ms) / 1000.0) }</option>
@@ -70,5 +84,14 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
                 </select>
             </div>
         </div>
+    }
+}
+
+/// A 16×16 icon drawn from one path (the fonts of every machine need not have the glyphs).
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="playback__icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d={path} fill="currentColor" />
+        </svg>
     }
 }

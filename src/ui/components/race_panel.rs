@@ -1,18 +1,23 @@
 //! Two writers at once: the learner picks the order of their steps and watches the result on
 //! the stage.
 
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::engine::race::{Writer, STEPS_PER_WRITER};
-use crate::engine::Pattern;
+use crate::engine::race::{Writer, RACE_PRODUCT, STEPS_PER_WRITER};
+use crate::engine::{Pattern, Trace};
 use crate::scenario::Scenario;
 
 #[derive(Properties, PartialEq)]
 pub struct RacePanelProps {
     /// Runs the race (on its own small stores) and shows its trace.
     pub on_run: Callback<Scenario>,
+    /// The race on the stage, if one is: its result is shown here, next to the controls.
+    #[prop_or_default]
+    pub result: Option<Rc<Trace>>,
 }
 
 #[function_component(RacePanel)]
@@ -109,6 +114,30 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
                 </label>
                 <button type="button" class="button button--app" onclick={run}>{ "Run the race" }</button>
             </div>
+            if let Some(trace) = &props.result {
+                { race_result(trace) }
+            }
         </section>
+    }
+}
+
+/// What the race on the stage ended with, in one line next to the controls.
+fn race_result(trace: &Trace) -> Html {
+    let Some(last) = trace.last() else {
+        return Html::default();
+    };
+    let value = |table: &crate::engine::Table| {
+        table
+            .iter()
+            .find(|(k, _)| k == RACE_PRODUCT)
+            .map_or_else(|| "nothing".to_owned(), |(_, v)| v.clone())
+    };
+    let (cache, db) = (value(&last.cache), value(&last.database));
+    let ok = last.consistency.in_step;
+    html! {
+        <p class={classes!("race__result", if ok { "race__result--ok" } else { "race__result--stale" })} role="status" aria-label="Race result">
+            { format!("Result: cache {cache}, database {db} — {}", if ok { "in step." } else { "the cache is stale." }) }
+            <span class="race__result-hint">{ " Step through it on the stage." }</span>
+        </p>
     }
 }

@@ -1,0 +1,157 @@
+//! Code written outside the engine — the learner's own `update_price` from the lesson — run on
+//! the lab's stores as a trace, line by line, with the lab's faults switched on as they are. The
+//! caller turns its code into [`Statement`]s (what each line does, and where it is); the engine
+//! runs them in order, so that the stage, the diagram and playback work for the learner's code
+//! exactly as for the built-in patterns.
+
+use super::lab::Lab;
+use super::recorder::StepText;
+use super::scripted::Effect;
+use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace};
+use crate::db::Database;
+
+/// What one line of the program does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// It changes only the program's own variables: `redis_command = "HSET …"` (the text is
+    /// the assignment with its value).
+    Local(String),
+    /// It writes or reads a store.
+    Effect(Effect),
+    /// It raises, as Python would (`NameError: …`): the program stops there.
+    Raise(String),
+}
+
+/// A line of the program: what it does, and the line of its listing (1-based) it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub action: Action,
+    pub code: CodeRef,
+}
+
+/// The kind of step a Redis command is, by its name.
+fn cache_kind(command: &str) -> StepKind {
+    let name = command
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    match name.as_str() {
+        "HDEL" | "DEL" => StepKind::CacheInvalidate,
+        "HGET" | "HGETALL" | "HMGET" | "HEXISTS" | "HLEN" | "HKEYS" | "HVALS" | "GET"
+        | "EXISTS" => StepKind::CacheRead,
+        _ => StepKind::CacheWrite,
+    }
+}
+
+impl<D: Database> Lab<D> {
+    /// Runs `program`, the learner's `update_price(product, new_price)`, on the lab's stores
+    /// as a trace ([`OperationKind::Program`]). A database write goes through the faults (a
+    /// failure raises and stops the program, as `DatabaseError` would); "crash between the
+    /// writes" stops it after its first write to a store.
+    pub async fn run_program(
+        &self,
+        program: &[Statement],
+        product: &str,
+        new_price: &str,
+    ) -> Trace {
+        let _guard = self.lock.lock().await;
+        let mut rec = self.recorder(OperationKind::Program, product, new_price);
+        if self.crashed.get() {
+            let message = "The application is down after a crash: restart it first (it recovers, then serves).".to_owned();
+            self.reject(&mut rec, CodeRef::NONE, message);
+            return rec.trace;
+        }
+        let mut writes = 0;
+        for statement in program {
+            let code = statement.code;
+            match &statement.action {
+                Action::Local(text) => self.record(
+                    &mut rec,
+                    StepText {
+                        kind: StepKind::BuildCommand,
+                        actor: Actor::Application,
+                        action: text.clone(),
+                        result: String::new(),
+                        ok: true,
+                        code,
+                        narration: format!("Your function sets {text}: nothing is sent yet."),
+                    },
+                ),
+                Action::Raise(error) => {
+                    self.record(
+                        &mut rec,
+                        StepText {
+                            kind: StepKind::Raise,
+                            actor: Actor::Application,
+                            action: "raise".to_owned(),
+                            result: error.clone(),
+                            ok: false,
+                            code,
+                            narration: format!("Python stops here: {error}"),
+                        },
+                    );
+                    rec.trace.outcome = Outcome::Failed(error.clone());
+                    self.done(
+                        &mut rec,
+                        "Your function raised, so the lines after it never ran.".to_owned(),
+                    );
+                    return rec.trace;
+                }
+                Action::Effect(Effect::Redis(command)) => {
+                    let ok = self.cache_step(
+                        &mut rec,
+                        cache_kind(command),
+                        command,
+                        code,
+                        |ok, printed| {
+                            if ok {
+                                format!("Redis runs {command} and answers {printed}.")
+                            } else {
+                                format!("Redis answers with an error: {printed}")
+                            }
+                        },
+                    );
+                    if ok && cache_kind(command) != StepKind::CacheRead {
+                        writes += 1;
+                    }
+                }
+                Action::Effect(Effect::Database { key, value }) => {
+                    if let Err(e) = self
+                        .database_step(&mut rec, key, value, "your_update_price", code)
+                        .await
+                    {
+                        rec.trace.outcome = Outcome::Failed(e.to_string());
+                        self.done(&mut rec, "The database write raised, so your function stopped there; whatever it wrote before stays written.".to_owned());
+                        return rec.trace;
+                    }
+                    writes += 1;
+                }
+            }
+            if writes == 1 && self.crash_if_on(&mut rec, next_code(program, statement), || {
+                "The page crashes after your function's first write and before the rest of it ran.".to_owned()
+            }) {
+                return rec.trace;
+            }
+        }
+        let consistency = self.consistency();
+        self.done(
+            &mut rec,
+            if consistency.in_step {
+                format!("Your function returned; the stores agree on {product}.")
+            } else {
+                format!("Your function returned, but the stores disagree: {consistency}")
+            },
+        );
+        rec.trace
+    }
+}
+
+/// The line after `statement` in `program` (where a crash stops), or none.
+fn next_code(program: &[Statement], statement: &Statement) -> CodeRef {
+    program
+        .iter()
+        .position(|s| std::ptr::eq(s, statement))
+        .and_then(|i| program.get(i + 1))
+        .map_or(CodeRef::NONE, |s| s.code)
+}

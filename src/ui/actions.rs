@@ -1,0 +1,286 @@
+//! What the learner's clicks do to the lab: each method of [`LabHandle`] builds the callback a
+//! component is given. The I/O happens here (and in `boot`), never in a component or the
+//! reducer.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::boot::{performance_now, post, replace_stores, run_traced, AppLab, Background};
+use super::components::console::ConsoleOutput;
+use super::components::lesson_panel::{Answer, LessonState};
+use super::components::scale_panel::grouped;
+use super::lesson_check::check_lesson;
+use super::state::{LabAction, LabState};
+use crate::db::tabs::TabMessage;
+use crate::engine::{Faults, Outcome, Pattern, Trace};
+
+/// The lab as the page holds it (see `use_lab`).
+#[derive(Clone)]
+pub struct LabHandle {
+    pub state: UseReducerHandle<LabState>,
+    /// `None` until the database is open and the lab started.
+    pub lab: UseStateHandle<Option<Rc<AppLab>>>,
+    pub background: Rc<RefCell<Background>>,
+    pub lesson: UseStateHandle<LessonState>,
+    /// What the large-catalog panel last said.
+    pub scale_message: UseStateHandle<Option<String>>,
+}
+
+/// What most callbacks capture: the lab, the dispatcher, the page's long-lived things.
+type Parts = (
+    UseStateHandle<Option<Rc<AppLab>>>,
+    UseReducerDispatcher<LabState>,
+    Rc<RefCell<Background>>,
+);
+
+impl LabHandle {
+    fn parts(&self) -> Parts {
+        (
+            self.lab.clone(),
+            self.state.dispatcher(),
+            Rc::clone(&self.background),
+        )
+    }
+
+    /// Why the engine refused the last update, for the form to show next to its fields.
+    pub fn rejection(&self) -> Option<AttrValue> {
+        match self.state.last_trace.as_deref().map(|t| &t.outcome) {
+            Some(Outcome::Rejected(m)) => Some(AttrValue::from(m.clone())),
+            _ => None,
+        }
+    }
+
+    /// `update_price(product, new_price)` from the form: the pattern's, or the learner's own
+    /// once the lesson is done and they chose to run it.
+    pub fn on_update(&self) -> Callback<(String, String)> {
+        let (lab, dispatch, background) = self.parts();
+        let mine = self
+            .lesson
+            .function
+            .clone()
+            .filter(|_| self.lesson.run_mine);
+        Callback::from(move |(product, price): (String, String)| {
+            let mine = mine.clone();
+            run_traced(&lab, &dispatch, &background, move |lab| async move {
+                match mine {
+                    Some(lines) => {
+                        let program = crate::lesson::program(&lines, &product, &price);
+                        lab.run_program(&program, &product, &price).await
+                    }
+                    None => lab.update_price(&product, &price).await,
+                }
+            });
+        })
+    }
+
+    /// Whether "Update price" runs the learner's own function.
+    pub fn on_run_mine(&self) -> Callback<bool> {
+        let lesson = self.lesson.clone();
+        Callback::from(move |on: bool| {
+            let mut next = (*lesson).clone();
+            next.run_mine = on;
+            lesson.set(next);
+        })
+    }
+
+    /// A row written straight to the database (bypassing the cache).
+    pub fn on_write(&self) -> Callback<(String, String)> {
+        let (lab, dispatch, background) = self.parts();
+        Callback::from(move |(id, price): (String, String)| {
+            let Some(lab) = (*lab).clone() else { return };
+            let (dispatch, background) = (dispatch.clone(), Rc::clone(&background));
+            dispatch.dispatch(LabAction::Busy);
+            wasm_bindgen_futures::spawn_local(async move {
+                match lab.edit_database(&id, &price).await {
+                    Ok(_) => {
+                        post(&background, &TabMessage::RowChanged(id));
+                        dispatch.dispatch(LabAction::BackToLive);
+                        dispatch.dispatch(LabAction::Changed);
+                    }
+                    Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
+                }
+            });
+        })
+    }
+
+    /// Both stores back to the seed.
+    pub fn on_reset(&self) -> Callback<()> {
+        let (lab, dispatch, background) = self.parts();
+        let scale_message = self.scale_message.clone();
+        Callback::from(move |()| {
+            scale_message.set(None);
+            replace_stores(&lab, &dispatch, &background, |lab| async move {
+                lab.reset().await
+            });
+        })
+    }
+
+    /// Both stores replaced by a generated catalog of `n` products.
+    pub fn on_seed(&self) -> Callback<usize> {
+        let (lab, dispatch, background) = self.parts();
+        let scale_message = self.scale_message.clone();
+        Callback::from(move |n: usize| {
+            let scale_message = scale_message.clone();
+            scale_message.set(Some(format!("Loading {} products…", grouped(n))));
+            replace_stores(&lab, &dispatch, &background, move |lab| async move {
+                let started = performance_now();
+                let seeded = lab.seed_catalog(n).await;
+                scale_message.set(Some(match &seeded {
+                    Ok(()) => format!(
+                        "Both stores hold {} products: seeded in {:.0} ms (one IndexedDB transaction, one HMSET).",
+                        grouped(n),
+                        performance_now() - started
+                    ),
+                    Err(e) => format!("The catalog could not be loaded: {e}"),
+                }));
+                seeded
+            });
+        })
+    }
+
+    /// Restart after a crash: the recovery trace.
+    pub fn on_restart(&self) -> Callback<()> {
+        let (lab, dispatch, background) = self.parts();
+        Callback::from(move |()| {
+            run_traced(&lab, &dispatch, &background, |lab| async move {
+                lab.restart().await
+            })
+        })
+    }
+
+    /// Write-behind: flush the queue now.
+    pub fn on_flush(&self) -> Callback<()> {
+        let (lab, dispatch, background) = self.parts();
+        Callback::from(move |()| {
+            run_traced(&lab, &dispatch, &background, |lab| async move {
+                lab.flush().await
+            })
+        })
+    }
+
+    pub fn on_pattern(&self) -> Callback<Pattern> {
+        let (lab, dispatch, _) = self.parts();
+        Callback::from(move |p| {
+            if let Some(lab) = &*lab {
+                lab.set_pattern(p);
+                dispatch.dispatch(LabAction::Changed);
+            }
+        })
+    }
+
+    pub fn on_faults(&self) -> Callback<Faults> {
+        let (lab, dispatch, _) = self.parts();
+        Callback::from(move |f| {
+            if let Some(lab) = &*lab {
+                lab.set_faults(f);
+                dispatch.dispatch(LabAction::Changed);
+            }
+        })
+    }
+
+    /// A line typed in the Redis console: it runs on the live cache, so the stage goes live.
+    pub fn on_console(&self) -> Callback<String, ConsoleOutput> {
+        let (lab, dispatch, _) = self.parts();
+        Callback::from(move |line: String| -> ConsoleOutput {
+            let Some(lab) = &*lab else {
+                return ConsoleOutput {
+                    text: "The lab is still starting.\n".to_owned(),
+                    clear: false,
+                };
+            };
+            let out = lab.console_line(&line);
+            dispatch.dispatch(LabAction::BackToLive);
+            let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+            if out.quit {
+                text.push_str("(redis-cli would exit here; this console stays open)\n");
+            }
+            ConsoleOutput {
+                text,
+                clear: out.clear,
+            }
+        })
+    }
+
+    /// The same update under two patterns, on copies of the stores.
+    pub fn on_compare(
+        &self,
+        results: UseStateHandle<Option<(Trace, Trace)>>,
+        (product, price): (String, String),
+    ) -> Callback<(Pattern, Pattern)> {
+        let lab = self.lab.clone();
+        Callback::from(move |(left, right): (Pattern, Pattern)| {
+            let Some(lab) = &*lab else { return };
+            let (cache, db, faults) = (lab.cache(), lab.database(), lab.faults());
+            let run =
+                |p| crate::engine::sandbox::run_update(p, faults, &cache, &db, &product, &price);
+            if let (Some(a), Some(b)) = (run(left), run(right)) {
+                results.set(Some((a, b)));
+            }
+        })
+    }
+
+    /// "Start the lesson": both stores emptied, so that the learner builds them.
+    pub fn on_lesson_start(&self) -> Callback<()> {
+        let (lab, dispatch, _) = self.parts();
+        let lesson = self.lesson.clone();
+        Callback::from(move |()| {
+            let Some(lab) = (*lab).clone() else { return };
+            let (dispatch, lesson) = (dispatch.clone(), lesson.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match lab.lesson_begin().await {
+                    Ok(()) => lesson.set(LessonState {
+                        started: true,
+                        done: 0,
+                        feedback: Some((
+                            0,
+                            Ok(
+                                "Both stores are empty. Create the hash in the Redis console."
+                                    .to_owned(),
+                            ),
+                        )),
+                        ..LessonState::default()
+                    }),
+                    Err(e) => {
+                        let mut next = (*lesson).clone();
+                        next.feedback = Some((next.done, Err(e.to_string())));
+                        lesson.set(next);
+                    }
+                }
+                dispatch.dispatch(LabAction::BackToLive);
+            });
+        })
+    }
+
+    /// An answer to the current lesson step, checked by running it on the lab's stores.
+    pub fn on_lesson_check(&self) -> Callback<Answer> {
+        let (lab, dispatch, _) = self.parts();
+        let lesson = self.lesson.clone();
+        Callback::from(move |answer: Answer| {
+            let Some(lab) = (*lab).clone() else { return };
+            let (dispatch, lesson) = (dispatch.clone(), lesson.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let function = match &answer {
+                    Answer::Function { step: 3, lines } => Some(lines.clone()),
+                    _ => None,
+                };
+                let (step, verdict) = check_lesson(&lab, answer, lesson.started).await;
+                let mut next = (*lesson).clone();
+                if let Ok(message) = &verdict {
+                    next.done = next.done.max(step + 1);
+                    next.passed.retain(|(s, _)| *s != step);
+                    next.passed.push((step, message.clone()));
+                    if function.is_some() {
+                        // From now on "Update price" runs the learner's own function.
+                        next.function = function;
+                        next.run_mine = true;
+                    }
+                }
+                next.feedback = Some((step, verdict));
+                lesson.set(next);
+                dispatch.dispatch(LabAction::BackToLive);
+            });
+        })
+    }
+}

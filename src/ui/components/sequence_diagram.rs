@@ -1,0 +1,303 @@
+//! The sequence diagram of the trace on the stage, drawn as SVG from
+//! [`Diagram`](crate::engine::diagram::Diagram): a lifeline per actor, one arrow per step with
+//! its reply, failures crossed out, a crash ending the application's lifeline, and the windows
+//! in which the stores disagree shaded. The current step is highlighted; clicking an arrow (or
+//! Enter on it) goes to that step. Colours are SVG attributes, not CSS, so that "Download
+//! diagram" saves a file that looks the same anywhere (and the page's CSP allows no inline
+//! style).
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::engine::diagram::{Arrow, Diagram, Lifeline};
+use crate::engine::Trace;
+
+#[derive(Properties, PartialEq)]
+pub struct SequenceDiagramProps {
+    pub trace: Rc<Trace>,
+    /// The step playback is at.
+    pub cursor: usize,
+    /// Goes to a step.
+    pub on_seek: Callback<usize>,
+}
+
+/// Horizontal room per lifeline, and the geometry of a row (SVG units, about pixels).
+const LANE: f64 = 158.0;
+const MARGIN: f64 = 22.0;
+const HEAD: f64 = 42.0;
+const ROW: f64 = 44.0;
+const FOOT: f64 = 16.0;
+/// The longest label drawn in full; the rest is in the arrow's title.
+const MAX_LABEL: usize = 40;
+
+const INK: &str = "#1d2330";
+const MUTED: &str = "#5a6275";
+const FAIL: &str = "#b3261e";
+const CURRENT: &str = "#fff3c4";
+const WINDOW: &str = "#fdecea";
+
+fn colour(lifeline: Lifeline) -> &'static str {
+    match lifeline {
+        Lifeline::Application | Lifeline::Writer(_) => "#4054b2",
+        Lifeline::Queue => "#8a6d00",
+        Lifeline::Cache => "#c0392b",
+        Lifeline::Database => "#1f7a4d",
+    }
+}
+
+fn short(text: &str) -> String {
+    if text.chars().count() <= MAX_LABEL {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(MAX_LABEL - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+#[function_component(SequenceDiagram)]
+pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
+    let diagram = Diagram::of(&props.trace);
+    let svg_ref = use_node_ref();
+    let lanes = diagram.lifelines.len() as f64;
+    let width = MARGIN * 2.0 + LANE * lanes;
+    let height = HEAD + ROW * diagram.arrows.len() as f64 + FOOT;
+    let x = |l: Lifeline| MARGIN + LANE * (diagram.column(l) as f64 + 0.5);
+    let y = |step: usize| HEAD + ROW * step as f64 + 19.0;
+    let crash = diagram.crash_step();
+
+    // Keep the current step in view when the diagram is taller than its box.
+    {
+        let svg_ref = svg_ref.clone();
+        use_effect_with(props.cursor, move |cursor| {
+            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                if let Ok(Some(row)) = svg.query_selector(&format!("[data-step=\"{cursor}\"]")) {
+                    scroll_into_view(&row);
+                }
+            }
+        });
+    }
+
+    let on_download = {
+        let svg_ref = svg_ref.clone();
+        let name = format!("write-through-{}.svg", props.trace.pattern.id());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                download_svg(&svg, &name);
+            }
+        })
+    };
+
+    let lifelines = diagram.lifelines.iter().map(|&l| {
+        let cx = x(l);
+        let app_side = matches!(l, Lifeline::Application | Lifeline::Writer(_));
+        let end = match crash {
+            Some(step) if app_side => y(step) + 8.0,
+            _ => height - FOOT,
+        };
+        html! {
+            <g data-lifeline={l.id()}>
+                <rect x={(cx - LANE / 2.0 + 8.0).to_string()} y="6" width={(LANE - 16.0).to_string()} height="28" rx="6"
+                    fill="#ffffff" stroke={colour(l)} stroke-width="1.5" />
+                <text x={cx.to_string()} y="25" text-anchor="middle" font-size="12.5" font-weight="600" fill={colour(l)}>{ l.title() }</text>
+                <line x1={cx.to_string()} y1="34" x2={cx.to_string()} y2={end.to_string()} stroke={colour(l)} stroke-width="1.5" stroke-dasharray="5 4" />
+                if app_side && crash.is_some() {
+                    { cross(cx, end, 9.0, FAIL, 3.0) }
+                }
+            </g>
+        }
+    });
+
+    let windows = diagram.windows.iter().map(|w| {
+        let top = y(w.from) - 18.0;
+        let bottom = y(w.to) + 24.0;
+        let short_label = if w.lasting {
+            "stores disagree — lasting"
+        } else if w.expected {
+            "stores disagree — expected, brief"
+        } else {
+            "stores disagree — brief"
+        };
+        html! {
+            <g class="diagram__window" data-window-from={w.from.to_string()} data-window-lasting={w.lasting.to_string()}>
+                <title>{ w.label.clone() }</title>
+                <rect x="2" y={top.to_string()} width={(width - 4.0).to_string()} height={(bottom - top).to_string()}
+                    fill={WINDOW} stroke={FAIL} stroke-opacity="0.35" stroke-dasharray="3 3" rx="4" />
+                <text x={(width - 6.0).to_string()} y={(bottom - 4.0).to_string()} text-anchor="end" font-size="10.5" font-style="italic" fill={FAIL}>{ short_label }</text>
+            </g>
+        }
+    });
+
+    let arrows = diagram.arrows.iter().map(|a| {
+        let on_click = {
+            let (cb, step) = (props.on_seek.clone(), a.step);
+            Callback::from(move |_: MouseEvent| cb.emit(step))
+        };
+        let on_key = {
+            let (cb, step) = (props.on_seek.clone(), a.step);
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    // The page's own keys (space plays) must not see it.
+                    e.stop_propagation();
+                    cb.emit(step);
+                }
+            })
+        };
+        let current = a.step == props.cursor;
+        let future = a.step > props.cursor;
+        html! {
+            <g class={classes!("diagram__arrow", current.then_some("diagram__arrow--current"), (!a.ok).then_some("diagram__arrow--failed"))}
+                data-step={a.step.to_string()} onclick={on_click} opacity={if future { "0.38" } else { "1" }}>
+                <title>{ a.description.clone() }</title>
+                // The row is the arrow's button: named by its description, with no text of its
+                // own (the drawn texts beside it are what the name describes).
+                <rect class="diagram__hit" x="2" y={(y(a.step) - 18.0).to_string()} width={(width - 4.0).to_string()} height={(ROW - 3.0).to_string()} rx="4"
+                    fill={if current { CURRENT } else { "#ffffff" }} fill-opacity={if current { "1" } else { "0" }}
+                    stroke={if current { "#e0b000" } else { "none" }}
+                    role="button" tabindex="0" aria-label={a.description.clone()} aria-current={current.then_some("step")} onkeydown={on_key} />
+                <g aria-hidden="true">
+                    <text x="8" y={(y(a.step) - 4.0).to_string()} font-size="10" fill={MUTED}>{ a.step + 1 }</text>
+                    { arrow_shape(a, x(a.from), x(a.to), y(a.step), width) }
+                </g>
+            </g>
+        }
+    });
+
+    html! {
+        <figure class="diagram" aria-label="Sequence diagram">
+            <div class="diagram__head">
+                <figcaption class="diagram__caption">{ format!("Sequence diagram — {}", props.trace.title()) }</figcaption>
+                <button type="button" class="playback__button diagram__download" onclick={on_download}>{ "Download diagram" }</button>
+            </div>
+            <div class="diagram__scroll">
+                <svg ref={svg_ref} class="diagram__svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {width} {height}")}
+                    width={width.to_string()} height={height.to_string()} font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif">
+                    <rect x="0" y="0" width={width.to_string()} height={height.to_string()} fill="#ffffff" />
+                    { for windows }
+                    { for lifelines }
+                    { for arrows }
+                </svg>
+            </div>
+        </figure>
+    }
+}
+
+/// A cross centred on `(cx, cy)`.
+fn cross(cx: f64, cy: f64, r: f64, colour: &'static str, width: f64) -> Html {
+    html! {
+        <g class="diagram__cross" stroke={colour} stroke-width={width.to_string()} stroke-linecap="round">
+            <line x1={(cx - r).to_string()} y1={(cy - r).to_string()} x2={(cx + r).to_string()} y2={(cy + r).to_string()} />
+            <line x1={(cx - r).to_string()} y1={(cy + r).to_string()} x2={(cx + r).to_string()} y2={(cy - r).to_string()} />
+        </g>
+    }
+}
+
+/// A message and its reply, or a lifeline's own action.
+fn arrow_shape(a: &Arrow, x0: f64, x1: f64, y: f64, width: f64) -> Html {
+    let stroke = if a.ok { colour(a.from) } else { FAIL };
+    if (x0 - x1).abs() < 1.0 {
+        // An action of its own: a small loop, the label to its right.
+        let path = format!("M {x0} {} h 22 v 14 h -16", y - 4.0);
+        let label_x = (x0 + 30.0).min(width - 8.0);
+        return html! {
+            <g class="diagram__self">
+                <path d={path} fill="none" stroke={stroke} stroke-width="1.6" />
+                { head(x0 + 6.0, y + 10.0, -1.0, stroke) }
+                <text x={label_x.to_string()} y={(y + 6.0).to_string()} font-size="11.5" fill={if a.ok { INK } else { FAIL }}
+                    font-family="ui-monospace, Menlo, Consolas, monospace">{ short(&a.label) }</text>
+                if a.crash {
+                    { cross(x0, y + 3.0, 8.0, FAIL, 3.0) }
+                }
+            </g>
+        };
+    }
+    let dir = if x1 > x0 { 1.0 } else { -1.0 };
+    let mid = (x0 + x1) / 2.0;
+    let reply_y = y + 13.0;
+    html! {
+        <g class="diagram__message">
+            <text x={mid.to_string()} y={(y - 5.0).to_string()} text-anchor="middle" font-size="11.5" fill={INK}
+                font-family="ui-monospace, Menlo, Consolas, monospace">{ short(&a.label) }</text>
+            <line x1={x0.to_string()} y1={y.to_string()} x2={(x1 - dir * 7.0).to_string()} y2={y.to_string()} stroke={stroke} stroke-width="1.8" />
+            { head(x1, y, dir, stroke) }
+            if let Some(reply) = &a.reply {
+                <line x1={x1.to_string()} y1={reply_y.to_string()} x2={(x0 + dir * 7.0).to_string()} y2={reply_y.to_string()}
+                    stroke={if a.ok { MUTED } else { FAIL }} stroke-width="1.2" stroke-dasharray="4 3" />
+                { head(x0, reply_y, -dir, if a.ok { MUTED } else { FAIL }) }
+                <text x={mid.to_string()} y={(reply_y + 11.0).to_string()} text-anchor="middle" font-size="10.5"
+                    fill={if a.ok { MUTED } else { FAIL }} font-family="ui-monospace, Menlo, Consolas, monospace">{ short(reply) }</text>
+            }
+            if !a.ok {
+                { cross(x1 - dir * 16.0, y, 6.0, FAIL, 2.5) }
+            }
+        </g>
+    }
+}
+
+/// An arrowhead pointing in direction `dir` (1: right, -1: left) with its tip at `(x, y)`.
+fn head(x: f64, y: f64, dir: f64, colour: &'static str) -> Html {
+    let points = format!(
+        "{x},{y} {},{} {},{}",
+        x - dir * 8.0,
+        y - 4.5,
+        x - dir * 8.0,
+        y + 4.5
+    );
+    html! { <polygon points={points} fill={colour} /> }
+}
+
+/// Scrolls the diagram's own box (never the page) so that `el` is in view.
+fn scroll_into_view(el: &web_sys::Element) {
+    if let Some(scroller) = el.closest(".diagram__scroll").ok().flatten() {
+        let (row, frame) = (
+            el.get_bounding_client_rect(),
+            scroller.get_bounding_client_rect(),
+        );
+        let delta = if row.top() < frame.top() {
+            row.top() - frame.top() - 8.0
+        } else if row.bottom() > frame.bottom() {
+            row.bottom() - frame.bottom() + 8.0
+        } else {
+            0.0
+        };
+        if delta != 0.0 {
+            scroller.set_scroll_top(scroller.scroll_top() + delta as i32);
+        }
+    }
+}
+
+/// Saves `svg` as a standalone SVG file called `name`.
+fn download_svg(svg: &web_sys::Element, name: &str) {
+    let markup = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
+        svg.outer_html()
+    );
+    let parts = js_sys::Array::of1(&markup.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/svg+xml");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    // Let the download start before the file's address is given up.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+    }
+}
