@@ -226,12 +226,12 @@ pub fn app() -> Html {
                 <p class="lab__notice" role="status">{ notice.clone() }</p>
             }
             <div class="playground">
-                <aside class="playground__side" id={format!("panel-{}", state.tab.id())} role="tabpanel" aria-labelledby={format!("tab-{}", state.tab.id())}>
+                <div class="playground__side" id={format!("panel-{}", state.tab.id())} role="tabpanel" aria-labelledby={format!("tab-{}", state.tab.id())}>
                     { side }
                     <footer class="lab__footer">
                         { "Runs entirely in your browser: the cache is an embedded Redis emulator, the database is IndexedDB. Scriptable from the console as window.lab." }
                     </footer>
-                </aside>
+                </div>
                 <main class="playground__main">
                     <Stage mode={mode} trace={shown_trace.clone()} mine={lab.lesson.function.as_deref().map(|l| Rc::new(crate::lesson::listing(l)))} cursor={p.cursor} shown={shown} live={live.clone()}
                         status={state.status.clone()} busy={state.busy} error={state.error.clone().map(AttrValue::from)}

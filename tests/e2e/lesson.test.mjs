@@ -58,6 +58,31 @@ test('complete the 4-step lesson', async () => {
   assert.equal(await page.evaluate(() => window.lab.cache().product1), '150');
   assert.equal((await page.evaluate(() => window.lab.database())).product1, '150');
   await screenshot(page, 'lesson-done');
+
+  // From now on "Update price" runs the learner's own function, traced line by line.
+  const mine = page.getByLabel('Run my update_price (from the lesson)');
+  assert.equal(await mine.isChecked(), true);
+  await page.getByLabel('Product', { exact: true }).selectOption('product1');
+  await page.getByLabel('New price', { exact: true }).fill('175');
+  await page.getByRole('button', { name: 'Update price' }).click();
+  const steps = page.getByRole('region', { name: 'Last operation' });
+  await steps.getByText('your update_price("product1", "175")').waitFor();
+  await page.getByRole('region', { name: 'Application' }).getByText('Your update_price (Python)').waitFor();
+  await page.keyboard.press('Home');
+  await page.getByRole('button', { name: 'Next step' }).click();
+  // The second line of the learner's function is the one just run.
+  assert.match(await page.locator('.code__line--current').innerText(), /redis_command = f"HSET product_prices \{product\} \{new_price\}"/);
+  await screenshot(page, 'lesson-own-function', { fullPage: false });
+  await mine.uncheck();
   await page.evaluate(() => window.lab.reset());
+  assert.deepEqual(errors, []);
+});
+
+test('step 1 checks a hash the learner made, not the one the lab starts with', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  const lesson = page.getByRole('region', { name: 'Lesson' });
+  await lesson.getByRole('button', { name: 'Check the hash' }).click();
+  await lesson.getByRole('status').last().getByText('First start the lesson').waitFor();
+  await lesson.getByText('Progress 0/4').waitFor();
   assert.deepEqual(errors, []);
 });

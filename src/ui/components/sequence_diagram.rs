@@ -24,10 +24,10 @@ pub struct SequenceDiagramProps {
 }
 
 /// Horizontal room per lifeline, and the geometry of a row (SVG units, about pixels).
-const LANE: f64 = 158.0;
+const LANE: f64 = 170.0;
 const MARGIN: f64 = 22.0;
 const HEAD: f64 = 42.0;
-const ROW: f64 = 44.0;
+const ROW: f64 = 46.0;
 const FOOT: f64 = 16.0;
 /// The longest label drawn in full; the rest is in the arrow's title.
 const MAX_LABEL: usize = 40;
@@ -100,7 +100,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
             <g data-lifeline={l.id()}>
                 <rect x={(cx - LANE / 2.0 + 8.0).to_string()} y="6" width={(LANE - 16.0).to_string()} height="28" rx="6"
                     fill="#ffffff" stroke={colour(l)} stroke-width="1.5" />
-                <text x={cx.to_string()} y="25" text-anchor="middle" font-size="12.5" font-weight="600" fill={colour(l)}>{ l.title() }</text>
+                <text x={cx.to_string()} y="25" text-anchor="middle" font-size="13" font-weight="600" fill={colour(l)}>{ l.title() }</text>
                 <line x1={cx.to_string()} y1="34" x2={cx.to_string()} y2={end.to_string()} stroke={colour(l)} stroke-width="1.5" stroke-dasharray="5 4" />
                 if app_side && crash.is_some() {
                     { cross(cx, end, 9.0, FAIL, 3.0) }
@@ -124,7 +124,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 <title>{ w.label.clone() }</title>
                 <rect x="2" y={top.to_string()} width={(width - 4.0).to_string()} height={(bottom - top).to_string()}
                     fill={WINDOW} stroke={FAIL} stroke-opacity="0.35" stroke-dasharray="3 3" rx="4" />
-                <text x={(width - 6.0).to_string()} y={(bottom - 4.0).to_string()} text-anchor="end" font-size="10.5" font-style="italic" fill={FAIL}>{ short_label }</text>
+                <text x={(width - 6.0).to_string()} y={(bottom - 4.0).to_string()} text-anchor="end" font-size="12" font-style="italic" fill={FAIL}>{ short_label }</text>
             </g>
         }
     });
@@ -158,7 +158,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     stroke={if current { "#e0b000" } else { "none" }}
                     role="button" tabindex="0" aria-label={a.description.clone()} aria-current={current.then_some("step")} onkeydown={on_key} />
                 <g aria-hidden="true">
-                    <text x="8" y={(y(a.step) - 4.0).to_string()} font-size="10" fill={MUTED}>{ a.step + 1 }</text>
+                    <text x="8" y={(y(a.step) - 4.0).to_string()} font-size="12" fill={MUTED}>{ a.step + 1 }</text>
                     { arrow_shape(a, x(a.from), x(a.to), y(a.step), width) }
                 </g>
             </g>
@@ -205,7 +205,7 @@ fn arrow_shape(a: &Arrow, x0: f64, x1: f64, y: f64, width: f64) -> Html {
             <g class="diagram__self">
                 <path d={path} fill="none" stroke={stroke} stroke-width="1.6" />
                 { head(x0 + 6.0, y + 10.0, -1.0, stroke) }
-                <text x={label_x.to_string()} y={(y + 6.0).to_string()} font-size="11.5" fill={if a.ok { INK } else { FAIL }}
+                <text x={label_x.to_string()} y={(y + 6.0).to_string()} font-size="12" fill={if a.ok { INK } else { FAIL }}
                     font-family="ui-monospace, Menlo, Consolas, monospace">{ short(&a.label) }</text>
                 if a.crash {
                     { cross(x0, y + 3.0, 8.0, FAIL, 3.0) }
@@ -218,7 +218,7 @@ fn arrow_shape(a: &Arrow, x0: f64, x1: f64, y: f64, width: f64) -> Html {
     let reply_y = y + 13.0;
     html! {
         <g class="diagram__message">
-            <text x={mid.to_string()} y={(y - 5.0).to_string()} text-anchor="middle" font-size="11.5" fill={INK}
+            <text x={mid.to_string()} y={(y - 5.0).to_string()} text-anchor="middle" font-size="12" fill={INK}
                 font-family="ui-monospace, Menlo, Consolas, monospace">{ short(&a.label) }</text>
             <line x1={x0.to_string()} y1={y.to_string()} x2={(x1 - dir * 7.0).to_string()} y2={y.to_string()} stroke={stroke} stroke-width="1.8" />
             { head(x1, y, dir, stroke) }
@@ -226,7 +226,7 @@ fn arrow_shape(a: &Arrow, x0: f64, x1: f64, y: f64, width: f64) -> Html {
                 <line x1={x1.to_string()} y1={reply_y.to_string()} x2={(x0 + dir * 7.0).to_string()} y2={reply_y.to_string()}
                     stroke={if a.ok { MUTED } else { FAIL }} stroke-width="1.2" stroke-dasharray="4 3" />
                 { head(x0, reply_y, -dir, if a.ok { MUTED } else { FAIL }) }
-                <text x={mid.to_string()} y={(reply_y + 11.0).to_string()} text-anchor="middle" font-size="10.5"
+                <text x={mid.to_string()} y={(reply_y + 12.0).to_string()} text-anchor="middle" font-size="12"
                     fill={if a.ok { MUTED } else { FAIL }} font-family="ui-monospace, Menlo, Consolas, monospace">{ short(reply) }</text>
             }
             if !a.ok {
