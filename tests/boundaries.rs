@@ -36,8 +36,8 @@ const PURE: [&str; 11] = [
     "src/lib.rs",
 ];
 
-/// The engine modules `trace.rs` may import: the pattern and fault enums it carries.
-const TRACE_MAY_USE: [&str; 2] = ["pattern", "faults"];
+/// The engine modules `trace.rs` may import: the leaves whose types it carries.
+const TRACE_MAY_USE: [&str; 3] = ["pattern", "faults", "consistency"];
 
 /// Returns the web crates a piece of Rust source refers to (outside comments).
 fn web_crates_used(source: &str) -> Vec<&'static str> {

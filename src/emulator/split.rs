@@ -3,6 +3,24 @@
 //!
 //! Arguments are bytes, not text: `"\xc3\xa9"` is the two bytes of `é`, and `"\x00"` is a NUL.
 
+/// A byte `c` inside `quote`s (its escapes already handled): the closing quote (which must be
+/// followed by whitespace or the end of the line) returns true; the end of the line inside
+/// quotes is an error; anything else is kept.
+#[inline]
+fn quoted(c: u8, quote: u8, next: u8, bytes: &mut Vec<u8>) -> Result<bool, InvalidArguments> {
+    if c == quote {
+        if next != 0 && !is_c_space(next) {
+            return Err(InvalidArguments);
+        }
+        Ok(true)
+    } else if c == 0 {
+        Err(InvalidArguments)
+    } else {
+        bytes.push(c);
+        Ok(false)
+    }
+}
+
 /// The line could not be split: an unbalanced quote, or a closing quote followed by something
 /// other than whitespace. redis-cli prints `Invalid argument(s)` and sends nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,30 +249,15 @@ fn split_general(line: &[u8], buf: &mut ArgBuffer) -> Result<(), InvalidArgument
                         b'a' => 0x07,
                         other => other,
                     });
-                } else if c == b'"' {
-                    // A closing quote must be followed by whitespace or the end of the line.
-                    if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return Err(InvalidArguments);
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return Err(InvalidArguments);
                 } else {
-                    buf.bytes.push(c);
+                    done = quoted(c, b'"', at(p + 1), &mut buf.bytes)?;
                 }
             } else if in_single {
                 if c == b'\\' && at(p + 1) == b'\'' {
                     p += 1;
                     buf.bytes.push(b'\'');
-                } else if c == b'\'' {
-                    if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return Err(InvalidArguments);
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return Err(InvalidArguments);
                 } else {
-                    buf.bytes.push(c);
+                    done = quoted(c, b'\'', at(p + 1), &mut buf.bytes)?;
                 }
             } else {
                 match c {

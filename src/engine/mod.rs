@@ -6,7 +6,8 @@
 //!
 //! | module | job |
 //! |---|---|
-//! | [`trace`] | the trace format, documented there: the contract between engine and interface (imports only [`pattern`] and [`faults`]) |
+//! | [`trace`] | the trace format, documented there: the contract between engine and interface (imports only [`pattern`], [`faults`] and [`consistency`]) |
+//! | [`consistency`] | whether the two stores agree, and where they do not |
 //! | [`pattern`] | the [`Pattern`] enum: each pattern's id, title and promise |
 //! | [`patterns`] | **one file per pattern**: its steps and its listing (Python and Rust); e.g. cache-aside is `patterns/cache_aside.rs` |
 //! | [`listing`] | a listing's lines and the [`listing::Mark`]s steps name them by (checked when the crate builds) |
@@ -38,6 +39,7 @@
 //! `tests/engine.rs` then runs it under every fault, records golden traces for it, and checks
 //! that every step's line says what the step does.
 
+pub mod consistency;
 pub mod diagram;
 pub mod faults;
 pub mod fifo_lock;
