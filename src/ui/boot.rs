@@ -55,6 +55,8 @@ pub async fn boot(
     lab_slot: UseStateHandle<Option<Rc<AppLab>>>,
     background: Rc<RefCell<Background>>,
 ) {
+    let updated = dispatch.clone();
+    super::offline::register(Rc::new(move || updated.dispatch(LabAction::UpdateReady)));
     let blocked = dispatch.clone();
     let (db, notice) = AppDb::open(js_sys::Date::now(), move || {
         blocked.dispatch(LabAction::Notice(DbError::UpgradeBlocked.to_string()));

@@ -6,6 +6,7 @@
 //! | [`hooks`] | `use_lab` (the lab and the page's state), `use_playback`, `use_travel` (messages that move) |
 //! | [`actions`] | what the learner's clicks do to the lab, as callbacks |
 //! | [`state`] | the page's state: one reducer, no I/O |
+//! | [`offline`] | the service worker: registered in release builds, "a new version is ready" |
 //! | [`components`] | one file per component: the stage, the sequence diagram, the panels |
 //!
 //! The screen: a top bar with the panels' tabs; beside the stage, the current panel (the
@@ -19,6 +20,7 @@ mod hooks;
 mod js_api;
 mod lesson_check;
 mod memory;
+mod offline;
 mod state;
 
 use std::rc::Rc;
@@ -222,6 +224,12 @@ pub fn app() -> Html {
                 <p class="topbar__tagline">{ "Every price lives in a Redis cache and a database: watch each write travel, in order." }</p>
                 <Tabs current={state.tab} on_select={on_tab} />
             </header>
+            if state.update_ready {
+                <div class="update-notice" role="status">
+                    <span>{ "A new version is ready — reload" }</span>
+                    <button type="button" class="button button--app" onclick={Callback::from(|_| offline::reload_into_new_version())}>{ "Reload" }</button>
+                </div>
+            }
             if let Some(notice) = &state.notice {
                 <p class="lab__notice" role="status">{ notice.clone() }</p>
             }

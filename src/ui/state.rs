@@ -93,6 +93,8 @@ pub struct LabState {
     pub tab: Tab,
     /// Bumped by "Back to live" (and a console command): the stage goes to the last step.
     pub live_token: u64,
+    /// A new version of the lab is installed and waits for a reload.
+    pub update_ready: bool,
 }
 
 /// How many timed flushes are kept to open.
@@ -141,6 +143,8 @@ pub enum LabAction {
     Failed(String),
     Notice(String),
     Tab(Tab),
+    /// A new version of the lab is installed and waits for a reload.
+    UpdateReady,
 }
 
 impl Reducible for LabState {
@@ -217,6 +221,7 @@ impl Reducible for LabState {
             }
             LabAction::Notice(message) => next.notice = Some(message),
             LabAction::Tab(tab) => next.tab = tab,
+            LabAction::UpdateReady => next.update_ready = true,
         }
         Rc::new(next)
     }

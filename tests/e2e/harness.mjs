@@ -17,13 +17,17 @@ const types = {
   '.js': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm',
   '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /**
- * Serves dist/ on 127.0.0.1 at a free port; resolves to { url, close }. With `compress`, files
- * are sent with brotli or gzip when the browser accepts it, as a static host would.
+ * Serves dist/ (or `dir`) on 127.0.0.1 at a free port, under `prefix` (a sub-path such as
+ * `/write-through-lab/`); resolves to { url, close }. With `compress`, files are sent with
+ * brotli or gzip when the browser accepts it, as a static host would.
  */
-export async function serveDist({ compress = false } = {}) {
+export async function serveDist({ compress = false, dir = dist, prefix = '/' } = {}) {
   const packed = new Map();
   const encode = (file, body, accepted) => {
     if (!compress) return [null, body];
@@ -41,9 +45,14 @@ export async function serveDist({ compress = false } = {}) {
     return [encoding, packed.get(key)];
   };
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = normalize(join(dist, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(dist)) {
+    const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!full.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const path = `/${full.slice(prefix.length)}`;
+    const file = normalize(join(dir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dir)) {
       res.writeHead(403).end();
       return;
     }
@@ -61,7 +70,7 @@ export async function serveDist({ compress = false } = {}) {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     close: () => new Promise((ok) => server.close(ok)),
   };
 }

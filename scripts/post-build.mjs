@@ -1,0 +1,17 @@
+// Trunk's post-build hook (Trunk.toml), in order: the Content-Security-Policy goes into
+// index.html, then the service worker is written with the hashes of the final files.
+// `trunk serve` (a development build) gets neither: it injects its own live-reload script, which
+// a policy would block, and a worker would keep serving the previous build.
+import { addContentSecurityPolicy } from './csp.mjs';
+import { writeServiceWorker } from './service-worker.mjs';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error('post-build.mjs: run me as a Trunk post_build hook (TRUNK_STAGING_DIR is not set)');
+  process.exit(1);
+}
+if (process.env.TRUNK_PROFILE === 'release') {
+  await addContentSecurityPolicy(dir);
+  const made = await writeServiceWorker(dir);
+  console.log(`post-build: CSP added; sw.js precaches ${made.files} files, ${made.bytes} bytes (${made.gzipBytes} gzip)`);
+}

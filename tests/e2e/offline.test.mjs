@@ -1,0 +1,142 @@
+// End to end: the lab works offline after one visit, installs as an app, updates itself only
+// when the learner reloads, and works from a sub-path of a static host.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { shareServerAndBrowser, openLab, serveDist, dist, screenshot } from './harness.mjs';
+import { writeServiceWorker } from '../../scripts/service-worker.mjs';
+
+const shared = shareServerAndBrowser();
+
+/** Waits until the service worker serves this page. */
+async function controlled(page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 20_000 });
+}
+
+test('after one visit the lab starts offline, writes both stores, and keeps them across reloads', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await controlled(page);
+  await shared.browser.context.setOffline(true);
+  try {
+    // Nothing reaches the server now (the failed probe's console line is the one expected).
+    const before = errors.length;
+    assert.equal(await page.evaluate((url) => fetch(url).then(() => 'online', () => 'offline'), `${shared.server.url}nothing-cached`), 'offline');
+    await page.waitForFunction(() => true);
+    errors.splice(before).forEach((e) => assert.match(e, /Failed to load resource: net::ERR_FAILED/));
+    await page.reload();
+    await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+    await page.getByLabel('Product', { exact: true }).selectOption('product2');
+    await page.getByLabel('New price', { exact: true }).fill('222');
+    await page.getByRole('button', { name: 'Update price' }).click();
+    await page.keyboard.press('End');
+    await page.getByRole('region', { name: 'Database' }).getByRole('row', { name: /product2 222/ }).waitFor();
+    await page.getByRole('region', { name: 'Redis cache' }).getByRole('row', { name: /product2 222/ }).waitFor();
+    await screenshot(page, 'offline-update', { fullPage: false });
+
+    await page.reload();
+    await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+    assert.equal((await page.evaluate(() => window.lab.database())).product2, '222');
+
+    // A deep link opened offline replays its step.
+    await page.goto(`${shared.server.url}?scenario=update&pattern=write_through&product=product1&price=150&step=2`);
+    await page.getByLabel('Narration').getByText('Step 2 of 5 — The database commits product1 = 150').waitFor();
+  } finally {
+    await shared.browser.context.setOffline(false);
+  }
+  await page.goto(shared.server.url);
+  await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  await page.evaluate(() => window.lab.reset());
+  assert.deepEqual(errors, []);
+});
+
+test('a new deploy is announced, and its files are served after the learner reloads', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wtl-deploy-'));
+  await cp(dist, dir, { recursive: true });
+  const server = await serveDist({ dir });
+  const { page, errors } = await openLab(shared.browser.context, server.url, { newPage: true });
+  try {
+    await controlled(page);
+
+    // The next deploy, as Trunk would make it: the stylesheet changed, so its name and its
+    // integrity hash in index.html change too; then a service worker that knows the new files.
+    const css = (await readdir(dir)).find((f) => f.endsWith('.css'));
+    const body = `${await readFile(join(dir, css), 'utf8')}\n.deploy-2 { color: inherit; }\n`;
+    const renamed = css.replace(/-[0-9a-f]+\.css$/, '-deploy2.css');
+    await writeFile(join(dir, renamed), body);
+    await rm(join(dir, css));
+    const integrity = `sha384-${createHash('sha384').update(body).digest('base64')}`;
+    const html = (await readFile(join(dir, 'index.html'), 'utf8'))
+      .replaceAll(css, renamed)
+      .replace(/(<link[^>]*rel="stylesheet"[^>]*integrity=")[^"]*"/, `$1${integrity}"`);
+    await writeFile(join(dir, 'index.html'), html);
+    await writeServiceWorker(dir);
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+
+    const notice = page.getByRole('status').getByText('A new version is ready — reload');
+    await notice.waitFor({ timeout: 20_000 });
+    // Until the learner reloads, the running page keeps the files it started with.
+    const served = () => page.evaluate(async () => (await (await fetch(document.querySelector('link[rel="stylesheet"]').href)).text()).includes('.deploy-2'));
+    assert.equal(await served(), false);
+    await screenshot(page, 'offline-new-version', { fullPage: false });
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
+    await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+    assert.equal(await served(), true);
+    assert.equal(await page.getByText('A new version is ready — reload').count(), 0);
+  } finally {
+    await page.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('served from a sub-path, the page loads, works, and keeps its worker to that path', async () => {
+  const server = await serveDist({ prefix: '/write-through-lab/' });
+  const { page, errors } = await openLab(shared.browser.context, server.url, { newPage: true, reset: true });
+  try {
+    const trace = await page.evaluate(() => window.lab.update_price('product3', 333));
+    assert.equal(trace.outcome.status, 'completed');
+    await controlled(page);
+    assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).scope), server.url);
+    await page.getByRole('region', { name: 'Database' }).getByRole('row', { name: /product3 333/ }).waitFor();
+    await page.evaluate(() => window.lab.reset());
+  } finally {
+    await page.close();
+    await server.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('the manifest is linked and valid, its icons exist at their sizes, and Chromium can install the lab', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
+  const href = await page.locator('link[rel="manifest"]').evaluate((l) => l.href);
+  const manifest = await page.evaluate(async (url) => (await fetch(url)).json(), href);
+  assert.equal(manifest.name, 'Write-Through Lab');
+  assert.ok(manifest.short_name && manifest.short_name.length <= 15);
+  assert.equal(manifest.display, 'standalone');
+  assert.equal(manifest.start_url, './');
+  assert.match(manifest.theme_color, /^#[0-9a-f]{6}$/);
+  for (const icon of manifest.icons) {
+    const size = await page.evaluate(async (src) => {
+      const image = new Image();
+      image.src = src;
+      await image.decode();
+      return `${image.naturalWidth}x${image.naturalHeight}`;
+    }, new URL(icon.src, href).href);
+    assert.equal(size, icon.sizes, icon.src);
+  }
+  assert.ok(manifest.icons.some((i) => i.sizes === '192x192'));
+  assert.ok(manifest.icons.some((i) => i.sizes === '512x512' && i.purpose === 'any'));
+  assert.ok(manifest.icons.some((i) => i.purpose === 'maskable'));
+
+  const cdp = await shared.browser.context.newCDPSession(page);
+  const { errors: manifestErrors } = await cdp.send('Page.getAppManifest');
+  assert.deepEqual(manifestErrors, []);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, []);
+  await cdp.detach();
+  assert.deepEqual(errors, []);
+});
