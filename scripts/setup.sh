@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh serve   Rust's wasm32 target, Trunk, wasm-bindgen-cli (the version in
 #                            Cargo.lock) and the npm packages (wasm-opt, playwright-core)
-#   scripts/setup.sh test    all of the above, plus Debian's Chromium, ChromeDriver and Redis
+#   scripts/setup.sh test    all of the above, plus Debian's Chromium, ChromeDriver and Redis,
+#                            and redis-py (PyPI) in .venv
 #
 # Everything comes from the package registries (crates.io, npm, Debian): Trunk is pinned to the
 # tools installed here and runs offline, so nothing downloads a binary of its own.
@@ -84,6 +85,16 @@ debian_packages() {
   fi
 }
 
+# redis-py from PyPI in .venv, for the tests that run the tutorial's Python against minired.
+REDIS_PY='redis==5.3.1'
+python_clients() {
+  if [ "$(.venv/bin/python -c 'import redis; print(redis.__version__)' 2>/dev/null)" != "${REDIS_PY#redis==}" ]; then
+    say "installing $REDIS_PY into .venv (PyPI)"
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check "$REDIS_PY"
+  fi
+}
+
 case "$mode" in
   serve)
     rust_tools
@@ -93,6 +104,7 @@ case "$mode" in
     rust_tools
     npm_packages
     debian_packages
+    python_clients
     ;;
   *)
     echo "usage: scripts/setup.sh serve|test" >&2

@@ -16,6 +16,7 @@
 //! | [`scenario`] | a shareable scenario and step, written into the URL query, replayed on copies of the stores | host and browser |
 //! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
 //! | `bench_workload` | the emulator benchmark's workload, for `benches/emulator.rs` and the page's `lab.bench_emulator` (only in builds with the `bench-hooks` feature) | host, and the browser's benchmark build |
+//! | `server` | `minired --port`: the emulator as a Redis server on TCP (RESP2/RESP3, sixteen databases), on tokio | host only |
 //! | [`viewport`] | which rows of a long table to render (the rows in view and a margin) | host and browser |
 //! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
 //!
@@ -33,6 +34,8 @@ pub mod engine;
 pub mod lesson;
 pub mod playback;
 pub mod scenario;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
 pub mod viewport;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,8 @@
 //! running `redis-server`, and `minired` against random sessions too.
 #![cfg(not(target_arch = "wasm32"))]
 
+// Shared with the live tests: this one needs no server, so not the server helpers.
+#[allow(dead_code)]
 #[path = "support/differential.rs"]
 mod differential;
 

@@ -10,6 +10,11 @@
 //! ```
 //!
 //! `MINIRED_SEED=<n>` fixes the random choices of HRANDFIELD.
+//!
+//! With `--port PORT [--bind ADDR]` (the address defaults to 127.0.0.1) it is a Redis server
+//! instead, speaking RESP to any client (`redis-cli -p PORT`, redis-py, redis-benchmark), with
+//! sixteen databases; see `write_through_lab::server`. It prints `ready on ADDR:PORT` once it
+//! listens.
 
 // A native tool: the browser gets the emulator through the app, not through this binary.
 #[cfg(target_arch = "wasm32")]
@@ -17,6 +22,65 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match server_address(&args) {
+        Ok(Some(addr)) => serve(addr),
+        Ok(None) => stdin_mode(),
+        Err(message) => {
+            eprintln!("minired: {message}\nusage: minired [--port PORT [--bind ADDR]]   (without --port: commands on standard input)");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The address to serve on, from `--port PORT [--bind ADDR]`; `None` without `--port`.
+#[cfg(not(target_arch = "wasm32"))]
+fn server_address(args: &[String]) -> Result<Option<std::net::SocketAddr>, String> {
+    let (mut port, mut bind) = (None, "127.0.0.1".to_owned());
+    let mut i = 0;
+    while i < args.len() {
+        let value = args
+            .get(i + 1)
+            .ok_or_else(|| format!("{} needs a value", args[i]))?;
+        match args[i].as_str() {
+            "--port" => {
+                port = Some(
+                    value
+                        .parse::<u16>()
+                        .map_err(|_| format!("not a port: {value}"))?,
+                )
+            }
+            "--bind" => bind = value.clone(),
+            other => return Err(format!("unknown option {other}")),
+        }
+        i += 2;
+    }
+    let Some(port) = port else {
+        return Ok(None);
+    };
+    let ip: std::net::IpAddr = bind
+        .parse()
+        .map_err(|_| format!("not an IP address: {bind}"))?;
+    Ok(Some(std::net::SocketAddr::new(ip, port)))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn serve(addr: std::net::SocketAddr) {
+    let seed = std::env::var("MINIRED_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| std::process::id().into());
+    let result = write_through_lab::server::tcp::run(addr, seed, |bound| {
+        println!("ready on {bound}");
+    });
+    if let Err(e) = result {
+        eprintln!("minired: cannot serve on {addr}: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn stdin_mode() {
     use std::io::{Read, Write};
 
     use write_through_lab::emulator::cli::Session;

@@ -220,7 +220,12 @@ impl Keyspace {
         self.entries.keys()
     }
 
-    /// The number of keys.
+    /// How many keys have an expiry time (`INFO keyspace`'s `expires`).
+    pub fn expires(&self) -> usize {
+        self.volatile
+    }
+
+    /// How many keys there are.
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -5,8 +5,10 @@
 //! showing outputs in failure messages.
 
 use std::io::Write;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What to do when a recording is missing or does not match the cases.
 pub const RECORD: &str = "run scripts/record-differential.sh";
@@ -219,4 +221,86 @@ pub fn difference(
         actual.0,
         block(actual.1),
     )
+}
+
+/// A `redis-server` child process on loopback, killed when dropped.
+pub struct RedisServer {
+    child: Child,
+    pub port: u16,
+    _dir: TempDir,
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl RedisServer {
+    pub fn start() -> RedisServer {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let dir = std::env::temp_dir().join(format!("wtl-redis-{port}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .arg("--dir")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (make test installs Debian's redis-server)");
+        let server = RedisServer {
+            child,
+            port,
+            _dir: TempDir(dir),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if server.cli(b"PING\n", &[]).starts_with(b"PONG") {
+                return server;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not answer PING"
+            );
+            // Polling a starting server: it has no event to wait on from here.
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Feeds `input` to `redis-cli --no-raw` and returns its standard output.
+    pub fn cli(&self, input: &[u8], extra: &[&str]) -> Vec<u8> {
+        let mut command = Command::new("redis-cli");
+        command
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--no-raw"])
+            .args(extra);
+        output(&mut command, input)
+    }
+
+    /// Runs `input` on an empty database.
+    pub fn fresh(&self, input: &[u8]) -> Vec<u8> {
+        self.cli(b"FLUSHALL\n", &[]);
+        self.cli(input, &[])
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

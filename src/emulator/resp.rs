@@ -1,0 +1,395 @@
+//! Redis's wire protocol, RESP: requests read the way Redis 7.0's `networking.c` reads them
+//! (multibulk `*2\r\n$4\r\nPING\r\n…` and inline `PING\r\n`, with the same limits and the same
+//! protocol errors), and replies written in RESP2 or RESP3. Pure: the TCP server
+//! (`crate::server`) feeds it bytes; the fuzzer feeds it anything.
+
+use super::number::parse_i64;
+use super::reply::Reply;
+use super::split::split_args;
+
+/// An inline request, or a count line, longer than this without a newline is refused
+/// (`PROTO_INLINE_MAX_SIZE`).
+pub const PROTO_INLINE_MAX_SIZE: usize = 64 * 1024;
+/// The longest bulk argument (`proto-max-bulk-len`, 512 MB).
+pub const PROTO_MAX_BULK_LEN: i64 = 512 * 1024 * 1024;
+/// The most arguments in one multibulk request. Redis 7.0 allows up to `INT_MAX` and grows its
+/// buffers as the arguments arrive; this server refuses more than 1,048,576 before reading any.
+pub const MAX_MULTIBULK_LEN: i64 = 1024 * 1024;
+
+/// A request Redis would not read: the server replies with the error and closes the connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProtocolError {
+    TooBigInline,
+    UnbalancedQuotes,
+    TooBigMultibulkCount,
+    InvalidMultibulkLength,
+    TooBigBulkCount,
+    /// The byte found where a bulk's `$` should be.
+    ExpectedDollar(u8),
+    InvalidBulkLength,
+}
+
+impl ProtocolError {
+    /// The error reply's text, as Redis words it (without the leading `-`).
+    pub fn message(&self) -> Vec<u8> {
+        let text: &[u8] = match self {
+            ProtocolError::TooBigInline => b"ERR Protocol error: too big inline request",
+            ProtocolError::UnbalancedQuotes => b"ERR Protocol error: unbalanced quotes in request",
+            ProtocolError::TooBigMultibulkCount => {
+                b"ERR Protocol error: too big mbulk count string"
+            }
+            ProtocolError::InvalidMultibulkLength => {
+                b"ERR Protocol error: invalid multibulk length"
+            }
+            ProtocolError::TooBigBulkCount => b"ERR Protocol error: too big bulk count string",
+            ProtocolError::InvalidBulkLength => b"ERR Protocol error: invalid bulk length",
+            ProtocolError::ExpectedDollar(got) => {
+                // Redis prints the byte with `%c`: a NUL ends the C string there.
+                let mut m = b"ERR Protocol error: expected '$', got '".to_vec();
+                if *got != 0 {
+                    m.push(*got);
+                }
+                m.push(b'\'');
+                return m;
+            }
+        };
+        text.to_vec()
+    }
+}
+
+/// What one call of [`RequestParser::parse`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Parsed {
+    /// A whole command: its arguments, name first.
+    Command(Vec<Vec<u8>>),
+    /// A request with no arguments (an empty line, `*0`): nothing to run.
+    Empty,
+    /// The request is not complete yet: read more.
+    Incomplete,
+}
+
+/// Reads requests from a connection's bytes, remembering where it is in a multibulk request
+/// between reads (so a request arriving in many pieces is not read again from its start).
+#[derive(Debug, Default)]
+pub struct RequestParser {
+    /// Arguments still to read of the current multibulk request (0: none started).
+    multibulk_left: usize,
+    /// The length of the bulk argument being read, once its `$` line was read.
+    bulk_len: Option<usize>,
+    args: Vec<Vec<u8>>,
+}
+
+/// The position of the first `byte` in `buf`.
+fn find(buf: &[u8], byte: u8) -> Option<usize> {
+    memchr::memchr(byte, buf)
+}
+
+impl RequestParser {
+    /// Reads from the start of `buf` (the bytes not consumed yet): how many bytes it consumed,
+    /// and what they made. A protocol error leaves the parser unusable: close the connection.
+    pub fn parse(&mut self, buf: &[u8]) -> Result<(usize, Parsed), ProtocolError> {
+        if self.multibulk_left == 0 {
+            match buf.first() {
+                None => return Ok((0, Parsed::Incomplete)),
+                Some(b'*') => {}
+                Some(_) => return Self::inline(buf),
+            }
+        }
+        self.multibulk(buf)
+    }
+
+    fn inline(buf: &[u8]) -> Result<(usize, Parsed), ProtocolError> {
+        let Some(newline) = find(buf, b'\n') else {
+            if buf.len() > PROTO_INLINE_MAX_SIZE {
+                return Err(ProtocolError::TooBigInline);
+            }
+            return Ok((0, Parsed::Incomplete));
+        };
+        let end = if newline > 0 && buf[newline - 1] == b'\r' {
+            newline - 1
+        } else {
+            newline
+        };
+        let argv = split_args(&buf[..end]).map_err(|_| ProtocolError::UnbalancedQuotes)?;
+        let parsed = if argv.is_empty() {
+            Parsed::Empty
+        } else {
+            Parsed::Command(argv)
+        };
+        Ok((newline + 1, parsed))
+    }
+
+    /// A `\r`-ended line at the start of `buf`: its content, and the length of the line with
+    /// its two ending bytes (Redis only checks that a byte follows the `\r`).
+    fn line(buf: &[u8]) -> Option<(&[u8], usize)> {
+        let cr = find(buf, b'\r')?;
+        (cr + 2 <= buf.len()).then(|| (&buf[..cr], cr + 2))
+    }
+
+    fn multibulk(&mut self, buf: &[u8]) -> Result<(usize, Parsed), ProtocolError> {
+        let mut pos = 0;
+        if self.multibulk_left == 0 {
+            let Some((line, used)) = Self::line(buf) else {
+                if find(buf, b'\r').is_none() && buf.len() > PROTO_INLINE_MAX_SIZE {
+                    return Err(ProtocolError::TooBigMultibulkCount);
+                }
+                return Ok((0, Parsed::Incomplete));
+            };
+            let count = parse_i64(&line[1..]).ok_or(ProtocolError::InvalidMultibulkLength)?;
+            if count > MAX_MULTIBULK_LEN {
+                return Err(ProtocolError::InvalidMultibulkLength);
+            }
+            if count <= 0 {
+                return Ok((used, Parsed::Empty));
+            }
+            pos = used;
+            self.multibulk_left = count as usize;
+            self.args = Vec::with_capacity(self.multibulk_left.min(1024));
+        }
+        while self.multibulk_left > 0 {
+            let rest = &buf[pos..];
+            let len = match self.bulk_len {
+                Some(len) => len,
+                None => {
+                    let Some((line, used)) = Self::line(rest) else {
+                        if find(rest, b'\r').is_none() && rest.len() > PROTO_INLINE_MAX_SIZE {
+                            return Err(ProtocolError::TooBigBulkCount);
+                        }
+                        return Ok((pos, Parsed::Incomplete));
+                    };
+                    if line[0] != b'$' {
+                        return Err(ProtocolError::ExpectedDollar(line[0]));
+                    }
+                    let len = parse_i64(&line[1..])
+                        .filter(|l| (0..=PROTO_MAX_BULK_LEN).contains(l))
+                        .ok_or(ProtocolError::InvalidBulkLength)?
+                        as usize;
+                    pos += used;
+                    self.bulk_len = Some(len);
+                    len
+                }
+            };
+            let rest = &buf[pos..];
+            // The bulk and the two bytes after it (Redis skips them without looking).
+            if rest.len() < len + 2 {
+                return Ok((pos, Parsed::Incomplete));
+            }
+            self.args.push(rest[..len].to_vec());
+            pos += len + 2;
+            self.bulk_len = None;
+            self.multibulk_left -= 1;
+        }
+        Ok((pos, Parsed::Command(std::mem::take(&mut self.args))))
+    }
+}
+
+/// How a reply is laid out in RESP3 when it differs from RESP2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// As it is.
+    Plain,
+    /// A flat array of keys and values is a map (HGETALL, CONFIG GET, HELLO).
+    Map,
+    /// A flat array of field and value is an array of `[field, value]` pairs (HRANDFIELD …
+    /// WITHVALUES).
+    Pairs,
+}
+
+fn line(out: &mut Vec<u8>, prefix: u8, content: &[u8]) {
+    out.push(prefix);
+    out.extend_from_slice(content);
+    out.extend_from_slice(b"\r\n");
+}
+
+fn bulk(out: &mut Vec<u8>, bytes: &[u8]) {
+    line(out, b'$', bytes.len().to_string().as_bytes());
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Writes `reply` to `out` in RESP2, or in RESP3 (`resp3`) laid out as `shape` says.
+pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) {
+    match reply {
+        Reply::Status(s) => line(out, b'+', s.as_bytes()),
+        Reply::Error(e) => {
+            // An error is one line: Redis turns newlines in its text into spaces.
+            let text: Vec<u8> = e
+                .iter()
+                .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b })
+                .collect();
+            line(out, b'-', &text);
+        }
+        Reply::Integer(n) => line(out, b':', n.to_string().as_bytes()),
+        Reply::Bulk(b) => bulk(out, b),
+        Reply::Nil if resp3 => out.extend_from_slice(b"_\r\n"),
+        Reply::Nil => out.extend_from_slice(b"$-1\r\n"),
+        Reply::Array(items) if resp3 && shape == Shape::Map && items.len() % 2 == 0 => {
+            line(out, b'%', (items.len() / 2).to_string().as_bytes());
+            for item in items {
+                write_reply(out, item, resp3, Shape::Plain);
+            }
+        }
+        Reply::Array(items) if resp3 && shape == Shape::Pairs && items.len() % 2 == 0 => {
+            line(out, b'*', (items.len() / 2).to_string().as_bytes());
+            for pair in items.chunks(2) {
+                out.extend_from_slice(b"*2\r\n");
+                for item in pair {
+                    write_reply(out, item, resp3, Shape::Plain);
+                }
+            }
+        }
+        Reply::Array(items) => {
+            line(out, b'*', items.len().to_string().as_bytes());
+            for item in items {
+                write_reply(out, item, resp3, Shape::Plain);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_all(input: &[u8]) -> Result<Vec<Parsed>, ProtocolError> {
+        let mut parser = RequestParser::default();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        loop {
+            let (used, parsed) = parser.parse(&input[pos..])?;
+            pos += used;
+            if parsed == Parsed::Incomplete {
+                return Ok(out);
+            }
+            out.push(parsed);
+        }
+    }
+
+    fn cmd(args: &[&str]) -> Parsed {
+        Parsed::Command(args.iter().map(|a| a.as_bytes().to_vec()).collect())
+    }
+
+    #[test]
+    fn multibulk_and_inline_requests_pipelined_in_one_read() {
+        let input = b"*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nPING\r\nSET k \"a b\"\n\r\n*0\r\n*-1\r\n";
+        assert_eq!(
+            parse_all(input).unwrap(),
+            [
+                cmd(&["ECHO", "hi"]),
+                cmd(&["PING"]),
+                cmd(&["SET", "k", "a b"]),
+                Parsed::Empty,
+                Parsed::Empty,
+                Parsed::Empty
+            ]
+        );
+    }
+
+    #[test]
+    fn a_request_in_pieces_is_read_once_it_is_whole() {
+        let input = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n";
+        let mut parser = RequestParser::default();
+        let mut buffer = Vec::new();
+        let mut got = None;
+        for &byte in input.iter() {
+            buffer.push(byte);
+            let (used, parsed) = parser.parse(&buffer).unwrap();
+            buffer.drain(..used);
+            if parsed != Parsed::Incomplete {
+                got = Some(parsed);
+            }
+        }
+        assert_eq!(got, Some(cmd(&["SET", "k", "hello"])));
+        assert!(buffer.is_empty());
+    }
+
+    #[test]
+    fn protocol_errors_have_redis_texts() {
+        let error = |input: &[u8]| {
+            let e = parse_all(input).unwrap_err();
+            String::from_utf8(e.message()).unwrap()
+        };
+        assert_eq!(
+            error(b"*x\r\n"),
+            "ERR Protocol error: invalid multibulk length"
+        );
+        assert_eq!(
+            error(b"*1048577\r\n"),
+            "ERR Protocol error: invalid multibulk length"
+        );
+        assert_eq!(
+            error(b"*1\r\nfoo\r\n"),
+            "ERR Protocol error: expected '$', got 'f'"
+        );
+        assert_eq!(
+            error(b"*1\r\n$-1\r\n"),
+            "ERR Protocol error: invalid bulk length"
+        );
+        assert_eq!(
+            error(b"*1\r\n$536870913\r\n"),
+            "ERR Protocol error: invalid bulk length"
+        );
+        assert_eq!(
+            error(b"SET \"a\r\n"),
+            "ERR Protocol error: unbalanced quotes in request"
+        );
+        assert_eq!(
+            error(&vec![b'a'; PROTO_INLINE_MAX_SIZE + 1]),
+            "ERR Protocol error: too big inline request"
+        );
+        let mut count = b"*".to_vec();
+        count.resize(PROTO_INLINE_MAX_SIZE + 2, b'1');
+        assert_eq!(
+            error(&count),
+            "ERR Protocol error: too big mbulk count string"
+        );
+    }
+
+    #[test]
+    fn a_big_bulk_is_refused_from_its_header_before_its_bytes_arrive() {
+        let mut parser = RequestParser::default();
+        assert_eq!(
+            parser.parse(b"*1\r\n$536870913\r\n"),
+            Err(ProtocolError::InvalidBulkLength)
+        );
+        let mut parser = RequestParser::default();
+        // Within the limit, the parser waits for the bytes without holding them itself.
+        assert_eq!(
+            parser.parse(b"*1\r\n$536870912\r\n").unwrap(),
+            (16, Parsed::Incomplete)
+        );
+    }
+
+    #[test]
+    fn replies_in_resp2_and_resp3() {
+        let hash = Reply::bulks(["f", "v"]);
+        let written = |reply: &Reply, resp3: bool, shape: Shape| {
+            let mut out = Vec::new();
+            write_reply(&mut out, reply, resp3, shape);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            written(&hash, false, Shape::Map),
+            "*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
+        );
+        assert_eq!(
+            written(&hash, true, Shape::Map),
+            "%1\r\n$1\r\nf\r\n$1\r\nv\r\n"
+        );
+        assert_eq!(
+            written(&hash, true, Shape::Pairs),
+            "*1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
+        );
+        assert_eq!(written(&Reply::Nil, false, Shape::Plain), "$-1\r\n");
+        assert_eq!(written(&Reply::Nil, true, Shape::Plain), "_\r\n");
+        assert_eq!(written(&Reply::Integer(-3), true, Shape::Plain), ":-3\r\n");
+        assert_eq!(
+            written(&Reply::Status("OK"), false, Shape::Plain),
+            "+OK\r\n"
+        );
+        assert_eq!(
+            written(&Reply::Error(b"ERR a\r\nb".to_vec()), false, Shape::Plain),
+            "-ERR a  b\r\n"
+        );
+    }
+}
