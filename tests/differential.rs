@@ -13,10 +13,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use write_through_lab::emulator::quote_arg;
 use write_through_lab::emulator::rng::Rng;
