@@ -46,6 +46,8 @@ pub struct Server {
     next_id: u64,
     started: Instant,
     port: u16,
+    /// `CONFIG SET`'s values, by parameter.
+    settings: Vec<(&'static str, String)>,
     /// Connections open now.
     pub connected: usize,
 }
@@ -72,22 +74,34 @@ fn wrong_arity(name: &str) -> Reply {
     ))
 }
 
-/// The configuration `CONFIG GET` answers: the values this server really has.
-fn config(port: u16) -> Vec<(&'static str, String)> {
-    vec![
-        ("appendonly", "no".to_owned()),
-        ("bind", "127.0.0.1".to_owned()),
-        ("databases", DATABASES.to_string()),
-        ("maxmemory", "0".to_owned()),
-        ("maxmemory-policy", "noeviction".to_owned()),
-        ("port", port.to_string()),
-        (
-            "proto-max-bulk-len",
-            crate::emulator::resp::PROTO_MAX_BULK_LEN.to_string(),
-        ),
-        ("save", String::new()),
-    ]
-}
+/// Redis 7.0's configuration parameters this server keeps, with their defaults. `CONFIG SET`
+/// stores a new value and `CONFIG GET` reads it back; none of them changes what a command
+/// does here (the emulator has one encoding per type, keeps nothing on disk and has no
+/// replicas), which is also true of a real Redis for the commands it has, except for what
+/// `OBJECT ENCODING` would show.
+const SETTABLE: &[(&str, &str)] = &[
+    ("appendonly", "no"),
+    ("hash-max-listpack-entries", "128"),
+    ("hash-max-listpack-value", "64"),
+    ("lazyfree-lazy-user-del", "no"),
+    ("list-max-listpack-size", "-2"),
+    ("maxmemory", "0"),
+    ("maxmemory-policy", "noeviction"),
+    ("repl-ping-replica-period", "10"),
+    ("save", ""),
+    ("set-max-intset-entries", "512"),
+    ("zset-max-listpack-entries", "128"),
+    ("zset-max-listpack-value", "64"),
+];
+
+/// Older names Redis 7.0 still accepts for the same parameters.
+const ALIASES: &[(&str, &str)] = &[
+    ("hash-max-ziplist-entries", "hash-max-listpack-entries"),
+    ("hash-max-ziplist-value", "hash-max-listpack-value"),
+    ("list-max-ziplist-size", "list-max-listpack-size"),
+    ("zset-max-ziplist-entries", "zset-max-listpack-entries"),
+    ("zset-max-ziplist-value", "zset-max-listpack-value"),
+];
 
 /// Redis's glob match, as `KEYS` uses it (for `CONFIG GET` patterns).
 fn glob(pattern: &[u8], text: &[u8]) -> bool {
@@ -104,6 +118,10 @@ impl Server {
             next_id: 1,
             started: Instant::now(),
             port,
+            settings: SETTABLE
+                .iter()
+                .map(|(k, v)| (*k, (*v).to_owned()))
+                .collect(),
             connected: 0,
         }
     }
@@ -158,6 +176,7 @@ impl Server {
             "auth" => plain(err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")),
             "debug" => plain(err("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")),
             "function" => plain(Self::function(args)),
+            "memory" => plain(self.memory(client, args)),
             _ => {
                 let reply = self.dbs[client.db].run(argv);
                 let shape = match name.as_str() {
@@ -288,6 +307,25 @@ impl Server {
         reply
     }
 
+    /// `MEMORY USAGE key [SAMPLES count]`: the bytes this server's own structures hold for the
+    /// key and its value (its layout, not Redis's; `INFO memory` says the allocator is libc,
+    /// which tells Redis's test suite not to compare the figures with its own).
+    fn memory(&self, client: &Client, args: &[Vec<u8>]) -> Reply {
+        let Some(sub) = args.first() else {
+            return wrong_arity("memory");
+        };
+        match lower(sub).as_str() {
+            "usage" if args.len() == 2 || (args.len() == 4 && lower(&args[2]) == "samples") => {
+                match self.dbs[client.db].keyspace().get(&args[1]) {
+                    None => Reply::Nil,
+                    Some(value) => Reply::Integer(footprint(&args[1], value) as i64),
+                }
+            }
+            "usage" => err("ERR syntax error"),
+            _ => unknown_subcommand(sub, "MEMORY"),
+        }
+    }
+
     fn function(args: &[Vec<u8>]) -> Reply {
         let Some(sub) = args.first() else {
             return wrong_arity("function");
@@ -349,7 +387,7 @@ impl Server {
         }
     }
 
-    fn config(&self, args: &[Vec<u8>]) -> (Reply, Shape, After) {
+    fn config(&mut self, args: &[Vec<u8>]) -> (Reply, Shape, After) {
         let plain = |reply: Reply| (reply, Shape::Plain, After::Continue);
         let Some(sub) = args.first() else {
             return plain(wrong_arity("config"));
@@ -357,7 +395,7 @@ impl Server {
         match lower(sub).as_str() {
             "get" if args.len() >= 2 => {
                 let mut found = Vec::new();
-                for (name, value) in config(self.port) {
+                for (name, value) in self.config_values() {
                     if args[1..]
                         .iter()
                         .any(|p| glob(&p.to_ascii_lowercase(), name.as_bytes()))
@@ -368,13 +406,7 @@ impl Server {
                 }
                 (Reply::Array(found), Shape::Map, After::Continue)
             }
-            "set" if args.len() >= 3 => {
-                let mut m =
-                    b"ERR Unknown option or number of arguments for CONFIG SET - '".to_vec();
-                m.extend(args[1].iter().take(128));
-                m.push(b'\'');
-                plain(Reply::Error(m))
-            }
+            "set" if args.len() >= 3 && args.len() % 2 == 1 => plain(self.config_set(&args[1..])),
             "resetstat" if args.len() == 1 => plain(Reply::ok()),
             "get" | "set" | "resetstat" => plain(err(&format!(
                 "ERR wrong number of arguments for 'config|{}' command",
@@ -382,6 +414,52 @@ impl Server {
             ))),
             _ => plain(unknown_subcommand(sub, "CONFIG")),
         }
+    }
+
+    /// Every parameter `CONFIG GET` knows, with its value now.
+    fn config_values(&self) -> Vec<(&'static str, String)> {
+        let mut all: Vec<(&'static str, String)> = vec![
+            ("bind", "127.0.0.1".to_owned()),
+            ("databases", DATABASES.to_string()),
+            ("port", self.port.to_string()),
+            (
+                "proto-max-bulk-len",
+                crate::emulator::resp::PROTO_MAX_BULK_LEN.to_string(),
+            ),
+        ];
+        all.extend(self.settings.iter().cloned());
+        for (old, new) in ALIASES {
+            if let Some((_, v)) = self.settings.iter().find(|(k, _)| k == new) {
+                all.push((old, v.clone()));
+            }
+        }
+        all.sort_by_key(|(k, _)| *k);
+        all
+    }
+
+    /// `CONFIG SET name value [name value …]`: all or nothing, as Redis 7.0 does it.
+    fn config_set(&mut self, pairs: &[Vec<u8>]) -> Reply {
+        let mut updates = Vec::new();
+        for pair in pairs.chunks(2) {
+            let name = lower(&pair[0]);
+            let name = ALIASES
+                .iter()
+                .find(|(old, _)| *old == name)
+                .map_or(name.as_str(), |(_, new)| new)
+                .to_owned();
+            let Some(slot) = self.settings.iter().position(|(k, _)| *k == name) else {
+                let mut m =
+                    b"ERR Unknown option or number of arguments for CONFIG SET - '".to_vec();
+                m.extend(pair[0].iter().take(128));
+                m.push(b'\'');
+                return Reply::Error(m);
+            };
+            updates.push((slot, String::from_utf8_lossy(&pair[1]).into_owned()));
+        }
+        for (slot, value) in updates {
+            self.settings[slot].1 = value;
+        }
+        Reply::ok()
     }
 
     /// `INFO [section …]`: the `server`, `clients` and `keyspace` sections, with real values.
@@ -405,6 +483,10 @@ impl Server {
                 self.started.elapsed().as_secs(),
             ));
         }
+        if wanted("memory") {
+            // Rust's global allocator here is the C library's malloc.
+            sections.push("# Memory\r\nmem_allocator:libc\r\n".to_owned());
+        }
         if wanted("clients") {
             sections.push(format!(
                 "# Clients\r\nconnected_clients:{}\r\n",
@@ -426,6 +508,27 @@ impl Server {
         }
         Reply::Bulk(sections.join("\r\n").into_bytes())
     }
+}
+
+/// The heap bytes of a key and its value as this server lays them out: the key's buffer, and for
+/// a hash its table (field, value and hash per slot, plus the index) and every field's and
+/// value's buffer.
+fn footprint(key: &[u8], value: &crate::emulator::Value) -> usize {
+    const VEC: usize = std::mem::size_of::<Vec<u8>>();
+    let data = match value {
+        crate::emulator::Value::Str(s) => VEC + s.capacity(),
+        crate::emulator::Value::Hash(h) => {
+            let slots = h.capacity();
+            let buckets = (slots * 8 / 7).next_power_of_two().max(4);
+            let table = slots * (2 * VEC + std::mem::size_of::<u64>())
+                + buckets * (std::mem::size_of::<usize>() + 1);
+            table
+                + h.iter()
+                    .map(|(f, v)| f.capacity() + v.capacity())
+                    .sum::<usize>()
+        }
+    };
+    VEC + key.len() + data
 }
 
 /// The commands this module answers, described as the emulator's table describes its own.

@@ -89,8 +89,17 @@ fn the_server_describes_itself_truthfully() {
         "*0\r\n"
     );
     assert_eq!(
-        run(&mut server, &mut c, "CONFIG SET maxmemory 10"),
-        "-ERR Unknown option or number of arguments for CONFIG SET - 'maxmemory'\r\n"
+        run(&mut server, &mut c, "CONFIG SET no-such-thing 10"),
+        "-ERR Unknown option or number of arguments for CONFIG SET - 'no-such-thing'\r\n"
+    );
+    // What is set is what is read back, under its old name too.
+    assert_eq!(
+        run(&mut server, &mut c, "CONFIG SET hash-max-ziplist-value 10"),
+        "+OK\r\n"
+    );
+    assert_eq!(
+        run(&mut server, &mut c, "CONFIG GET hash-max-listpack-value"),
+        "*2\r\n$23\r\nhash-max-listpack-value\r\n$2\r\n10\r\n"
     );
     run(&mut server, &mut c, "SET a 1");
     let info = run(&mut server, &mut c, "INFO");
