@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Trunk's update check is a network call; the pinned tools make every other one unnecessary.
 export TRUNK_SKIP_VERSION_CHECK := true
 
-.PHONY: serve test bench dist
+.PHONY: serve test bench dist check-redis
 
 serve:
 	@scripts/setup.sh serve
@@ -24,6 +24,11 @@ test:
 dist:
 	@scripts/setup.sh serve
 	trunk build --release --dist dist
+
+# Redis's own test suite (hash, incr, string, keyspace) against minired and redis-server.
+check-redis:
+	@scripts/setup.sh test
+	@scripts/check-redis.sh
 
 # Not part of the test command: prints the benchmark tables (docs/benchmarks.md).
 bench:

@@ -10,6 +10,10 @@ echo "$host"
 export HOST_HSET_US
 HOST_HSET_US=$(echo "$host" | sed -n 's/^emulator HSET per call: \([0-9.]*\) µs$/\1/p')
 echo
+echo "## minired --port against redis-server (redis-benchmark)"
+echo
+scripts/bench-resp.sh
+echo
 echo "## Load: transfer size of the release bundle"
 echo
 trunk build --release --dist dist >/dev/null 2>&1

@@ -82,15 +82,13 @@ start() {
 run_unit() {
   local server=$1 unit=$2 name=${2//\//-}
   local log="$work/$server-$name.log" failed="$work/$server-$name.failed"
-  local skips=() ok=0 err=0 skip=0
-  : >"$failed"
+  local skips=() ok=0 err=0 skip=0 stopped=()
   for _ in $(seq 40); do
     (cd "$src" && ./runtest --host 127.0.0.1 --port "$port" --single "$unit" "${FLAGS[@]}" "${skips[@]}" 2>&1) |
       sed 's/\x1b\[[0-9;]*m//g' >"$log" || true
     ok=$(grep -c '^\[ok\]:' "$log" || true)
     err=$(grep -c '^\[err\]:' "$log" || true)
     skip=$(grep -c '^\[skip\]:' "$log" || true)
-    grep '^\[err\]:' "$log" | sed 's/^\[err\]: //' >>"$failed" || true
     if ! grep -q '^\[exception\]' "$log"; then
       break
     fi
@@ -99,12 +97,15 @@ run_unit() {
     culprit=$(grep -A40 '^\[exception\]' "$log" | grep -oE '^"test (\{[^}]*\}|"[^"]*")' | head -1 |
       sed -E 's/^"test [{"]//; s/[}"]$//')
     if [ -z "$culprit" ]; then
-      echo "(exception outside a test: $(grep -m1 '^\[exception\]' "$log"))" >>"$failed"
+      stopped+=("(the unit stopped outside a test: $(grep -m1 '^\[exception\]' "$log"))")
       break
     fi
-    echo "$culprit (exception: $(grep -m1 -A1 '^\[exception\]' "$log" | tail -1))" >>"$failed"
+    stopped+=("$culprit — stopped the unit: $(grep -m1 -A1 '^\[exception\]' "$log" | tail -1)")
     skips+=(--skiptest "$culprit")
   done
+  # The final run's failures, then the tests that stopped a run.
+  { grep '^\[err\]:' "$log" | sed 's/^\[err\]: //; s/ in tests\/.*$//' || true
+    printf '%s\n' "${stopped[@]}"; } | grep -v '^$' >"$failed" || true
   # Tests skipped after an exception were run once and failed: count them as failed, not skipped.
   err=$((err + ${#skips[@]} / 2))
   skip=$((skip - ${#skips[@]} / 2))

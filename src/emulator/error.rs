@@ -10,6 +10,10 @@ pub enum CommandError {
     UnknownCommand { name: Vec<u8>, args: Vec<Vec<u8>> },
     /// A command Redis 7.0 has but this emulator does not implement.
     NotSupported { name: String },
+    /// DECRBY's decrement is the one number that cannot be negated.
+    DecrementOverflow,
+    /// A string would grow past `proto-max-bulk-len` (APPEND).
+    StringTooLong,
     /// Wrong number of arguments; carries the command's lowercase name.
     WrongArity(&'static str),
     /// The key holds a value of another type.
@@ -78,6 +82,10 @@ impl CommandError {
             CommandError::NotAnInteger => "ERR value is not an integer or out of range".to_owned(),
             CommandError::HashValueNotAnInteger => "ERR hash value is not an integer".to_owned(),
             CommandError::Overflow => "ERR increment or decrement would overflow".to_owned(),
+            CommandError::DecrementOverflow => "ERR decrement would overflow".to_owned(),
+            CommandError::StringTooLong => {
+                "ERR string exceeds maximum allowed size (proto-max-bulk-len)".to_owned()
+            }
             CommandError::NotAFloat => "ERR value is not a valid float".to_owned(),
             CommandError::NanOrInfinity => "ERR value is NaN or Infinity".to_owned(),
             CommandError::HashValueNotAFloat => "ERR hash value is not a float".to_owned(),

@@ -183,6 +183,24 @@ impl Keyspace {
         }
     }
 
+    /// When `key` expires (Unix milliseconds), if it has an expiry.
+    pub fn expires_at(&self, key: &[u8]) -> Option<i64> {
+        self.entries.get(key).and_then(|e| e.expires_at_ms)
+    }
+
+    /// Removes `key`'s expiry; returns whether it had one.
+    pub fn clear_expiry(&mut self, key: &[u8]) -> bool {
+        match self.entries.get_mut(key) {
+            Some(entry) if entry.expires_at_ms.is_some() => {
+                entry.expires_at_ms = None;
+                self.volatile -= 1;
+                self.generation += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Removes `key`; returns whether it existed.
     pub fn remove(&mut self, key: &[u8]) -> bool {
         self.generation += 1;

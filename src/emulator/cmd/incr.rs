@@ -33,14 +33,21 @@ impl<'a> Command<'a> for Incr<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let current = match ctx.keyspace.get(self.key) {
-            None => 0,
-            Some(Value::Str(s)) => parse_i64(s).ok_or(CommandError::NotAnInteger)?,
-            Some(_) => return Err(CommandError::WrongType),
-        };
-        let new = current.checked_add(1).ok_or(CommandError::Overflow)?;
-        ctx.keyspace
-            .set(self.key, Value::Str(new.to_string().into_bytes()), true);
-        Ok(Reply::Integer(new))
+        add(ctx, self.key, 1)
     }
+}
+
+/// INCR, INCRBY, DECR and DECRBY: adds `by` to the integer at `key` (0 if missing); WRONGTYPE
+/// for another type, an error for a string that is not an integer or a sum out of range. The
+/// key keeps its expiry.
+pub(super) fn add(ctx: &mut Ctx<'_>, key: &[u8], by: i64) -> Result<Reply, CommandError> {
+    let current = match ctx.keyspace.get(key) {
+        None => 0,
+        Some(Value::Str(s)) => parse_i64(s).ok_or(CommandError::NotAnInteger)?,
+        Some(_) => return Err(CommandError::WrongType),
+    };
+    let new = current.checked_add(by).ok_or(CommandError::Overflow)?;
+    ctx.keyspace
+        .set(key, Value::Str(new.to_string().into_bytes()), true);
+    Ok(Reply::Integer(new))
 }

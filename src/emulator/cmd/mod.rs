@@ -11,13 +11,18 @@ use super::reply::Reply;
 use super::rng::Rng;
 pub use super::split::Argv;
 
+mod append;
 mod dbsize;
+mod decr;
+mod decrby;
 mod del;
 mod echo;
 mod exists;
 mod flushall;
 mod flushdb;
 mod get;
+mod getdel;
+mod getset;
 mod hdel;
 mod hexists;
 mod hget;
@@ -35,10 +40,20 @@ mod hsetnx;
 mod hstrlen;
 mod hvals;
 mod incr;
+mod incrby;
+mod incrbyfloat;
 mod keys;
+mod mget;
+mod mset;
+mod msetnx;
+mod persist;
 mod ping;
+mod pttl;
 mod rename;
 mod set;
+mod setnx;
+mod strlen;
+mod ttl;
 mod type_;
 
 /// What a command knows about itself: for dispatch, arity checks, console hints and `help`.
@@ -167,13 +182,18 @@ macro_rules! commands {
 }
 
 commands! {
+    Append => append,
     Dbsize => dbsize,
+    Decr => decr,
+    Decrby => decrby,
     Del => del,
     Echo => echo,
     Exists => exists,
     Flushall => flushall,
     Flushdb => flushdb,
     Get => get,
+    Getdel => getdel,
+    Getset => getset,
     Hdel => hdel,
     Hexists => hexists,
     Hget => hget,
@@ -191,10 +211,20 @@ commands! {
     Hstrlen => hstrlen,
     Hvals => hvals,
     Incr => incr,
+    Incrby => incrby,
+    Incrbyfloat => incrbyfloat,
     Keys => keys,
+    Mget => mget,
+    Mset => mset,
+    Msetnx => msetnx,
+    Persist => persist,
     Ping => ping,
+    Pttl => pttl,
     Rename => rename,
     Set => set,
+    Setnx => setnx,
+    Strlen => strlen,
+    Ttl => ttl,
     Type => type_,
 }
 

@@ -1,0 +1,52 @@
+//! APPEND: add bytes to the end of the string stored at a key.
+
+use super::{Args, Command, Ctx, Spec};
+use crate::emulator::error::CommandError;
+use crate::emulator::keyspace::Value;
+use crate::emulator::reply::Reply;
+use crate::emulator::resp::PROTO_MAX_BULK_LEN;
+
+/// Name, arity, syntax and summary.
+pub const SPEC: Spec = Spec {
+    name: "append",
+    arity: 3,
+    syntax: "key value",
+    summary: "Appends a string to the value of a key; creates the key if needed.",
+    group: "string",
+    denyoom: true,
+};
+
+/// ```text
+/// APPEND key value
+/// ```
+/// Replies with the new length; a missing key is created; WRONGTYPE for a hash; a result
+/// longer than `proto-max-bulk-len` (512 MB) is refused. The key keeps its expiry.
+#[derive(Debug)]
+pub struct Append<'a> {
+    key: &'a [u8],
+    value: &'a [u8],
+}
+
+impl<'a> Command<'a> for Append<'a> {
+    fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
+        Ok(Append {
+            key: args.next_arg()?,
+            value: args.next_arg()?,
+        })
+    }
+
+    fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+        let mut current = match ctx.keyspace.get(self.key) {
+            None => Vec::new(),
+            Some(Value::Str(s)) => s.clone(),
+            Some(_) => return Err(CommandError::WrongType),
+        };
+        if (current.len() + self.value.len()) as i64 > PROTO_MAX_BULK_LEN {
+            return Err(CommandError::StringTooLong);
+        }
+        current.extend_from_slice(self.value);
+        let len = current.len() as i64;
+        ctx.keyspace.set(self.key, Value::Str(current), true);
+        Ok(Reply::Integer(len))
+    }
+}
