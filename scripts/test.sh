@@ -22,6 +22,9 @@ step "layer 1: host tests (cargo test)"
 # make test installs Redis: here the live differential test must fail without it, not skip.
 WTL_REQUIRE_REDIS=1 cargo test --locked 2>&1 | tee -a "$log"
 
+step "Redis's own test suite against minired (scripts/check-redis.sh --check)"
+scripts/check-redis.sh --check
+
 step "layer 2: Rust tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
   cargo test --locked --target wasm32-unknown-unknown --test browser 2>&1 | tee -a "$log"
