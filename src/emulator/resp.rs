@@ -157,8 +157,12 @@ impl RequestParser {
                         }
                         return Ok((pos, Parsed::Incomplete));
                     };
-                    if line[0] != b'$' {
-                        return Err(ProtocolError::ExpectedDollar(line[0]));
+                    // An empty line has its `\r` where the `$` should be.
+                    match line.first() {
+                        Some(b'$') => {}
+                        other => {
+                            return Err(ProtocolError::ExpectedDollar(*other.unwrap_or(&b'\r')))
+                        }
                     }
                     let len = parse_i64(&line[1..])
                         .filter(|l| (0..=PROTO_MAX_BULK_LEN).contains(l))
