@@ -342,3 +342,41 @@ fn redis_py_runs_the_tutorial_against_minired_as_against_redis_server() {
         "{on_mini}"
     );
 }
+
+/// Sends `request` and reads until the reply ends with `end`.
+fn read_until(stream: &mut TcpStream, request: &[u8], end: &[u8]) -> Vec<u8> {
+    stream.write_all(request).expect("write");
+    let mut got = Vec::new();
+    while !got.ends_with(end) {
+        let mut chunk = [0u8; 4096];
+        let n = stream.read(&mut chunk).expect("read");
+        assert!(n > 0, "closed before {}", differential::show(end));
+        got.extend_from_slice(&chunk[..n]);
+    }
+    got
+}
+
+#[test]
+fn resp3_replies_are_byte_for_byte_redis_s() {
+    if !have("redis-server", "comparing RESP3 replies with a real Redis") {
+        return;
+    }
+    let (mini, real) = (Minired::start(), differential::RedisServer::start());
+    let session: &[u8] = b"FLUSHALL\r\nHSET h f 1\r\nHINCRBYFLOAT h f 1.5\r\nHGETALL h\r\nHGETALL nope\r\n\
+        HRANDFIELD h -2 WITHVALUES\r\nHGET h nope\r\nHSCAN h 0\r\nCONFIG GET save\r\nSELECT 3\r\nGET x\r\n\
+        TTL x\r\nMGET a b\r\nHSET h g\r\nINCRBYFLOAT n 2.5\r\nFOO bar\r\nECHO end\r\n";
+    let replies = |port: u16| {
+        let mut c = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        c.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        // The handshake's reply names the server (id, version): read past it.
+        read_until(&mut c, b"HELLO 3\r\nPING\r\n", b"+PONG\r\n");
+        read_until(&mut c, session, b"$3\r\nend\r\n")
+    };
+    let (on_mini, on_real) = (replies(mini.port), replies(real.port));
+    assert_eq!(
+        differential::show(&on_mini),
+        differential::show(&on_real),
+        "minired's RESP3 replies differ from redis-server's"
+    );
+}

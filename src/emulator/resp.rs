@@ -197,6 +197,8 @@ pub enum Shape {
     /// A flat array of field and value is an array of `[field, value]` pairs (HRANDFIELD …
     /// WITHVALUES).
     Pairs,
+    /// A map whose values are maps too (COMMAND DOCS).
+    MapOfMaps,
 }
 
 fn line(out: &mut Vec<u8>, prefix: u8, content: &[u8]) {
@@ -227,10 +229,18 @@ pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) 
         Reply::Bulk(b) => bulk(out, b),
         Reply::Nil if resp3 => out.extend_from_slice(b"_\r\n"),
         Reply::Nil => out.extend_from_slice(b"$-1\r\n"),
-        Reply::Array(items) if resp3 && shape == Shape::Map && items.len() % 2 == 0 => {
+        Reply::Array(items)
+            if resp3 && matches!(shape, Shape::Map | Shape::MapOfMaps) && items.len() % 2 == 0 =>
+        {
             line(out, b'%', (items.len() / 2).to_string().as_bytes());
-            for item in items {
-                write_reply(out, item, resp3, Shape::Plain);
+            let inner = if shape == Shape::MapOfMaps {
+                Shape::Map
+            } else {
+                Shape::Plain
+            };
+            for pair in items.chunks(2) {
+                write_reply(out, &pair[0], resp3, Shape::Plain);
+                write_reply(out, &pair[1], resp3, inner);
             }
         }
         Reply::Array(items) if resp3 && shape == Shape::Pairs && items.len() % 2 == 0 => {
@@ -383,6 +393,11 @@ mod tests {
         assert_eq!(
             written(&hash, true, Shape::Pairs),
             "*1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n"
+        );
+        let docs = Reply::Array(vec![Reply::bulk("get"), Reply::bulks(["group", "string"])]);
+        assert_eq!(
+            written(&docs, true, Shape::MapOfMaps),
+            "%1\r\n$3\r\nget\r\n%1\r\n$5\r\ngroup\r\n$6\r\nstring\r\n"
         );
         assert_eq!(written(&Reply::Nil, false, Shape::Plain), "$-1\r\n");
         assert_eq!(written(&Reply::Nil, true, Shape::Plain), "_\r\n");

@@ -381,7 +381,7 @@ impl Server {
                         Reply::bulk(spec.group),
                     ]));
                 }
-                (Reply::Array(docs), Shape::Map, After::Continue)
+                (Reply::Array(docs), Shape::MapOfMaps, After::Continue)
             }
             _ => plain(unknown_subcommand(sub, "COMMAND")),
         }
