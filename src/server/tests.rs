@@ -1,6 +1,8 @@
 //! The server's own commands, without a socket.
 
+use super::introspection::SERVER_COMMANDS;
 use super::*;
+use crate::emulator::cmd::COMMANDS;
 
 fn run(server: &mut Server, client: &mut Client, line: &str) -> String {
     let argv = crate::emulator::split_args(line.as_bytes()).unwrap();
