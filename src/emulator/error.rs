@@ -10,6 +10,12 @@ pub enum CommandError {
     UnknownCommand { name: Vec<u8>, args: Vec<Vec<u8>> },
     /// A command Redis 7.0 has but this emulator does not implement.
     NotSupported { name: String },
+    /// An option EXPIRE does not know (its text as typed, up to a NUL byte).
+    UnsupportedOption(Vec<u8>),
+    /// EXPIRE's NX with XX, GT or LT.
+    ExpireOptionsNx,
+    /// EXPIRE's GT with LT.
+    ExpireOptionsGtLt,
     /// DECRBY's decrement is the one number that cannot be negated.
     DecrementOverflow,
     /// A string would grow past `proto-max-bulk-len` (APPEND).
@@ -83,6 +89,17 @@ impl CommandError {
             CommandError::HashValueNotAnInteger => "ERR hash value is not an integer".to_owned(),
             CommandError::Overflow => "ERR increment or decrement would overflow".to_owned(),
             CommandError::DecrementOverflow => "ERR decrement would overflow".to_owned(),
+            CommandError::UnsupportedOption(option) => {
+                let mut m = b"ERR Unsupported option ".to_vec();
+                m.extend_from_slice(option);
+                return m;
+            }
+            CommandError::ExpireOptionsNx => {
+                "ERR NX and XX, GT or LT options at the same time are not compatible".to_owned()
+            }
+            CommandError::ExpireOptionsGtLt => {
+                "ERR GT and LT options at the same time are not compatible".to_owned()
+            }
             CommandError::StringTooLong => {
                 "ERR string exceeds maximum allowed size (proto-max-bulk-len)".to_owned()
             }

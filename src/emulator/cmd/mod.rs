@@ -18,6 +18,8 @@ mod decrby;
 mod del;
 mod echo;
 mod exists;
+mod expire;
+mod expireat;
 mod flushall;
 mod flushdb;
 mod get;
@@ -47,10 +49,16 @@ mod mget;
 mod mset;
 mod msetnx;
 mod persist;
+mod pexpire;
+mod pexpireat;
 mod ping;
+mod psetex;
 mod pttl;
+mod randomkey;
 mod rename;
+mod renamenx;
 mod set;
+mod setex;
 mod setnx;
 mod strlen;
 mod ttl;
@@ -189,6 +197,8 @@ commands! {
     Del => del,
     Echo => echo,
     Exists => exists,
+    Expire => expire,
+    Expireat => expireat,
     Flushall => flushall,
     Flushdb => flushdb,
     Get => get,
@@ -218,10 +228,16 @@ commands! {
     Mset => mset,
     Msetnx => msetnx,
     Persist => persist,
+    Pexpire => pexpire,
+    Pexpireat => pexpireat,
     Ping => ping,
+    Psetex => psetex,
     Pttl => pttl,
+    Randomkey => randomkey,
     Rename => rename,
+    Renamenx => renamenx,
     Set => set,
+    Setex => setex,
     Setnx => setnx,
     Strlen => strlen,
     Ttl => ttl,

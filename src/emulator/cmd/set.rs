@@ -116,14 +116,19 @@ impl<'a> Command<'a> for Set<'a> {
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         let expires_at = match &self.expiry {
-            Expiry::Relative { amount, unit_ms } => {
-                Some(expire_at_ms(amount, *unit_ms, true, ctx.keyspace.now_ms())?)
-            }
+            Expiry::Relative { amount, unit_ms } => Some(expire_at_ms(
+                amount,
+                *unit_ms,
+                true,
+                ctx.keyspace.now_ms(),
+                "set",
+            )?),
             Expiry::Absolute { amount, unit_ms } => Some(expire_at_ms(
                 amount,
                 *unit_ms,
                 false,
                 ctx.keyspace.now_ms(),
+                "set",
             )?),
             Expiry::None | Expiry::KeepTtl => None,
         };
@@ -154,15 +159,17 @@ impl<'a> Command<'a> for Set<'a> {
     }
 }
 
-/// Redis's getExpireMillisecondsOrReply: a positive amount that does not overflow.
-fn expire_at_ms(
+/// Redis's getExpireMillisecondsOrReply: a positive amount that does not overflow; `command`
+/// names the command in the error.
+pub(super) fn expire_at_ms(
     amount: &[u8],
     unit_ms: i64,
     relative: bool,
     now_ms: i64,
+    command: &'static str,
 ) -> Result<i64, CommandError> {
     let amount = parse_i64(amount).ok_or(CommandError::NotAnInteger)?;
-    let invalid = CommandError::InvalidExpireTime("set");
+    let invalid = CommandError::InvalidExpireTime(command);
     if amount <= 0 || (unit_ms == 1000 && amount > i64::MAX / 1000) {
         return Err(invalid);
     }
