@@ -207,8 +207,29 @@ fn line(out: &mut Vec<u8>, prefix: u8, content: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// `prefix`, the decimal `n` and CRLF, without an allocation.
+fn number_line(out: &mut Vec<u8>, prefix: u8, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push(prefix);
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+    out.extend_from_slice(b"\r\n");
+}
+
 fn bulk(out: &mut Vec<u8>, bytes: &[u8]) {
-    line(out, b'$', bytes.len().to_string().as_bytes());
+    number_line(out, b'$', bytes.len() as i64);
     out.extend_from_slice(bytes);
     out.extend_from_slice(b"\r\n");
 }
@@ -225,14 +246,14 @@ pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) 
                 .collect();
             line(out, b'-', &text);
         }
-        Reply::Integer(n) => line(out, b':', n.to_string().as_bytes()),
+        Reply::Integer(n) => number_line(out, b':', *n),
         Reply::Bulk(b) => bulk(out, b),
         Reply::Nil if resp3 => out.extend_from_slice(b"_\r\n"),
         Reply::Nil => out.extend_from_slice(b"$-1\r\n"),
         Reply::Array(items)
             if resp3 && matches!(shape, Shape::Map | Shape::MapOfMaps) && items.len() % 2 == 0 =>
         {
-            line(out, b'%', (items.len() / 2).to_string().as_bytes());
+            number_line(out, b'%', (items.len() / 2) as i64);
             let inner = if shape == Shape::MapOfMaps {
                 Shape::Map
             } else {
@@ -244,7 +265,7 @@ pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) 
             }
         }
         Reply::Array(items) if resp3 && shape == Shape::Pairs && items.len() % 2 == 0 => {
-            line(out, b'*', (items.len() / 2).to_string().as_bytes());
+            number_line(out, b'*', (items.len() / 2) as i64);
             for pair in items.chunks(2) {
                 out.extend_from_slice(b"*2\r\n");
                 for item in pair {
@@ -253,7 +274,7 @@ pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) 
             }
         }
         Reply::Array(items) => {
-            line(out, b'*', items.len().to_string().as_bytes());
+            number_line(out, b'*', items.len() as i64);
             for item in items {
                 write_reply(out, item, resp3, Shape::Plain);
             }
@@ -402,6 +423,11 @@ mod tests {
         assert_eq!(written(&Reply::Nil, false, Shape::Plain), "$-1\r\n");
         assert_eq!(written(&Reply::Nil, true, Shape::Plain), "_\r\n");
         assert_eq!(written(&Reply::Integer(-3), true, Shape::Plain), ":-3\r\n");
+        assert_eq!(written(&Reply::Integer(0), true, Shape::Plain), ":0\r\n");
+        assert_eq!(
+            written(&Reply::Integer(i64::MIN), false, Shape::Plain),
+            ":-9223372036854775808\r\n"
+        );
         assert_eq!(
             written(&Reply::Status("OK"), false, Shape::Plain),
             "+OK\r\n"

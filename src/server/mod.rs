@@ -23,6 +23,12 @@ pub const DATABASES: usize = 16;
 /// The version the server says it is: the Redis it behaves like.
 pub const REDIS_VERSION: &str = "7.0.15";
 
+/// The commands this module answers itself (every other goes to the emulator).
+const SERVER_NAMES: [&str; 13] = [
+    "quit", "hello", "client", "select", "command", "config", "info", "flushall", "reset", "auth",
+    "debug", "function", "memory",
+];
+
 /// One connection's own state.
 #[derive(Debug)]
 pub struct Client {
@@ -120,10 +126,18 @@ impl Server {
 
     /// The reply to `argv`, how RESP3 lays it out, and what happens next.
     pub fn reply(&mut self, client: &mut Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
-        let Some(name) = argv.first().map(|n| lower(n)) else {
+        let Some(first) = argv.first() else {
             return (Reply::Nil, Shape::Plain, After::Continue);
         };
         let args = &argv[1..];
+        // Most commands are the emulator's: they go there without a name being copied.
+        if !SERVER_NAMES
+            .iter()
+            .any(|n| first.eq_ignore_ascii_case(n.as_bytes()))
+        {
+            return self.data_command(client, argv);
+        }
+        let name = lower(first);
         let plain = |reply: Reply| (reply, Shape::Plain, After::Continue);
         match name.as_str() {
             "quit" => (Reply::ok(), Shape::Plain, After::Close),
@@ -144,16 +158,25 @@ impl Server {
             "debug" => plain(err("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")),
             "function" => plain(Self::function(args)),
             "memory" => plain(self.memory(client, args)),
-            _ => {
-                let reply = self.dbs[client.db].run(argv);
-                let shape = match name.as_str() {
-                    "hgetall" => Shape::Map,
-                    "hrandfield" if args.len() == 3 && lower(&args[2]) == "withvalues" => Shape::Pairs,
-                    _ => Shape::Plain,
-                };
-                (reply, shape, After::Continue)
-            }
+            _ => self.data_command(client, argv),
         }
+    }
+
+    /// A command of the emulator's, on the client's database.
+    fn data_command(&mut self, client: &Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
+        let reply = self.dbs[client.db].run(argv);
+        let name = &argv[0];
+        let shape = if name.eq_ignore_ascii_case(b"hgetall") {
+            Shape::Map
+        } else if name.eq_ignore_ascii_case(b"hrandfield")
+            && argv.len() == 4
+            && argv[3].eq_ignore_ascii_case(b"withvalues")
+        {
+            Shape::Pairs
+        } else {
+            Shape::Plain
+        };
+        (reply, shape, After::Continue)
     }
 
     fn hello(&mut self, client: &mut Client, args: &[Vec<u8>]) -> (Reply, Shape, After) {

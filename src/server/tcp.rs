@@ -48,13 +48,13 @@ async fn connection(mut stream: TcpStream, server: Rc<RefCell<Server>>) {
     let mut parser = RequestParser::default();
     let mut input: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut output: Vec<u8> = Vec::with_capacity(16 * 1024);
-    let mut chunk = vec![0u8; 16 * 1024];
     'reading: loop {
-        let read = match stream.read(&mut chunk).await {
+        // Straight into the buffer's free room: no copy.
+        input.reserve(16 * 1024);
+        match stream.read_buf(&mut input).await {
             Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        input.extend_from_slice(&chunk[..read]);
+            Ok(_) => {}
+        }
         let mut consumed = 0;
         let mut close = false;
         loop {
