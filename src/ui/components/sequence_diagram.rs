@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::diagram::{Arrow, Diagram, Lifeline};
+use crate::engine::queue::{FLUSH_AFTER_MS, FLUSH_SIZE};
 use crate::engine::Trace;
 
 #[derive(Properties, PartialEq)]
@@ -28,7 +29,7 @@ const LANE: f64 = 170.0;
 const MARGIN: f64 = 22.0;
 const HEAD: f64 = 42.0;
 const ROW: f64 = 46.0;
-const FOOT: f64 = 16.0;
+const FOOT: f64 = 22.0;
 /// The longest label drawn in full; the rest is in the arrow's title.
 const MAX_LABEL: usize = 40;
 
@@ -102,6 +103,12 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     fill="#ffffff" stroke={colour(l)} stroke-width="1.5" />
                 <text x={cx.to_string()} y="25" text-anchor="middle" font-size="13" font-weight="600" fill={colour(l)}>{ l.title() }</text>
                 <line x1={cx.to_string()} y1="34" x2={cx.to_string()} y2={end.to_string()} stroke={colour(l)} stroke-width="1.5" stroke-dasharray="5 4" />
+                if l == Lifeline::Queue {
+                    // The queue's delay: what it waits for before its writes reach the database.
+                    <text x={(cx + 4.0).to_string()} y={(height - 4.0).to_string()} font-size="12" fill={colour(l)}>
+                        { format!("flushes after {} s or {} writes", FLUSH_AFTER_MS / 1000.0, FLUSH_SIZE) }
+                    </text>
+                }
                 if app_side && crash.is_some() {
                     { cross(cx, end, 9.0, FAIL, 3.0) }
                 }

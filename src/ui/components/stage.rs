@@ -214,7 +214,7 @@ pub fn stage(props: &StageProps) -> Html {
     html! {
         <section class="stage" aria-label="Stage">
             <div class="stage__head">
-                <h2 class="stage__title">{ "The three actors" }</h2>
+                <h2 class="stage__title">{ if show_queue || race { "The actors" } else { "The three actors" } }</h2>
                 <p class={classes!("stage__mode", live_mode.then_some("stage__mode--live"))} role="status" aria-label="Stage mode">
                     { props.mode.label() }
                 </p>
