@@ -24,6 +24,8 @@ mod flushall;
 mod flushdb;
 mod get;
 mod getdel;
+mod getex;
+mod getrange;
 mod getset;
 mod hdel;
 mod hexists;
@@ -61,6 +63,7 @@ mod set;
 mod setex;
 mod setnx;
 mod strlen;
+mod substr;
 mod ttl;
 mod type_;
 
@@ -203,6 +206,8 @@ commands! {
     Flushdb => flushdb,
     Get => get,
     Getdel => getdel,
+    Getex => getex,
+    Getrange => getrange,
     Getset => getset,
     Hdel => hdel,
     Hexists => hexists,
@@ -240,6 +245,7 @@ commands! {
     Setex => setex,
     Setnx => setnx,
     Strlen => strlen,
+    Substr => substr,
     Ttl => ttl,
     Type => type_,
 }
