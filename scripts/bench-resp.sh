@@ -9,17 +9,11 @@ requests=${BENCH_RESP_REQUESTS:-200000}
 rounds=${BENCH_RESP_ROUNDS:-3}
 cargo build --release --locked --bin minired >/dev/null 2>&1
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-mini_port=$(free_port)
-target/release/minired --port "$mini_port" >/dev/null &
-mini=$!
-real_port=$(free_port)
-redis-server --port "$real_port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null &
-real=$!
-trap 'kill $mini $real 2>/dev/null || true' EXIT
-for port in "$mini_port" "$real_port"; do
-  for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
-done
+source scripts/redis-loopback.sh
+start_loopback_server target/release/minired
+mini_port=$port
+start_loopback_server redis-server
+real_port=$port
 
 # One CSV line per test: "TEST","rps",...; the median of the rounds, which alternate servers.
 declare -A runs

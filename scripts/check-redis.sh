@@ -58,24 +58,7 @@ if ! command -v tclsh >/dev/null; then
 fi
 cargo build --release --locked --bin minired >/dev/null 2>&1
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# Starts `server` (redis-server or minired) on a free port; sets $port and $pid.
-start() {
-  port=$(free_port)
-  if [ "$1" = minired ]; then
-    target/release/minired --port "$port" >/dev/null &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null &
-  fi
-  pid=$!
-  for _ in $(seq 100); do
-    redis-cli -p "$port" PING >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "check-redis: $1 did not start" >&2
-  exit 1
-}
+source scripts/redis-loopback.sh
 
 # Runs one unit against the server on $port until no test stops it with an exception; prints
 # "ok err skip" counts and writes the failing tests' names to $work/<server>-<unit>.failed.
@@ -115,7 +98,11 @@ run_unit() {
 
 declare -A results
 for server in redis-server minired; do
-  start "$server"
+  if [ "$server" = minired ]; then
+    start_loopback_server target/release/minired
+  else
+    start_loopback_server redis-server
+  fi
   for unit in "${UNITS[@]}"; do
     say "$server: $unit"
     results["$server $unit"]=$(run_unit "$server" "$unit")

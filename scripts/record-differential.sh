@@ -26,6 +26,7 @@ done
 
 # Sets $port; the server and its directory go away on exit.
 source scripts/redis-loopback.sh
+start_loopback_server redis-server
 
 cli() { redis-cli -h 127.0.0.1 -p "$port" --no-raw 2>/dev/null; }
 

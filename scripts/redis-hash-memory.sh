@@ -6,6 +6,7 @@
 set -euo pipefail
 n=${1:-100000}
 source "$(dirname "$0")/redis-loopback.sh"
+start_loopback_server redis-server
 python3 - "$n" <<'PY' | redis-cli -p "$port" >/dev/null
 import sys
 n = int(sys.argv[1])

@@ -5,6 +5,7 @@
 set -euo pipefail
 requests=${1:-200000}
 source "$(dirname "$0")/redis-loopback.sh"
+start_loopback_server redis-server
 redis-cli -p "$port" HMSET product_prices product1 100 product2 200 product3 300 >/dev/null
 redis-cli -p "$port" CONFIG RESETSTAT >/dev/null
 redis-benchmark -h 127.0.0.1 -p "$port" -n "$requests" -q HSET product_prices product1 150 >/dev/null
