@@ -63,7 +63,7 @@ impl<D: Database> Lab<D> {
             return rec.trace;
         }
         let mut writes = 0;
-        for statement in program {
+        for (i, statement) in program.iter().enumerate() {
             let code = statement.code;
             match &statement.action {
                 Action::Local(text) => self.record(
@@ -99,20 +99,15 @@ impl<D: Database> Lab<D> {
                     return rec.trace;
                 }
                 Action::Effect(Effect::Redis(command)) => {
-                    let ok = self.cache_step(
-                        &mut rec,
-                        cache_kind(command),
-                        command,
-                        code,
-                        |ok, printed| {
-                            if ok {
-                                format!("Redis runs {command} and answers {printed}.")
-                            } else {
-                                format!("Redis answers with an error: {printed}")
-                            }
-                        },
-                    );
-                    if ok && cache_kind(command) != StepKind::CacheRead {
+                    let kind = cache_kind(command);
+                    let ok = self.cache_step(&mut rec, kind, command, code, |ok, printed| {
+                        if ok {
+                            format!("Redis runs {command} and answers {printed}.")
+                        } else {
+                            format!("Redis answers with an error: {printed}")
+                        }
+                    });
+                    if ok && kind != StepKind::CacheRead {
                         writes += 1;
                     }
                 }
@@ -128,7 +123,7 @@ impl<D: Database> Lab<D> {
                     writes += 1;
                 }
             }
-            if writes == 1 && self.crash_if_on(&mut rec, next_code(program, statement), || {
+            if writes == 1 && self.crash_if_on(&mut rec, program.get(i + 1).map_or(CodeRef::NONE, |next| next.code), || {
                 "The page crashes after your function's first write and before the rest of it ran.".to_owned()
             }) {
                 return rec.trace;
@@ -145,13 +140,4 @@ impl<D: Database> Lab<D> {
         );
         rec.trace
     }
-}
-
-/// The line after `statement` in `program` (where a crash stops), or none.
-fn next_code(program: &[Statement], statement: &Statement) -> CodeRef {
-    program
-        .iter()
-        .position(|s| std::ptr::eq(s, statement))
-        .and_then(|i| program.get(i + 1))
-        .map_or(CodeRef::NONE, |s| s.code)
 }

@@ -160,21 +160,22 @@ impl LabHandle {
         })
     }
 
+    /// Chooses the pattern `update_price` follows.
     pub fn on_pattern(&self) -> Callback<Pattern> {
-        let (lab, dispatch, _) = self.parts();
-        Callback::from(move |p| {
-            if let Some(lab) = &*lab {
-                lab.set_pattern(p);
-                dispatch.dispatch(LabAction::Changed);
-            }
-        })
+        self.setting(|lab, pattern| lab.set_pattern(pattern))
     }
 
+    /// Switches faults on or off.
     pub fn on_faults(&self) -> Callback<Faults> {
+        self.setting(|lab, faults| lab.set_faults(faults))
+    }
+
+    /// A setting of the lab's, changed at once (no I/O), then the page reads the lab again.
+    fn setting<T: 'static>(&self, set: fn(&AppLab, T)) -> Callback<T> {
         let (lab, dispatch, _) = self.parts();
-        Callback::from(move |f| {
+        Callback::from(move |value| {
             if let Some(lab) = &*lab {
-                lab.set_faults(f);
+                set(lab, value);
                 dispatch.dispatch(LabAction::Changed);
             }
         })

@@ -10,6 +10,7 @@ use super::actions::LabHandle;
 use super::boot::{boot, AppLab, Background};
 use super::components::lesson_panel::LessonState;
 use super::state::LabState;
+use crate::engine::diagram::Diagram;
 use crate::engine::Trace;
 use crate::playback::{Playback, PlaybackAction};
 
@@ -173,54 +174,50 @@ pub const TRAVEL_MS: f64 = 480.0;
 /// at once.
 #[hook]
 pub fn use_travel(
-    trace: Option<Rc<Trace>>,
+    diagram: Rc<Option<Diagram>>,
     cursor: usize,
     interval_ms: u32,
     layer: NodeRef,
 ) -> usize {
     let shown = use_state(|| cursor);
-    let before = use_mut_ref(|| (None::<*const Trace>, cursor));
+    let before = use_mut_ref(|| (None::<*const Diagram>, cursor));
     // Each journey has a number; a journey cut short by the next step does not land.
     let journey = use_mut_ref(|| 0u64);
     {
         let shown = shown.clone();
-        let trace = trace.clone();
-        use_effect_with(
-            (trace.as_ref().map(Rc::as_ptr), cursor),
-            move |(ptr, cursor)| {
-                let (ptr, cursor) = (*ptr, *cursor);
-                let (was_ptr, was_cursor) = *before.borrow();
-                *before.borrow_mut() = (ptr, cursor);
-                let number = {
-                    let mut j = journey.borrow_mut();
-                    *j += 1;
-                    *j
-                };
-                clear_layer(&layer);
-                let forward_one = ptr.is_some() && ptr == was_ptr && cursor == was_cursor + 1;
-                let route = trace.as_deref().and_then(|t| {
-                    let diagram = crate::engine::diagram::Diagram::of(t);
-                    let arrow = diagram.arrows.get(cursor)?;
-                    (arrow.from != arrow.to)
-                        .then(|| (arrow.from.id(), arrow.to.id(), arrow.label.clone()))
-                });
-                let travelled = match route {
-                    Some((from, to, label)) if forward_one && !prefers_reduced_motion() => {
-                        let landed = shown.clone();
-                        let duration = TRAVEL_MS.min(f64::from(interval_ms) * 0.6);
-                        travel(&layer, from, to, &label, duration, move || {
-                            if *journey.borrow() == number {
-                                landed.set(cursor);
-                            }
-                        })
-                    }
-                    _ => false,
-                };
-                if !travelled {
-                    shown.set(cursor);
+        let key = diagram.as_ref().as_ref().map(|d| d as *const Diagram);
+        use_effect_with((key, cursor), move |(ptr, cursor)| {
+            let (ptr, cursor) = (*ptr, *cursor);
+            let (was_ptr, was_cursor) = *before.borrow();
+            *before.borrow_mut() = (ptr, cursor);
+            let number = {
+                let mut j = journey.borrow_mut();
+                *j += 1;
+                *j
+            };
+            clear_layer(&layer);
+            let forward_one = ptr.is_some() && ptr == was_ptr && cursor == was_cursor + 1;
+            let route = diagram.as_ref().as_ref().and_then(|diagram| {
+                let arrow = diagram.arrows.get(cursor)?;
+                (arrow.from != arrow.to)
+                    .then(|| (arrow.from.id(), arrow.to.id(), arrow.label.clone()))
+            });
+            let travelled = match route {
+                Some((from, to, label)) if forward_one && !prefers_reduced_motion() => {
+                    let landed = shown.clone();
+                    let duration = TRAVEL_MS.min(f64::from(interval_ms) * 0.6);
+                    travel(&layer, from, to, &label, duration, move || {
+                        if *journey.borrow() == number {
+                            landed.set(cursor);
+                        }
+                    })
                 }
-            },
-        );
+                _ => false,
+            };
+            if !travelled {
+                shown.set(cursor);
+            }
+        });
     }
     (*shown).min(cursor)
 }

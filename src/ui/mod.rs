@@ -27,6 +27,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::engine::diagram::Diagram;
 use crate::engine::predict::predictions;
 use crate::engine::trace::OperationKind;
 use crate::playback::PlaybackAction;
@@ -53,11 +54,18 @@ pub fn app() -> Html {
     let lab = use_lab();
     let state = lab.state.clone();
     let shown_trace = state.shown_trace().cloned();
+    // The trace as a diagram, made once per trace for the stage, the travel and the drawing.
+    let diagram = {
+        let trace = shown_trace.clone();
+        use_memo(shown_trace.as_ref().map(Rc::as_ptr), move |_| {
+            trace.as_deref().map(Diagram::of)
+        })
+    };
     let playback = use_playback(shown_trace.clone(), state.seek, state.live_token);
     let p = playback.0;
     let travel_layer = use_node_ref();
     let shown = use_travel(
-        shown_trace.clone(),
+        Rc::clone(&diagram),
         p.cursor,
         p.interval_ms(),
         travel_layer.clone(),
@@ -241,7 +249,7 @@ pub fn app() -> Html {
                     </footer>
                 </div>
                 <main class="playground__main">
-                    <Stage mode={mode} trace={shown_trace.clone()} mine={lab.lesson.function.as_deref().map(|l| Rc::new(crate::lesson::listing(l)))} cursor={p.cursor} shown={shown} live={live.clone()}
+                    <Stage mode={mode} trace={shown_trace.clone()} diagram={Rc::clone(&diagram)} mine={lab.lesson.function.as_deref().map(|l| Rc::new(crate::lesson::listing(l)))} cursor={p.cursor} shown={shown} live={live.clone()}
                         status={state.status.clone()} busy={state.busy} error={state.error.clone().map(AttrValue::from)}
                         travel_layer={travel_layer} on_back_to_live={on_back_to_live} on_write={lab.on_write()} on_reset={lab.on_reset()} />
                     <div class="player">
@@ -266,7 +274,7 @@ pub fn app() -> Html {
                     </div>
                     <div class="trace-view">
                         if let Some(trace) = &shown_trace {
-                            <SequenceDiagram trace={Rc::clone(trace)} cursor={p.cursor} on_seek={on_seek.clone()} />
+                            <SequenceDiagram trace={Rc::clone(trace)} diagram={Rc::clone(&diagram)} cursor={p.cursor} on_seek={on_seek.clone()} />
                         } else {
                             <figure class="diagram diagram--empty" aria-label="Sequence diagram">
                                 <figcaption class="diagram__caption">{ "Sequence diagram" }</figcaption>

@@ -18,6 +18,8 @@ use crate::engine::Trace;
 #[derive(Properties, PartialEq)]
 pub struct SequenceDiagramProps {
     pub trace: Rc<Trace>,
+    /// `trace` as a diagram (made once per trace by the page).
+    pub diagram: Rc<Option<Diagram>>,
     /// The step playback is at.
     pub cursor: usize,
     /// Goes to a step.
@@ -59,7 +61,9 @@ fn short(text: &str) -> String {
 
 #[function_component(SequenceDiagram)]
 pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
-    let diagram = Diagram::of(&props.trace);
+    let Some(diagram) = props.diagram.as_ref() else {
+        return Html::default();
+    };
     let svg_ref = use_node_ref();
     let lanes = diagram.lifelines.len() as f64;
     let width = MARGIN * 2.0 + LANE * lanes;

@@ -64,6 +64,8 @@ pub struct LiveStores {
 pub struct StageProps {
     pub mode: StageMode,
     pub trace: Option<Rc<Trace>>,
+    /// `trace` as a diagram (made once per trace by the page).
+    pub diagram: Rc<Option<Diagram>>,
     /// The step playback is at (the code pane and the active card follow it).
     pub cursor: usize,
     /// The step whose stores are shown (behind `cursor` while a message travels).
@@ -111,7 +113,6 @@ pub fn stage(props: &StageProps) -> Html {
     let changed = |store: Store| -> Rc<Vec<String>> {
         Rc::new(
             shown_step
-                .filter(|_| trace.is_some())
                 .map(|s| {
                     s.changes
                         .iter()
@@ -135,13 +136,13 @@ pub fn stage(props: &StageProps) -> Html {
             .collect(),
     );
     // In a disagreement window, say whether it is the expected, brief one.
-    let window_note = trace.and_then(|t| {
-        let diagram = Diagram::of(t);
-        diagram
-            .window_at(props.shown)
-            .filter(|_| !consistency.in_step)
-            .map(|w| w.label.clone())
-    });
+    let window_note = props
+        .diagram
+        .as_ref()
+        .as_ref()
+        .and_then(|d| d.window_at(props.shown))
+        .filter(|_| !consistency.in_step)
+        .map(|w| w.label.clone());
 
     let pattern = trace.map_or(props.live.pattern, |t| t.pattern);
     let listing = match trace {
