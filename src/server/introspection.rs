@@ -6,6 +6,7 @@ use super::{
     err, lower, unknown_subcommand, wrong_arity, After, Client, Server, DATABASES, REDIS_VERSION,
 };
 use crate::emulator::cmd::{Spec, COMMANDS};
+use crate::emulator::glob::glob_match;
 use crate::emulator::resp::Shape;
 use crate::emulator::Reply;
 
@@ -37,11 +38,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("zset-max-ziplist-entries", "zset-max-listpack-entries"),
     ("zset-max-ziplist-value", "zset-max-listpack-value"),
 ];
-
-/// Redis's glob match, as `KEYS` uses it (for `CONFIG GET` patterns).
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    crate::emulator::glob::glob_match(pattern, text)
-}
 
 impl Server {
     /// `MEMORY USAGE key [SAMPLES count]`: the bytes this server's own structures hold for the
@@ -123,7 +119,7 @@ impl Server {
                 for (name, value) in self.config_values() {
                     if args[1..]
                         .iter()
-                        .any(|p| glob(&p.to_ascii_lowercase(), name.as_bytes()))
+                        .any(|p| glob_match(&p.to_ascii_lowercase(), name.as_bytes()))
                     {
                         found.push(Reply::bulk(name));
                         found.push(Reply::bulk(value));

@@ -2,7 +2,6 @@
 
 use super::{Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
-use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
 
 /// Name, arity, syntax and summary.
@@ -21,26 +20,14 @@ pub const SPEC: Spec = Spec {
 /// As `SET key value PX milliseconds`: the time must be a positive integer that does not
 /// overflow (`invalid expire time in 'psetex' command`).
 #[derive(Debug)]
-pub struct Psetex<'a> {
-    key: &'a [u8],
-    amount: &'a [u8],
-    value: &'a [u8],
-}
+pub struct Psetex<'a>(super::setex::Setex<'a>);
 
 impl<'a> Command<'a> for Psetex<'a> {
     fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
-        Ok(Psetex {
-            key: args.next_arg()?,
-            amount: args.next_arg()?,
-            value: args.next_arg()?,
-        })
+        super::setex::Setex::parse(args).map(Psetex)
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let at = super::set::expire_at_ms(self.amount, 1, true, ctx.keyspace.now_ms(), "psetex")?;
-        ctx.keyspace
-            .set(self.key, Value::Str(self.value.to_vec()), false);
-        ctx.keyspace.set_expiry(self.key, at);
-        Ok(Reply::ok())
+        self.0.set(ctx, 1, "psetex")
     }
 }

@@ -37,7 +37,21 @@ impl<'a> Command<'a> for Setex<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let at = super::set::expire_at_ms(self.amount, 1000, true, ctx.keyspace.now_ms(), "setex")?;
+        self.set(ctx, 1000, "setex")
+    }
+}
+
+impl Setex<'_> {
+    /// Sets the string with an expiry `amount` units of `unit_ms` from now (SETEX and PSETEX);
+    /// `command` names the command in the error.
+    pub(super) fn set(
+        self,
+        ctx: &mut Ctx<'_>,
+        unit_ms: i64,
+        command: &'static str,
+    ) -> Result<Reply, CommandError> {
+        let now = ctx.keyspace.now_ms();
+        let at = super::set::expire_at_ms(self.amount, unit_ms, true, now, command)?;
         ctx.keyspace
             .set(self.key, Value::Str(self.value.to_vec()), false);
         ctx.keyspace.set_expiry(self.key, at);
