@@ -304,3 +304,24 @@ impl Drop for RedisServer {
         let _ = self.child.wait();
     }
 }
+
+/// Whether `program` runs (`program --version`), i.e. is installed and on `PATH`.
+pub fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// A test cannot run here because of `why` (a missing server or client): a failure when
+/// `WTL_REQUIRE_REDIS=1` (as `make test` sets it), else a line on stderr, past the test
+/// harness's capture, so that a passing run still says what it did not check.
+pub fn skip_unless_required(why: &str) {
+    assert!(
+        std::env::var("WTL_REQUIRE_REDIS").as_deref() != Ok("1"),
+        "WTL_REQUIRE_REDIS=1: {why}"
+    );
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
