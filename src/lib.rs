@@ -12,6 +12,7 @@
 //! | [`emulator`] | the embedded mini Redis that plays `redis_client` (pure Rust) | host and browser |
 //! | [`db`] | the database the lesson writes to: its record type, and IndexedDB in the browser | record type anywhere; IndexedDB in the browser only |
 //! | [`engine`] | the write-through engine that turns an update into a trace of steps (pure Rust) | host and browser |
+//! | [`hub`] | one Redis for every tab: the emulator as a server reached by messages, and each tab's replica of it (pure Rust; the page puts it in a `SharedWorker`) | host and browser |
 //! | [`lesson`] | the seed tutorial's four steps, checked by running the learner's answers | host and browser |
 //! | [`scenario`] | a shareable scenario and step, written into the URL query, replayed on copies of the stores | host and browser |
 //! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
@@ -31,6 +32,7 @@ pub mod catalog;
 pub mod db;
 pub mod emulator;
 pub mod engine;
+pub mod hub;
 pub mod lesson;
 pub mod playback;
 pub mod scenario;

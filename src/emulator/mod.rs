@@ -112,9 +112,28 @@ impl Emulator {
         self.run_buffered()
     }
 
+    /// Runs one command at time `now_ms` instead of the clock's: a replica runs the server's
+    /// commands at the times the server ran them, and so reaches the same deadlines.
+    pub fn run_at(&mut self, argv: &[Vec<u8>], now_ms: i64) -> Reply {
+        self.args.clear();
+        for arg in argv {
+            self.args.push(arg);
+        }
+        self.run_buffered_at(now_ms)
+    }
+
+    /// Removes the keys whose time has come by `now_ms`, as the next command would.
+    pub fn expire_due(&mut self, now_ms: i64) {
+        self.keyspace.begin_command(now_ms);
+    }
+
     /// Runs the command held in `self.args`.
     fn run_buffered(&mut self) -> Reply {
         let now = (self.clock)();
+        self.run_buffered_at(now)
+    }
+
+    fn run_buffered_at(&mut self, now: i64) -> Reply {
         self.keyspace.begin_command(now);
         let mut ctx = cmd::Ctx {
             keyspace: &mut self.keyspace,

@@ -1,0 +1,231 @@
+//! A tab's end of the shared Redis: it sends commands to the [`super::Hub`] and waits for the
+//! replies, and keeps a **replica** of the hub's keyspace that it updates from what the hub
+//! sends, in the order the hub sends it (see the protocol in [`super`]).
+//!
+//! The transport is not here: the page gives [`SharedCache::new`] a function that posts a
+//! message, and calls [`SharedCache::receive`] with every message that comes back.
+
+use std::cell::{Cell, Ref, RefCell};
+use std::collections::BTreeMap;
+
+use futures_channel::oneshot;
+
+use super::{FromHub, TabId, ToHub};
+use crate::emulator::{Emulator, Reply};
+
+/// The hub went away before it answered (its worker was ended).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Disconnected;
+
+impl std::fmt::Display for Disconnected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Could not connect to Redis: the shared server is gone (reload the page).")
+    }
+}
+
+impl std::error::Error for Disconnected {}
+
+/// What the hub said when this tab connected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Connected {
+    /// This tab's id on the hub.
+    pub tab: TabId,
+    /// The server had just started: this is the first tab, and the cache was empty.
+    pub cold: bool,
+    /// When the server started (Unix milliseconds).
+    pub started_at_ms: i64,
+}
+
+/// Another tab's write, as this tab's replica received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherWrite {
+    pub from: TabId,
+    pub argv: Vec<Vec<u8>>,
+    pub repeat: u32,
+    /// What the server answered the other tab.
+    pub reply: Reply,
+}
+
+impl OtherWrite {
+    /// The command as redis-cli would echo it (`HSET product_prices product3 333`).
+    pub fn line(&self) -> String {
+        let line = self
+            .argv
+            .iter()
+            .map(|a| crate::emulator::quote_arg(a))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if self.repeat > 1 {
+            format!("{} {line}", self.repeat)
+        } else {
+            line
+        }
+    }
+}
+
+struct Pending {
+    argv: Vec<Vec<u8>>,
+    repeat: u32,
+    refuse_writes: bool,
+    reply: oneshot::Sender<Vec<Reply>>,
+}
+
+/// A tab's connection to the shared Redis, with its replica.
+pub struct SharedCache {
+    replica: RefCell<Emulator>,
+    send: Box<dyn Fn(ToHub)>,
+    pending: RefCell<BTreeMap<u32, Pending>>,
+    next_id: Cell<u32>,
+    welcome: RefCell<Option<oneshot::Sender<Connected>>>,
+    connected: Cell<Option<Connected>>,
+    /// Other tabs' writes since [`SharedCache::take_other_writes`] was last called.
+    others: RefCell<Vec<OtherWrite>>,
+    on_other_write: RefCell<Option<Box<dyn Fn()>>>,
+}
+
+impl std::fmt::Debug for SharedCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedCache")
+            .field("connected", &self.connected.get())
+            .field("pending", &self.pending.borrow().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SharedCache {
+    /// A connection that posts its messages with `send` (call [`SharedCache::connect`] next).
+    pub fn new(send: Box<dyn Fn(ToHub)>) -> Self {
+        SharedCache {
+            replica: RefCell::new(Emulator::new(Box::new(|| 0), 0)),
+            send,
+            pending: RefCell::default(),
+            next_id: Cell::new(1),
+            welcome: RefCell::default(),
+            connected: Cell::new(None),
+            others: RefCell::default(),
+            on_other_write: RefCell::default(),
+        }
+    }
+
+    /// Says hello and waits for the hub's keyspace.
+    pub async fn connect(&self) -> Result<Connected, Disconnected> {
+        let (tx, rx) = oneshot::channel();
+        *self.welcome.borrow_mut() = Some(tx);
+        (self.send)(ToHub::Hello);
+        rx.await.map_err(|_| Disconnected)
+    }
+
+    /// What the hub said when this tab connected (`None` before).
+    pub fn connected(&self) -> Option<Connected> {
+        self.connected.get()
+    }
+
+    /// Runs `argv` `repeat` times on the shared server; the replica has the result when this
+    /// returns.
+    pub async fn run(
+        &self,
+        argv: Vec<Vec<u8>>,
+        repeat: u32,
+        refuse_writes: bool,
+    ) -> Result<Vec<Reply>, Disconnected> {
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1));
+        let (tx, rx) = oneshot::channel();
+        self.pending.borrow_mut().insert(
+            id,
+            Pending {
+                argv: argv.clone(),
+                repeat,
+                refuse_writes,
+                reply: tx,
+            },
+        );
+        (self.send)(ToHub::Command {
+            id,
+            argv,
+            repeat,
+            refuse_writes,
+        });
+        rx.await.map_err(|_| Disconnected)
+    }
+
+    /// A message from the hub: the replica runs what the server ran, then whoever waits for a
+    /// reply gets it. Call it for every message, in the order they arrive.
+    pub fn receive(&self, message: FromHub) {
+        match message {
+            FromHub::Welcome {
+                tab,
+                cold,
+                started_at_ms,
+                state,
+            } => {
+                let mut replica = Emulator::new(Box::new(|| 0), 0);
+                for argv in &state {
+                    replica.run_at(argv, started_at_ms.max(0));
+                }
+                *self.replica.borrow_mut() = replica;
+                let connected = Connected {
+                    tab,
+                    cold,
+                    started_at_ms,
+                };
+                self.connected.set(Some(connected));
+                if let Some(tx) = self.welcome.borrow_mut().take() {
+                    let _ = tx.send(connected);
+                }
+            }
+            FromHub::Reply { id, replies, wrote } => {
+                let Some(pending) = self.pending.borrow_mut().remove(&id) else {
+                    return;
+                };
+                if let Some(at_ms) = wrote {
+                    self.apply(&pending.argv, pending.repeat, pending.refuse_writes, at_ms);
+                }
+                let _ = pending.reply.send(replies);
+            }
+            FromHub::Write {
+                from,
+                at_ms,
+                argv,
+                repeat,
+                refuse_writes,
+                reply,
+            } => {
+                self.apply(&argv, repeat, refuse_writes, at_ms);
+                self.others.borrow_mut().push(OtherWrite {
+                    from,
+                    argv,
+                    repeat,
+                    reply,
+                });
+                if let Some(on_other_write) = &*self.on_other_write.borrow() {
+                    on_other_write();
+                }
+            }
+        }
+    }
+
+    fn apply(&self, argv: &[Vec<u8>], repeat: u32, refuse_writes: bool, at_ms: i64) {
+        let mut replica = self.replica.borrow_mut();
+        replica.set_out_of_memory(refuse_writes);
+        for _ in 0..repeat.max(1) {
+            replica.run_at(argv, at_ms);
+        }
+        replica.set_out_of_memory(false);
+    }
+
+    /// The replica: the hub's keyspace as of the last message received.
+    pub fn replica(&self) -> Ref<'_, Emulator> {
+        self.replica.borrow()
+    }
+
+    /// Other tabs' writes received since the last call, oldest first.
+    pub fn take_other_writes(&self) -> Vec<OtherWrite> {
+        std::mem::take(&mut *self.others.borrow_mut())
+    }
+
+    /// Runs `f` after every write of another tab (to redraw the stage).
+    pub fn on_other_write(&self, f: Box<dyn Fn()>) {
+        *self.on_other_write.borrow_mut() = Some(f);
+    }
+}
