@@ -18,13 +18,15 @@ use write_through_lab::hub::codec::{
 use write_through_lab::hub::shared::SharedCache;
 use write_through_lab::hub::{rewrite, FromHub, Hub, Recipient, ToHub};
 
+/// Messages from tab `i` to the hub, in the order sent.
+type Uplink = Rc<RefCell<VecDeque<(usize, Vec<u8>)>>>;
+
 /// The hub, the tabs connected to it, and the messages on their way (as bytes).
 struct Net {
     hub: RefCell<Hub>,
     clock: Rc<Cell<i64>>,
     tabs: RefCell<Vec<Rc<SharedCache>>>,
-    /// Messages from tab `i` to the hub, in the order sent.
-    up: Rc<RefCell<VecDeque<(usize, Vec<u8>)>>>,
+    up: Uplink,
     /// Hub id of tab `i` (known once it was welcomed).
     ids: RefCell<Vec<Option<u32>>>,
 }
