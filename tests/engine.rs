@@ -446,7 +446,7 @@ fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
 
     // Behind the lab's back, as the console would.
     assert_eq!(
-        lab.execute_command("HSET product_prices product7 999"),
+        block_on(lab.execute_command("HSET product_prices product7 999")),
         Ok(write_through_lab::emulator::Reply::Integer(0))
     );
     let trace = block_on(lab.update_price("product54321", "150"));
@@ -540,7 +540,11 @@ fn words_for(kind: StepKind) -> Option<(&'static [&'static str], &'static [&'sta
         StepKind::Reconcile => (&["reconcile("], &["reconcile("]),
         // A crash stops before the line it names, which may be any line; checked below.
         StepKind::Crash => return None,
-        StepKind::Done | StepKind::Wait | StepKind::DatabaseRead | StepKind::Raise => return None,
+        StepKind::Done
+        | StepKind::Wait
+        | StepKind::DatabaseRead
+        | StepKind::Raise
+        | StepKind::OtherTab => return None,
     })
 }
 

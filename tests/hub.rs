@@ -39,6 +39,7 @@ impl Net {
             hub: RefCell::new(Hub::new(
                 Emulator::new(Box::new(move || c1.get()), 7),
                 Box::new(move || c2.get()),
+                "run-1".to_owned(),
             )),
             clock,
             tabs: RefCell::default(),
@@ -110,7 +111,7 @@ impl Net {
     /// Runs `line` from tab `i`; the replies.
     fn run(&self, i: usize, line: &str) -> Vec<Reply> {
         let argv = split_args(line.as_bytes()).unwrap();
-        self.drive(self.tab(i).run(argv, 1, false)).unwrap()
+        self.drive(self.tab(i).run(argv, 1, false)).unwrap().replies
     }
 
     fn assert_replicas_agree(&self) {
@@ -152,6 +153,7 @@ fn the_first_tab_finds_a_cold_server_and_later_tabs_find_its_keys() {
     let net = Net::new();
     let a = net.open_tab();
     assert_eq!(net.tab(a).connected().map(|c| c.cold), Some(true));
+    assert_eq!(net.tab(a).connected().unwrap().run_id, "run-1");
     net.run(a, "HSET product_prices product1 100 product2 200");
     let b = net.open_tab();
     let welcome = net.tab(b).connected().unwrap();
@@ -253,7 +255,7 @@ fn a_tab_whose_cache_refuses_writes_gets_oom_and_no_replica_diverges() {
     let (a, b) = (net.open_tab(), net.open_tab());
     net.run(a, "HSET product_prices product1 100");
     let argv = split_args(b"HSET product_prices product1 150").unwrap();
-    let replies = net.drive(net.tab(a).run(argv, 1, true)).unwrap();
+    let replies = net.drive(net.tab(a).run(argv, 1, true)).unwrap().replies;
     assert!(
         matches!(&replies[0], Reply::Error(e) if e.starts_with(b"OOM command not allowed")),
         "{replies:?}"
@@ -266,7 +268,7 @@ fn a_tab_whose_cache_refuses_writes_gets_oom_and_no_replica_diverges() {
     // A delete still works under the fault, and is propagated as such.
     let argv = split_args(b"HDEL product_prices product1").unwrap();
     assert_eq!(
-        net.drive(net.tab(a).run(argv, 1, true)).unwrap(),
+        net.drive(net.tab(a).run(argv, 1, true)).unwrap().replies,
         [Reply::Integer(1)]
     );
     net.assert_replicas_agree();
@@ -277,7 +279,7 @@ fn a_repeated_command_runs_as_one_unit_on_every_replica() {
     let net = Net::new();
     let (a, b) = (net.open_tab(), net.open_tab());
     let argv = split_args(b"INCR n").unwrap();
-    let replies = net.drive(net.tab(a).run(argv, 3, false)).unwrap();
+    let replies = net.drive(net.tab(a).run(argv, 3, false)).unwrap().replies;
     assert_eq!(replies, [1, 2, 3].map(Reply::Integer));
     let writes = net.tab(b).take_other_writes();
     assert_eq!(writes[0].line(), "3 INCR n");
@@ -312,5 +314,306 @@ fn malformed_messages_decode_to_nothing() {
     });
     for cut in 0..reply.len() {
         assert_eq!(decode_from_hub(&reply[..cut]), None, "cut at {cut}");
+    }
+}
+
+// ---- Two labs (two tabs) on one hub and one database ----
+
+use write_through_lab::db::{Database, DbError, MemoryDb, PriceWrite, ProductRecord};
+use write_through_lab::engine::trace::OperationKind;
+use write_through_lab::engine::{Lab, StepKind};
+
+/// One database both tabs open (IndexedDB is one per browser profile).
+#[derive(Clone, Default)]
+struct SharedDb(Rc<MemoryDb>);
+
+impl Database for SharedDb {
+    async fn get(&self, id: &str) -> Result<Option<ProductRecord>, DbError> {
+        self.0.get(id).await
+    }
+    async fn all(&self) -> Result<Vec<ProductRecord>, DbError> {
+        self.0.all().await
+    }
+    async fn put_price(&self, write: PriceWrite) -> Result<ProductRecord, DbError> {
+        self.0.put_price(write).await
+    }
+    async fn delete(&self, id: &str) -> Result<bool, DbError> {
+        self.0.delete(id).await
+    }
+    async fn clear(&self) -> Result<(), DbError> {
+        self.0.clear().await
+    }
+    async fn replace_all(&self, rows: &[ProductRecord]) -> Result<(), DbError> {
+        self.0.replace_all(rows).await
+    }
+}
+
+impl Net {
+    /// A lab in a new tab, on the hub and on `db`; started (the warm-up trace, if it warmed).
+    fn open_lab(&self, db: &SharedDb) -> (Lab<SharedDb>, Option<write_through_lab::engine::Trace>) {
+        let tab = self.open_tab();
+        let clock = Rc::clone(&self.clock);
+        let lab = Lab::shared(
+            self.tab(tab),
+            db.clone(),
+            Box::new(move || clock.get() as f64),
+        );
+        let warm = self.finish(lab.start()).unwrap();
+        (lab, warm)
+    }
+
+    /// Polls `future` and delivers messages until it is done.
+    fn finish<F: Future>(&self, future: F) -> F::Output {
+        let mut future = Box::pin(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..1_000 {
+            if let Poll::Ready(v) = Pin::as_mut(&mut future).poll(&mut cx) {
+                return v;
+            }
+            self.pump();
+        }
+        panic!("the future never finished");
+    }
+}
+
+fn seeded_db() -> SharedDb {
+    let db = SharedDb::default();
+    let Poll::Ready(Ok(())) = Box::pin(db.reset(0.0))
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    else {
+        panic!("the in-memory database answers at once")
+    };
+    db
+}
+
+fn price_in(table: &[(String, String)], product: &str) -> Option<String> {
+    table
+        .iter()
+        .find(|(k, _)| k == product)
+        .map(|(_, v)| v.clone())
+}
+
+#[test]
+fn the_first_tab_warms_the_empty_cache_as_a_trace_and_the_next_tab_does_not() {
+    let net = Net::new();
+    let db = seeded_db();
+    let (a, warm) = net.open_lab(&db);
+    let warm = warm.expect("Redis started empty: the first tab warms it");
+    assert_eq!(warm.operation, OperationKind::WarmUp);
+    assert_eq!(
+        warm.steps.iter().map(|s| s.kind).collect::<Vec<_>>(),
+        [
+            StepKind::CacheRead,
+            StepKind::DatabaseRead,
+            StepKind::CacheWrite,
+            StepKind::Done
+        ]
+    );
+    assert!(warm.steps[0]
+        .narration
+        .contains("Redis started with an empty cache"));
+    assert_eq!(price_in(&a.cache(), "product2").as_deref(), Some("200"));
+    let (b, warm) = net.open_lab(&db);
+    assert!(
+        warm.is_none(),
+        "a later tab finds the cache as the others left it"
+    );
+    assert_eq!(b.cache(), a.cache());
+    net.assert_replicas_agree();
+}
+
+#[test]
+fn a_write_through_update_in_one_tab_leaves_no_stale_cache_in_another() {
+    let net = Net::new();
+    let db = seeded_db();
+    let (a, _) = net.open_lab(&db);
+    let (b, _) = net.open_lab(&db);
+    let trace = net.finish(a.update_price("product3", "333"));
+    assert!(trace.steps.last().unwrap().consistency.in_step);
+    // B's cache is the same Redis: it has the new price at once.
+    assert_eq!(price_in(&b.cache(), "product3").as_deref(), Some("333"));
+    // B hears of the database row from A's tab (the page's BroadcastChannel), and agrees.
+    let record = net.finish(db.get("product3")).unwrap().unwrap();
+    b.other_tab_wrote(record);
+    assert_eq!(price_in(&b.database(), "product3").as_deref(), Some("333"));
+    assert!(b.consistency().in_step, "{:?}", b.consistency());
+}
+
+#[test]
+fn a_trace_shows_another_tabs_cache_write_where_the_server_ran_it() {
+    let net = Net::new();
+    let db = seeded_db();
+    let (a, _) = net.open_lab(&db);
+    let (b, _) = net.open_lab(&db);
+    let mut cx = Context::from_waker(Waker::noop());
+    // A's update writes the database (at once, in memory) and sends its HSET; then B's HSET of
+    // the same product goes out: the server runs A's, then B's.
+    let mut update = Box::pin(a.update_price("product3", "333"));
+    assert!(Pin::as_mut(&mut update).poll(&mut cx).is_pending());
+    let mut other = Box::pin(b.execute_command("HSET product_prices product3 999"));
+    assert!(Pin::as_mut(&mut other).poll(&mut cx).is_pending());
+    net.pump();
+    let Poll::Ready(trace) = Pin::as_mut(&mut update).poll(&mut cx) else {
+        panic!("A's update is answered")
+    };
+    let kinds: Vec<_> = trace.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            StepKind::Validate,
+            StepKind::DatabaseWrite,
+            StepKind::BuildCommand,
+            StepKind::CacheWrite,
+            StepKind::OtherTab,
+            StepKind::Done
+        ]
+    );
+    let other_step = &trace.steps[4];
+    assert_eq!(other_step.action, "HSET product_prices product3 999");
+    // The badge tells the truth about the shared stores: B's cache write left them apart.
+    assert!(!trace.steps.last().unwrap().consistency.in_step);
+    assert_eq!(price_in(&a.cache(), "product3").as_deref(), Some("999"));
+}
+
+#[test]
+fn another_tabs_write_that_the_server_ran_first_comes_before_this_tabs_step() {
+    let net = Net::new();
+    let db = seeded_db();
+    let (a, _) = net.open_lab(&db);
+    let (b, _) = net.open_lab(&db);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut other = Box::pin(b.execute_command("HSET product_prices product1 111"));
+    assert!(Pin::as_mut(&mut other).poll(&mut cx).is_pending());
+    let mut update = Box::pin(a.update_price("product3", "333"));
+    assert!(Pin::as_mut(&mut update).poll(&mut cx).is_pending());
+    net.pump();
+    let Poll::Ready(trace) = Pin::as_mut(&mut update).poll(&mut cx) else {
+        panic!("A's update is answered")
+    };
+    let kinds: Vec<_> = trace.steps.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds[3], StepKind::OtherTab, "{kinds:?}");
+    assert_eq!(kinds[4], StepKind::CacheWrite, "{kinds:?}");
+}
+
+// ---- Per-key ordering across tabs ----
+
+use std::collections::HashSet;
+use write_through_lab::engine::key_lock::{Held, KeyLocks, LockFuture};
+
+/// Locks shared by the tabs, in memory: what the Web Locks API is to the page.
+#[derive(Default)]
+struct MemLocks(Rc<RefCell<HashSet<String>>>);
+
+struct Guard(Rc<RefCell<HashSet<String>>>, String);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.0.borrow_mut().remove(&self.1);
+    }
+}
+
+impl KeyLocks for MemLocks {
+    fn try_lock(&self, name: &str) -> LockFuture {
+        let (held, name) = (Rc::clone(&self.0), name.to_owned());
+        Box::pin(async move {
+            let taken = held.borrow_mut().insert(name.clone());
+            taken.then(|| Box::new(Guard(held, name)) as Held)
+        })
+    }
+    fn lock(&self, name: &str) -> LockFuture {
+        let (held, name) = (Rc::clone(&self.0), name.to_owned());
+        Box::pin(std::future::poll_fn(move |_| {
+            if held.borrow_mut().insert(name.clone()) {
+                Poll::Ready(Some(Box::new(Guard(Rc::clone(&held), name.clone())) as Held))
+            } else {
+                Poll::Pending
+            }
+        }))
+    }
+}
+
+impl Net {
+    /// Delivers only the messages tab `from` has sent so far.
+    fn pump_from(&self, from: usize) {
+        let (mine, rest): (VecDeque<_>, VecDeque<_>) = self
+            .up
+            .borrow_mut()
+            .drain(..)
+            .partition(|(i, _)| *i == from);
+        *self.up.borrow_mut() = mine;
+        self.pump();
+        *self.up.borrow_mut() = rest;
+    }
+}
+
+/// Two tabs update product3 at once; tab B's cache write reaches Redis before tab A's.
+fn crossed_updates(ordering: bool) -> (Lab<SharedDb>, Lab<SharedDb>, Vec<StepKind>) {
+    let net = Net::new();
+    let db = seeded_db();
+    let locks = Rc::new(MemLocks::default());
+    let (a, _) = net.open_lab(&db);
+    let (b, _) = net.open_lab(&db);
+    for lab in [&a, &b] {
+        lab.set_key_locks(Rc::new(MemLocks(Rc::clone(&locks.0))));
+        lab.set_per_key_ordering(ordering);
+    }
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut ua = Box::pin(a.update_price("product3", "301"));
+    let mut ub = Box::pin(b.update_price("product3", "302"));
+    assert!(Pin::as_mut(&mut ua).poll(&mut cx).is_pending());
+    assert!(Pin::as_mut(&mut ub).poll(&mut cx).is_pending());
+    net.pump_from(1);
+    let mut b_trace = match Pin::as_mut(&mut ub).poll(&mut cx) {
+        Poll::Ready(t) => Some(t),
+        Poll::Pending => None,
+    };
+    net.pump();
+    let mut a_done = false;
+    for _ in 0..100 {
+        if !a_done {
+            a_done = Pin::as_mut(&mut ua).poll(&mut cx).is_ready();
+        }
+        if b_trace.is_none() {
+            if let Poll::Ready(t) = Pin::as_mut(&mut ub).poll(&mut cx) {
+                b_trace = Some(t);
+            }
+        }
+        net.pump();
+    }
+    drop(ua);
+    let kinds = b_trace
+        .expect("B finished")
+        .steps
+        .iter()
+        .map(|s| s.kind)
+        .collect();
+    drop(ub);
+    for lab in [&a, &b] {
+        net.finish(lab.refresh()).unwrap();
+    }
+    (a, b, kinds)
+}
+
+#[test]
+fn without_per_key_ordering_two_tabs_can_leave_the_cache_stale_and_the_badge_says_so() {
+    let (a, b, _) = crossed_updates(false);
+    assert_eq!(price_in(&a.database(), "product3").as_deref(), Some("302"));
+    assert_eq!(price_in(&a.cache(), "product3").as_deref(), Some("301"));
+    for lab in [&a, &b] {
+        assert!(!lab.consistency().in_step, "the badge tells the truth");
+    }
+}
+
+#[test]
+fn with_per_key_ordering_the_second_tab_waits_and_the_stores_agree() {
+    let (a, b, b_kinds) = crossed_updates(true);
+    assert!(
+        b_kinds.iter().filter(|k| **k == StepKind::Wait).count() >= 2,
+        "{b_kinds:?}"
+    );
+    for lab in [&a, &b] {
+        assert_eq!(lab.cache(), lab.database());
+        assert!(lab.consistency().in_step);
     }
 }

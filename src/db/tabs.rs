@@ -5,14 +5,17 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BroadcastChannel, MessageEvent};
 
+use super::ProductRecord;
+
 /// The channel every tab of the lab listens on.
 pub const CHANNEL: &str = "write-through-lab";
 
 /// What a tab tells the others.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TabMessage {
-    /// The row of this product was written or deleted.
-    RowChanged(String),
+    /// This tab committed this row (the tabs share the database: the others take it as it is,
+    /// and show it as another tab's write).
+    RowWritten(ProductRecord),
     /// The whole table was replaced (reset).
     TableReplaced,
 }
@@ -20,7 +23,9 @@ pub enum TabMessage {
 impl TabMessage {
     fn encode(&self) -> String {
         match self {
-            TabMessage::RowChanged(id) => format!("row:{id}"),
+            TabMessage::RowWritten(record) => {
+                format!("row:{}", serde_json::to_string(record).unwrap_or_default())
+            }
             TabMessage::TableReplaced => "table".to_owned(),
         }
     }
@@ -30,7 +35,8 @@ impl TabMessage {
             "table" => Some(TabMessage::TableReplaced),
             _ => text
                 .strip_prefix("row:")
-                .map(|id| TabMessage::RowChanged(id.to_owned())),
+                .and_then(|json| serde_json::from_str(json).ok())
+                .map(TabMessage::RowWritten),
         }
     }
 }

@@ -90,13 +90,44 @@ impl Session {
 /// above `max_repeat` if one is given. A `quit` only sets [`LineOutput::quit`]: what ends is
 /// up to the caller.
 pub fn run_line(emulator: &mut Emulator, line: &[u8], max_repeat: Option<u64>) -> LineOutput {
+    match plan_line(line, max_repeat) {
+        Planned::Answered(out) => out,
+        Planned::Send { argv, repeat } => {
+            let replies = (0..repeat).map(|_| emulator.run(&argv)).collect();
+            sent(replies)
+        }
+    }
+}
+
+/// What redis-cli does with a line before the server sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Planned {
+    /// redis-cli answers it itself (or prints an error); nothing is sent.
+    Answered(LineOutput),
+    /// Send `argv` to the server `repeat` times in a row, then print the replies ([`sent`]).
+    Send { argv: Vec<Vec<u8>>, repeat: u64 },
+}
+
+/// The output of a line whose command was sent and answered with `replies`.
+pub fn sent(replies: Vec<Reply>) -> LineOutput {
+    let mut out = LineOutput::default();
+    for reply in &replies {
+        out.stdout.extend_from_slice(&reply.to_cli_bytes());
+    }
+    out.replies = replies;
+    out
+}
+
+/// Splits `line` as redis-cli does and decides: answer it here (`help`, `clear`, `quit`, a
+/// bad repeat count, a line that does not split) or send a command, how many times.
+pub fn plan_line(line: &[u8], max_repeat: Option<u64>) -> Planned {
     let mut out = LineOutput::default();
     let Ok(argv) = split_args(line) else {
         out.stdout.extend_from_slice(b"Invalid argument(s)\n");
-        return out;
+        return Planned::Answered(out);
     };
     if argv.is_empty() {
-        return out;
+        return Planned::Answered(out);
     }
     let (repeat, argv) = if argv.len() > 1 {
         match repeat_count(&argv[0]) {
@@ -104,7 +135,7 @@ pub fn run_line(emulator: &mut Emulator, line: &[u8], max_repeat: Option<u64>) -
             Some(Err(())) => {
                 out.stdout
                     .extend_from_slice(b"Invalid redis-cli repeat command option value.\n");
-                return out;
+                return Planned::Answered(out);
             }
             None => (1, &argv[..]),
         }
@@ -114,13 +145,13 @@ pub fn run_line(emulator: &mut Emulator, line: &[u8], max_repeat: Option<u64>) -
     // redis-cli looks at the first token of the line, repeat count included.
     if c_eq_ignore_case(&argv_first(line), "quit") || c_eq_ignore_case(&argv_first(line), "exit") {
         out.quit = true;
-        return out;
+        return Planned::Answered(out);
     }
     let name = &argv[0];
     if argv.len() == 1 && c_eq_ignore_case(name, "clear") && repeat_was_absent(line) {
         out.stdout.extend_from_slice(b"\x1b[H\x1b[2J");
         out.clear = true;
-        return out;
+        return Planned::Answered(out);
     }
     if c_eq_ignore_case(name, ":set") && repeat_was_absent(line) {
         match argv.get(1) {
@@ -135,11 +166,11 @@ pub fn run_line(emulator: &mut Emulator, line: &[u8], max_repeat: Option<u64>) -
                 .stdout
                 .extend_from_slice(b"unknown redis-cli internal command ':set'\n"),
         }
-        return out;
+        return Planned::Answered(out);
     }
     if c_eq_ignore_case(name, "help") || c_eq_ignore_case(name, "?") {
         out.stdout.extend_from_slice(help(&argv[1..]).as_bytes());
-        return out;
+        return Planned::Answered(out);
     }
     if c_eq_ignore_case(name, "quit") {
         // `2 quit`: the server replies OK and closes the connection; redis-cli reconnects
@@ -150,20 +181,18 @@ pub fn run_line(emulator: &mut Emulator, line: &[u8], max_repeat: Option<u64>) -
             out.stderr
                 .extend_from_slice(b"Error: Server closed the connection\n");
         }
-        return out;
+        return Planned::Answered(out);
     }
     if let Some(max) = max_repeat.filter(|&max| repeat > max) {
         out.stdout.extend_from_slice(
             format!("This console repeats a command at most {max} times.\n").as_bytes(),
         );
-        return out;
+        return Planned::Answered(out);
     }
-    for _ in 0..repeat {
-        let reply = emulator.run(argv);
-        out.stdout.extend_from_slice(&reply.to_cli_bytes());
-        out.replies.push(reply);
+    Planned::Send {
+        argv: argv.to_vec(),
+        repeat,
     }
-    out
 }
 
 /// The line's own first token (before any repeat count is taken off).

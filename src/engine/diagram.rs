@@ -12,6 +12,8 @@ pub enum Lifeline {
     Application,
     /// One of the two writers of a race.
     Writer(Writer),
+    /// Another tab of the lab, writing the same shared stores.
+    OtherTab,
     /// Write-behind's queue of pending database writes.
     Queue,
     Cache,
@@ -25,6 +27,7 @@ impl Lifeline {
             Lifeline::Application => "Application",
             Lifeline::Writer(Writer::A) => "Writer A",
             Lifeline::Writer(Writer::B) => "Writer B",
+            Lifeline::OtherTab => "Another tab",
             Lifeline::Queue => "Write-behind queue",
             Lifeline::Cache => "Redis cache",
             Lifeline::Database => "Database",
@@ -37,6 +40,7 @@ impl Lifeline {
             Lifeline::Application => "application",
             Lifeline::Writer(Writer::A) => "writer-a",
             Lifeline::Writer(Writer::B) => "writer-b",
+            Lifeline::OtherTab => "other-tab",
             Lifeline::Queue => "queue",
             Lifeline::Cache => "cache",
             Lifeline::Database => "database",
@@ -107,6 +111,9 @@ impl Diagram {
         } else {
             vec![Lifeline::Application]
         };
+        if trace.steps.iter().any(|s| s.kind == StepKind::OtherTab) {
+            lifelines.push(Lifeline::OtherTab);
+        }
         if queue {
             lifelines.push(Lifeline::Queue);
         }
@@ -160,6 +167,15 @@ fn arrow(trace: &Trace, step: &Step) -> Arrow {
             (me, Lifeline::Database, Some(step.result.clone()))
         }
         StepKind::Enqueue => (me, Lifeline::Queue, Some(step.result.clone())),
+        StepKind::OtherTab => (
+            Lifeline::OtherTab,
+            if step.actor == Actor::Database {
+                Lifeline::Database
+            } else {
+                Lifeline::Cache
+            },
+            Some(step.result.clone()),
+        ),
         // Queued writes go from the queue to the database.
         StepKind::Flush => (
             Lifeline::Queue,

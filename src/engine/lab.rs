@@ -11,8 +11,10 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use super::cache_link::CacheLink;
 use super::faults::Faults;
 use super::fifo_lock::FifoLock;
+use super::key_lock::KeyLocks;
 use super::pattern::Pattern;
 use super::patterns::{self, write_behind};
 use super::queue::WriteBehindQueue;
@@ -22,7 +24,8 @@ use super::trace::{Actor, Consistency, OperationKind, Step, StepKind, Table, Tra
 use crate::catalog::{hmset_line, PRICES_KEY};
 use crate::db::{Database, DbError, Fault, Faulty, Operation, PriceWrite, ProductRecord};
 use crate::emulator::cli::LineOutput;
-use crate::emulator::{Emulator, LineError, Reply};
+use crate::emulator::{split_args, Emulator, LineError, Reply};
+use crate::hub::shared::SharedCache;
 
 /// The most times the console repeats a command (`1000 PING`); redis-cli has no limit, but a
 /// browser tab printing millions of lines would freeze.
@@ -52,14 +55,18 @@ pub(super) fn first_writes(
         .collect()
 }
 
-/// Fills the hash `product_prices` of `redis` from `rows`, in commands of a thousand fields:
-/// the same hash, without a line (and an argument buffer kept by the emulator) the size of the
+/// The commands that fill the hash `product_prices` from `rows`, a thousand fields each: the
+/// same hash, without a command (and an argument buffer kept by the emulator) the size of the
 /// whole catalog.
-fn warm_cache(rows: &[Rc<ProductRecord>], redis: &mut Emulator) {
-    for batch in rows.chunks(1_000) {
-        let line = hmset_line(batch.iter().map(|r| (r.id.as_str(), r.price.as_str())));
-        let _ = redis.execute_command(line);
-    }
+fn warm_commands(rows: &[Rc<ProductRecord>]) -> Vec<Vec<Vec<u8>>> {
+    rows.chunks(1_000)
+        .filter_map(|batch| {
+            split_args(
+                hmset_line(batch.iter().map(|r| (r.id.as_str(), r.price.as_str()))).as_bytes(),
+            )
+            .ok()
+        })
+        .collect()
 }
 
 /// A failure outside a trace (reading the database to start or refresh).
@@ -86,7 +93,7 @@ impl From<DbError> for EngineError {
 
 /// The lesson's two stores and the rules that keep them.
 pub struct Lab<D: Database> {
-    pub(super) redis: RefCell<Emulator>,
+    pub(super) cache: CacheLink,
     pub(super) db: Faulty<D>,
     /// The database rows as last read or written by the lab, ordered by id.
     rows: RefCell<Rows>,
@@ -102,6 +109,11 @@ pub struct Lab<D: Database> {
     pub(super) crashed: Cell<bool>,
     now_ms: Box<dyn Fn() -> f64>,
     pub(super) lock: FifoLock,
+    /// Other tabs' database writes not yet shown in a trace.
+    pub(super) other_rows: super::other_tabs::OtherRows,
+    /// Locks shared by every tab (the page's Web Locks), for per-key ordering.
+    pub(super) key_locks: RefCell<Option<Rc<dyn KeyLocks>>>,
+    per_key_ordering: Cell<bool>,
 }
 
 impl<D: Database> std::fmt::Debug for Lab<D> {
@@ -118,8 +130,17 @@ impl<D: Database> Lab<D> {
     /// A lab over `redis` (the cache) and `db`, with timestamps from `now_ms`. Call
     /// [`Lab::start`] before anything else.
     pub fn new(redis: Emulator, db: D, now_ms: Box<dyn Fn() -> f64>) -> Self {
+        Self::over(CacheLink::Own(RefCell::new(redis)), db, now_ms)
+    }
+
+    /// A lab whose cache is the Redis every tab shares, through `shared` (connected), over `db`.
+    pub fn shared(shared: Rc<SharedCache>, db: D, now_ms: Box<dyn Fn() -> f64>) -> Self {
+        Self::over(CacheLink::Shared(shared), db, now_ms)
+    }
+
+    fn over(cache: CacheLink, db: D, now_ms: Box<dyn Fn() -> f64>) -> Self {
         Lab {
-            redis: RefCell::new(redis),
+            cache,
             db: Faulty::new(db),
             rows: RefCell::default(),
             consistency: RefCell::default(),
@@ -131,24 +152,34 @@ impl<D: Database> Lab<D> {
             crashed: Cell::new(false),
             now_ms,
             lock: FifoLock::default(),
+            other_rows: Default::default(),
+            key_locks: RefCell::default(),
+            per_key_ordering: Cell::new(false),
         }
     }
 
-    /// Reads the database and warms the cache from it (`HMSET product_prices ...`) if the
-    /// cache has no hash yet.
-    pub async fn start(&self) -> Result<(), EngineError> {
+    /// Reads the database and, if the cache has no hash yet, warms it from the database
+    /// (`HMSET product_prices ...`). A lab on the shared Redis warms it only if it is the first
+    /// tab of a server that has just started (a later tab finds the cache as the others left
+    /// it); the warm-up is returned as a trace, to show.
+    pub async fn start(&self) -> Result<Option<Trace>, EngineError> {
         let _guard = self.lock.lock().await;
         self.reload_rows().await?;
-        let empty = matches!(
-            self.redis
-                .borrow_mut()
-                .execute_command("EXISTS product_prices"),
-            Ok(Reply::Integer(0))
-        );
-        if empty {
-            warm_cache(&self.rows.borrow(), &mut self.redis.borrow_mut());
+        let first = self.cache.connected().is_none_or(|c| c.cold);
+        if !first {
+            return Ok(None);
         }
-        Ok(())
+        let exists = self
+            .cache
+            .run_one(
+                vec![b"EXISTS".to_vec(), PRICES_KEY.as_bytes().to_vec()],
+                false,
+            )
+            .await;
+        if exists != Reply::Integer(0) {
+            return Ok(None);
+        }
+        Ok(Some(self.warm_up().await))
     }
 
     pub(super) async fn reload_rows(&self) -> Result<(), EngineError> {
@@ -165,6 +196,22 @@ impl<D: Database> Lab<D> {
     pub async fn refresh(&self) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
         self.reload_rows().await
+    }
+
+    /// Gives the lab locks shared with the other tabs (per-key ordering needs them).
+    pub fn set_key_locks(&self, locks: Rc<dyn KeyLocks>) {
+        *self.key_locks.borrow_mut() = Some(locks);
+    }
+
+    /// Whether `update_price` takes its product's lock across tabs around its writes.
+    pub fn per_key_ordering(&self) -> bool {
+        self.per_key_ordering.get() && self.key_locks.borrow().is_some()
+    }
+
+    /// Switches per-key ordering across tabs on or off (it needs locks: see
+    /// [`Lab::set_key_locks`]).
+    pub fn set_per_key_ordering(&self, on: bool) {
+        self.per_key_ordering.set(on);
     }
 
     /// The pattern `update_price` follows.
@@ -190,9 +237,6 @@ impl<D: Database> Lab<D> {
         } else {
             self.db.clear(Operation::PutPrice);
         }
-        self.redis
-            .borrow_mut()
-            .set_out_of_memory(faults.cache_write);
     }
 
     /// Whether the application is down after a crash (call [`Lab::restart`]).
@@ -203,13 +247,13 @@ impl<D: Database> Lab<D> {
     /// The hash `product_prices` as `(field, value)` pairs in the hash's order, shared: read
     /// again only if the cache changed since the last call.
     pub fn cache(&self) -> Table {
-        let generation = self.redis.borrow().keyspace().generation();
+        let generation = self.cache.read().keyspace().generation();
         if let Some((at, table)) = &*self.cache_table.borrow() {
             if *at == generation {
                 return Rc::clone(table);
             }
         }
-        let table = Rc::new(cached_prices(&self.redis.borrow()));
+        let table = Rc::new(cached_prices(&self.cache.read()));
         *self.cache_table.borrow_mut() = Some((generation, Rc::clone(&table)));
         table
     }
@@ -299,19 +343,25 @@ impl<D: Database> Lab<D> {
         &self.db
     }
 
-    /// Runs a command line on the cache, as [`Emulator::execute_command`] does.
-    pub fn execute_command(&self, line: &str) -> Result<Reply, LineError> {
-        self.redis.borrow_mut().execute_command(line)
+    /// Runs a command line on the cache, as [`Emulator::execute_command`] does (a write is
+    /// refused while the "cache write fails" fault is on).
+    pub async fn execute_command(&self, line: &str) -> Result<Reply, LineError> {
+        self.cache
+            .execute_command(line, self.faults().cache_write)
+            .await
     }
 
     /// Runs a console line on the cache as redis-cli would (repeat counts up to
     /// [`MAX_CONSOLE_REPEAT`], `help`, `clear`, `quit`).
-    pub fn console_line(&self, line: &str) -> LineOutput {
-        crate::emulator::cli::run_line(
-            &mut self.redis.borrow_mut(),
-            line.as_bytes(),
-            Some(MAX_CONSOLE_REPEAT),
-        )
+    pub async fn console_line(&self, line: &str) -> LineOutput {
+        self.cache
+            .console_line(line, MAX_CONSOLE_REPEAT, self.faults().cache_write)
+            .await
+    }
+
+    /// Where the cache is: the lab's own Redis, or the one every tab shares.
+    pub fn cache_link(&self) -> &CacheLink {
+        &self.cache
     }
 
     /// Puts both stores back to the seed catalog, empties the queue and brings a crashed
@@ -320,7 +370,7 @@ impl<D: Database> Lab<D> {
         let _guard = self.lock.lock().await;
         self.db.inner().reset(self.now()).await?;
         self.reload_rows().await?;
-        self.restart_cache_from_rows();
+        self.restart_cache_from_rows().await;
         Ok(())
     }
 
@@ -347,7 +397,7 @@ impl<D: Database> Lab<D> {
         rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         *self.rows.borrow_mut() = Rc::new(rows.into_iter().map(Rc::new).collect());
         self.database_table.take();
-        self.restart_cache_from_rows();
+        self.restart_cache_from_rows().await;
         Ok(())
     }
 
@@ -361,29 +411,22 @@ impl<D: Database> Lab<D> {
 
     /// After the database was replaced: empties the queue, brings a crashed application back
     /// and rebuilds the hash from the rows.
-    fn restart_cache_from_rows(&self) {
+    async fn restart_cache_from_rows(&self) {
         self.queue.borrow_mut().clear();
         self.crashed.set(false);
-        self.rebuild_cache();
+        self.rebuild_cache().await;
     }
 
     /// The hash rebuilt from the rows (`DEL`, then `HMSET`s), even if the cache refuses writes
     /// (the fault stays on afterwards).
-    fn rebuild_cache(&self) {
-        let rows = self.rows.borrow();
-        self.with_cache_writable(|redis| {
-            let _ = redis.execute_command(format!("DEL {PRICES_KEY}"));
-            warm_cache(&rows, redis);
-        });
-    }
-
-    /// Runs `f` on the cache with the "refuses writes" fault off, then puts the fault back.
-    pub(super) fn with_cache_writable(&self, f: impl FnOnce(&mut Emulator)) {
-        let mut redis = self.redis.borrow_mut();
-        let full = redis.is_out_of_memory();
-        redis.set_out_of_memory(false);
-        f(&mut redis);
-        redis.set_out_of_memory(full);
+    async fn rebuild_cache(&self) {
+        let commands = warm_commands(&self.rows.borrow());
+        self.cache
+            .run_one(vec![b"DEL".to_vec(), PRICES_KEY.as_bytes().to_vec()], false)
+            .await;
+        for argv in commands {
+            self.cache.run_one(argv, false).await;
+        }
     }
 
     /// Keeps a row the lab just wrote in its own copy of the table.
@@ -429,7 +472,9 @@ impl<D: Database> Lab<D> {
             code: check,
             narration: format!("The application checks that {product} exists and that {price} is a valid price."),
         });
+        let held = self.lock_product(&mut rec, product).await;
         patterns::update(self, &mut rec, pattern, product, &price).await;
+        drop(held);
         rec.trace
     }
 

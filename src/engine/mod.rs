@@ -11,6 +11,10 @@
 //! | [`pattern`] | the [`Pattern`] enum: each pattern's id, title and promise |
 //! | [`patterns`] | **one file per pattern**: its steps and its listing (Python and Rust); e.g. cache-aside is `patterns/cache_aside.rs` |
 //! | [`listing`] | a listing's lines and the [`listing::Mark`]s steps name them by (checked when the crate builds) |
+//! | [`cache_link`] | where the cache is: a Redis of the lab's own, or the one every tab shares ([`crate::hub`]) |
+//! | [`other_tabs`] | other tabs' writes to the shared stores, shown as steps of the trace in flight |
+//! | [`warm_up`] | filling an empty cache from the database when Redis has just started |
+//! | [`key_lock`] | per-key ordering across tabs: a lock per product around `update_price`'s writes (the page gives it the Web Locks API) |
 //! | [`lab`] | [`Lab`]: what it owns (stores, pattern, faults, queue) and its operations (`update_price`, `flush`, reset, seeding) |
 //! | [`steps`] | the steps patterns are made of (database write, cache command, crash, done) |
 //! | [`recovery`] | `Lab::restart`: compare the stores after a crash and reconcile them |
@@ -39,12 +43,15 @@
 //! `tests/engine.rs` then runs it under every fault, records golden traces for it, and checks
 //! that every step's line says what the step does.
 
+pub mod cache_link;
 pub mod consistency;
 pub mod diagram;
 pub mod faults;
 pub mod fifo_lock;
+pub mod key_lock;
 pub mod lab;
 pub mod listing;
+pub mod other_tabs;
 pub mod pattern;
 pub mod patterns;
 pub mod predict;
@@ -57,6 +64,7 @@ pub mod sandbox;
 pub mod scripted;
 pub mod steps;
 pub mod trace;
+pub mod warm_up;
 
 pub use faults::Faults;
 pub use lab::{EngineError, Lab, Rows};

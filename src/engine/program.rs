@@ -100,13 +100,15 @@ impl<D: Database> Lab<D> {
                 }
                 Action::Effect(Effect::Redis(command)) => {
                     let kind = cache_kind(command);
-                    let ok = self.cache_step(&mut rec, kind, command, code, |ok, printed| {
-                        if ok {
-                            format!("Redis runs {command} and answers {printed}.")
-                        } else {
-                            format!("Redis answers with an error: {printed}")
-                        }
-                    });
+                    let ok = self
+                        .cache_step(&mut rec, kind, command, code, |ok, printed| {
+                            if ok {
+                                format!("Redis runs {command} and answers {printed}.")
+                            } else {
+                                format!("Redis answers with an error: {printed}")
+                            }
+                        })
+                        .await;
                     if ok && kind != StepKind::CacheRead {
                         writes += 1;
                     }

@@ -81,41 +81,45 @@ impl<D: Database> Lab<D> {
                 Some(price) => hset_line(&d.product, price),
                 None => hdel_line(&d.product),
             };
-            let mut ok = self.cache_step(
-                &mut rec,
-                StepKind::Reconcile,
-                &line,
-                RECONCILE,
-                |ok, printed| {
-                    if ok {
-                        format!(
-                        "The cache takes the database's value for {} (Redis answers {printed}).",
-                        d.product
-                    )
-                    } else {
-                        format!("Redis refuses it: {printed}")
-                    }
-                },
-            );
-            if !ok {
-                // A cache that refuses writes can still drop the stale field.
-                let hdel = hdel_line(&d.product);
-                ok = self.cache_step(
+            let mut ok = self
+                .cache_step(
                     &mut rec,
-                    StepKind::CacheInvalidate,
-                    &hdel,
+                    StepKind::Reconcile,
+                    &line,
                     RECONCILE,
                     |ok, printed| {
                         if ok {
                             format!(
-                                "The stale {} is deleted instead (Redis answers {printed}).",
-                                d.product
-                            )
+                        "The cache takes the database's value for {} (Redis answers {printed}).",
+                        d.product
+                    )
                         } else {
-                            format!("The delete fails: {printed}")
+                            format!("Redis refuses it: {printed}")
                         }
                     },
-                );
+                )
+                .await;
+            if !ok {
+                // A cache that refuses writes can still drop the stale field.
+                let hdel = hdel_line(&d.product);
+                ok = self
+                    .cache_step(
+                        &mut rec,
+                        StepKind::CacheInvalidate,
+                        &hdel,
+                        RECONCILE,
+                        |ok, printed| {
+                            if ok {
+                                format!(
+                                    "The stale {} is deleted instead (Redis answers {printed}).",
+                                    d.product
+                                )
+                            } else {
+                                format!("The delete fails: {printed}")
+                            }
+                        },
+                    )
+                    .await;
             }
             if !ok {
                 rec.trace.outcome =

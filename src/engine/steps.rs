@@ -9,7 +9,8 @@ use super::recorder::{Recorder, StepText};
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Table, Trace};
 use crate::catalog::{validate_price, PRICES_KEY};
 use crate::db::{Database, DbError, PriceWrite, ProductRecord};
-use crate::emulator::{quote_arg, Emulator, Reply};
+use crate::emulator::{quote_arg, split_args, Emulator, LineError, Reply};
+use crate::hub::shared::OtherWrite;
 
 /// The longest product id the lab accepts.
 pub const MAX_PRODUCT_LEN: usize = 64;
@@ -65,6 +66,7 @@ impl<D: Database> Lab<D> {
         product: &str,
         new_price: &str,
     ) -> Recorder {
+        self.forget_other_tabs();
         Recorder::new(
             Trace {
                 operation,
@@ -83,8 +85,15 @@ impl<D: Database> Lab<D> {
         Rc::new(self.queue())
     }
 
-    /// Records a step with the stores as they are now.
+    /// Records a step with the stores as they are now, after the writes of other tabs that
+    /// landed since the last step (each a step of its own).
     pub(super) fn record(&self, rec: &mut Recorder, text: StepText) {
+        self.record_other_tabs(rec);
+        self.record_now(rec, text);
+    }
+
+    /// Records a step with the stores as they are now.
+    pub(super) fn record_now(&self, rec: &mut Recorder, text: StepText) {
         rec.push(text, self.cache(), self.database(), self.queue_table());
         if let Some(step) = rec.trace.steps.last() {
             self.remember_consistency(step);
@@ -110,9 +119,38 @@ impl<D: Database> Lab<D> {
         validate_price(new_price).map_err(|e| e.to_string())
     }
 
-    /// Runs `line` on the cache (see [`run_redis`]).
-    pub(super) fn run_redis(&self, line: &str) -> (Reply, String) {
-        run_redis(&mut self.redis.borrow_mut(), line)
+    /// Runs `line` on the cache (see [`run_redis`]), refused if it writes while the "cache
+    /// write fails" fault is on.
+    pub(super) async fn run_redis(&self, line: &str) -> (Reply, String) {
+        let (reply, printed, _) = self.run_redis_ordered(line).await;
+        (reply, printed)
+    }
+
+    /// [`Lab::run_redis`], and the other tabs' writes the server ran before it.
+    async fn run_redis_ordered(&self, line: &str) -> (Reply, String, Vec<OtherWrite>) {
+        let Ok(argv) = split_args(line.as_bytes()) else {
+            let e = LineError::InvalidArguments;
+            return (
+                Reply::Error(e.to_string().into_bytes()),
+                e.to_string(),
+                Vec::new(),
+            );
+        };
+        if argv.is_empty() {
+            let e = LineError::Empty;
+            return (
+                Reply::Error(e.to_string().into_bytes()),
+                e.to_string(),
+                Vec::new(),
+            );
+        }
+        let (mut replies, before) = self
+            .cache
+            .run_ordered(argv, 1, self.faults().cache_write)
+            .await;
+        let reply = replies.pop().unwrap_or(Reply::Nil);
+        let printed = reply.to_cli_string().trim_end().to_owned();
+        (reply, printed, before)
     }
 
     /// Writes `price` for `product` through the fault switches, as operation `by`.
@@ -271,7 +309,7 @@ impl<D: Database> Lab<D> {
 
     /// Writes the cache with `line` (a [`StepKind::CacheWrite`]); `says` narrates the reply
     /// Redis accepted, a refusal is narrated as such. Returns whether Redis accepted it.
-    pub(super) fn cache_write_step(
+    pub(super) async fn cache_write_step(
         &self,
         rec: &mut Recorder,
         line: &str,
@@ -285,10 +323,11 @@ impl<D: Database> Lab<D> {
                 format!("Redis refuses the write: {printed}")
             }
         })
+        .await
     }
 
     /// Runs `line` on the cache as a step of `kind`; returns whether Redis accepted it.
-    pub(super) fn cache_step(
+    pub(super) async fn cache_step(
         &self,
         rec: &mut Recorder,
         kind: StepKind,
@@ -296,10 +335,13 @@ impl<D: Database> Lab<D> {
         code: CodeRef,
         narrate: impl FnOnce(bool, &str) -> String,
     ) -> bool {
-        let (reply, printed) = self.run_redis(line);
+        let (reply, printed, before) = self.run_redis_ordered(line).await;
         let ok = !reply.is_error();
         let narration = narrate(ok, &printed);
-        self.record(
+        // What other tabs wrote before this command ran comes before it; what they wrote
+        // after it, at the next step.
+        self.record_other_writes(rec, before);
+        self.record_now(
             rec,
             StepText {
                 kind,

@@ -105,6 +105,8 @@ pub enum StepKind {
     Wait,
     /// The learner's code raised an error (as Python would); it stops there.
     Raise,
+    /// Another tab's write landed on the shared cache or database between this trace's steps.
+    OtherTab,
     /// The operation is over.
     Done,
 }
@@ -186,6 +188,8 @@ pub enum OperationKind {
     Recovery,
     Flush,
     Race,
+    /// Redis started empty and the application filled it from the database.
+    WarmUp,
 }
 
 /// How the operation ended.
@@ -250,6 +254,7 @@ impl Trace {
             OperationKind::Recovery => "restart and recovery".to_owned(),
             OperationKind::Flush => "write-behind flush".to_owned(),
             OperationKind::Race => "two writers".to_owned(),
+            OperationKind::WarmUp => "warming the empty cache".to_owned(),
         }
     }
 

@@ -179,12 +179,14 @@ pub fn encode_from_hub(message: &FromHub) -> Vec<u8> {
     match message {
         FromHub::Welcome {
             tab,
+            run_id,
             cold,
             started_at_ms,
             state,
         } => {
             w.u8(0);
             w.u32(*tab);
+            w.bytes(run_id.as_bytes());
             w.u8(u8::from(*cold));
             w.i64(*started_at_ms);
             w.len(state.len());
@@ -233,12 +235,14 @@ pub fn decode_from_hub(bytes: &[u8]) -> Option<FromHub> {
     let message = match r.u8()? {
         0 => {
             let tab = r.u32()?;
+            let run_id = String::from_utf8(r.bytes()?).ok()?;
             let cold = r.u8()? != 0;
             let started_at_ms = r.i64()?;
             let n = r.count()?;
             let state = (0..n).map(|_| r.argv()).collect::<Option<_>>()?;
             FromHub::Welcome {
                 tab,
+                run_id,
                 cold,
                 started_at_ms,
                 state,

@@ -61,6 +61,9 @@ pub enum FromHub {
     /// tab had connected before), when it started, and its keyspace as commands.
     Welcome {
         tab: TabId,
+        /// The server's run id (as Redis's `INFO server` has one): a restarted server has
+        /// another.
+        run_id: String,
         cold: bool,
         started_at_ms: i64,
         state: Vec<Vec<Vec<u8>>>,
@@ -103,6 +106,7 @@ pub struct Hub {
     /// The tabs connected, in the order they connected.
     tabs: Vec<TabId>,
     next_tab: TabId,
+    run_id: String,
     started_at_ms: i64,
     now_ms: Box<dyn Fn() -> i64>,
 }
@@ -118,13 +122,14 @@ impl std::fmt::Debug for Hub {
 
 impl Hub {
     /// A server that has just started, with an empty keyspace, reading the time from `now_ms`
-    /// (the same clock `redis` reads).
-    pub fn new(redis: Emulator, now_ms: Box<dyn Fn() -> i64>) -> Self {
+    /// (the same clock `redis` reads); `run_id` tells this run from any other.
+    pub fn new(redis: Emulator, now_ms: Box<dyn Fn() -> i64>, run_id: String) -> Self {
         let started_at_ms = now_ms();
         Hub {
             redis,
             tabs: Vec::new(),
             next_tab: 1,
+            run_id,
             started_at_ms,
             now_ms,
         }
@@ -168,6 +173,7 @@ impl Hub {
         self.redis.expire_due((self.now_ms)());
         FromHub::Welcome {
             tab,
+            run_id: self.run_id.clone(),
             cold,
             started_at_ms: self.started_at_ms,
             state: rewrite(&self.redis),

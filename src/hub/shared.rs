@@ -26,10 +26,12 @@ impl std::fmt::Display for Disconnected {
 impl std::error::Error for Disconnected {}
 
 /// What the hub said when this tab connected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Connected {
     /// This tab's id on the hub.
     pub tab: TabId,
+    /// The server's run id: a restarted server has another.
+    pub run_id: String,
     /// The server had just started: this is the first tab, and the cache was empty.
     pub cold: bool,
     /// When the server started (Unix milliseconds).
@@ -40,6 +42,10 @@ pub struct Connected {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OtherWrite {
     pub from: TabId,
+    /// When the server ran it (Unix milliseconds).
+    pub at_ms: i64,
+    /// The order in which this tab received it, among everything the hub sent it.
+    pub seq: u64,
     pub argv: Vec<Vec<u8>>,
     pub repeat: u32,
     /// What the server answered the other tab.
@@ -67,26 +73,37 @@ struct Pending {
     argv: Vec<Vec<u8>>,
     repeat: u32,
     refuse_writes: bool,
-    reply: oneshot::Sender<Vec<Reply>>,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// The replies to a command, and where they came in the stream of messages from the hub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub replies: Vec<Reply>,
+    /// Other tabs' writes with a smaller [`OtherWrite::seq`] came before this reply: the server
+    /// ran them before this command.
+    pub seq: u64,
 }
 
 /// A tab's connection to the shared Redis, with its replica.
 pub struct SharedCache {
     replica: RefCell<Emulator>,
-    send: Box<dyn Fn(ToHub)>,
+    send: RefCell<Box<dyn Fn(ToHub)>>,
     pending: RefCell<BTreeMap<u32, Pending>>,
     next_id: Cell<u32>,
     welcome: RefCell<Option<oneshot::Sender<Connected>>>,
-    connected: Cell<Option<Connected>>,
+    connected: RefCell<Option<Connected>>,
     /// Other tabs' writes since [`SharedCache::take_other_writes`] was last called.
     others: RefCell<Vec<OtherWrite>>,
     on_other_write: RefCell<Option<Box<dyn Fn()>>>,
+    /// How many messages the hub has sent this tab.
+    received: Cell<u64>,
 }
 
 impl std::fmt::Debug for SharedCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SharedCache")
-            .field("connected", &self.connected.get())
+            .field("connected", &self.connected.borrow())
             .field("pending", &self.pending.borrow().len())
             .finish_non_exhaustive()
     }
@@ -97,13 +114,14 @@ impl SharedCache {
     pub fn new(send: Box<dyn Fn(ToHub)>) -> Self {
         SharedCache {
             replica: RefCell::new(Emulator::new(Box::new(|| 0), 0)),
-            send,
+            send: RefCell::new(send),
             pending: RefCell::default(),
             next_id: Cell::new(1),
             welcome: RefCell::default(),
-            connected: Cell::new(None),
+            connected: RefCell::default(),
             others: RefCell::default(),
             on_other_write: RefCell::default(),
+            received: Cell::new(0),
         }
     }
 
@@ -111,13 +129,29 @@ impl SharedCache {
     pub async fn connect(&self) -> Result<Connected, Disconnected> {
         let (tx, rx) = oneshot::channel();
         *self.welcome.borrow_mut() = Some(tx);
-        (self.send)(ToHub::Hello);
+        (self.send.borrow())(ToHub::Hello);
         rx.await.map_err(|_| Disconnected)
+    }
+
+    /// Stops waiting for the hub's hello: [`SharedCache::connect`] returns `Disconnected`.
+    pub fn give_up(&self) {
+        self.welcome.borrow_mut().take();
     }
 
     /// What the hub said when this tab connected (`None` before).
     pub fn connected(&self) -> Option<Connected> {
-        self.connected.get()
+        self.connected.borrow().clone()
+    }
+
+    /// The server this tab talked to is gone (its worker ended): every command waiting for a
+    /// reply gets [`Disconnected`], as a client whose connection was reset. Connect again
+    /// through `send` ([`SharedCache::connect`]); the replica is rebuilt from the new server's
+    /// welcome.
+    pub fn hub_gone(&self, send: Box<dyn Fn(ToHub)>) {
+        self.pending.borrow_mut().clear();
+        self.welcome.borrow_mut().take();
+        self.connected.borrow_mut().take();
+        *self.send.borrow_mut() = send;
     }
 
     /// Runs `argv` `repeat` times on the shared server; the replica has the result when this
@@ -127,7 +161,7 @@ impl SharedCache {
         argv: Vec<Vec<u8>>,
         repeat: u32,
         refuse_writes: bool,
-    ) -> Result<Vec<Reply>, Disconnected> {
+    ) -> Result<Answer, Disconnected> {
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1));
         let (tx, rx) = oneshot::channel();
@@ -140,7 +174,7 @@ impl SharedCache {
                 reply: tx,
             },
         );
-        (self.send)(ToHub::Command {
+        (self.send.borrow())(ToHub::Command {
             id,
             argv,
             repeat,
@@ -152,9 +186,12 @@ impl SharedCache {
     /// A message from the hub: the replica runs what the server ran, then whoever waits for a
     /// reply gets it. Call it for every message, in the order they arrive.
     pub fn receive(&self, message: FromHub) {
+        let seq = self.received.get();
+        self.received.set(seq + 1);
         match message {
             FromHub::Welcome {
                 tab,
+                run_id,
                 cold,
                 started_at_ms,
                 state,
@@ -166,10 +203,11 @@ impl SharedCache {
                 *self.replica.borrow_mut() = replica;
                 let connected = Connected {
                     tab,
+                    run_id,
                     cold,
                     started_at_ms,
                 };
-                self.connected.set(Some(connected));
+                *self.connected.borrow_mut() = Some(connected.clone());
                 if let Some(tx) = self.welcome.borrow_mut().take() {
                     let _ = tx.send(connected);
                 }
@@ -181,7 +219,7 @@ impl SharedCache {
                 if let Some(at_ms) = wrote {
                     self.apply(&pending.argv, pending.repeat, pending.refuse_writes, at_ms);
                 }
-                let _ = pending.reply.send(replies);
+                let _ = pending.reply.send(Answer { replies, seq });
             }
             FromHub::Write {
                 from,
@@ -194,6 +232,8 @@ impl SharedCache {
                 self.apply(&argv, repeat, refuse_writes, at_ms);
                 self.others.borrow_mut().push(OtherWrite {
                     from,
+                    at_ms,
+                    seq,
                     argv,
                     repeat,
                     reply,
@@ -222,6 +262,13 @@ impl SharedCache {
     /// Other tabs' writes received since the last call, oldest first.
     pub fn take_other_writes(&self) -> Vec<OtherWrite> {
         std::mem::take(&mut *self.others.borrow_mut())
+    }
+
+    /// Other tabs' writes received before message `seq` (not yet taken), oldest first.
+    pub fn take_other_writes_before(&self, seq: u64) -> Vec<OtherWrite> {
+        let mut others = self.others.borrow_mut();
+        let n = others.iter().take_while(|w| w.seq < seq).count();
+        others.drain(..n).collect()
     }
 
     /// Runs `f` after every write of another tab (to redraw the stage).

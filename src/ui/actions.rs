@@ -94,8 +94,8 @@ impl LabHandle {
             dispatch.dispatch(LabAction::Busy);
             wasm_bindgen_futures::spawn_local(async move {
                 match lab.edit_database(&id, &price).await {
-                    Ok(_) => {
-                        post(&background, &TabMessage::RowChanged(id));
+                    Ok(record) => {
+                        post(&background, &TabMessage::RowWritten(record));
                         dispatch.dispatch(LabAction::BackToLive);
                         dispatch.dispatch(LabAction::Changed);
                     }
@@ -182,25 +182,29 @@ impl LabHandle {
     }
 
     /// A line typed in the Redis console: it runs on the live cache, so the stage goes live.
-    pub fn on_console(&self) -> Callback<String, ConsoleOutput> {
+    pub fn on_console(&self) -> Callback<(String, Callback<ConsoleOutput>)> {
         let (lab, dispatch, _) = self.parts();
-        Callback::from(move |line: String| -> ConsoleOutput {
-            let Some(lab) = &*lab else {
-                return ConsoleOutput {
+        Callback::from(move |(line, reply): (String, Callback<ConsoleOutput>)| {
+            let Some(lab) = (*lab).clone() else {
+                reply.emit(ConsoleOutput {
                     text: "The lab is still starting.\n".to_owned(),
                     clear: false,
-                };
+                });
+                return;
             };
-            let out = lab.console_line(&line);
-            dispatch.dispatch(LabAction::BackToLive);
-            let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-            if out.quit {
-                text.push_str("(redis-cli would exit here; this console stays open)\n");
-            }
-            ConsoleOutput {
-                text,
-                clear: out.clear,
-            }
+            let dispatch = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let out = lab.console_line(&line).await;
+                dispatch.dispatch(LabAction::BackToLive);
+                let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+                if out.quit {
+                    text.push_str("(redis-cli would exit here; this console stays open)\n");
+                }
+                reply.emit(ConsoleOutput {
+                    text,
+                    clear: out.clear,
+                });
+            });
         })
     }
 

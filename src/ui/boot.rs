@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::js_api;
+use super::shared_redis::{self, SharedRedis};
 use super::state::{LabAction, LabState};
 use crate::db::app::AppDb;
 use crate::db::tabs::{TabChannel, TabMessage};
@@ -26,6 +27,8 @@ pub type AppLab = Lab<AppDb>;
 #[derive(Default)]
 pub struct Background {
     channel: Option<TabChannel>,
+    /// The connection to the Redis every tab shares (`None`: this tab has a Redis of its own).
+    shared: Option<Rc<SharedRedis>>,
     frames: Option<Rc<FrameBatch>>,
     timer: Option<(i32, Closure<dyn FnMut()>)>,
 }
@@ -49,6 +52,46 @@ pub fn post(background: &Rc<RefCell<Background>>, message: &TabMessage) {
     }
 }
 
+/// Tells the other tabs about the rows `trace` wrote, as the database holds them now.
+pub fn post_writes(background: &Rc<RefCell<Background>>, lab: &AppLab, trace: &Trace) {
+    let products = trace.database_writes();
+    if products.is_empty() {
+        return;
+    }
+    let rows = lab.rows();
+    for product in products {
+        if let Ok(i) = rows.binary_search_by(|r| r.id.as_str().cmp(product)) {
+            post(background, &TabMessage::RowWritten((*rows[i]).clone()));
+        }
+    }
+}
+
+/// How long a tab waits for the shared Redis to answer its hello before it runs a Redis of
+/// its own (the worker's script failed to load, say).
+const CONNECT_TIMEOUT_MS: i32 = 8_000;
+
+/// Joins the Redis every tab shares and waits for its keyspace: the lab's cache. `None` (a
+/// Redis of this tab's own) if the browser has no `SharedWorker`, or the worker does not
+/// answer.
+async fn join_shared_redis() -> Option<Rc<SharedRedis>> {
+    let shared = shared_redis::join()?;
+    let cache = Rc::clone(&shared.cache);
+    let give_up = Closure::once(move || cache.give_up());
+    let timer = web_sys::window().and_then(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            give_up.as_ref().unchecked_ref(),
+            CONNECT_TIMEOUT_MS,
+        )
+        .ok()
+    });
+    let connected = shared.cache.connect().await;
+    if let (Some(id), Some(w)) = (timer, web_sys::window()) {
+        w.clear_timeout_with_handle(id);
+    }
+    drop(give_up);
+    connected.ok().map(|_| shared)
+}
+
 /// Opens the database, starts the lab, installs `window.lab`, and listens to other tabs.
 pub async fn boot(
     dispatch: UseReducerDispatcher<LabState>,
@@ -63,36 +106,73 @@ pub async fn boot(
     })
     .await;
     let persistent = db.is_persistent();
-    let seed = (js_sys::Math::random() * 1e15) as u64;
-    let redis = Emulator::new(Box::new(|| js_sys::Date::now() as i64), seed);
-    let lab = Rc::new(Lab::new(redis, db, Box::new(js_sys::Date::now)));
-    if let Err(e) = lab.start().await {
-        dispatch.dispatch(LabAction::Failed(e.to_string()));
+    let shared = join_shared_redis().await;
+    let lab = Rc::new(match &shared {
+        Some(shared) => Lab::shared(Rc::clone(&shared.cache), db, Box::new(js_sys::Date::now)),
+        None => {
+            let seed = (js_sys::Math::random() * 1e15) as u64;
+            let redis = Emulator::new(Box::new(|| js_sys::Date::now() as i64), seed);
+            Lab::new(redis, db, Box::new(js_sys::Date::now))
+        }
+    });
+    let own_redis = shared.is_none();
+    if let Some(shared) = &shared {
+        let restarted = dispatch.clone();
+        shared.watch(Rc::new(move || {
+            restarted.dispatch(LabAction::Changed);
+            restarted.dispatch(LabAction::Notice(
+                "Redis restarted (its worker ended): the cache is empty now, as a Redis without persistence would be.".to_owned(),
+            ));
+        }));
     }
+    background.borrow_mut().shared = shared;
+    let warm_up = match lab.start().await {
+        Ok(warm_up) => warm_up,
+        Err(e) => {
+            dispatch.dispatch(LabAction::Failed(e.to_string()));
+            None
+        }
+    };
     dispatch.dispatch(LabAction::Opened {
         persistent,
-        notice: notice.map(|e| e.to_string()),
+        notice: notice.map(|e| e.to_string()).or_else(|| {
+            own_redis.then(|| {
+                "This browser cannot share one Redis between tabs (no SharedWorker): this tab has a Redis of its own.".to_owned()
+            })
+        }),
     });
+    let cold = lab.cache_link().connected().is_some_and(|c| c.cold);
+    if let Some(trace) = warm_up.filter(|_| cold) {
+        dispatch.dispatch(LabAction::WarmedUp(trace));
+    }
 
-    // Other tabs' writes: reread the table.
+    // Other tabs' database writes: the row as they committed it (or, after a reset, the whole
+    // table read again).
     let (tab_lab, tab_dispatch) = (Rc::clone(&lab), dispatch.clone());
     background.borrow_mut().channel = TabChannel::join(move |message| {
         let (lab, dispatch) = (Rc::clone(&tab_lab), tab_dispatch.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            match lab.refresh().await {
-                Ok(()) => dispatch.dispatch(LabAction::Changed),
-                Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
+        match message {
+            TabMessage::RowWritten(record) => {
+                let what = format!(
+                    "Another tab wrote {} = {} to the database.",
+                    record.id, record.price
+                );
+                lab.other_tab_wrote(record);
+                dispatch.dispatch(LabAction::Changed);
+                dispatch.dispatch(LabAction::Notice(what));
             }
-            let what = match message {
-                TabMessage::RowChanged(id) => {
-                    format!("Another tab wrote {id}; the table was reread.")
-                }
-                TabMessage::TableReplaced => {
-                    "Another tab reset the table; it was reread.".to_owned()
-                }
-            };
-            dispatch.dispatch(LabAction::Notice(what));
-        });
+            TabMessage::TableReplaced => {
+                wasm_bindgen_futures::spawn_local(async move {
+                    match lab.refresh().await {
+                        Ok(()) => dispatch.dispatch(LabAction::Changed),
+                        Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
+                    }
+                    dispatch.dispatch(LabAction::Notice(
+                        "Another tab reset the stores; the table was reread.".to_owned(),
+                    ));
+                });
+            }
+        }
     });
 
     // Write-behind flushes by age too: look once a second.
@@ -109,9 +189,7 @@ pub async fn boot(
         );
         wasm_bindgen_futures::spawn_local(async move {
             let trace = lab.flush().await;
-            for product in trace.database_writes() {
-                post(&bg, &TabMessage::RowChanged(product.to_owned()));
-            }
+            post_writes(&bg, &lab, &trace);
             // Offered to open, never replacing the trace the learner is stepping through.
             dispatch.dispatch(LabAction::TimedFlush(trace));
         });
@@ -129,13 +207,19 @@ pub async fn boot(
     let frame = FrameBatch::new(api_dispatch);
     background.borrow_mut().frames = Some(Rc::clone(&frame));
     let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(&background));
+    // Other tabs' commands on the shared Redis: the live stage shows them at the next frame.
+    if let Some(shared) = &background.borrow().shared {
+        let other_frame = Rc::clone(&frame);
+        shared
+            .cache
+            .on_other_write(Box::new(move || other_frame.push(None)));
+    }
+    let api_lab = Rc::clone(&lab);
     js_api::install(
         Rc::clone(&lab),
         Rc::new(move |trace| {
             if let Some(trace) = &trace {
-                for product in trace.database_writes() {
-                    post(&api_bg, &TabMessage::RowChanged(product.to_owned()));
-                }
+                post_writes(&api_bg, &api_lab, trace);
             }
             frame.push(trace);
         }),
@@ -271,10 +355,8 @@ pub fn run_traced<F>(
     let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
     dispatch.dispatch(LabAction::Busy);
     wasm_bindgen_futures::spawn_local(async move {
-        let trace = op(lab).await;
-        for product in trace.database_writes() {
-            post(&background, &TabMessage::RowChanged(product.to_owned()));
-        }
+        let trace = op(Rc::clone(&lab)).await;
+        post_writes(&background, &lab, &trace);
         show_trace(&background, &dispatch, trace);
     });
 }

@@ -21,6 +21,7 @@ mod js_api;
 mod lesson_check;
 mod memory;
 mod offline;
+mod shared_redis;
 mod state;
 
 use std::rc::Rc;
@@ -255,6 +256,14 @@ pub fn app() -> Html {
                     <div class="player">
                         <PlaybackBar playback={p} on_action={on_playback} />
                         <p class="narration" aria-live="polite" aria-label="Narration">{ narration }</p>
+                        if state.warm_up.is_some() {
+                            <div class="player__extras">
+                                <button type="button" class="playback__button player__flush" onclick={{
+                                    let dispatch = state.dispatcher();
+                                    Callback::from(move |_| dispatch.dispatch(LabAction::OpenWarmUp))
+                                }}>{ "Open the warm-up (Redis started empty)" }</button>
+                            </div>
+                        }
                         if !state.timed_flushes.is_empty() {
                             <div class="player__extras">
                                 { for state.timed_flushes.iter().enumerate().map(|(i, t)| {

@@ -95,6 +95,8 @@ pub struct LabState {
     pub live_token: u64,
     /// A new version of the lab is installed and waits for a reload.
     pub update_ready: bool,
+    /// Redis started empty and this tab warmed it: the warm-up, to open.
+    pub warm_up: Option<Rc<Trace>>,
 }
 
 /// How many timed flushes are kept to open.
@@ -145,6 +147,10 @@ pub enum LabAction {
     Tab(Tab),
     /// A new version of the lab is installed and waits for a reload.
     UpdateReady,
+    /// Redis started with an empty cache and this tab filled it from the database.
+    WarmedUp(Trace),
+    /// Show the warm-up on the stage.
+    OpenWarmUp,
 }
 
 impl Reducible for LabState {
@@ -222,6 +228,23 @@ impl Reducible for LabState {
             LabAction::Notice(message) => next.notice = Some(message),
             LabAction::Tab(tab) => next.tab = tab,
             LabAction::UpdateReady => next.update_ready = true,
+            LabAction::WarmedUp(trace) => {
+                next.version += 1;
+                next.notice = Some(format!(
+                    "Redis started with an empty cache (no tab of the lab was open): this tab filled it from the database ({} product{}).",
+                    trace.steps.last().map_or(0, |s| s.cache.len()),
+                    if trace.steps.last().map_or(0, |s| s.cache.len()) == 1 { "" } else { "s" }
+                ));
+                next.warm_up = Some(Rc::new(trace));
+            }
+            LabAction::OpenWarmUp => {
+                if let Some(trace) = next.warm_up.take() {
+                    next.scenario = None;
+                    next.seek = None;
+                    next.replay = None;
+                    next.last_trace = Some(trace);
+                }
+            }
         }
         Rc::new(next)
     }

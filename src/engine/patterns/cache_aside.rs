@@ -63,7 +63,7 @@ pub(super) async fn update<D: Database>(
         } else {
             format!("The invalidation fails: {printed}")
         }
-    });
+    }).await;
     lab.done(
         rec,
         format!(

@@ -84,9 +84,11 @@ pub(super) async fn update<D: Database>(
     price: &str,
 ) {
     let line = hset_line(product, price);
-    let written = lab.cache_write_step(rec, &line, CACHE_WRITE, |printed| {
-        format!("Redis sets {product} to {price} at once and answers {printed}.")
-    });
+    let written = lab
+        .cache_write_step(rec, &line, CACHE_WRITE, |printed| {
+            format!("Redis sets {product} to {price} at once and answers {printed}.")
+        })
+        .await;
     if !written {
         rec.trace.outcome =
             Outcome::Failed("The cache refused the write; nothing was queued.".to_owned());

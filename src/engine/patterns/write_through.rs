@@ -68,16 +68,18 @@ pub(super) async fn update<D: Database>(
     }
     let line = hset_line(product, price);
     lab.build_command_step(rec, &line, BUILD_COMMAND);
-    let first = lab.cache_write_step(rec, &line, CACHE_WRITE, |printed| {
-        format!(
-            "Redis sets {product} to {price} in the hash and answers {printed} ({}).",
-            if printed.ends_with(" 0") {
-                "the field existed"
-            } else {
-                "a new field"
-            }
-        )
-    });
+    let first = lab
+        .cache_write_step(rec, &line, CACHE_WRITE, |printed| {
+            format!(
+                "Redis sets {product} to {price} in the hash and answers {printed} ({}).",
+                if printed.ends_with(" 0") {
+                    "the field existed"
+                } else {
+                    "a new field"
+                }
+            )
+        })
+        .await;
     if first {
         lab.done(
             rec,
@@ -85,19 +87,21 @@ pub(super) async fn update<D: Database>(
         );
         return;
     }
-    let retried = lab.cache_step(
-        rec,
-        StepKind::CacheRetry,
-        &line,
-        CACHE_WRITE,
-        |ok, printed| {
-            if ok {
-                format!("The retry succeeds: Redis answers {printed}.")
-            } else {
-                format!("The retry fails too: {printed}")
-            }
-        },
-    );
+    let retried = lab
+        .cache_step(
+            rec,
+            StepKind::CacheRetry,
+            &line,
+            CACHE_WRITE,
+            |ok, printed| {
+                if ok {
+                    format!("The retry succeeds: Redis answers {printed}.")
+                } else {
+                    format!("The retry fails too: {printed}")
+                }
+            },
+        )
+        .await;
     if retried {
         lab.done(
             rec,
@@ -112,6 +116,6 @@ pub(super) async fn update<D: Database>(
         } else {
             format!("Even the invalidation fails: {printed}")
         }
-    });
+    }).await;
     lab.done(rec, format!("The database holds {product} = {price}; the cache no longer has {product}, so nothing stale can be read."));
 }

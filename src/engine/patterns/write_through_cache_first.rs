@@ -59,7 +59,7 @@ pub(super) async fn update<D: Database>(
     let line = hset_line(product, price);
     lab.build_command_step(rec, &line, BUILD_COMMAND);
     let hget = format!("HGET {PRICES_KEY} {}", quote_arg(product.as_bytes()));
-    let (reply, printed) = lab.run_redis(&hget);
+    let (reply, printed) = lab.run_redis(&hget).await;
     let previous = match &reply {
         Reply::Bulk(b) => Some(String::from_utf8_lossy(b).into_owned()),
         _ => None,
@@ -82,9 +82,11 @@ pub(super) async fn update<D: Database>(
             },
         },
     );
-    let written = lab.cache_write_step(rec, &line, CACHE_WRITE, |printed| {
-        format!("Redis sets {product} to {price} first and answers {printed}.")
-    });
+    let written = lab
+        .cache_write_step(rec, &line, CACHE_WRITE, |printed| {
+            format!("Redis sets {product} to {price} first and answers {printed}.")
+        })
+        .await;
     if !written {
         rec.trace.outcome = Outcome::Failed(
             "The cache refused the write, so the database was not written either.".to_owned(),
@@ -114,7 +116,7 @@ pub(super) async fn update<D: Database>(
             } else {
                 format!("The undo fails: {printed}")
             }
-        });
+        }).await;
         rec.trace.outcome = Outcome::Failed(e.to_string());
         lab.done(rec, "The update failed; the cache was compensated, so both stores still hold the old price.".to_owned());
         return;

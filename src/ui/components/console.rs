@@ -16,8 +16,9 @@ pub struct ConsoleOutput {
 
 #[derive(Properties, PartialEq)]
 pub struct ConsoleProps {
-    /// Runs a line on the cache and returns what redis-cli would print.
-    pub on_run: Callback<String, ConsoleOutput>,
+    /// Runs a line on the cache; what redis-cli would print comes back through the callback
+    /// given with it (the cache is a shared server: the answer takes a message).
+    pub on_run: Callback<(String, Callback<ConsoleOutput>)>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -28,7 +29,8 @@ struct Entry {
 
 #[function_component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
-    let transcript = use_state(Vec::<Entry>::new);
+    let transcript = use_mut_ref(Vec::<Entry>::new);
+    let redraw = use_force_update();
     let input = use_state(String::new);
     let history = use_mut_ref(Vec::<String>::new);
     let cursor = use_mut_ref(|| None::<usize>);
@@ -108,27 +110,30 @@ pub fn console(props: &ConsoleProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let line = (*input).clone();
-            let out = on_run.emit(line.clone());
             if !line.trim().is_empty() {
                 history.borrow_mut().push(line.clone());
             }
             *cursor.borrow_mut() = None;
-            let mut next = if out.clear {
-                Vec::new()
-            } else {
-                (*transcript).clone()
-            };
-            if !out.clear {
-                next.push(Entry {
-                    line,
-                    output: out.text,
-                });
-            }
-            // Keep the screen bounded, as a terminal's scrollback is.
-            let excess = next.len().saturating_sub(200);
-            next.drain(..excess);
-            transcript.set(next);
             input.set(String::new());
+            let (transcript, redraw, typed) = (transcript.clone(), redraw.clone(), line.clone());
+            on_run.emit((
+                line,
+                Callback::from(move |out: ConsoleOutput| {
+                    let mut next = transcript.borrow_mut();
+                    if out.clear {
+                        next.clear();
+                    } else {
+                        next.push(Entry {
+                            line: typed.clone(),
+                            output: out.text,
+                        });
+                    }
+                    // Keep the screen bounded, as a terminal's scrollback is.
+                    let excess = next.len().saturating_sub(200);
+                    next.drain(..excess);
+                    redraw.force_update();
+                }),
+            ));
         })
     };
     let hint_text = hint(&input).unwrap_or_default();
@@ -137,7 +142,7 @@ pub fn console(props: &ConsoleProps) -> Html {
             <h2 class="console__title">{ "Redis console" }</h2>
             <p class="console__intro">{ "Type Redis commands as in redis-cli; they change the same cache the stage shows. Try help, HGETALL product_prices, or Tab to complete." }</p>
             <div class="console__screen" role="log" aria-live="polite" aria-label="Console output" tabindex="0">
-                { for transcript.iter().map(|entry| html! {
+                { for transcript.borrow().iter().map(|entry| html! {
                     <div class="console__entry">
                         <div class="console__line"><span class="console__prompt" aria-hidden="true">{ "127.0.0.1:6379> " }</span>{ entry.line.clone() }</div>
                         <pre class="console__output">{ entry.output.clone() }</pre>

@@ -45,6 +45,7 @@ fn colour(lifeline: Lifeline) -> &'static str {
     match lifeline {
         Lifeline::Application | Lifeline::Writer(_) => "#4054b2",
         Lifeline::Queue => "#8a6d00",
+        Lifeline::OtherTab => "#6b3fa0",
         Lifeline::Cache => "#c0392b",
         Lifeline::Database => "#1f7a4d",
     }

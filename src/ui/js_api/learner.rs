@@ -20,13 +20,16 @@ type SharedLab = Rc<Lab<AppDb>>;
 /// Registers the learner's calls on `api`.
 pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &OnReplaced) {
     let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
-    api.method("execute_command", move |line, _| {
-        let Some(line) = line.as_string() else {
-            return Ok(JsValue::from_str(""));
-        };
-        let text = printed(&l.execute_command(&line));
-        changed(None);
-        Ok(JsValue::from_str(&text))
+    api.promise("execute_command", move |line, _| {
+        let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+        async move {
+            let Some(line) = line.as_string() else {
+                return Ok(JsValue::from_str(""));
+            };
+            let text = printed(&lab.execute_command(&line).await);
+            changed(None);
+            Ok(JsValue::from_str(&text))
+        }
     });
 
     let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
