@@ -170,6 +170,11 @@ impl LabHandle {
         self.setting(|lab, faults| lab.set_faults(faults))
     }
 
+    /// Switches per-key ordering across tabs on or off.
+    pub fn on_per_key_ordering(&self) -> Callback<bool> {
+        self.setting(|lab, on| lab.set_per_key_ordering(on))
+    }
+
     /// A setting of the lab's, changed at once (no I/O), then the page reads the lab again.
     fn setting<T: 'static>(&self, set: fn(&AppLab, T)) -> Callback<T> {
         let (lab, dispatch, _) = self.parts();

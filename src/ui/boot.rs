@@ -115,6 +115,9 @@ pub async fn boot(
             Lab::new(redis, db, Box::new(js_sys::Date::now))
         }
     });
+    if let Some(locks) = super::web_locks::WebLocks::get() {
+        lab.set_key_locks(locks);
+    }
     let own_redis = shared.is_none();
     if let Some(shared) = &shared {
         let restarted = dispatch.clone();

@@ -23,6 +23,7 @@ mod memory;
 mod offline;
 mod shared_redis;
 mod state;
+mod web_locks;
 
 use std::rc::Rc;
 
@@ -84,6 +85,8 @@ pub fn app() -> Html {
             pattern: l.pattern(),
             faults: l.faults(),
             crashed: l.is_crashed(),
+            shared: l.cache_link().connected().is_some(),
+            per_key_ordering: l.per_key_ordering(),
         })
         .unwrap_or_default();
     let at_end = shown_trace
@@ -198,6 +201,7 @@ pub fn app() -> Html {
                 <Console on_run={lab.on_console()} />
                 <Controls pattern={live.pattern} faults={live.faults} crashed={live.crashed} queued={live.queue.len()} busy={busy}
                     on_pattern={lab.on_pattern()} on_faults={lab.on_faults()} on_restart={lab.on_restart()} on_flush={lab.on_flush()} on_reset={lab.on_reset()}
+                    shared={live.shared} per_key_ordering={live.per_key_ordering} on_per_key_ordering={lab.on_per_key_ordering()}
                     run_mine={lab.lesson.function.as_ref().map(|_| lab.lesson.run_mine)} on_run_mine={lab.on_run_mine()} />
             </>
         },

@@ -25,6 +25,13 @@ pub struct ControlsProps {
     pub run_mine: Option<bool>,
     #[prop_or_default]
     pub on_run_mine: Callback<bool>,
+    /// The cache is shared by every tab (per-key ordering across tabs makes sense).
+    #[prop_or_default]
+    pub shared: bool,
+    #[prop_or_default]
+    pub per_key_ordering: bool,
+    #[prop_or_default]
+    pub on_per_key_ordering: Callback<bool>,
 }
 
 #[function_component(Controls)]
@@ -76,6 +83,17 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let on_ordering = {
+        let cb = props.on_per_key_ordering.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                cb.emit(input.checked());
+            }
+        })
+    };
     let mine = props.run_mine == Some(true);
     html! {
         <section class="controls" aria-label="Pattern and faults">
@@ -102,6 +120,12 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <legend>{ "Faults" }</legend>
                 { for Faults::NAMES.iter().map(|f| fault(f.label, f.get, f.set)) }
             </fieldset>
+            if props.shared {
+                <label class="controls__fault controls__ordering">
+                    <input type="checkbox" checked={props.per_key_ordering} onchange={on_ordering} />
+                    <span>{ "Per-key ordering (lock across tabs)" }</span>
+                </label>
+            }
             <div class="controls__buttons">
                 <button type="button" class={classes!("button", (!props.crashed).then_some("button--quiet"))} onclick={click(&props.on_restart)} disabled={props.busy}>
                     { if props.crashed { "Restart application (recover)" } else { "Restart application" } }

@@ -117,6 +117,11 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
             if let Some(trace) = &props.result {
                 { race_result(trace) }
             }
+            <div class="race__real">
+                <h3 class="race__real-title">{ "Try it for real" }</h3>
+                <p>{ "Every tab of the lab shares one Redis and one database, as application servers do. Open a second tab, put the two side by side, and update the same product in both: each trace shows the other tab's writes that landed between its own steps. Turn on \"Per-key ordering (lock across tabs)\" in both to make them wait for each other." }</p>
+                <a class="button button--quiet race__second-tab" href="./" target="_blank" rel="noopener">{ "Open a second tab" }</a>
+            </div>
         </section>
     }
 }

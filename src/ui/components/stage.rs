@@ -58,6 +58,10 @@ pub struct LiveStores {
     pub pattern: Pattern,
     pub faults: Faults,
     pub crashed: bool,
+    /// The cache is the Redis every tab shares (not this tab's own).
+    pub shared: bool,
+    /// Updates take their product's lock across tabs.
+    pub per_key_ordering: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -164,7 +168,10 @@ pub fn stage(props: &StageProps) -> Html {
         _ if props.live.faults.cache_write => {
             ActorStatus::Failed("Out of memory — writes refused (fault on)".to_owned())
         }
-        _ => ActorStatus::Live("Embedded Redis emulator".to_owned()),
+        _ if props.live.shared => {
+            ActorStatus::Live("Embedded Redis emulator · shared by every tab".to_owned())
+        }
+        _ => ActorStatus::Live("Embedded Redis emulator · this tab's own".to_owned()),
     };
     let app_status = if props.live.crashed && live_mode {
         ActorStatus::Failed("Crashed — restart to recover".to_owned())

@@ -96,6 +96,16 @@ pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &
         Ok(to_js(&faults))
     });
 
+    let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
+    api.method("set_per_key_ordering", move |on, _| {
+        let on = on
+            .as_bool()
+            .ok_or_else(|| error("set_per_key_ordering takes true or false"))?;
+        l.set_per_key_ordering(on);
+        changed(None);
+        Ok(JsValue::from_bool(l.per_key_ordering()))
+    });
+
     // Operations that end in a trace: resolve with it.
     for (name, flush) in [("restart", false), ("flush", true)] {
         let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));

@@ -1,0 +1,185 @@
+// End to end: many tabs, one Redis. Every tab of the lab talks to the same Redis (a
+// SharedWorker) and the same database (IndexedDB); the races between tabs are real, a lock
+// across tabs prevents them, and closing every tab restarts Redis with an empty cache.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { shareServerAndBrowser, launchBrowser, openLab, screenshot } from './harness.mjs';
+
+const shared = shareServerAndBrowser();
+
+const ready = (page) => page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+const cacheRegion = (page) => page.getByRole('region', { name: 'Redis cache' });
+const badge = (page) => cacheRegion(page).getByRole('status', { name: 'Consistency' });
+
+/** Opens `n` tabs of the lab in one browser, the first with both stores reset to the seed. */
+async function tabs(context, url, n) {
+  const out = [await openLab(context, url, { reset: true, newPage: true })];
+  for (let i = 1; i < n; i += 1) out.push(await openLab(context, url, { newPage: true }));
+  return out;
+}
+
+/** What the stores hold now, read by the tab: the shared cache, and the database read afresh. */
+const stores = (page) => page.evaluate(async () => ({ cache: window.lab.cache(), database: await window.lab.database() }));
+
+async function closeAll(opened) {
+  for (const { page } of opened) await page.close();
+}
+
+test('a write-through update in one tab is in the other tab\'s cache at once, and its badge says in step', async () => {
+  const opened = await tabs(shared.browser.context, shared.server.url, 2);
+  const [a, b] = opened.map((o) => o.page);
+  await a.evaluate(() => window.lab.update_price('product3', 333));
+  const asked = Date.now();
+  // No reload: the same Redis, and the row from the database as tab A committed it.
+  await cacheRegion(b).getByRole('row', { name: /product3 333/ }).waitFor({ timeout: 500 });
+  await badge(b).getByText('In step').waitFor({ timeout: 500 });
+  console.log(`# tab B showed tab A's write after ${Date.now() - asked} ms`);
+  await b.getByRole('region', { name: 'Database' }).getByRole('row', { name: /product3 333/ }).waitFor();
+  await screenshot(b, 'tabs-other-tab-wrote', { fullPage: false });
+  for (const { errors } of opened) assert.deepEqual(errors, []);
+  await closeAll(opened);
+});
+
+test('a console HSET in one tab is what lab.cache() reads in another', async () => {
+  const opened = await tabs(shared.browser.context, shared.server.url, 3);
+  const [a, b, c] = opened.map((o) => o.page);
+  const input = b.getByLabel('Redis command', { exact: true });
+  await input.fill('HSET product_prices product2 222');
+  await input.press('Enter');
+  await b.getByRole('log', { name: 'Console output' }).getByText('(integer) 0').waitFor();
+  for (const page of [a, c]) {
+    assert.equal((await page.evaluate(() => window.lab.cache())).product2, '222');
+    await cacheRegion(page).getByRole('row', { name: /product2 222/ }).waitFor();
+  }
+  // The console wrote only the cache: every tab's badge says so.
+  for (const page of [a, b, c]) {
+    await badge(page).getByText('Diverged: product2 (cache 222, database 200)').waitFor();
+  }
+  for (const { errors } of opened) assert.deepEqual(errors, []);
+  await closeAll(opened);
+});
+
+/** Two tabs update product3 `n` times each, at once; resolves with each tab's acknowledged prices. */
+async function race(a, b, n) {
+  const run = (page, base) =>
+    page.evaluate(
+      async ([n, base]) => {
+        const acked = [];
+        for (let i = 0; i < n; i += 1) {
+          const trace = await window.lab.update_price('product3', base + i);
+          if (trace.outcome.status === 'completed') acked.push(String(base + i));
+        }
+        return acked;
+      },
+      [n, base],
+    );
+  return Promise.all([run(a, 1000), run(b, 2000)]);
+}
+
+test('two tabs x 40 updates of one product with per-key ordering: the cache equals the database in both', async () => {
+  const opened = await tabs(shared.browser.context, shared.server.url, 2);
+  const [a, b] = opened.map((o) => o.page);
+  for (const page of [a, b]) assert.equal(await page.evaluate(() => window.lab.set_per_key_ordering(true)), true);
+  const [ackedA, ackedB] = await race(a, b, 40);
+  assert.equal(ackedA.length + ackedB.length, 80);
+  for (const page of [a, b]) {
+    const { cache, database } = await stores(page);
+    assert.equal(cache.product3, database.product3, 'per-key ordering keeps them equal');
+    assert.ok([ackedA.at(-1), ackedB.at(-1)].includes(database.product3), `the last write of one tab: ${database.product3}`);
+    await badge(page).getByText('In step').waitFor();
+  }
+  // A trace shows the wait for the other tab's lock.
+  const waits = await a.evaluate(async () => {
+    const trace = await window.lab.update_price('product3', 999);
+    return trace.steps.filter((s) => s.kind === 'wait').map((s) => s.result);
+  });
+  assert.ok(waits.includes('acquired'), JSON.stringify(waits));
+  await screenshot(a, 'tabs-ordered', { fullPage: false });
+  for (const { errors } of opened) assert.deepEqual(errors, []);
+  await closeAll(opened);
+});
+
+test('without ordering the tabs race for real, and every badge tells the truth about the shared stores', async () => {
+  const opened = await tabs(shared.browser.context, shared.server.url, 2);
+  const [a, b] = opened.map((o) => o.page);
+  const [ackedA, ackedB] = await race(a, b, 40);
+  assert.equal(ackedA.length + ackedB.length, 80);
+  for (const page of [a, b]) {
+    const { cache, database } = await stores(page);
+    assert.ok([ackedA.at(-1), ackedB.at(-1)].includes(database.product3));
+    const truth = cache.product3 === database.product3 ? 'In step' : `Diverged: product3 (cache ${cache.product3}, database ${database.product3})`;
+    await badge(page).getByText(truth).waitFor();
+  }
+  // Some trace of the race shows the other tab's steps between its own.
+  const others = await a.evaluate(async () => {
+    const trace = await window.lab.update_price('product1', 101);
+    return trace.steps.length;
+  });
+  assert.ok(others >= 5);
+  await screenshot(b, 'tabs-race', { fullPage: false });
+  for (const { errors } of opened) assert.deepEqual(errors, []);
+  await closeAll(opened);
+});
+
+test('a trace shows another tab\'s write that landed between its own steps', async () => {
+  const opened = await tabs(shared.browser.context, shared.server.url, 2);
+  const [a, b] = opened.map((o) => o.page);
+  // Tab A waits for tab B's lock on product1 while B writes: A's trace shows B's writes.
+  for (const page of [a, b]) await page.evaluate(() => window.lab.set_per_key_ordering(true));
+  const kinds = await Promise.all([
+    b.evaluate(async () => {
+      for (let i = 0; i < 20; i += 1) await window.lab.update_price('product1', 500 + i);
+    }),
+    a.evaluate(async () => {
+      const seen = [];
+      for (let i = 0; i < 20; i += 1) {
+        const trace = await window.lab.update_price('product1', 700 + i);
+        seen.push(...trace.steps.filter((s) => s.kind === 'other_tab').map((s) => s.action));
+      }
+      return seen;
+    }),
+  ]);
+  const seen = kinds[1];
+  assert.ok(seen.some((s) => s.startsWith('HSET product_prices product1 5') || s.startsWith('database["product1"] = "5')), JSON.stringify(seen));
+  await a.getByRole('button', { name: 'Update price' }).waitFor();
+  for (const { errors } of opened) assert.deepEqual(errors, []);
+  await closeAll(opened);
+});
+
+test('closing every tab restarts Redis empty; the next tab warms it, and the database kept every write', async () => {
+  const browser = await launchBrowser();
+  try {
+    const opened = await tabs(browser.context, shared.server.url, 2);
+    await opened[0].page.evaluate(() => window.lab.update_price('product2', 250));
+    await opened[1].page.evaluate(() => window.lab.update_price('product1', 150));
+    await closeAll(opened);
+    const { page, errors } = await openLab(browser.context, shared.server.url, { newPage: true });
+    await page.getByRole('status').getByText(/Redis started with an empty cache/).waitFor();
+    const { cache, database } = await stores(page);
+    assert.equal(database.product1, '150');
+    assert.equal(database.product2, '250');
+    assert.deepEqual(cache, database, 'warmed from the database');
+    await page.getByRole('button', { name: 'Open the warm-up (Redis started empty)' }).click();
+    await page.getByRole('region', { name: 'Last operation' }).getByText(/warming the empty cache/).waitFor();
+    await screenshot(page, 'tabs-cold-start', { fullPage: false });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without SharedWorker each tab says it has a Redis of its own, and still works', async () => {
+  const browser = await launchBrowser();
+  try {
+    await browser.context.addInitScript(() => {
+      delete window.SharedWorker;
+    });
+    const { page, errors } = await openLab(browser.context, shared.server.url, { reset: true });
+    await page.getByRole('status').getByText(/cannot share one Redis between tabs/).waitFor();
+    await page.evaluate(() => window.lab.update_price('product1', 150));
+    assert.equal((await page.evaluate(() => window.lab.cache())).product1, '150');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
