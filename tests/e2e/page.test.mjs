@@ -33,8 +33,8 @@ test('the page shows the three actors with the seed catalog, read from IndexedDB
   assert.deepEqual(await pairs(db), seed);
   assert.deepEqual(await pairs(cache), seed);
 
-  // The cache is the embedded emulator, warmed from the database, and in step with it.
-  await cache.getByText('Embedded Redis emulator').waitFor();
+  // The cache is the emulator every tab shares, warmed from the database, and in step with it.
+  await cache.getByText('One Redis for all tabs').waitFor();
   // Nothing has run yet: the stage shows the live stores, and says so.
   await page.getByRole('status', { name: 'Stage mode' }).getByText('Live', { exact: true }).waitFor();
   await cache.getByRole('status', { name: 'Consistency' }).getByText('In step').waitFor();

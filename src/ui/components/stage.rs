@@ -169,9 +169,9 @@ pub fn stage(props: &StageProps) -> Html {
             ActorStatus::Failed("Out of memory — writes refused (fault on)".to_owned())
         }
         _ if props.live.shared => {
-            ActorStatus::Live("Embedded Redis emulator · shared by every tab".to_owned())
+            ActorStatus::Live("One Redis for all tabs".to_owned())
         }
-        _ => ActorStatus::Live("Embedded Redis emulator · this tab's own".to_owned()),
+        _ => ActorStatus::Live("This tab's own Redis".to_owned()),
     };
     let app_status = if props.live.crashed && live_mode {
         ActorStatus::Failed("Crashed — restart to recover".to_owned())
