@@ -27,9 +27,12 @@ impl std::fmt::Debug for CacheLink {
     }
 }
 
-/// The reply a tab gets when the shared server is gone (its worker ended).
+/// The reply a tab gets for a command in flight when the shared server went away (its worker
+/// ended, or the tab that ran it closed): the tab connects to the next server on its own.
 fn gone() -> Reply {
-    Reply::Error(b"ERR the shared Redis server is gone: reload the page".to_vec())
+    Reply::Error(
+        b"ERR connection lost: the shared Redis restarted; send the command again".to_vec(),
+    )
 }
 
 impl CacheLink {

@@ -106,6 +106,8 @@ pub struct Hub {
     /// The tabs connected, in the order they connected.
     tabs: Vec<TabId>,
     next_tab: TabId,
+    /// Whether the keyspace started empty (not a promoted replica).
+    fresh: bool,
     run_id: String,
     started_at_ms: i64,
     now_ms: Box<dyn Fn() -> i64>,
@@ -129,9 +131,19 @@ impl Hub {
             redis,
             tabs: Vec::new(),
             next_tab: 1,
+            fresh: true,
             run_id,
             started_at_ms,
             now_ms,
+        }
+    }
+
+    /// A server that takes over with a replica's keyspace (`redis`), as a Redis replica is
+    /// promoted when its master goes away: its first tab does not find it cold.
+    pub fn promoted(redis: Emulator, now_ms: Box<dyn Fn() -> i64>, run_id: String) -> Self {
+        Hub {
+            fresh: false,
+            ..Hub::new(redis, now_ms, run_id)
         }
     }
 
@@ -165,7 +177,7 @@ impl Hub {
     }
 
     fn connect(&mut self) -> FromHub {
-        let cold = self.next_tab == 1;
+        let cold = self.fresh && self.next_tab == 1;
         let tab = self.next_tab;
         self.next_tab += 1;
         self.tabs.push(tab);

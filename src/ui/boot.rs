@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::js_api;
+use super::leader_redis::LeaderRedis;
 use super::shared_redis::{self, SharedRedis};
 use super::state::{LabAction, LabState};
 use crate::db::app::AppDb;
@@ -27,8 +28,10 @@ pub type AppLab = Lab<AppDb>;
 #[derive(Default)]
 pub struct Background {
     channel: Option<TabChannel>,
-    /// The connection to the Redis every tab shares (`None`: this tab has a Redis of its own).
+    /// The connection to the Redis every tab shares, in a SharedWorker.
     shared: Option<Rc<SharedRedis>>,
+    /// Or, without SharedWorker: the Redis a leader tab runs for the others.
+    leader: Option<Rc<LeaderRedis>>,
     frames: Option<Rc<FrameBatch>>,
     timer: Option<(i32, Closure<dyn FnMut()>)>,
 }
@@ -70,6 +73,28 @@ pub fn post_writes(background: &Rc<RefCell<Background>>, lab: &AppLab, trace: &T
 /// its own (the worker's script failed to load, say).
 const CONNECT_TIMEOUT_MS: i32 = 8_000;
 
+/// Without SharedWorker: joins the leader election and connects to the leader's Redis (this
+/// tab's, if it leads). `None` (a Redis of this tab's own) without Web Locks, or if no leader
+/// answers.
+async fn join_leader_redis() -> Option<Rc<LeaderRedis>> {
+    let leader = LeaderRedis::join().await?;
+    let cache = Rc::clone(&leader.cache);
+    let give_up = Closure::once(move || cache.give_up());
+    let timer = web_sys::window().and_then(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            give_up.as_ref().unchecked_ref(),
+            CONNECT_TIMEOUT_MS,
+        )
+        .ok()
+    });
+    let connected = leader.cache.connect().await;
+    if let (Some(id), Some(w)) = (timer, web_sys::window()) {
+        w.clear_timeout_with_handle(id);
+    }
+    drop(give_up);
+    connected.ok().map(|_| leader)
+}
+
 /// Joins the Redis every tab shares and waits for its keyspace: the lab's cache. `None` (a
 /// Redis of this tab's own) if the browser has no `SharedWorker`, or the worker does not
 /// answer.
@@ -107,8 +132,16 @@ pub async fn boot(
     .await;
     let persistent = db.is_persistent();
     let shared = join_shared_redis().await;
-    let lab = Rc::new(match &shared {
-        Some(shared) => Lab::shared(Rc::clone(&shared.cache), db, Box::new(js_sys::Date::now)),
+    let leader = match shared {
+        Some(_) => None,
+        None => join_leader_redis().await,
+    };
+    let shared_cache = shared
+        .as_ref()
+        .map(|s| Rc::clone(&s.cache))
+        .or_else(|| leader.as_ref().map(|l| Rc::clone(&l.cache)));
+    let lab = Rc::new(match shared_cache {
+        Some(cache) => Lab::shared(cache, db, Box::new(js_sys::Date::now)),
         None => {
             let seed = (js_sys::Math::random() * 1e15) as u64;
             let redis = Emulator::new(Box::new(|| js_sys::Date::now() as i64), seed);
@@ -118,7 +151,18 @@ pub async fn boot(
     if let Some(locks) = super::web_locks::WebLocks::get() {
         lab.set_key_locks(locks);
     }
-    let own_redis = shared.is_none();
+    let own_redis = shared.is_none() && leader.is_none();
+    let elected = leader.is_some();
+    if let Some(leader) = &leader {
+        let promoted = dispatch.clone();
+        leader.on_new_leader(Rc::new(move || {
+            promoted.dispatch(LabAction::Changed);
+            promoted.dispatch(LabAction::Notice(
+                "The tab that ran the shared Redis closed; another tab took over with its copy of the keys.".to_owned(),
+            ));
+        }));
+    }
+    background.borrow_mut().leader = leader;
     if let Some(shared) = &shared {
         let restarted = dispatch.clone();
         shared.watch(Rc::new(move || {
@@ -139,9 +183,13 @@ pub async fn boot(
     dispatch.dispatch(LabAction::Opened {
         persistent,
         notice: notice.map(|e| e.to_string()).or_else(|| {
-            own_redis.then(|| {
-                "This browser cannot share one Redis between tabs (no SharedWorker): this tab has a Redis of its own.".to_owned()
-            })
+            if own_redis {
+                Some("This browser cannot share one Redis between tabs (no SharedWorker, no Web Locks): this tab has a Redis of its own.".to_owned())
+            } else if elected {
+                Some("This browser has no SharedWorker: one tab, elected with Web Locks, runs the Redis all tabs share (over a BroadcastChannel).".to_owned())
+            } else {
+                None
+            }
         }),
     });
     let cold = lab.cache_link().connected().is_some_and(|c| c.cold);

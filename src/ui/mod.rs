@@ -18,6 +18,7 @@ mod boot;
 pub mod components;
 mod hooks;
 mod js_api;
+mod leader_redis;
 mod lesson_check;
 mod memory;
 mod offline;

@@ -48,6 +48,11 @@ impl Drop for Release {
 pub struct WebLocks;
 
 impl WebLocks {
+    /// Whether the browser has the Web Locks API.
+    pub fn available() -> bool {
+        has_locks()
+    }
+
     /// The locks, if the browser has the Web Locks API.
     pub fn get() -> Option<Rc<WebLocks>> {
         has_locks().then(|| Rc::new(WebLocks))

@@ -168,17 +168,34 @@ test('closing every tab restarts Redis empty; the next tab warms it, and the dat
   }
 });
 
-test('without SharedWorker each tab says it has a Redis of its own, and still works', async () => {
+test('without SharedWorker a leader tab runs the shared Redis, and another takes over when it closes', async () => {
   const browser = await launchBrowser();
   try {
     await browser.context.addInitScript(() => {
       delete window.SharedWorker;
     });
-    const { page, errors } = await openLab(browser.context, shared.server.url, { reset: true });
-    await page.getByRole('status').getByText(/cannot share one Redis between tabs/).waitFor();
-    await page.evaluate(() => window.lab.update_price('product1', 150));
-    assert.equal((await page.evaluate(() => window.lab.cache())).product1, '150');
-    assert.deepEqual(errors, []);
+    const opened = await tabs(browser.context, shared.server.url, 3);
+    const [a, b, c] = opened.map((o) => o.page);
+    // The first tab leads (and warmed the empty cache); the others say how they share it.
+    await a.getByRole('status').getByText(/Redis started with an empty cache/).waitFor();
+    for (const page of [b, c]) {
+      await page.getByRole('status').getByText(/one tab, elected with Web Locks, runs the Redis all tabs share/).waitFor();
+    }
+    // A console command in B (a follower) reaches the leader (A) and every replica.
+    assert.equal(await b.evaluate(() => window.lab.execute_command('HSET product_prices product2 222')), '(integer) 0\n');
+    for (const page of [a, c]) assert.equal((await page.evaluate(() => window.lab.cache())).product2, '222');
+    await a.evaluate(() => window.lab.update_price('product3', 333));
+    for (const page of [b, c]) await cacheRegion(page).getByRole('row', { name: /product3 333/ }).waitFor();
+
+    // The leader's tab closes: B or C takes over with its copy of the keys.
+    await a.close();
+    for (const page of [b, c]) {
+      await page.getByRole('status').getByText(/another tab took over with its copy of the keys/).waitFor();
+    }
+    assert.equal(await c.evaluate(() => window.lab.execute_command('HGET product_prices product2')), '"222"\n');
+    assert.equal(await b.evaluate(() => window.lab.execute_command('HSET product_prices product1 111')), '(integer) 0\n');
+    assert.equal((await c.evaluate(() => window.lab.cache())).product1, '111');
+    for (const { errors } of opened.slice(1)) assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }

@@ -168,9 +168,7 @@ pub fn stage(props: &StageProps) -> Html {
         _ if props.live.faults.cache_write => {
             ActorStatus::Failed("Out of memory — writes refused (fault on)".to_owned())
         }
-        _ if props.live.shared => {
-            ActorStatus::Live("One Redis for all tabs".to_owned())
-        }
+        _ if props.live.shared => ActorStatus::Live("One Redis for all tabs".to_owned()),
         _ => ActorStatus::Live("This tab's own Redis".to_owned()),
     };
     let app_status = if props.live.crashed && live_mode {
