@@ -5,7 +5,7 @@
 
 use crate::catalog::seed_pairs;
 use crate::engine::race::{race, RaceSetup, Writer};
-use crate::engine::sandbox::run_update;
+use crate::engine::sandbox::run_update_on;
 use crate::engine::{Faults, Pattern, Trace};
 
 /// What to replay.
@@ -168,8 +168,14 @@ impl Scenario {
         })
     }
 
-    /// Runs the scenario on copies of the seed stores.
+    /// Runs the scenario on copies of the seed stores (in memory).
     pub fn run(&self) -> Option<Trace> {
+        self.run_on(crate::db::MemoryDb::new)
+    }
+
+    /// [`Scenario::run`], with the copy of the database made by `empty_db` (see
+    /// [`crate::engine::sandbox::run_update_on`]).
+    pub fn run_on<D: crate::db::Database>(&self, empty_db: impl FnOnce() -> D) -> Option<Trace> {
         match self {
             Scenario::Update {
                 pattern,
@@ -178,7 +184,7 @@ impl Scenario {
                 price,
             } => {
                 let seed = seed_pairs();
-                run_update(*pattern, *faults, &seed, &seed, product, price)
+                run_update_on(empty_db(), *pattern, *faults, &seed, &seed, product, price)
             }
             Scenario::Race {
                 pattern,

@@ -1,5 +1,5 @@
 //! The pure core stays pure, and its leaves stay leaves:
-//! - the emulator, the engine, the lesson, scenarios, the catalog, playback and the host side of
+//! - the emulator, the engine, the hub (one Redis for all tabs), the lesson, scenarios, the catalog, playback and the host side of
 //!   the database import no web crate, so their logic builds and is tested on the host (see the
 //!   Layout section of `src/lib.rs`);
 //! - the engine imports neither the lesson nor the interface;
@@ -21,9 +21,10 @@ const WEB_CRATES: [&str; 7] = [
 ];
 
 /// The places that must stay pure Rust.
-const PURE: [&str; 11] = [
+const PURE: [&str; 12] = [
     "src/emulator",
     "src/engine",
+    "src/hub",
     "src/lesson.rs",
     "src/scenario.rs",
     "src/catalog.rs",

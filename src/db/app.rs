@@ -14,6 +14,11 @@ pub enum AppDb {
 }
 
 impl AppDb {
+    /// An empty database in memory (for copies of the stores: a scenario, a comparison).
+    pub fn in_memory() -> AppDb {
+        AppDb::Memory(MemoryDb::new())
+    }
+
     /// Opens the app's IndexedDB database and seeds it on first use; if IndexedDB cannot be
     /// used at all, falls back to a seeded in-memory database and returns why.
     pub async fn open(

@@ -338,11 +338,9 @@ impl<D: Database> Lab<D> {
         let (reply, printed, before) = self.run_redis_ordered(line).await;
         let ok = !reply.is_error();
         let narration = narrate(ok, &printed);
-        // What other tabs wrote before this command ran comes before it; what they wrote
-        // after it, at the next step.
-        self.record_other_writes(rec, before);
-        self.record_now(
+        self.record_cache_step(
             rec,
+            before,
             StepText {
                 kind,
                 actor: Actor::Cache,
@@ -354,5 +352,12 @@ impl<D: Database> Lab<D> {
             },
         );
         ok
+    }
+
+    /// Records a cache step: what other tabs wrote before this command ran comes before it;
+    /// what they wrote after it, at the next step.
+    fn record_cache_step(&self, rec: &mut Recorder, before: Vec<OtherWrite>, text: StepText) {
+        self.record_other_writes(rec, before);
+        self.record_now(rec, text);
     }
 }

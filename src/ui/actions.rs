@@ -13,6 +13,7 @@ use super::components::lesson_panel::{Answer, LessonState};
 use super::components::scale_panel::grouped;
 use super::lesson_check::check_lesson;
 use super::state::{LabAction, LabState};
+use crate::db::app::AppDb;
 use crate::db::tabs::TabMessage;
 use crate::engine::{Faults, Outcome, Pattern, Trace};
 
@@ -223,8 +224,17 @@ impl LabHandle {
         Callback::from(move |(left, right): (Pattern, Pattern)| {
             let Some(lab) = &*lab else { return };
             let (cache, db, faults) = (lab.cache(), lab.database(), lab.faults());
-            let run =
-                |p| crate::engine::sandbox::run_update(p, faults, &cache, &db, &product, &price);
+            let run = |p| {
+                crate::engine::sandbox::run_update_on(
+                    AppDb::in_memory(),
+                    p,
+                    faults,
+                    &cache,
+                    &db,
+                    &product,
+                    &price,
+                )
+            };
             if let (Some(a), Some(b)) = (run(left), run(right)) {
                 results.set(Some((a, b)));
             }

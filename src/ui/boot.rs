@@ -286,7 +286,7 @@ pub async fn boot(
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     if let Some(shared) = Shared::from_query(&search) {
-        if let Some(trace) = shared.scenario.run() {
+        if let Some(trace) = shared.scenario.run_on(AppDb::in_memory) {
             dispatch.dispatch(LabAction::Replay {
                 trace,
                 scenario: shared.scenario,

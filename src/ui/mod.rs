@@ -179,7 +179,7 @@ pub fn app() -> Html {
     let on_race = {
         let dispatch = state.dispatcher();
         Callback::from(move |scenario: Scenario| {
-            if let Some(trace) = scenario.run() {
+            if let Some(trace) = scenario.run_on(crate::db::app::AppDb::in_memory) {
                 dispatch.dispatch(LabAction::Replay {
                     trace,
                     scenario,
