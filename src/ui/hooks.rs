@@ -10,7 +10,7 @@ use super::actions::LabHandle;
 use super::boot::{boot, AppLab, Background};
 use super::components::lesson_panel::LessonState;
 use super::state::LabState;
-use crate::engine::diagram::Diagram;
+use crate::engine::diagram::{Diagram, Lifeline};
 use crate::engine::Trace;
 use crate::playback::{Playback, PlaybackAction};
 
@@ -255,17 +255,34 @@ fn travel(
             .flatten()
             .map(|el| el.get_bounding_client_rect())
     };
-    let (Some(a), Some(b)) = (card(from), card(to)) else {
+    let origin = layer.get_bounding_client_rect();
+    // Another tab has no card on this stage: its message comes in from the stage's top edge,
+    // above the card it goes to.
+    let outside = |r: &web_sys::DomRect| {
+        web_sys::DomRect::new_with_x_and_y_and_width_and_height(
+            r.left(),
+            origin.top() - 48.0,
+            r.width(),
+            96.0,
+        )
+        .ok()
+    };
+    let b = card(to);
+    let a = match (card(from), &b) {
+        (Some(a), _) => Some(a),
+        (None, Some(b)) if from == Lifeline::OtherTab.id() => outside(b),
+        _ => None,
+    };
+    let (Some(a), Some(b)) = (a, b) else {
         return false;
     };
-    let origin = layer.get_bounding_client_rect();
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
     let Ok(chip) = document.create_element("div") else {
         return false;
     };
-    chip.set_class_name(&format!("travel travel--to-{to}"));
+    chip.set_class_name(&format!("travel travel--to-{to} travel--from-{from}"));
     chip.set_text_content(Some(label));
     let _ = chip.set_attribute("aria-hidden", "true");
     if layer.append_child(&chip).is_err() {

@@ -121,27 +121,39 @@ test('without ordering the tabs race for real, and every badge tells the truth a
   await closeAll(opened);
 });
 
-test('a trace shows another tab\'s write that landed between its own steps', async () => {
+test('a trace shows another tab\'s write that landed while it waited for the lock', async () => {
   const opened = await tabs(shared.browser.context, shared.server.url, 2);
   const [a, b] = opened.map((o) => o.page);
-  // Tab A waits for tab B's lock on product1 while B writes: A's trace shows B's writes.
-  for (const page of [a, b]) await page.evaluate(() => window.lab.set_per_key_ordering(true));
-  const kinds = await Promise.all([
-    b.evaluate(async () => {
-      for (let i = 0; i < 20; i += 1) await window.lab.update_price('product1', 500 + i);
-    }),
-    a.evaluate(async () => {
-      const seen = [];
-      for (let i = 0; i < 20; i += 1) {
-        const trace = await window.lab.update_price('product1', 700 + i);
-        seen.push(...trace.steps.filter((s) => s.kind === 'other_tab').map((s) => s.action));
-      }
-      return seen;
-    }),
-  ]);
-  const seen = kinds[1];
-  assert.ok(seen.some((s) => s.startsWith('HSET product_prices product1 5') || s.startsWith('database["product1"] = "5')), JSON.stringify(seen));
-  await a.getByRole('button', { name: 'Update price' }).waitFor();
+  await a.evaluate(() => window.lab.set_per_key_ordering(true));
+  // Tab B holds product1's lock (as its own update would) and writes the cache meanwhile.
+  await b.evaluate(
+    () =>
+      new Promise((held) => {
+        navigator.locks.request('write-through-lab/product/product1', () => new Promise((release) => {
+          window.releaseProduct1 = release;
+          held();
+        }));
+      }),
+  );
+  await a.evaluate(() => {
+    window.pending = window.lab.update_price('product1', 150);
+  });
+  await a.getByRole('status', { name: 'Stage mode' }).waitFor();
+  await b.evaluate(() => window.lab.execute_command('HSET product_prices product1 999'));
+  await b.evaluate(() => window.releaseProduct1());
+  const trace = await a.evaluate(() => window.pending);
+  assert.deepEqual(
+    trace.steps.map((s) => `${s.kind} ${s.result}`).slice(0, 4),
+    ['validate ok', 'wait waiting: another tab holds it', 'other_tab (integer) 0', trace.steps[3].kind === 'wait' ? `wait ${trace.steps[3].result}` : 'missing'],
+  );
+  assert.match(trace.steps[3].result, /^acquired after \d+ ms$/);
+  assert.equal(trace.steps.at(-1).consistency.in_step, true);
+  // Step to the other tab's write: its arrow comes from "Another tab" in the diagram.
+  await a.keyboard.press('Escape');
+  await a.getByRole('region', { name: 'Last operation' }).getByRole('button', { name: /Meanwhile another tab sends HSET product_prices product1 999/ }).click();
+  await a.getByLabel('Narration').getByText(/Step 3 of \d+ — Meanwhile another tab sends HSET product_prices product1 999/).waitFor();
+  await a.getByRole('figure', { name: 'Sequence diagram' }).getByText('Another tab').first().waitFor();
+  await screenshot(a, 'tabs-other-tab-step', { fullPage: false });
   for (const { errors } of opened) assert.deepEqual(errors, []);
   await closeAll(opened);
 });
