@@ -407,8 +407,13 @@ fn the_first_tab_warms_the_empty_cache_as_a_trace_and_the_next_tab_does_not() {
             StepKind::CacheRead,
             StepKind::DatabaseRead,
             StepKind::CacheWrite,
+            StepKind::CacheWrite,
             StepKind::Done
         ]
+    );
+    assert_eq!(
+        warm.steps[3].action,
+        "RENAMENX product_prices:warm-up product_prices"
     );
     assert!(warm.steps[0]
         .narration
@@ -616,4 +621,48 @@ fn with_per_key_ordering_the_second_tab_waits_and_the_stores_agree() {
         assert_eq!(lab.cache(), lab.database());
         assert!(lab.consistency().in_step);
     }
+}
+
+#[test]
+fn a_warm_up_never_puts_its_older_copy_over_a_price_another_tab_wrote_meanwhile() {
+    let net = Net::new();
+    let db = seeded_db();
+    // Tab A connects first: Redis is cold, so A will warm it.
+    let a_tab = net.open_tab();
+    let clock = Rc::clone(&net.clock);
+    let a = Lab::shared(
+        net.tab(a_tab),
+        db.clone(),
+        Box::new(move || clock.get() as f64),
+    );
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut warming = Box::pin(a.start());
+    assert!(
+        Pin::as_mut(&mut warming).poll(&mut cx).is_pending(),
+        "A sent EXISTS"
+    );
+    net.pump();
+    assert!(
+        Pin::as_mut(&mut warming).poll(&mut cx).is_pending(),
+        "A sent its HMSET"
+    );
+    // Meanwhile tab B writes product3 through (database, then cache).
+    let (b, _) = net.open_lab(&db);
+    let trace = net.finish(b.update_price("product3", "333"));
+    assert!(trace.steps.last().unwrap().consistency.in_step);
+    let warm = net.finish(warming).unwrap().expect("A warmed");
+    let kinds: Vec<_> = warm.steps.iter().map(|s| s.action.as_str()).collect();
+    assert!(kinds.contains(&"DEL product_prices:warm-up"), "{kinds:?}");
+    // The newer price stays; the rest are misses, not stale prices.
+    assert_eq!(price_in(&a.cache(), "product3").as_deref(), Some("333"));
+    assert_eq!(price_in(&a.cache(), "product1"), None);
+    // A hears of B's row (the page's BroadcastChannel): the stores agree.
+    a.other_tab_wrote(net.finish(db.get("product3")).unwrap().unwrap());
+    assert!(a.consistency().in_step);
+    assert!(!net
+        .hub
+        .borrow()
+        .emulator()
+        .keyspace()
+        .contains(b"product_prices:warm-up"));
 }
