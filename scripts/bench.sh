@@ -31,6 +31,10 @@ trunk build --release --features bench-hooks --dist dist-bench >/dev/null 2>&1
 export WTL_DIST="$PWD/dist-bench"
 node scripts/bench-browser.mjs "${BENCH_BATCH:-10000}"
 echo
+echo "## Many tabs, one Redis: the shared server against a tab's own, in headless Chromium"
+echo
+WTL_DIST="$PWD/dist" node scripts/bench-tabs.mjs "${BENCH_TAB_COMMANDS:-2000}" "${BENCH_TAB_ROUNDS:-5}"
+echo
 echo "## Scale: 100,000 products, in headless Chromium"
 echo
 export REDIS_HASH_BYTES
