@@ -135,6 +135,7 @@ test('the page works at 375 px wide', async () => {
   await page.setViewportSize({ width: 375, height: 800 });
   await page.getByLabel('New price', { exact: true }).fill('199');
   await page.getByRole('button', { name: 'Update price' }).click();
+  await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
   await page.keyboard.press('End');
   await page.getByRole('region', { name: 'Database' }).getByRole('row', { name: /product1 199/ }).waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);

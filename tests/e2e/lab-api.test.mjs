@@ -24,6 +24,7 @@ test('update_price writes both stores, and the database keeps it across a reload
   assert.deepEqual(await page.evaluate(() => window.lab.database()), { product1: '150', product2: '200', product3: '300' });
 
   // The page shows it too (at the trace's last step).
+  await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
   await page.keyboard.press('End');
   const cache = page.getByRole('region', { name: 'Redis cache' });
   await cache.getByRole('row', { name: /product1 150/ }).waitFor();

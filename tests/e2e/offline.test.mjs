@@ -31,6 +31,8 @@ test('after one visit the lab starts offline, writes both stores, and keeps them
     await page.getByLabel('Product', { exact: true }).selectOption('product2');
     await page.getByLabel('New price', { exact: true }).fill('222');
     await page.getByRole('button', { name: 'Update price' }).click();
+    // The trace is on the stage (playing from step 1): go to its last step.
+    await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
     await page.keyboard.press('End');
     await page.getByRole('region', { name: 'Database' }).getByRole('row', { name: /product2 222/ }).waitFor();
     await page.getByRole('region', { name: 'Redis cache' }).getByRole('row', { name: /product2 222/ }).waitFor();
