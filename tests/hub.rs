@@ -666,3 +666,35 @@ fn a_warm_up_never_puts_its_older_copy_over_a_price_another_tab_wrote_meanwhile(
         .keyspace()
         .contains(b"product_prices:warm-up"));
 }
+
+#[test]
+fn a_committed_row_is_told_before_the_cache_write_so_other_tabs_see_the_writes_in_order() {
+    let net = Rc::new(Net::new());
+    let db = seeded_db();
+    let (a, _) = net.open_lab(&db);
+    let told: Rc<RefCell<Vec<(String, Option<Vec<u8>>)>>> = Rc::default();
+    let (seen, hub_net) = (Rc::clone(&told), Rc::clone(&net));
+    a.set_on_commit(Box::new(move |record| {
+        // What the shared cache holds for the product at the moment the row is told.
+        let cached = match hub_net
+            .hub
+            .borrow()
+            .emulator()
+            .keyspace()
+            .get(b"product_prices")
+        {
+            Some(write_through_lab::emulator::Value::Hash(h)) => {
+                h.get(record.id.as_bytes()).cloned()
+            }
+            _ => None,
+        };
+        seen.borrow_mut()
+            .push((format!("{}={}", record.id, record.price), cached));
+    }));
+    net.finish(a.update_price("product3", "333"));
+    assert_eq!(
+        *told.borrow(),
+        [("product3=333".to_owned(), Some(b"300".to_vec()))],
+        "told once, while the cache still had the old price"
+    );
+}

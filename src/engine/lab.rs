@@ -91,6 +91,9 @@ impl From<DbError> for EngineError {
     }
 }
 
+/// What the lab tells of every row it commits.
+pub type OnCommit = Box<dyn Fn(&ProductRecord)>;
+
 /// The lesson's two stores and the rules that keep them.
 pub struct Lab<D: Database> {
     pub(super) cache: CacheLink,
@@ -114,6 +117,9 @@ pub struct Lab<D: Database> {
     /// Locks shared by every tab (the page's Web Locks), for per-key ordering.
     pub(super) key_locks: RefCell<Option<Rc<dyn KeyLocks>>>,
     per_key_ordering: Cell<bool>,
+    /// Told of every row this lab commits, as soon as it is committed (the page tells the other
+    /// tabs, which then see the writes in the order they happen).
+    on_commit: RefCell<Option<OnCommit>>,
 }
 
 impl<D: Database> std::fmt::Debug for Lab<D> {
@@ -155,6 +161,7 @@ impl<D: Database> Lab<D> {
             other_rows: Default::default(),
             key_locks: RefCell::default(),
             per_key_ordering: Cell::new(false),
+            on_commit: RefCell::default(),
         }
     }
 
@@ -426,6 +433,19 @@ impl<D: Database> Lab<D> {
             .await;
         for argv in commands {
             self.cache.run_one(argv, false).await;
+        }
+    }
+
+    /// Runs `f` with every row this lab commits, right after the commit.
+    pub fn set_on_commit(&self, f: OnCommit) {
+        *self.on_commit.borrow_mut() = Some(f);
+    }
+
+    /// A row this lab just committed: kept in its copy of the table, and told.
+    pub(super) fn committed(&self, record: &ProductRecord) {
+        self.remember(record);
+        if let Some(f) = &*self.on_commit.borrow() {
+            f(record);
         }
     }
 

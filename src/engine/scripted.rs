@@ -30,7 +30,7 @@ impl<D: Database> Lab<D> {
             .inner()
             .put_price(self.price_write(product, price, "edit"))
             .await?;
-        self.remember(&record);
+        self.committed(&record);
         Ok(record)
     }
 
@@ -72,7 +72,7 @@ impl<D: Database> Lab<D> {
                 Effect::Database { key, value } => {
                     let write = self.price_write(key, value, "lesson");
                     let record = self.db.inner().put_price(write).await?;
-                    self.remember(&record);
+                    self.committed(&record);
                 }
             }
         }
@@ -85,7 +85,7 @@ impl<D: Database> Lab<D> {
         let _guard = self.lock.lock().await;
         let write = self.price_write(product, price, "lesson");
         let record = self.db.inner().put_price(write).await?;
-        self.remember(&record);
+        self.committed(&record);
         // Even if the cache refuses writes: the lesson's runs start from the same place.
         let _ = self
             .cache

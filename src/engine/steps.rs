@@ -163,7 +163,7 @@ impl<D: Database> Lab<D> {
         let write = self.price_write(product, price, by);
         let believed = self.revision_of(product);
         let record = self.db.put_price_believing(write, believed).await?;
-        self.remember(&record);
+        self.committed(&record);
         Ok(record)
     }
 

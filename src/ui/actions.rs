@@ -7,14 +7,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::boot::{performance_now, post, replace_stores, run_traced, AppLab, Background};
+use super::boot::{performance_now, replace_stores, run_traced, AppLab, Background};
 use super::components::console::ConsoleOutput;
 use super::components::lesson_panel::{Answer, LessonState};
 use super::components::scale_panel::grouped;
 use super::lesson_check::check_lesson;
 use super::state::{LabAction, LabState};
 use crate::db::app::AppDb;
-use crate::db::tabs::TabMessage;
 use crate::engine::{Faults, Outcome, Pattern, Trace};
 
 /// The lab as the page holds it (see `use_lab`).
@@ -88,15 +87,15 @@ impl LabHandle {
 
     /// A row written straight to the database (bypassing the cache).
     pub fn on_write(&self) -> Callback<(String, String)> {
-        let (lab, dispatch, background) = self.parts();
+        let (lab, dispatch, _) = self.parts();
         Callback::from(move |(id, price): (String, String)| {
             let Some(lab) = (*lab).clone() else { return };
-            let (dispatch, background) = (dispatch.clone(), Rc::clone(&background));
+            let dispatch = dispatch.clone();
             dispatch.dispatch(LabAction::Busy);
             wasm_bindgen_futures::spawn_local(async move {
                 match lab.edit_database(&id, &price).await {
-                    Ok(record) => {
-                        post(&background, &TabMessage::RowWritten(record));
+                    // The lab told the other tabs when the row was committed.
+                    Ok(_) => {
                         dispatch.dispatch(LabAction::BackToLive);
                         dispatch.dispatch(LabAction::Changed);
                     }

@@ -55,20 +55,6 @@ pub fn post(background: &Rc<RefCell<Background>>, message: &TabMessage) {
     }
 }
 
-/// Tells the other tabs about the rows `trace` wrote, as the database holds them now.
-pub fn post_writes(background: &Rc<RefCell<Background>>, lab: &AppLab, trace: &Trace) {
-    let products = trace.database_writes();
-    if products.is_empty() {
-        return;
-    }
-    let rows = lab.rows();
-    for product in products {
-        if let Ok(i) = rows.binary_search_by(|r| r.id.as_str().cmp(product)) {
-            post(background, &TabMessage::RowWritten((*rows[i]).clone()));
-        }
-    }
-}
-
 /// How long a tab waits for the shared Redis to answer its hello before it runs a Redis of
 /// its own (the worker's script failed to load, say).
 const CONNECT_TIMEOUT_MS: i32 = 8_000;
@@ -197,6 +183,13 @@ pub async fn boot(
         dispatch.dispatch(LabAction::WarmedUp(trace));
     }
 
+    // Every row this tab commits goes to the other tabs at once (before this tab writes the
+    // cache, for write-through database first), so that their stages follow the writes in
+    // order.
+    let committed_bg = Rc::clone(&background);
+    lab.set_on_commit(Box::new(move |record| {
+        post(&committed_bg, &TabMessage::RowWritten(record.clone()));
+    }));
     // Other tabs' database writes: the row as they committed it (or, after a reset, the whole
     // table read again).
     let (tab_lab, tab_dispatch) = (Rc::clone(&lab), dispatch.clone());
@@ -227,20 +220,14 @@ pub async fn boot(
     });
 
     // Write-behind flushes by age too: look once a second.
-    let (timer_lab, timer_dispatch, timer_bg) =
-        (Rc::clone(&lab), dispatch.clone(), Rc::clone(&background));
+    let (timer_lab, timer_dispatch) = (Rc::clone(&lab), dispatch.clone());
     let tick = Closure::<dyn FnMut()>::new(move || {
         if !timer_lab.flush_due() {
             return;
         }
-        let (lab, dispatch, bg) = (
-            Rc::clone(&timer_lab),
-            timer_dispatch.clone(),
-            Rc::clone(&timer_bg),
-        );
+        let (lab, dispatch) = (Rc::clone(&timer_lab), timer_dispatch.clone());
         wasm_bindgen_futures::spawn_local(async move {
             let trace = lab.flush().await;
-            post_writes(&bg, &lab, &trace);
             // Offered to open, never replacing the trace the learner is stepping through.
             dispatch.dispatch(LabAction::TimedFlush(trace));
         });
@@ -254,8 +241,7 @@ pub async fn boot(
         }
     }
 
-    let (api_dispatch, api_bg) = (dispatch.clone(), Rc::clone(&background));
-    let frame = FrameBatch::new(api_dispatch);
+    let frame = FrameBatch::new(dispatch.clone());
     background.borrow_mut().frames = Some(Rc::clone(&frame));
     let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(&background));
     // Other tabs' commands on the shared Redis: the live stage shows them at the next frame.
@@ -265,15 +251,9 @@ pub async fn boot(
             .cache
             .on_other_write(Box::new(move || other_frame.push(None)));
     }
-    let api_lab = Rc::clone(&lab);
     js_api::install(
         Rc::clone(&lab),
-        Rc::new(move |trace| {
-            if let Some(trace) = &trace {
-                post_writes(&api_bg, &api_lab, trace);
-            }
-            frame.push(trace);
-        }),
+        Rc::new(move |trace| frame.push(trace)),
         Rc::new(move || {
             post(&replaced_bg, &TabMessage::TableReplaced);
             replaced_frame.push(None);
@@ -406,8 +386,7 @@ pub fn run_traced<F>(
     let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
     dispatch.dispatch(LabAction::Busy);
     wasm_bindgen_futures::spawn_local(async move {
-        let trace = op(Rc::clone(&lab)).await;
-        post_writes(&background, &lab, &trace);
+        let trace = op(lab).await;
         show_trace(&background, &dispatch, trace);
     });
 }
