@@ -672,7 +672,9 @@ fn a_committed_row_is_told_before_the_cache_write_so_other_tabs_see_the_writes_i
     let net = Rc::new(Net::new());
     let db = seeded_db();
     let (a, _) = net.open_lab(&db);
-    let told: Rc<RefCell<Vec<(String, Option<Vec<u8>>)>>> = Rc::default();
+    // Each row told, and the cached price at that moment.
+    type Told = Vec<(String, Option<Vec<u8>>)>;
+    let told: Rc<RefCell<Told>> = Rc::default();
     let (seen, hub_net) = (Rc::clone(&told), Rc::clone(&net));
     a.set_on_commit(Box::new(move |record| {
         // What the shared cache holds for the product at the moment the row is told.

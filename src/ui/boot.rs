@@ -17,6 +17,7 @@ use crate::db::app::AppDb;
 use crate::db::tabs::{TabChannel, TabMessage};
 use crate::db::DbError;
 use crate::emulator::Emulator;
+use crate::engine::cache_link::CacheLink;
 use crate::engine::{Lab, Trace};
 use crate::scenario::Shared;
 
@@ -245,11 +246,9 @@ pub async fn boot(
     background.borrow_mut().frames = Some(Rc::clone(&frame));
     let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(&background));
     // Other tabs' commands on the shared Redis: the live stage shows them at the next frame.
-    if let Some(shared) = &background.borrow().shared {
+    if let CacheLink::Shared(cache) = lab.cache_link() {
         let other_frame = Rc::clone(&frame);
-        shared
-            .cache
-            .on_other_write(Box::new(move || other_frame.push(None)));
+        cache.on_other_write(Box::new(move || other_frame.push(None)));
     }
     js_api::install(
         Rc::clone(&lab),
