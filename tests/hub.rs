@@ -488,7 +488,7 @@ fn another_tabs_write_that_the_server_ran_first_comes_before_this_tabs_step() {
     let (a, _) = net.open_lab(&db);
     let (b, _) = net.open_lab(&db);
     let mut cx = Context::from_waker(Waker::noop());
-    let mut other = Box::pin(b.execute_command("HSET product_prices product1 111"));
+    let mut other = Box::pin(b.execute_command("HSET product_prices product3 999"));
     assert!(Pin::as_mut(&mut other).poll(&mut cx).is_pending());
     let mut update = Box::pin(a.update_price("product3", "333"));
     assert!(Pin::as_mut(&mut update).poll(&mut cx).is_pending());
@@ -499,6 +499,15 @@ fn another_tabs_write_that_the_server_ran_first_comes_before_this_tabs_step() {
     let kinds: Vec<_> = trace.steps.iter().map(|s| s.kind).collect();
     assert_eq!(kinds[3], StepKind::OtherTab, "{kinds:?}");
     assert_eq!(kinds[4], StepKind::CacheWrite, "{kinds:?}");
+    // Each step shows the hash as it was then: B's price, then A's over it.
+    assert_eq!(
+        price_in(&trace.steps[3].cache, "product3").as_deref(),
+        Some("999")
+    );
+    assert_eq!(
+        price_in(&trace.steps[4].cache, "product3").as_deref(),
+        Some("333")
+    );
 }
 
 // ---- Per-key ordering across tabs ----

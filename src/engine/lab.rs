@@ -91,6 +91,9 @@ impl From<DbError> for EngineError {
     }
 }
 
+/// The largest hash of which the lab keeps a copy after each write of another tab.
+pub const SNAPSHOT_FIELDS: usize = 10_000;
+
 /// What the lab tells of every row it commits.
 pub type OnCommit = Box<dyn Fn(&ProductRecord)>;
 
@@ -141,6 +144,16 @@ impl<D: Database> Lab<D> {
 
     /// A lab whose cache is the Redis every tab shares, through `shared` (connected), over `db`.
     pub fn shared(shared: Rc<SharedCache>, db: D, now_ms: Box<dyn Fn() -> f64>) -> Self {
+        // Another tab's write is shown with the hash as it was right after it (the replica may
+        // have moved on by the time the trace records it). Copying the hash costs a pass over
+        // it, so a large catalog is shown as it is when recorded instead.
+        shared.set_snapshot(Box::new(|redis| {
+            let small = match redis.keyspace().get(PRICES_KEY.as_bytes()) {
+                Some(crate::emulator::Value::Hash(h)) => h.len() <= SNAPSHOT_FIELDS,
+                _ => true,
+            };
+            small.then(|| Rc::new(cached_prices(redis)))
+        }));
         Self::over(CacheLink::Shared(shared), db, now_ms)
     }
 

@@ -4,10 +4,11 @@
 //! consistency badge always tell the truth about the shared stores.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use super::lab::Lab;
 use super::recorder::{Recorder, StepText};
-use super::trace::{Actor, CodeRef, StepKind};
+use super::trace::{Actor, CodeRef, StepKind, Table};
 use crate::db::{Database, ProductRecord};
 use crate::hub::shared::OtherWrite;
 
@@ -48,7 +49,8 @@ impl<D: Database> Lab<D> {
         if writes.is_empty() && rows.is_empty() {
             return;
         }
-        let mut steps: Vec<(f64, StepText)> = Vec::with_capacity(writes.len() + rows.len());
+        let mut steps: Vec<(f64, StepText, Option<Table>)> =
+            Vec::with_capacity(writes.len() + rows.len());
         for write in writes {
             let line = write.line();
             let printed = write.reply.to_cli_string().trim_end().to_owned();
@@ -66,6 +68,7 @@ impl<D: Database> Lab<D> {
                     ok,
                     code: CodeRef::NONE,
                 },
+                write.snapshot,
             ));
         }
         for row in rows {
@@ -83,11 +86,21 @@ impl<D: Database> Lab<D> {
                         row.id, row.price
                     ),
                 },
+                None,
             ));
         }
         steps.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for (_, text) in steps {
-            self.record_now(rec, text);
+        // A cache write shows the hash as it was right after it; a row written after it shows
+        // that hash too (the replica may hold later writes already, this tab's own included).
+        let mut cache: Option<Table> = None;
+        for (_, text, snapshot) in steps {
+            if snapshot.is_some() {
+                cache = snapshot;
+            }
+            match &cache {
+                Some(table) => self.record_with_cache(rec, text, Rc::clone(table)),
+                None => self.record_now(rec, text),
+            }
         }
     }
 }

@@ -100,6 +100,11 @@ impl<D: Database> Lab<D> {
         }
     }
 
+    /// Records a step with the hash `cache` (as it was then) and the other stores as they are.
+    pub(super) fn record_with_cache(&self, rec: &mut Recorder, text: StepText, cache: Table) {
+        rec.push(text, cache, self.database(), self.queue_table());
+    }
+
     /// Checks the input: the product must be a row of the database, the price a plain
     /// non-negative decimal of a sensible size.
     pub(super) fn check(&self, product: &str, new_price: &str) -> Result<String, String> {

@@ -7,6 +7,7 @@
 
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use futures_channel::oneshot;
 
@@ -46,6 +47,9 @@ pub struct OtherWrite {
     pub at_ms: i64,
     /// The order in which this tab received it, among everything the hub sent it.
     pub seq: u64,
+    /// What the tab's snapshot function ([`SharedCache::set_snapshot`]) made of the replica
+    /// right after this write (the stores as they were then, for a trace).
+    pub snapshot: Option<Snapshot>,
     pub argv: Vec<Vec<u8>>,
     pub repeat: u32,
     /// What the server answered the other tab.
@@ -68,6 +72,13 @@ impl OtherWrite {
         }
     }
 }
+
+/// A view of the replica taken right after another tab's write: the hash the lab shows, as
+/// `(field, value)` pairs.
+pub type Snapshot = Rc<Vec<(String, String)>>;
+
+/// Makes a [`Snapshot`] of the replica (or declines, `None`).
+pub type SnapshotFn = Box<dyn Fn(&Emulator) -> Option<Snapshot>>;
 
 struct Pending {
     argv: Vec<Vec<u8>>,
@@ -96,6 +107,7 @@ pub struct SharedCache {
     /// Other tabs' writes since [`SharedCache::take_other_writes`] was last called.
     others: RefCell<Vec<OtherWrite>>,
     on_other_write: RefCell<Option<Box<dyn Fn()>>>,
+    snapshot: RefCell<Option<SnapshotFn>>,
     /// How many messages the hub has sent this tab.
     received: Cell<u64>,
 }
@@ -121,6 +133,7 @@ impl SharedCache {
             connected: RefCell::default(),
             others: RefCell::default(),
             on_other_write: RefCell::default(),
+            snapshot: RefCell::default(),
             received: Cell::new(0),
         }
     }
@@ -230,7 +243,13 @@ impl SharedCache {
                 reply,
             } => {
                 self.apply(&argv, repeat, refuse_writes, at_ms);
+                let snapshot = self
+                    .snapshot
+                    .borrow()
+                    .as_ref()
+                    .and_then(|f| f(&self.replica.borrow()));
                 self.others.borrow_mut().push(OtherWrite {
+                    snapshot,
                     from,
                     at_ms,
                     seq,
@@ -269,6 +288,11 @@ impl SharedCache {
         let mut others = self.others.borrow_mut();
         let n = others.iter().take_while(|w| w.seq < seq).count();
         others.drain(..n).collect()
+    }
+
+    /// Takes a snapshot of the replica with `f` after every write of another tab.
+    pub fn set_snapshot(&self, f: SnapshotFn) {
+        *self.snapshot.borrow_mut() = Some(f);
     }
 
     /// Runs `f` after every write of another tab (to redraw the stage).
