@@ -28,6 +28,9 @@ test('after one visit the lab starts offline, writes both stores, and keeps them
     errors.splice(before).forEach((e) => assert.match(e, /Failed to load resource: net::ERR_FAILED/));
     await page.reload();
     await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+    // The shared Redis's worker started offline too (its scripts and wasm come from the cache).
+    await page.getByRole('region', { name: 'Redis cache' }).getByText('One Redis for all tabs').waitFor();
+    assert.equal(await page.getByText(/elected with Web Locks|cannot share one Redis/).count(), 0, 'the SharedWorker, not a fallback');
     await page.getByLabel('Product', { exact: true }).selectOption('product2');
     await page.getByLabel('New price', { exact: true }).fill('222');
     await page.getByRole('button', { name: 'Update price' }).click();
