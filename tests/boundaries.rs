@@ -21,10 +21,11 @@ const WEB_CRATES: [&str; 7] = [
 ];
 
 /// The places that must stay pure Rust.
-const PURE: [&str; 12] = [
+const PURE: [&str; 13] = [
     "src/emulator",
     "src/engine",
     "src/hub",
+    "src/python",
     "src/lesson.rs",
     "src/scenario.rs",
     "src/catalog.rs",

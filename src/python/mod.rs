@@ -1,0 +1,447 @@
+//! The learner's own Python, run on copies of the lab's stores and recorded (issue #13; the
+//! interpreter is chosen in `docs/python.md`). RustPython runs the program; a prelude
+//! (`prelude.py`) gives it the `redis` module (a redis-py 5 client whose commands go to the
+//! lab's emulator), the `database` dictionary (whose writes are the table's), and `print`. A
+//! trace function reports every line the learner's code runs. The result is a [`Recording`]:
+//! the lines, the Redis commands with their replies, the database writes and the output, in
+//! program order, and how the program ended.
+//!
+//! Python runs here synchronously, on copies ([`Stores`]): the emulator is the lab's own code
+//! and the faults are known, so the copies answer as the real stores would. Replaying a
+//! recording on the real stores, step by step, is the next layer.
+//!
+//! Limits: at most [`Limits::max_steps`] lines, then every further line raises again (a
+//! learner's `except Exception:` cannot keep a runaway loop alive), and [`Limits::max_ms`] of
+//! time measured by the clock the caller gives.
+
+pub mod lines;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use rustpython_vm::builtins::{PyBytes, PyStr};
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::{Interpreter, PyObjectRef, PyResult, VirtualMachine};
+
+use crate::emulator::{split_args, Emulator, Reply};
+
+/// The file name the learner's code runs under (in tracebacks).
+pub const LEARNER_FILE: &str = "update_price.py";
+
+const PRELUDE: &str = include_str!("prelude.py");
+
+/// One thing the program did, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The learner's line `n` (1-based) is about to run.
+    Line(u32),
+    /// `redis.Redis(host=…, port=…, db=…)`: whatever is written, the client is the lab's Redis.
+    Connect {
+        host: String,
+        port: String,
+        db: String,
+    },
+    /// A Redis command and the emulator's reply.
+    Redis { argv: Vec<Vec<u8>>, reply: Reply },
+    /// `database[key] = value`: the row written (the value as the table keeps it, as text).
+    DatabaseWrite {
+        key: String,
+        value: String,
+        ok: bool,
+    },
+    /// `del database[key]`.
+    DatabaseDelete { key: String },
+    /// Text the program printed.
+    Print(String),
+}
+
+/// How the program ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// It ran to its end.
+    Finished,
+    /// It raised: the exception's class (`NameError`), its line in the learner's code (0 if
+    /// none) and the traceback as Python prints it.
+    Raised {
+        kind: String,
+        line: u32,
+        traceback: String,
+    },
+    /// It was stopped: too many steps, or too long.
+    Stopped(String),
+}
+
+/// What a run did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recording {
+    pub events: Vec<Event>,
+    pub ending: Ending,
+}
+
+impl Recording {
+    /// Everything the program printed.
+    pub fn output(&self) -> String {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Print(text) => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The lines that ran, in order.
+    pub fn lines(&self) -> Vec<u32> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Line(n) => Some(*n),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The copies the program runs on.
+pub struct Stores {
+    pub redis: Emulator,
+    /// The database's rows, `id → price`.
+    pub rows: BTreeMap<String, String>,
+    /// "Database write fails" is on: every write of a row raises.
+    pub database_fails: bool,
+}
+
+/// How far a run may go.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    pub max_steps: usize,
+    pub max_ms: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_steps: 10_000,
+            max_ms: 1_000.0,
+        }
+    }
+}
+
+struct Run {
+    events: Vec<Event>,
+    stores: Stores,
+    steps: usize,
+    stopped: Option<String>,
+    limits: Limits,
+    started_ms: f64,
+    now_ms: Box<dyn Fn() -> f64>,
+}
+
+type Shared = Rc<RefCell<Run>>;
+
+fn text_of(obj: &PyObjectRef, vm: &VirtualMachine) -> String {
+    match obj.downcast_ref::<PyStr>() {
+        Some(s) => s.to_string_lossy().into_owned(),
+        None => obj
+            .str(vm)
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// A reply as the prelude takes it: `(True, value)`, or `(False, error text)`.
+fn reply_to_python(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
+    fn value(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
+        match reply {
+            Reply::Status(s) => vm.ctx.new_str(*s).into(),
+            Reply::Error(e) => vm
+                .ctx
+                .new_str(String::from_utf8_lossy(e).into_owned())
+                .into(),
+            Reply::Integer(i) => vm.ctx.new_int(*i).into(),
+            Reply::Bulk(b) => vm.ctx.new_bytes(b.clone()).into(),
+            Reply::Nil => vm.ctx.none(),
+            Reply::Array(items) => vm
+                .ctx
+                .new_list(items.iter().map(|r| value(r, vm)).collect())
+                .into(),
+        }
+    }
+    let ok = !reply.is_error();
+    vm.ctx
+        .new_tuple(vec![vm.ctx.new_bool(ok).into(), value(reply, vm)])
+        .into()
+}
+
+fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Shared) -> PyResult<()> {
+    let set = |name: &str, f: PyObjectRef| scope.globals.set_item(name, f, vm);
+    let r = Rc::clone(run);
+    set(
+        "_lab_print",
+        vm.new_function(
+            "_lab_print",
+            move |text: PyObjectRef, vm: &VirtualMachine| {
+                r.borrow_mut().events.push(Event::Print(text_of(&text, vm)));
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_connect",
+        vm.new_function(
+            "_lab_connect",
+            move |host: PyObjectRef, port: PyObjectRef, db: PyObjectRef, vm: &VirtualMachine| {
+                r.borrow_mut().events.push(Event::Connect {
+                    host: text_of(&host, vm),
+                    port: text_of(&port, vm),
+                    db: text_of(&db, vm),
+                });
+            },
+        )
+        .into(),
+    )?;
+    set(
+        "_lab_split",
+        vm.new_function(
+            "_lab_split",
+            move |line: PyObjectRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+                let line = text_of(&line, vm);
+                match split_args(line.as_bytes()) {
+                    Ok(argv) => Ok(vm
+                        .ctx
+                        .new_list(
+                            argv.into_iter()
+                                .map(|a| vm.ctx.new_bytes(a).into())
+                                .collect(),
+                        )
+                        .into()),
+                    Err(_) => Err(vm.new_value_error("Invalid argument(s)".to_owned())),
+                }
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_redis",
+        vm.new_function(
+            "_lab_redis",
+            move |args: FuncArgs, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+                let mut argv = Vec::with_capacity(args.args.len());
+                for a in &args.args {
+                    match a.downcast_ref::<PyBytes>() {
+                        Some(b) => argv.push(b.as_bytes().to_vec()),
+                        None => argv.push(text_of(a, vm).into_bytes()),
+                    }
+                }
+                let reply = if argv.is_empty() {
+                    Reply::Error(b"ERR empty command".to_vec())
+                } else {
+                    r.borrow_mut().stores.redis.run(&argv)
+                };
+                let out = reply_to_python(&reply, vm);
+                r.borrow_mut().events.push(Event::Redis { argv, reply });
+                Ok(out)
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_db_set",
+        vm.new_function(
+            "_lab_db_set",
+            move |key: PyObjectRef, value: PyObjectRef, vm: &VirtualMachine| -> PyResult<()> {
+                let (key, value) = (text_of(&key, vm), text_of(&value, vm));
+                let mut run = r.borrow_mut();
+                let ok = !run.stores.database_fails;
+                if ok {
+                    run.stores.rows.insert(key.clone(), value.clone());
+                }
+                run.events.push(Event::DatabaseWrite {
+                    key: key.clone(),
+                    value,
+                    ok,
+                });
+                if ok {
+                    Ok(())
+                } else {
+                    Err(vm.new_os_error(format!(
+                        "the database refused the write of {key} (fault: database write fails)"
+                    )))
+                }
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_db_del",
+        vm.new_function(
+            "_lab_db_del",
+            move |key: PyObjectRef, vm: &VirtualMachine| {
+                let key = text_of(&key, vm);
+                let mut run = r.borrow_mut();
+                run.stores.rows.remove(&key);
+                run.events.push(Event::DatabaseDelete { key });
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_line",
+        vm.new_function("_lab_line", move |line: usize, vm: &VirtualMachine| -> PyResult<()> {
+            let mut run = r.borrow_mut();
+            if run.stopped.is_none() {
+                let elapsed = (run.now_ms)() - run.started_ms;
+                if run.steps >= run.limits.max_steps {
+                    run.stopped = Some(format!("Stopped after {} steps: the program was cut there (a loop that never ends?).", run.steps));
+                } else if elapsed > run.limits.max_ms {
+                    run.stopped = Some(format!("Stopped after {:.0} ms: the program ran too long (a loop that never ends?).", elapsed));
+                }
+            }
+            if let Some(why) = run.stopped.clone() {
+                // Raised again at every line until the program has unwound.
+                return Err(vm.new_runtime_error(why));
+            }
+            run.steps += 1;
+            run.events.push(Event::Line(u32::try_from(line).unwrap_or(u32::MAX)));
+            Ok(())
+        })
+        .into(),
+    )?;
+    set("_LEARNER_FILE", vm.ctx.new_str(LEARNER_FILE).into())?;
+    Ok(())
+}
+
+/// The events with every line mapped to its statement ([`lines::Statements`]), and a run of
+/// lines of one statement (with nothing between them) kept once.
+fn by_statement(events: Vec<Event>, source: &str) -> Vec<Event> {
+    let statements = lines::Statements::of(source);
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Line(n) => {
+                let at = statements.statement_at(n);
+                if out.last() != Some(&Event::Line(at)) {
+                    out.push(Event::Line(at));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Runs `source` (the learner's program), then `call` if given (`update_price('product1', 150)`),
+/// on `stores`, within `limits`; `now_ms` is the clock for the time limit. Returns what it did and
+/// the stores afterwards.
+pub fn run(
+    source: &str,
+    call: Option<&str>,
+    stores: Stores,
+    limits: Limits,
+    now_ms: Box<dyn Fn() -> f64>,
+) -> (Recording, Stores) {
+    let started_ms = now_ms();
+    let shared: Shared = Rc::new(RefCell::new(Run {
+        events: Vec::new(),
+        stores,
+        steps: 0,
+        stopped: None,
+        limits,
+        started_ms,
+        now_ms,
+    }));
+    let interpreter = Interpreter::without_stdlib(Default::default());
+    let ending = interpreter.enter(|vm| run_in(vm, &shared, source, call));
+    // The interpreter's objects may still hold the host functions (and so the run): take what
+    // the run gathered out of it.
+    let mut run = shared.borrow_mut();
+    let stores = std::mem::replace(
+        &mut run.stores,
+        Stores {
+            redis: Emulator::new(Box::new(|| 0), 0),
+            rows: BTreeMap::new(),
+            database_fails: false,
+        },
+    );
+    let ending = match (&ending, &run.stopped) {
+        (Ending::Finished, _) | (_, None) => ending,
+        (_, Some(why)) => Ending::Stopped(why.clone()),
+    };
+    let events = by_statement(std::mem::take(&mut run.events), source);
+    drop(run);
+    drop(interpreter);
+    (Recording { events, ending }, stores)
+}
+
+fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
+    let scope = vm.new_scope_with_builtins();
+    let prepared = install(vm, &scope, shared).and_then(|()| {
+        vm.run_string(scope.clone(), PRELUDE, "<lab prelude>".to_owned())?;
+        let rows = {
+            let run = shared.borrow();
+            run.stores
+                .rows
+                .iter()
+                .map(|(k, v)| {
+                    vm.ctx
+                        .new_tuple(vec![
+                            vm.ctx.new_str(k.as_str()).into(),
+                            vm.ctx.new_str(v.as_str()).into(),
+                        ])
+                        .into()
+                })
+                .collect::<Vec<PyObjectRef>>()
+        };
+        let table = scope
+            .globals
+            .get_item("_lab_table", vm)?
+            .call((vm.ctx.new_list(rows),), vm)?;
+        scope.globals.set_item("database", table, vm)?;
+        let tracer = scope.globals.get_item("_lab_trace", vm)?;
+        vm.import("sys", 0)?
+            .get_attr("settrace", vm)?
+            .call((tracer,), vm)?;
+        Ok(())
+    });
+    if let Err(e) = prepared {
+        let mut text = String::new();
+        let _ = vm.write_exception(&mut text, &e);
+        return Ending::Raised {
+            kind: "SystemError".to_owned(),
+            line: 0,
+            traceback: format!("The lab could not start Python: {text}"),
+        };
+    }
+    let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
+    if let (Ok(_), Some(call)) = (&result, call) {
+        result = vm.run_string(scope.clone(), call, "<lab call>".to_owned());
+    }
+    match result {
+        Ok(_) => Ending::Finished,
+        Err(e) => {
+            let mut traceback = String::new();
+            let _ = vm.write_exception(&mut traceback, &e);
+            let (kind, line) = scope
+                .globals
+                .get_item("_lab_error", vm)
+                .and_then(|f| f.call((e.clone(),), vm))
+                .and_then(|pair| {
+                    let kind = text_of(&pair.get_item(&0, vm)?, vm);
+                    let line: usize = pair.get_item(&1, vm)?.try_into_value(vm)?;
+                    Ok((kind, u32::try_from(line).unwrap_or(0)))
+                })
+                .unwrap_or_else(|_| ("Exception".to_owned(), 0));
+            Ending::Raised {
+                kind,
+                line,
+                traceback,
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! The learner's own Python, on the host: RustPython runs it on copies of the stores, with the
+//! `redis` module and the `database` dictionary of the prelude, and every line is recorded.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use write_through_lab::emulator::{Emulator, Reply};
+use write_through_lab::python::{run, Ending, Event, Limits, Recording, Stores};
+
+/// The seed stores: `product_prices` and the table, both 100/200/300.
+fn seed() -> Stores {
+    let mut redis = Emulator::new(Box::new(|| 0), 1);
+    redis
+        .execute_command("HSET product_prices product1 100 product2 200 product3 300")
+        .unwrap();
+    let rows = [
+        ("product1", "100"),
+        ("product2", "200"),
+        ("product3", "300"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect::<BTreeMap<_, _>>();
+    Stores {
+        redis,
+        rows,
+        database_fails: false,
+    }
+}
+
+fn go(source: &str, call: Option<&str>) -> (Recording, Stores) {
+    run(source, call, seed(), Limits::default(), Box::new(|| 0.0))
+}
+
+fn hget(stores: &mut Stores, field: &str) -> Reply {
+    stores
+        .redis
+        .execute_command(format!("HGET product_prices {field}"))
+        .unwrap()
+}
+
+/// The seed tutorial's solution, as a learner writes it.
+const SEED: &str = r#"import redis
+
+redis_client = redis.Redis(host='localhost', port=6379, db=0)
+
+database = {
+    "product1": 100,
+    "product2": 200,
+    "product3": 300,
+}
+
+def update_price(product, new_price):
+    database[product] = new_price
+    redis_command = f"HSET product_prices {product} {new_price}"
+    redis_client.execute_command(redis_command)
+"#;
+
+#[test]
+fn the_seed_solution_writes_both_stores_in_program_order_line_by_line() {
+    let (rec, mut stores) = go(SEED, Some("update_price('product1', 150)"));
+    assert_eq!(rec.ending, Ending::Finished, "{rec:?}");
+    assert_eq!(stores.rows["product1"], "150");
+    assert_eq!(hget(&mut stores, "product1"), Reply::Bulk(b"150".to_vec()));
+    // The lines the learner's file ran, in order: the module, then the call's body.
+    assert_eq!(rec.lines(), [1, 3, 5, 11, 12, 13, 14]);
+    let writes: Vec<String> = rec
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DatabaseWrite { key, value, .. } => Some(format!("db {key}={value}")),
+            Event::Redis { argv, .. } => Some(format!(
+                "redis {}",
+                argv.iter()
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        writes,
+        [
+            // `database = {...}` makes the table (step 2 of the tutorial) ...
+            "db product1=100",
+            "db product2=200",
+            "db product3=300",
+            // ... then update_price: the database first, then the cache, as written.
+            "db product1=150",
+            "redis HSET product_prices product1 150",
+        ]
+    );
+    assert!(rec.events.contains(&Event::Connect {
+        host: "localhost".to_owned(),
+        port: "6379".to_owned(),
+        db: "0".to_owned()
+    }));
+}
+
+#[test]
+fn the_client_answers_as_redis_py_5_does() {
+    let source = r#"import redis
+r = redis.Redis()
+print(r.hget("product_prices", "product1"))
+print(r.hset("product_prices", "product4", 400))
+print(r.hset("product_prices", mapping={"product5": 5, "product6": 6.5}))
+print(r.hgetall("product_prices")[b"product6"])
+print(r.hexists("product_prices", "nope"), r.hget("product_prices", "nope"))
+print(r.set("k", "v"), r.get("k"), r.exists("k", "nope"), r.delete("k"))
+print(r.execute_command("HLEN product_prices"))
+print(sorted(r.hkeys("product_prices"))[:2])
+print("HSET product_prices %s %s" % ("product1", 175))
+"#;
+    let (rec, _) = go(source, None);
+    assert_eq!(rec.ending, Ending::Finished, "{rec:?}");
+    assert_eq!(
+        rec.output(),
+        "b'100'\n1\n2\nb'6.5'\nFalse None\nTrue b'v' 1 1\n6\n[b'product1', b'product2']\nHSET product_prices product1 175\n"
+    );
+}
+
+#[test]
+fn a_redis_error_raises_response_error_with_redis_text_and_can_be_caught() {
+    let source = r#"import redis
+r = redis.Redis()
+r.set("s", "text")
+try:
+    r.hget("s", "f")
+except redis.exceptions.ResponseError as e:
+    print("caught:", e)
+r.execute_command("HGET product_prices")
+"#;
+    let (rec, _) = go(source, None);
+    assert_eq!(
+        rec.output(),
+        "caught: WRONGTYPE Operation against a key holding the wrong kind of value\n"
+    );
+    let Ending::Raised {
+        kind,
+        line,
+        traceback,
+    } = &rec.ending
+    else {
+        panic!("{:?}", rec.ending)
+    };
+    assert_eq!((kind.as_str(), *line), ("ResponseError", 8));
+    assert!(
+        traceback.contains("wrong number of arguments for 'hget' command"),
+        "{traceback}"
+    );
+}
+
+#[test]
+fn python_errors_come_with_their_class_and_line() {
+    let cases = [
+        ("x = 1\ny = (\n", "SyntaxError", 2),
+        ("x = 1\nprint(nope)\n", "NameError", 2),
+        ("x = 1\n\nx + 'a'\n", "TypeError", 3),
+        ("d = {}\nd['missing']\n", "KeyError", 2),
+        ("def f():\n    return 1 / 0\nf()\n", "ZeroDivisionError", 2),
+    ];
+    for (source, want_kind, want_line) in cases {
+        let (rec, _) = go(source, None);
+        match &rec.ending {
+            Ending::Raised { kind, line, .. } => {
+                assert_eq!((kind.as_str(), *line), (want_kind, want_line), "{source}")
+            }
+            other => panic!("{source}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn what_ran_before_an_error_stays_done() {
+    let source = r#"import redis
+redis_client = redis.Redis()
+def update_price(product, new_price):
+    database[product] = new_price
+    raise ValueError("the application fails between the writes")
+    redis_client.hset("product_prices", product, new_price)
+"#;
+    let (rec, mut stores) = go(source, Some("update_price('product2', 250)"));
+    assert!(matches!(&rec.ending, Ending::Raised { kind, line: 5, .. } if kind == "ValueError"));
+    assert_eq!(stores.rows["product2"], "250");
+    assert_eq!(hget(&mut stores, "product2"), Reply::Bulk(b"200".to_vec()));
+}
+
+#[test]
+fn database_writes_of_every_kind_are_recorded_and_a_failing_database_raises() {
+    let source = r#"database.update({"product4": 4})
+database.setdefault("product5", 5)
+database.pop("product4")
+del database["product5"]
+database["product1"] = 101
+"#;
+    let (rec, stores) = go(source, None);
+    assert_eq!(rec.ending, Ending::Finished, "{rec:?}");
+    let kinds: Vec<String> = rec
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DatabaseWrite { key, .. } => Some(format!("set {key}")),
+            Event::DatabaseDelete { key } => Some(format!("del {key}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "set product4",
+            "set product5",
+            "del product4",
+            "del product5",
+            "set product1"
+        ]
+    );
+    assert_eq!(stores.rows["product1"], "101");
+    assert!(!stores.rows.contains_key("product4"));
+
+    let mut failing = seed();
+    failing.database_fails = true;
+    let (rec, _) = run(
+        "database['product1'] = 150\n",
+        None,
+        failing,
+        Limits::default(),
+        Box::new(|| 0.0),
+    );
+    assert!(
+        matches!(&rec.ending, Ending::Raised { kind, line: 1, .. } if kind == "OSError"),
+        "{:?}",
+        rec.ending
+    );
+}
+
+#[test]
+fn runaway_code_is_stopped_and_cut_at_the_step_limit() {
+    let limits = Limits {
+        max_steps: 10_000,
+        max_ms: f64::INFINITY,
+    };
+    for source in [
+        "while True:\n    pass\n",
+        "i = 0\nwhile True:\n    try:\n        i += 1\n    except Exception:\n        pass\n",
+    ] {
+        let (rec, _) = run(source, None, seed(), limits, Box::new(|| 0.0));
+        assert!(
+            matches!(rec.ending, Ending::Stopped(_)),
+            "{source}: {:?}",
+            rec.ending
+        );
+        assert_eq!(rec.lines().len(), 10_000, "{source}");
+    }
+    // Time: a clock that moves 1 ms per reading stops a loop after about a second.
+    let tick = std::cell::Cell::new(0.0);
+    let (rec, _) = run(
+        "while True:\n    pass\n",
+        None,
+        seed(),
+        Limits {
+            max_steps: usize::MAX,
+            max_ms: 1_000.0,
+        },
+        Box::new(move || {
+            tick.set(tick.get() + 1.0);
+            tick.get()
+        }),
+    );
+    assert!(
+        matches!(&rec.ending, Ending::Stopped(why) if why.contains("ms")),
+        "{:?}",
+        rec.ending
+    );
+    assert!(rec.lines().len() < 1_100);
+}
+
+#[test]
+fn lines_are_tracked_through_multi_line_statements_headers_and_nested_functions() {
+    let source = r#"def outer(items):
+    def inner(x):
+        return x * 2
+    total = 0
+    for item in items:
+        if item > 1:
+            total += inner(
+                item,
+            )
+    return total
+print(outer([1, 2]))
+"#;
+    let (rec, _) = go(source, None);
+    assert_eq!(rec.output(), "4\n");
+    // def, call; in outer: def inner, total, for (×3: two items and the end), if (×2), the
+    // multi-line call (once: its first line), inner's return, return.
+    assert_eq!(rec.lines(), [1, 11, 2, 4, 5, 6, 5, 6, 7, 3, 5, 10]);
+}
