@@ -295,3 +295,92 @@ print(outer([1, 2]))
     // multi-line call (once: its first line), inner's return, return.
     assert_eq!(rec.lines(), [1, 11, 2, 4, 5, 6, 5, 6, 7, 3, 5, 10]);
 }
+
+// ---- Replayed on the lab's real stores, as a trace ----
+
+#[path = "support/block_on.rs"]
+mod block_on;
+
+mod replayed {
+    use super::block_on::block_on;
+    use write_through_lab::db::{Database, MemoryDb};
+    use write_through_lab::emulator::Emulator;
+    use write_through_lab::engine::{Lab, Outcome, StepKind};
+    use write_through_lab::python::replay::statements;
+
+    use super::*;
+
+    fn lab() -> Lab<MemoryDb> {
+        let lab = Lab::new(
+            Emulator::new(Box::new(|| 0), 1),
+            MemoryDb::new(),
+            Box::new(|| 0.0),
+        );
+        block_on(lab.db().inner().reset(0.0)).unwrap();
+        block_on(lab.start()).unwrap();
+        lab
+    }
+
+    #[test]
+    fn the_seed_solution_replayed_is_the_lab_trace_of_its_function_body() {
+        let (rec, _) = go(SEED, Some("update_price('product1', 150)"));
+        // The function's body starts after its `def` (line 11).
+        let program = statements(&rec, SEED, 12).unwrap();
+        let lab = lab();
+        let trace = block_on(lab.run_program(&program, "product1", "150"));
+        assert_eq!(trace.outcome, Outcome::Completed);
+        let steps: Vec<(StepKind, u32)> = trace
+            .steps
+            .iter()
+            .map(|s| (s.kind, s.code.python))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (StepKind::DatabaseWrite, 12),
+                (StepKind::BuildCommand, 13),
+                (StepKind::CacheWrite, 14),
+                (StepKind::Done, 0),
+            ]
+        );
+        assert_eq!(
+            trace.steps[1].action,
+            "redis_command = f\"HSET product_prices {product} {new_price}\""
+        );
+        let last = trace.steps.last().unwrap();
+        assert!(last.consistency.in_step);
+        assert!(last
+            .cache
+            .iter()
+            .any(|(k, v)| k == "product1" && v == "150"));
+        assert!(last
+            .database
+            .iter()
+            .any(|(k, v)| k == "product1" && v == "150"));
+    }
+
+    #[test]
+    fn a_program_that_raises_half_way_leaves_what_it_did_and_the_badge_says_so() {
+        let source = "def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n";
+        // `redis_client` was never made: NameError at line 3, after the database write.
+        let (rec, _) = go(source, Some("update_price('product2', 250)"));
+        let program = statements(&rec, source, 2).unwrap();
+        let lab = lab();
+        let trace = block_on(lab.run_program(&program, "product2", "250"));
+        assert!(
+            matches!(&trace.outcome, Outcome::Failed(m) if m.contains("NameError")),
+            "{:?}",
+            trace.outcome
+        );
+        let raise = trace
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::Raise)
+            .unwrap();
+        assert_eq!(raise.code.python, 3);
+        assert!(
+            !trace.steps.last().unwrap().consistency.in_step,
+            "the database has 250, the cache 200"
+        );
+    }
+}

@@ -15,6 +15,7 @@
 //! time measured by the clock the caller gives.
 
 pub mod lines;
+pub mod replay;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

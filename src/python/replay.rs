@@ -1,0 +1,119 @@
+//! A [`Recording`] as the statements the engine runs on the lab's real stores
+//! ([`crate::engine::program`]): each line the program ran is a step at that line; a line that
+//! wrote or read a store is one step per Redis command or database write, in the order the
+//! program made them; an error ends the program at its line. The lab then records the trace,
+//! with its faults, its stage, its diagram and its playback, as for a built-in pattern.
+
+use super::{Ending, Event, Recording};
+use crate::emulator::quote_arg;
+use crate::engine::program::{Action, Statement};
+use crate::engine::trace::CodeRef;
+use crate::engine::Effect;
+
+/// A part of a recording the engine cannot run on the real stores yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotReplayed(pub String);
+
+impl std::fmt::Display for NotReplayed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn at(line: u32) -> CodeRef {
+    CodeRef {
+        python: line,
+        rust: 0,
+    }
+}
+
+/// The statements of `recording`, whose program is `source` (for the text of each line). Only
+/// the events from line `from` on are kept (1: all of them; the line of `def update_price` + 1:
+/// the function's body, when the module's own lines were run before).
+pub fn statements(
+    recording: &Recording,
+    source: &str,
+    from: u32,
+) -> Result<Vec<Statement>, NotReplayed> {
+    let text = |line: u32| {
+        source
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let mut out = Vec::new();
+    // The line running now, and whether it has made a step yet.
+    let mut current: Option<(u32, bool)> = None;
+    let mut keep = from <= 1;
+    let close = |current: Option<(u32, bool)>, out: &mut Vec<Statement>, keep: bool| {
+        if let (Some((line, false)), true) = (current, keep) {
+            out.push(Statement {
+                action: Action::Local(text(line)),
+                code: at(line),
+            });
+        }
+    };
+    for event in &recording.events {
+        match event {
+            Event::Line(line) => {
+                close(current, &mut out, keep);
+                keep = keep || *line >= from;
+                current = Some((*line, false));
+            }
+            Event::Redis { argv, .. } if keep => {
+                let line = current.map_or(0, |(l, _)| l);
+                let command = argv
+                    .iter()
+                    .map(|a| quote_arg(a))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                out.push(Statement {
+                    action: Action::Effect(Effect::Redis(command)),
+                    code: at(line),
+                });
+                current = current.map(|(l, _)| (l, true));
+            }
+            Event::DatabaseWrite { key, value, .. } if keep => {
+                let line = current.map_or(0, |(l, _)| l);
+                out.push(Statement {
+                    action: Action::Effect(Effect::Database {
+                        key: key.clone(),
+                        value: value.clone(),
+                    }),
+                    code: at(line),
+                });
+                current = current.map(|(l, _)| (l, true));
+            }
+            Event::DatabaseDelete { key } if keep => {
+                return Err(NotReplayed(format!(
+                    "del database[{key:?}]: deleting a row is not replayed on the lab's database yet"
+                )));
+            }
+            _ => {}
+        }
+    }
+    match &recording.ending {
+        Ending::Finished => close(current, &mut out, keep),
+        Ending::Raised {
+            kind,
+            line,
+            traceback,
+        } => {
+            let message = traceback
+                .lines()
+                .last()
+                .map_or_else(|| kind.clone(), str::to_owned);
+            out.push(Statement {
+                action: Action::Raise(message),
+                code: at(*line),
+            });
+        }
+        Ending::Stopped(why) => out.push(Statement {
+            action: Action::Raise(why.clone()),
+            code: at(current.map_or(0, |(l, _)| l)),
+        }),
+    }
+    Ok(out)
+}
