@@ -384,3 +384,58 @@ mod replayed {
         );
     }
 }
+
+// ---- The lesson, checked by running ----
+
+mod lesson_by_running {
+    use write_through_lab::python::lesson::{check_step2, check_update};
+
+    const STEP3: &str = "def update_price(product, new_price):\n    database[product] = new_price\n    redis_command = f\"HSET product_prices {product} {new_price}\"\n";
+    const STEP4: &str = "def update_price(product, new_price):\n    database[product] = new_price\n    redis_command = f\"HSET product_prices {product} {new_price}\"\n    redis_client.execute_command(redis_command)\n";
+
+    #[test]
+    fn step2_wants_the_database_dictionary_with_the_seed_rows() {
+        assert_eq!(
+            check_step2("database = {'product1': 100, 'product2': 200, 'product3': 300}\n"),
+            Ok(())
+        );
+        let wrong = check_step2("database = {'product1': 100}\n").unwrap_err();
+        assert!(wrong.contains("product2"), "{wrong}");
+        assert!(check_step2("x = 1\n").unwrap_err().contains("database"));
+    }
+
+    #[test]
+    fn step3_and_4_accept_the_tutorials_answers_and_their_variants() {
+        assert_eq!(check_update(STEP3, false), Ok(()));
+        assert_eq!(check_update(STEP4, true), Ok(()));
+        // A variant: % formatting, a helper, the command sent through the same line.
+        let variant = "def command_for(product, price):\n    return 'HSET product_prices %s %s' % (product, price)\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_command = command_for(product, new_price)\n    redis_client.execute_command(redis_command)\n";
+        assert_eq!(check_update(variant, true), Ok(()));
+    }
+
+    #[test]
+    fn a_hard_coded_answer_fails_on_a_call_the_learner_did_not_see() {
+        let hard_coded = "def update_price(product, new_price):\n    database['product1'] = 150\n    redis_command = 'HSET product_prices product1 150'\n    redis_client.execute_command(redis_command)\n";
+        let why = check_update(hard_coded, true).unwrap_err();
+        assert!(
+            why.starts_with("After update_price(\"product2\", 275)"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn step4_wants_the_command_sent_and_sent_through_execute_command() {
+        let not_sent = check_update(STEP3, true).unwrap_err();
+        assert!(not_sent.contains("not sent to Redis"), "{not_sent}");
+        let other_way = "def update_price(product, new_price):\n    database[product] = new_price\n    redis_command = f\"HSET product_prices {product} {new_price}\"\n    redis_client.hset('product_prices', product, new_price)\n";
+        let why = check_update(other_way, true).unwrap_err();
+        assert!(
+            why.contains("redis_client.execute_command(redis_command)"),
+            "{why}"
+        );
+        let swapped = "def update_price(product, new_price):\n    database[new_price] = product\n    redis_command = f\"HSET product_prices {product} {new_price}\"\n";
+        assert!(check_update(swapped, false)
+            .unwrap_err()
+            .contains("database holds"));
+    }
+}

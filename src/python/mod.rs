@@ -14,6 +14,7 @@
 //! learner's `except Exception:` cannot keep a runaway loop alive), and [`Limits::max_ms`] of
 //! time measured by the clock the caller gives.
 
+pub mod lesson;
 pub mod lines;
 pub mod replay;
 
@@ -420,6 +421,14 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
         };
     }
     let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
+    if result.is_ok() {
+        // A `database = {...}` on the program's last line has had no next line to be adopted at.
+        result = vm.run_string(
+            scope.clone(),
+            "_lab_adopt(globals())",
+            "<lab prelude>".to_owned(),
+        );
+    }
     if let (Ok(_), Some(call)) = (&result, call) {
         result = vm.run_string(scope.clone(), call, "<lab call>".to_owned());
     }

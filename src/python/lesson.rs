@@ -1,0 +1,194 @@
+//! The lesson's steps 2 to 4 checked by **running** the learner's Python (issue #13): step 2
+//! runs the program and looks at the table it made; steps 3 and 4 call the learner's
+//! `update_price` on `("product1", 150)` **and** on calls the learner did not see, each on
+//! fresh copies of the seed stores, so an answer written for the one call the tutorial shows
+//! fails, with a message saying which call went wrong. Step 4 also wants the cache write to go
+//! through `redis_client.execute_command(redis_command)`, the line the tutorial teaches.
+
+use std::collections::BTreeMap;
+
+use super::{run, Ending, Event, Limits, Recording, Stores};
+use crate::catalog::{PRICES_KEY, SEED};
+use crate::emulator::{Emulator, Reply};
+
+/// The calls step 3 and 4 make: the tutorial's, then two the learner did not see.
+pub const CALLS: [(&str, &str); 3] = [
+    ("product1", "150"),
+    ("product2", "275"),
+    ("product3", "99.5"),
+];
+
+/// What the tutorial's redis client is made of, put in front of steps 3 and 4 when the
+/// learner's answer is only the function.
+const CLIENT: &str =
+    "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n";
+
+/// The seed stores: the hash and the table both hold the seed prices.
+fn seed_stores() -> Stores {
+    let mut redis = Emulator::new(Box::new(|| 0), 1);
+    let mut argv = vec![b"HSET".to_vec(), PRICES_KEY.as_bytes().to_vec()];
+    for p in SEED {
+        argv.push(p.id.as_bytes().to_vec());
+        argv.push(p.price.as_bytes().to_vec());
+    }
+    redis.run(&argv);
+    Stores {
+        redis,
+        rows: SEED
+            .iter()
+            .map(|p| (p.id.to_owned(), p.price.to_owned()))
+            .collect(),
+        database_fails: false,
+    }
+}
+
+fn cached(stores: &mut Stores, product: &str) -> Option<String> {
+    match stores.redis.run(&[
+        b"HGET".to_vec(),
+        PRICES_KEY.as_bytes().to_vec(),
+        product.as_bytes().to_vec(),
+    ]) {
+        Reply::Bulk(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+        _ => None,
+    }
+}
+
+fn failure(call: &str, recording: &Recording) -> Option<String> {
+    match &recording.ending {
+        Ending::Finished => None,
+        Ending::Raised {
+            kind,
+            line,
+            traceback,
+        } => Some(format!(
+            "{call} raised {kind} at line {line}: {}",
+            traceback.lines().last().unwrap_or(kind.as_str())
+        )),
+        Ending::Stopped(why) => Some(format!("{call}: {why}")),
+    }
+}
+
+/// Step 2: `source` makes `database` with exactly the seed entries, and the lab's table gets
+/// them.
+pub fn check_step2(source: &str) -> Result<(), String> {
+    let empty = Stores {
+        rows: BTreeMap::new(),
+        ..seed_stores()
+    };
+    let (recording, stores) = run(source, None, empty, Limits::default(), Box::new(|| 0.0));
+    if let Some(why) = failure("Your code", &recording) {
+        return Err(why);
+    }
+    let rows: Vec<(String, String)> = stores.rows.into_iter().collect();
+    if rows.is_empty() {
+        return Err(
+            "There is no dictionary called database yet: write database = {...}.".to_owned(),
+        );
+    }
+    crate::lesson::check_database(&rows)
+}
+
+/// Steps 3 (`execute` false: the database written and `redis_command` built) and 4 (`execute`
+/// true: the cache written too, through `redis_client.execute_command(redis_command)`), on
+/// every call of [`CALLS`].
+pub fn check_update(source: &str, execute: bool) -> Result<(), String> {
+    let program = if source.contains("redis_client =") {
+        source.to_owned()
+    } else {
+        format!("{CLIENT}{source}")
+    };
+    if !program.contains("def update_price") {
+        return Err("Write the function: def update_price(product, new_price):".to_owned());
+    }
+    for (product, price) in CALLS {
+        let call = format!("update_price({product:?}, {price})");
+        // After the call, the probe prints the function's redis_command (kept by the trace
+        // function when update_price returned) behind a marker no program prints.
+        let probe = format!(
+            "{call}\nif 'redis_command' in _lab_locals:\n    print('\\x00redis_command=' + str(_lab_locals['redis_command']))\n"
+        );
+        let (recording, mut stores) = run(
+            &program,
+            Some(&probe),
+            seed_stores(),
+            Limits::default(),
+            Box::new(|| 0.0),
+        );
+        if let Some(why) = failure(&call, &recording) {
+            return Err(why);
+        }
+        let row = stores.rows.get(product).cloned().unwrap_or_default();
+        if row != price {
+            return Err(format!(
+                "After {call} the database holds {product}: {row}, not {price}. Assign the new price in the dictionary: database[product] = new_price."
+            ));
+        }
+        let expected = format!("HSET {PRICES_KEY} {product} {price}");
+        match recording.command() {
+            Some(c) if c == expected => {}
+            Some(c) => {
+                return Err(format!(
+                    "After {call} redis_command is \"{c}\", but updating the hash needs \"{expected}\"."
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "After {call} there is no redis_command: build the Redis command string in a variable called redis_command."
+                ))
+            }
+        }
+        if !execute {
+            continue;
+        }
+        if cached(&mut stores, product).as_deref() != Some(price) {
+            return Err(format!(
+                "After {call} the cache still has {product}: {}: the command string was built but not sent to Redis.",
+                cached(&mut stores, product).unwrap_or_else(|| "nothing".to_owned())
+            ));
+        }
+        if !recording.sent_through_execute_command(&program) {
+            return Err("The cache was written, but not with redis_client.execute_command(redis_command), the line this step teaches.".to_owned());
+        }
+    }
+    Ok(())
+}
+
+impl Recording {
+    /// The value the learner's `redis_command` had when `update_price` returned (the probe the
+    /// lesson runs after the call prints it into the recording).
+    fn command(&self) -> Option<String> {
+        self.events.iter().rev().find_map(|e| match e {
+            Event::Print(text) => text
+                .strip_prefix("\u{0}redis_command=")
+                .map(|c| c.trim_end().to_owned()),
+            _ => None,
+        })
+    }
+
+    /// Whether the HSET of the call was sent by a line that reads
+    /// `redis_client.execute_command(redis_command)`.
+    fn sent_through_execute_command(&self, program: &str) -> bool {
+        let mut line = 0;
+        for event in &self.events {
+            match event {
+                Event::Line(n) => line = *n,
+                Event::Redis { argv, .. }
+                    if argv
+                        .first()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(b"HSET")) =>
+                {
+                    let text = program
+                        .lines()
+                        .nth(line.saturating_sub(1) as usize)
+                        .unwrap_or_default();
+                    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                    if compact.contains("redis_client.execute_command(redis_command)") {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+}
