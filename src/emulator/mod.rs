@@ -105,11 +105,8 @@ impl Emulator {
 
     /// Runs one command given as arguments (name first) and returns its reply.
     pub fn run(&mut self, argv: &[Vec<u8>]) -> Reply {
-        self.args.clear();
-        for arg in argv {
-            self.args.push(arg);
-        }
-        self.run_buffered()
+        let now = (self.clock)();
+        self.run_at(argv, now)
     }
 
     /// Runs one command at time `now_ms` instead of the clock's: a replica runs the server's

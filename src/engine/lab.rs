@@ -21,10 +21,10 @@ use super::queue::WriteBehindQueue;
 use super::recorder::StepText;
 use super::steps::cached_prices;
 use super::trace::{Actor, Consistency, OperationKind, Step, StepKind, Table, Trace};
-use crate::catalog::{hmset_line, PRICES_KEY};
+use crate::catalog::PRICES_KEY;
 use crate::db::{Database, DbError, Fault, Faulty, Operation, PriceWrite, ProductRecord};
 use crate::emulator::cli::LineOutput;
-use crate::emulator::{split_args, Emulator, LineError, Reply};
+use crate::emulator::{Emulator, LineError, Reply};
 use crate::hub::shared::SharedCache;
 
 /// The most times the console repeats a command (`1000 PING`); redis-cli has no limit, but a
@@ -55,16 +55,23 @@ pub(super) fn first_writes(
         .collect()
 }
 
-/// The commands that fill the hash `product_prices` from `rows`, a thousand fields each: the
-/// same hash, without a command (and an argument buffer kept by the emulator) the size of the
-/// whole catalog.
-fn warm_commands(rows: &[Rc<ProductRecord>]) -> Vec<Vec<Vec<u8>>> {
-    rows.chunks(1_000)
-        .filter_map(|batch| {
-            split_args(
-                hmset_line(batch.iter().map(|r| (r.id.as_str(), r.price.as_str()))).as_bytes(),
-            )
-            .ok()
+/// The fields one command of a warm-up or rebuild writes at most.
+pub(super) const FIELDS_PER_COMMAND: usize = 1_000;
+
+/// The commands that fill the hash `key` from `rows` (`HMSET key id price …`), a thousand fields
+/// each: the same hash, without a command (and an argument buffer kept by the emulator) the
+/// size of the whole catalog.
+pub(super) fn warm_commands(rows: &[Rc<ProductRecord>], key: &str) -> Vec<Vec<Vec<u8>>> {
+    rows.chunks(FIELDS_PER_COMMAND)
+        .map(|batch| {
+            let mut argv = Vec::with_capacity(2 + 2 * batch.len());
+            argv.push(b"HMSET".to_vec());
+            argv.push(key.as_bytes().to_vec());
+            for r in batch {
+                argv.push(r.id.as_bytes().to_vec());
+                argv.push(r.price.as_bytes().to_vec());
+            }
+            argv
         })
         .collect()
 }
@@ -440,7 +447,7 @@ impl<D: Database> Lab<D> {
     /// The hash rebuilt from the rows (`DEL`, then `HMSET`s), even if the cache refuses writes
     /// (the fault stays on afterwards).
     async fn rebuild_cache(&self) {
-        let commands = warm_commands(&self.rows.borrow());
+        let commands = warm_commands(&self.rows.borrow(), PRICES_KEY);
         self.cache
             .run_one(vec![b"DEL".to_vec(), PRICES_KEY.as_bytes().to_vec()], false)
             .await;

@@ -9,7 +9,7 @@ use super::recorder::{Recorder, StepText};
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Table, Trace};
 use crate::catalog::{validate_price, PRICES_KEY};
 use crate::db::{Database, DbError, PriceWrite, ProductRecord};
-use crate::emulator::{quote_arg, split_args, Emulator, LineError, Reply};
+use crate::emulator::{quote_arg, Emulator, Reply};
 use crate::hub::shared::OtherWrite;
 
 /// The longest product id the lab accepts.
@@ -133,29 +133,21 @@ impl<D: Database> Lab<D> {
 
     /// [`Lab::run_redis`], and the other tabs' writes the server ran before it.
     async fn run_redis_ordered(&self, line: &str) -> (Reply, String, Vec<OtherWrite>) {
-        let Ok(argv) = split_args(line.as_bytes()) else {
-            let e = LineError::InvalidArguments;
-            return (
-                Reply::Error(e.to_string().into_bytes()),
-                e.to_string(),
-                Vec::new(),
-            );
-        };
-        if argv.is_empty() {
-            let e = LineError::Empty;
-            return (
-                Reply::Error(e.to_string().into_bytes()),
-                e.to_string(),
-                Vec::new(),
-            );
-        }
-        let (mut replies, before) = self
+        match self
             .cache
-            .run_ordered(argv, 1, self.faults().cache_write)
-            .await;
-        let reply = replies.pop().unwrap_or(Reply::Nil);
-        let printed = reply.to_cli_string().trim_end().to_owned();
-        (reply, printed, before)
+            .execute_command_ordered(line, self.faults().cache_write)
+            .await
+        {
+            Ok((reply, before)) => {
+                let printed = reply.to_cli_string().trim_end().to_owned();
+                (reply, printed, before)
+            }
+            Err(e) => (
+                Reply::Error(e.to_string().into_bytes()),
+                e.to_string(),
+                Vec::new(),
+            ),
+        }
     }
 
     /// Writes `price` for `product` through the fault switches, as operation `by`.

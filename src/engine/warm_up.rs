@@ -9,15 +9,12 @@
 //! warm copy (read from the database before that write) is thrown away rather than put over the
 //! newer price. A cache that misses is slower; a cache that is stale is wrong.
 
-use super::lab::Lab;
+use super::lab::{warm_commands, Lab};
 use super::recorder::StepText;
 use super::trace::{Actor, CodeRef, OperationKind, StepKind, Trace};
-use crate::catalog::{hmset_line, PRICES_KEY};
+use crate::catalog::PRICES_KEY;
 use crate::db::Database;
-use crate::emulator::{split_args, Reply};
-
-/// The fields one warm-up command writes at most.
-const FIELDS_PER_COMMAND: usize = 1_000;
+use crate::emulator::{quote_arg, Reply};
 
 /// Where the warm copy is built before it becomes the hash.
 pub const WARM_KEY: &str = "product_prices:warm-up";
@@ -64,24 +61,22 @@ impl<D: Database> Lab<D> {
                 ),
             },
         );
-        let batches: Vec<_> = rows.chunks(FIELDS_PER_COMMAND).collect();
-        for (i, batch) in batches.iter().enumerate() {
-            let line = hmset_line(batch.iter().map(|r| (r.id.as_str(), r.price.as_str())))
-                .replacen(PRICES_KEY, WARM_KEY, 1);
-            let Ok(argv) = split_args(line.as_bytes()) else {
-                continue;
-            };
-            let reply = self.cache.run_one(argv, false).await;
-            let shown = if batches.len() == 1 {
-                line
+        let commands = warm_commands(&rows, WARM_KEY);
+        let count = commands.len();
+        for (i, argv) in commands.into_iter().enumerate() {
+            let shown = if count == 1 {
+                argv.iter()
+                    .map(|a| quote_arg(a))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             } else {
                 format!(
-                    "HMSET {WARM_KEY} … ({} fields, command {} of {})",
-                    batch.len(),
+                    "HMSET {WARM_KEY} … ({} fields, command {} of {count})",
+                    (argv.len() - 2) / 2,
                     i + 1,
-                    batches.len()
                 )
             };
+            let reply = self.cache.run_one(argv, false).await;
             let narration = format!("The application writes those prices into the cache, under a key of their own for now: {shown}");
             self.record(
                 &mut rec,

@@ -140,10 +140,11 @@ pub fn check_update(source: &str, execute: bool) -> Result<(), String> {
         if !execute {
             continue;
         }
-        if cached(&mut stores, product).as_deref() != Some(price) {
+        let in_cache = cached(&mut stores, product);
+        if in_cache.as_deref() != Some(price) {
             return Err(format!(
                 "After {call} the cache still has {product}: {}: the command string was built but not sent to Redis.",
-                cached(&mut stores, product).unwrap_or_else(|| "nothing".to_owned())
+                in_cache.unwrap_or_else(|| "nothing".to_owned())
             ));
         }
         if !recording.sent_through_execute_command(&program) {

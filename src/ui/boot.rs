@@ -19,6 +19,7 @@ use crate::db::DbError;
 use crate::emulator::Emulator;
 use crate::engine::cache_link::CacheLink;
 use crate::engine::{Lab, Trace};
+use crate::hub::shared::SharedCache;
 use crate::scenario::Shared;
 
 /// The lab as the page runs it: over IndexedDB.
@@ -65,21 +66,7 @@ const CONNECT_TIMEOUT_MS: i32 = 8_000;
 /// answers.
 async fn join_leader_redis() -> Option<Rc<LeaderRedis>> {
     let leader = LeaderRedis::join().await?;
-    let cache = Rc::clone(&leader.cache);
-    let give_up = Closure::once(move || cache.give_up());
-    let timer = web_sys::window().and_then(|w| {
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(
-            give_up.as_ref().unchecked_ref(),
-            CONNECT_TIMEOUT_MS,
-        )
-        .ok()
-    });
-    let connected = leader.cache.connect().await;
-    if let (Some(id), Some(w)) = (timer, web_sys::window()) {
-        w.clear_timeout_with_handle(id);
-    }
-    drop(give_up);
-    connected.ok().map(|_| leader)
+    connect_within(&leader.cache).await.then_some(leader)
 }
 
 /// Joins the Redis every tab shares and waits for its keyspace: the lab's cache. `None` (a
@@ -87,8 +74,14 @@ async fn join_leader_redis() -> Option<Rc<LeaderRedis>> {
 /// answer.
 async fn join_shared_redis() -> Option<Rc<SharedRedis>> {
     let shared = shared_redis::join()?;
-    let cache = Rc::clone(&shared.cache);
-    let give_up = Closure::once(move || cache.give_up());
+    connect_within(&shared.cache).await.then_some(shared)
+}
+
+/// Says hello to the shared Redis and waits for its keyspace, for at most
+/// [`CONNECT_TIMEOUT_MS`]; whether it answered.
+async fn connect_within(cache: &Rc<SharedCache>) -> bool {
+    let waiting = Rc::clone(cache);
+    let give_up = Closure::once(move || waiting.give_up());
     let timer = web_sys::window().and_then(|w| {
         w.set_timeout_with_callback_and_timeout_and_arguments_0(
             give_up.as_ref().unchecked_ref(),
@@ -96,12 +89,12 @@ async fn join_shared_redis() -> Option<Rc<SharedRedis>> {
         )
         .ok()
     });
-    let connected = shared.cache.connect().await;
+    let connected = cache.connect().await;
     if let (Some(id), Some(w)) = (timer, web_sys::window()) {
         w.clear_timeout_with_handle(id);
     }
     drop(give_up);
-    connected.ok().map(|_| shared)
+    connected.is_ok()
 }
 
 /// Opens the database, starts the lab, installs `window.lab`, and listens to other tabs.
