@@ -35,6 +35,10 @@ echo "## Many tabs, one Redis: the shared server against a tab's own, in headles
 echo
 WTL_DIST="$PWD/dist" node scripts/bench-tabs.mjs "${BENCH_TAB_COMMANDS:-2000}" "${BENCH_TAB_ROUNDS:-5}"
 echo
+echo "## The learner's Python: cold start and warm runs, in headless Chromium"
+echo
+WTL_DIST="$PWD/dist" node scripts/bench-python.mjs "${BENCH_PYTHON_COLD:-3}" "${BENCH_PYTHON_WARM:-20}"
+echo
 echo "## Scale: 100,000 products, in headless Chromium"
 echo
 export REDIS_HASH_BYTES

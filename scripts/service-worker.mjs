@@ -10,6 +10,9 @@ import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Files loaded on first use, not at install: the interpreter's worker. */
+export const LAZY = ['python_worker', 'python-worker.js'];
+
 async function files(dir) {
   const out = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -31,6 +34,10 @@ export async function writeServiceWorker(dir) {
     if (path === 'sw.js') continue;
     const body = await readFile(file);
     hash.update(path).update('\0').update(body);
+    // The Python interpreter (about 2.7 MB gzip) is not precached: it is fetched when the
+    // learner first opens the editor, and then kept by the runtime cache (static/sw.js). It is
+    // in the version's hash, so a new interpreter is a new version.
+    if (LAZY.some((prefix) => path.startsWith(prefix))) continue;
     paths.push(path);
     bytes += body.length;
     gzipBytes += gzipSync(body, { level: 9 }).length;

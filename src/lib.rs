@@ -14,7 +14,7 @@
 //! | [`engine`] | the write-through engine that turns an update into a trace of steps (pure Rust) | host and browser |
 //! | [`hub`] | one Redis for every tab: the emulator as a server reached by messages, and each tab's replica of it (pure Rust; the page puts it in a `SharedWorker`) | host and browser |
 //! | [`lesson`] | the seed tutorial's four steps, checked by running the learner's answers | host and browser |
-//! | `python` | the learner's own Python (RustPython, a prelude giving `redis` and `database`), run on copies of the stores and recorded line by line (host only, until its worker lands; docs/python.md) | host |
+//! | `python` | the learner's own Python (RustPython, a prelude giving `redis` and `database`), run on copies of the stores and recorded line by line, its recording replayed as a trace, the lesson checked by running, the editor's colouring and keys (docs/python.md); in the browser only the interpreter's worker links RustPython | host |
 //! | [`scenario`] | a shareable scenario and step, written into the URL query, replayed on copies of the stores | host and browser |
 //! | [`playback`] | the pure state machine that steps through a trace (cursor, playing, speed) | host and browser |
 //! | `bench_workload` | the emulator benchmark's workload, for `benches/emulator.rs` and the page's `lab.bench_emulator` (only in builds with the `bench-hooks` feature) | host, and the browser's benchmark build |
@@ -36,7 +36,6 @@ pub mod engine;
 pub mod hub;
 pub mod lesson;
 pub mod playback;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod python;
 pub mod scenario;
 #[cfg(not(target_arch = "wasm32"))]

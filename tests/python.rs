@@ -32,6 +32,11 @@ fn go(source: &str, call: Option<&str>) -> (Recording, Stores) {
     run(source, call, seed(), Limits::default(), Box::new(|| 0.0))
 }
 
+/// Whether a step's table has `key` = `value`.
+fn holds(table: &[(String, String)], key: &str, value: &str) -> bool {
+    table.iter().any(|(k, v)| k == key && v == value)
+}
+
 fn hget(stores: &mut Stores, field: &str) -> Reply {
     stores
         .redis
@@ -228,7 +233,7 @@ database["product1"] = 101
         Box::new(|| 0.0),
     );
     assert!(
-        matches!(&rec.ending, Ending::Raised { kind, line: 1, .. } if kind == "OSError"),
+        matches!(&rec.ending, Ending::Raised { kind, line: 1, .. } if kind == "DatabaseError"),
         "{:?}",
         rec.ending
     );
@@ -239,6 +244,7 @@ fn runaway_code_is_stopped_and_cut_at_the_step_limit() {
     let limits = Limits {
         max_steps: 10_000,
         max_ms: f64::INFINITY,
+        ..Limits::default()
     };
     for source in [
         "while True:\n    pass\n",
@@ -261,6 +267,7 @@ fn runaway_code_is_stopped_and_cut_at_the_step_limit() {
         Limits {
             max_steps: usize::MAX,
             max_ms: 1_000.0,
+            ..Limits::default()
         },
         Box::new(move || {
             tick.set(tick.get() + 1.0);
@@ -349,14 +356,8 @@ mod replayed {
         );
         let last = trace.steps.last().unwrap();
         assert!(last.consistency.in_step);
-        assert!(last
-            .cache
-            .iter()
-            .any(|(k, v)| k == "product1" && v == "150"));
-        assert!(last
-            .database
-            .iter()
-            .any(|(k, v)| k == "product1" && v == "150"));
+        assert!(holds(&last.cache, "product1", "150"));
+        assert!(holds(&last.database, "product1", "150"));
     }
 
     #[test]
@@ -437,5 +438,234 @@ mod lesson_by_running {
         assert!(check_update(swapped, false)
             .unwrap_err()
             .contains("database holds"));
+    }
+}
+
+// ---- The built-in patterns as programs ("Edit this code") ----
+
+mod patterns_as_programs {
+    use super::block_on::block_on;
+    use write_through_lab::db::{Database, MemoryDb};
+    use write_through_lab::engine::{Faults, Lab, Pattern, StepKind, Trace};
+    use write_through_lab::python::programs::pattern_program;
+    use write_through_lab::python::replay::statements;
+
+    use super::*;
+
+    fn lab(pattern: Pattern, faults: Faults) -> Lab<MemoryDb> {
+        let lab = Lab::new(
+            Emulator::new(Box::new(|| 0), 1),
+            MemoryDb::new(),
+            Box::new(|| 0.0),
+        );
+        block_on(lab.db().inner().reset(0.0)).unwrap();
+        block_on(lab.start()).unwrap();
+        lab.set_pattern(pattern);
+        lab.set_faults(faults);
+        lab
+    }
+
+    /// The trace's operations on the two stores, in order: the command sent to Redis, or the
+    /// database row written, and whether it went through.
+    fn operations(trace: &Trace) -> Vec<String> {
+        trace
+            .steps
+            .iter()
+            .filter_map(|s| match s.kind {
+                StepKind::CacheWrite
+                | StepKind::CacheRead
+                | StepKind::CacheInvalidate
+                | StepKind::CacheRestore
+                | StepKind::CacheRetry => Some(format!("redis {} ok={}", s.action, s.ok)),
+                StepKind::DatabaseWrite => Some(format!(
+                    "database {} ok={}",
+                    s.changes
+                        .iter()
+                        .map(|c| c.key.clone())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    s.ok
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_patterns_listing_run_unchanged_does_what_the_engine_does() {
+        let fault_cases = [
+            Faults::default(),
+            Faults {
+                database_write: true,
+                ..Faults::default()
+            },
+            Faults {
+                cache_write: true,
+                ..Faults::default()
+            },
+        ];
+        for pattern in Pattern::ALL {
+            for faults in fault_cases {
+                let engine = lab(pattern, faults);
+                let expected = block_on(engine.update_price("product1", "150"));
+
+                let source = pattern_program(pattern);
+                let mut copies = seed();
+                copies.database_fails = faults.database_write;
+                copies.redis.set_out_of_memory(faults.cache_write);
+                let (recording, _) =
+                    run(&source, None, copies, Limits::default(), Box::new(|| 0.0));
+                let program = statements(&recording, &source, 1).unwrap();
+                let mine = lab(pattern, faults);
+                let got = block_on(mine.run_recorded(&program, "product1", "150"));
+
+                let case = format!("{pattern:?} with {faults:?}");
+                assert!(!operations(&expected).is_empty(), "{case}");
+                assert_eq!(
+                    operations(&got),
+                    operations(&expected),
+                    "{case}\n{source}\n{recording:?}"
+                );
+                assert_eq!(mine.cache(), engine.cache(), "{case}: the cache afterwards");
+                assert_eq!(
+                    mine.database(),
+                    engine.database(),
+                    "{case}: the database afterwards"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_tutorial_program_in_the_editor_traces_all_four_steps() {
+        use write_through_lab::engine::program::Action;
+        use write_through_lab::python::programs::TUTORIAL;
+        let (recording, _) = go(TUTORIAL, None);
+        assert_eq!(recording.ending, Ending::Finished);
+        let program = statements(&recording, TUTORIAL, 1).unwrap();
+        // The client's line says where it really connects.
+        assert!(program.iter().any(|s| matches!(&s.action, Action::Line { text, note } if text.starts_with("redis_client =") && note.contains("embedded Redis"))));
+        let lab = lab(Pattern::WriteThrough, Faults::default());
+        let trace = block_on(lab.run_recorded(&program, "product1", "150"));
+        let lines_of = |kind: StepKind| -> Vec<u32> {
+            trace
+                .steps
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| s.code.python)
+                .collect()
+        };
+        // Step 1's HMSET (line 6), then the call's HSET (line 14).
+        assert_eq!(lines_of(StepKind::CacheWrite), [6, 14]);
+        // Step 2's three rows (line 9), then the call's write (line 15).
+        assert_eq!(lines_of(StepKind::DatabaseWrite), [9, 9, 9, 15]);
+        let last = trace.steps.last().unwrap();
+        assert!(last.consistency.in_step, "{last:?}");
+        assert!(holds(&last.cache, "product1", "150"));
+    }
+
+    #[test]
+    fn the_lab_module_checks_input_as_the_engine_does() {
+        let source = "from lab import check\ncheck('product9', 150)\n";
+        let (rec, _) = go(source, None);
+        assert!(
+            matches!(&rec.ending, Ending::Raised { kind, line: 2, traceback } if kind == "ValueError" && traceback.contains("no product called \"product9\"")),
+            "{:?}",
+            rec.ending
+        );
+        let (rec, _) = go("from lab import check\ncheck('product1', '-5')\n", None);
+        assert!(matches!(&rec.ending, Ending::Raised { kind, .. } if kind == "ValueError"));
+        let (rec, _) = go("check('product1', 5)\n", None);
+        assert!(
+            matches!(&rec.ending, Ending::Raised { kind, .. } if kind == "NameError"),
+            "not a builtin: real Python needs the import"
+        );
+    }
+}
+
+// ---- The page and the worker: JSON both ways ----
+
+mod wire {
+    use write_through_lab::hub::rewrite;
+    use write_through_lab::python::wire::{answer, handle, Request, Response};
+
+    use super::*;
+
+    fn zero() -> f64 {
+        0.0
+    }
+
+    #[test]
+    fn a_run_request_gives_the_recording_a_direct_run_gives() {
+        let stores = seed();
+        let request = Request::Run {
+            source: SEED.to_owned(),
+            call: Some("update_price('product2', 250)".to_owned()),
+            cache: rewrite(&stores.redis),
+            rows: stores.rows.clone().into_iter().collect(),
+            database_fails: false,
+            cache_full: false,
+            max_ms: 1_000.0,
+        };
+        let json = serde_json::to_string(&request).unwrap();
+        let response: Response = serde_json::from_str(&handle(&json, zero)).unwrap();
+        let (direct, after) = go(SEED, Some("update_price('product2', 250)"));
+        match response {
+            Response::Ran { recording, rows } => {
+                assert_eq!(recording, direct);
+                assert_eq!(rows, after.rows.into_iter().collect::<Vec<_>>());
+                assert!(recording.events.iter().any(|e| matches!(
+                    e,
+                    Event::Redis {
+                        reply: Reply::Integer(0),
+                        ..
+                    }
+                )));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn checks_answer_with_a_verdict_and_garbage_is_refused() {
+        let step2 = answer(
+            Request::Check {
+                step: 2,
+                answer: "database = {'product1': 100, 'product2': 200, 'product3': 300}".to_owned(),
+            },
+            zero,
+        );
+        assert!(
+            matches!(&step2, Response::Checked { passed: true, rows, .. } if rows.len() == 3),
+            "{step2:?}"
+        );
+        let wrong = answer(
+            Request::Check {
+                step: 4,
+                answer: "def update_price(product, new_price):\n    pass\n".to_owned(),
+            },
+            zero,
+        );
+        assert!(
+            matches!(&wrong, Response::Checked { passed: false, message, .. } if message.contains("product1")),
+            "{wrong:?}"
+        );
+        let refused: Response = serde_json::from_str(&handle("{\"kind\":\"run\"", zero)).unwrap();
+        assert!(matches!(refused, Response::Refused { .. }));
+    }
+}
+
+#[test]
+fn deep_recursion_is_a_recursion_error_with_its_frames_collapsed_as_cpython_does() {
+    let (rec, _) = go("def down(n):\n    return down(n + 1)\ndown(0)\n", None);
+    match &rec.ending {
+        Ending::Raised {
+            kind, traceback, ..
+        } => {
+            assert_eq!(kind, "RecursionError");
+            assert!(traceback.contains("[Previous line repeated"), "{traceback}");
+            assert!(traceback.lines().count() < 20, "{traceback}");
+        }
+        other => panic!("{other:?}"),
     }
 }

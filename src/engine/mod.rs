@@ -70,4 +70,5 @@ pub use faults::Faults;
 pub use lab::{EngineError, Lab, Rows};
 pub use pattern::Pattern;
 pub use scripted::Effect;
+pub use steps::check_update;
 pub use trace::{Consistency, Outcome, Step, StepKind, Table, Trace, Writer};

@@ -20,6 +20,9 @@ pub enum Action {
     Effect(Effect),
     /// It raises, as Python would (`NameError: …`): the program stops there.
     Raise(String),
+    /// A line of a recorded Python program that touched no store: its text, and what it
+    /// printed or what the learner should know about it (empty if nothing).
+    Line { text: String, note: String },
 }
 
 /// A line of the program: what it does, and the line of its listing (1-based) it is.
@@ -55,8 +58,34 @@ impl<D: Database> Lab<D> {
         product: &str,
         new_price: &str,
     ) -> Trace {
+        self.run_statements(program, product, new_price, OperationKind::Program)
+            .await
+    }
+
+    /// Runs the statements of a recorded Python program ([`crate::python::replay`]) on the
+    /// lab's stores as a trace ([`OperationKind::Python`]). Unlike [`Lab::run_program`], a
+    /// failed database write does not end it: the recording goes on as the program did (it may
+    /// catch the `DatabaseError`), and ends with the program's own `raise` if it did not.
+    pub async fn run_recorded(
+        &self,
+        program: &[Statement],
+        product: &str,
+        new_price: &str,
+    ) -> Trace {
+        self.run_statements(program, product, new_price, OperationKind::Python)
+            .await
+    }
+
+    async fn run_statements(
+        &self,
+        program: &[Statement],
+        product: &str,
+        new_price: &str,
+        operation: OperationKind,
+    ) -> Trace {
+        let recorded = operation == OperationKind::Python;
         let _guard = self.lock.lock().await;
-        let mut rec = self.recorder(OperationKind::Program, product, new_price);
+        let mut rec = self.recorder(operation, product, new_price);
         if self.crashed.get() {
             let message = "The application is down after a crash: restart it first (it recovers, then serves).".to_owned();
             self.reject(&mut rec, CodeRef::NONE, message);
@@ -76,6 +105,22 @@ impl<D: Database> Lab<D> {
                         ok: true,
                         code,
                         narration: format!("Your function sets {text}: nothing is sent yet."),
+                    },
+                ),
+                Action::Line { text, note } => self.record(
+                    &mut rec,
+                    StepText {
+                        kind: StepKind::BuildCommand,
+                        actor: Actor::Application,
+                        action: text.clone(),
+                        result: note.clone(),
+                        ok: true,
+                        code,
+                        narration: if note.is_empty() {
+                            format!("Line {} runs: {text} (no store is touched).", code.python)
+                        } else {
+                            format!("Line {} runs: {text} — {note}", code.python)
+                        },
                     },
                 ),
                 Action::Raise(error) => {
@@ -118,11 +163,14 @@ impl<D: Database> Lab<D> {
                         .database_step(&mut rec, key, value, "your_update_price", code)
                         .await
                     {
-                        rec.trace.outcome = Outcome::Failed(e.to_string());
-                        self.done(&mut rec, "The database write raised, so your function stopped there; whatever it wrote before stays written.".to_owned());
-                        return rec.trace;
+                        if !recorded {
+                            rec.trace.outcome = Outcome::Failed(e.to_string());
+                            self.done(&mut rec, "The database write raised, so your function stopped there; whatever it wrote before stays written.".to_owned());
+                            return rec.trace;
+                        }
+                    } else {
+                        writes += 1;
                     }
-                    writes += 1;
                 }
             }
             if writes == 1 && self.crash_if_on(&mut rec, program.get(i + 1).map_or(CodeRef::NONE, |next| next.code), || {
@@ -134,10 +182,17 @@ impl<D: Database> Lab<D> {
         let consistency = self.consistency();
         self.done(
             &mut rec,
-            if consistency.in_step {
-                format!("Your function returned; the stores agree on {product}.")
-            } else {
-                format!("Your function returned, but the stores disagree: {consistency}")
+            match (recorded, consistency.in_step) {
+                (true, true) => {
+                    "Your program ran to its end; the cache and the database agree.".to_owned()
+                }
+                (true, false) => {
+                    format!("Your program ran to its end, but the stores disagree: {consistency}")
+                }
+                (false, true) => format!("Your function returned; the stores agree on {product}."),
+                (false, false) => {
+                    format!("Your function returned, but the stores disagree: {consistency}")
+                }
             },
         );
         rec.trace

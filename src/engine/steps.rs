@@ -105,23 +105,9 @@ impl<D: Database> Lab<D> {
         rec.push(text, cache, self.database(), self.queue_table());
     }
 
-    /// Checks the input: the product must be a row of the database, the price a plain
-    /// non-negative decimal of a sensible size.
+    /// Checks the input ([`check_update`]).
     pub(super) fn check(&self, product: &str, new_price: &str) -> Result<String, String> {
-        if product.trim().is_empty() {
-            return Err("Choose a product to update.".to_owned());
-        }
-        if product.len() > MAX_PRODUCT_LEN {
-            return Err(format!(
-                "A product id has at most {MAX_PRODUCT_LEN} characters."
-            ));
-        }
-        if !self.has_product(product) {
-            return Err(format!(
-                "There is no product called \"{product}\" in the database."
-            ));
-        }
-        validate_price(new_price).map_err(|e| e.to_string())
+        check_update(product, new_price, self.has_product(product))
     }
 
     /// Runs `line` on the cache (see [`run_redis`]), refused if it writes while the "cache
@@ -357,4 +343,24 @@ impl<D: Database> Lab<D> {
         self.record_other_writes(rec, before);
         self.record_now(rec, text);
     }
+}
+
+/// Checks an update's input: the product must be a row of the database (`known`), the price a
+/// plain non-negative decimal of a sensible size. Gives the price as the stores keep it.
+/// (The learner's Python calls it too, as `lab.check`.)
+pub fn check_update(product: &str, new_price: &str, known: bool) -> Result<String, String> {
+    if product.trim().is_empty() {
+        return Err("Choose a product to update.".to_owned());
+    }
+    if product.len() > MAX_PRODUCT_LEN {
+        return Err(format!(
+            "A product id has at most {MAX_PRODUCT_LEN} characters."
+        ));
+    }
+    if !known {
+        return Err(format!(
+            "There is no product called \"{product}\" in the database."
+        ));
+    }
+    validate_price(new_price).map_err(|e| e.to_string())
 }

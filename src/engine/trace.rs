@@ -185,6 +185,8 @@ pub enum OperationKind {
     UpdatePrice,
     /// The learner's own `update_price` (see [`crate::engine::program`]).
     Program,
+    /// The learner's own Python program, from the editor (see [`crate::engine::program`]).
+    Python,
     Recovery,
     Flush,
     Race,
@@ -251,6 +253,11 @@ impl Trace {
                     self.product, self.new_price
                 )
             }
+            OperationKind::Python if self.product.is_empty() => "your Python".to_owned(),
+            OperationKind::Python => format!(
+                "your Python: update_price({:?}, {:?})",
+                self.product, self.new_price
+            ),
             OperationKind::Recovery => "restart and recovery".to_owned(),
             OperationKind::Flush => "write-behind flush".to_owned(),
             OperationKind::Race => "two writers".to_owned(),

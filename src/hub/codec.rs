@@ -136,6 +136,20 @@ impl Reader<'_> {
     }
 }
 
+/// One reply as bytes (the interpreter's worker sends the replies its run got this way).
+pub fn encode_reply(reply: &Reply) -> Vec<u8> {
+    let mut w = Writer(Vec::new());
+    w.reply(reply);
+    w.0
+}
+
+/// One reply from bytes.
+pub fn decode_reply(bytes: &[u8]) -> Option<Reply> {
+    let mut r = Reader(bytes);
+    let reply = r.reply(0)?;
+    r.done(reply)
+}
+
 /// A tab's message as bytes.
 pub fn encode_to_hub(message: &ToHub) -> Vec<u8> {
     let mut w = Writer(Vec::new());

@@ -71,6 +71,11 @@ fn failure(call: &str, recording: &Recording) -> Option<String> {
 /// Step 2: `source` makes `database` with exactly the seed entries, and the lab's table gets
 /// them.
 pub fn check_step2(source: &str) -> Result<(), String> {
+    database_of(source).map(|_| ())
+}
+
+/// Step 2, and the rows the learner's `database` holds when it passes.
+pub fn database_of(source: &str) -> Result<Vec<(String, String)>, String> {
     let empty = Stores {
         rows: BTreeMap::new(),
         ..seed_stores()
@@ -85,7 +90,16 @@ pub fn check_step2(source: &str) -> Result<(), String> {
             "There is no dictionary called database yet: write database = {...}.".to_owned(),
         );
     }
-    crate::lesson::check_database(&rows)
+    crate::lesson::check_database(&rows).map(|()| rows)
+}
+
+/// What a passed step is told (steps 2 to 4, as the lesson panel says it).
+pub fn passed_message(step: u8) -> &'static str {
+    match step {
+        2 => "Right: the database holds the same three rows as the cache.",
+        3 => "Right: update_price writes the new price to the database and builds the HSET to send, for every call we tried.",
+        _ => "Right: update_price sends the HSET through redis_client.execute_command(redis_command) and writes the database, for every call we tried.",
+    }
 }
 
 /// Steps 3 (`execute` false: the database written and `redis_command` built) and 4 (`execute`

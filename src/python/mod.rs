@@ -14,9 +14,13 @@
 //! learner's `except Exception:` cannot keep a runaway loop alive), and [`Limits::max_ms`] of
 //! time measured by the clock the caller gives.
 
+pub mod colour;
+pub mod editing;
 pub mod lesson;
 pub mod lines;
+pub mod programs;
 pub mod replay;
+pub mod wire;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -26,7 +30,27 @@ use rustpython_vm::builtins::{PyBytes, PyStr};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{Interpreter, PyObjectRef, PyResult, VirtualMachine};
 
+use serde::{Deserialize, Serialize};
+
 use crate::emulator::{split_args, Emulator, Reply};
+
+/// A reply in a recording, as the hub's codec writes it (a reply's status text is static, so
+/// it is not a plain string to serde).
+mod reply_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::emulator::Reply;
+    use crate::hub::codec::{decode_reply, encode_reply};
+
+    pub fn serialize<S: Serializer>(reply: &Reply, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&encode_reply(reply))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Reply, D::Error> {
+        let bytes = Vec::<u8>::deserialize(d)?;
+        decode_reply(&bytes).ok_or_else(|| serde::de::Error::custom("not a reply"))
+    }
+}
 
 /// The file name the learner's code runs under (in tracebacks).
 pub const LEARNER_FILE: &str = "update_price.py";
@@ -34,7 +58,8 @@ pub const LEARNER_FILE: &str = "update_price.py";
 const PRELUDE: &str = include_str!("prelude.py");
 
 /// One thing the program did, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Event {
     /// The learner's line `n` (1-based) is about to run.
     Line(u32),
@@ -45,7 +70,11 @@ pub enum Event {
         db: String,
     },
     /// A Redis command and the emulator's reply.
-    Redis { argv: Vec<Vec<u8>>, reply: Reply },
+    Redis {
+        argv: Vec<Vec<u8>>,
+        #[serde(with = "reply_bytes")]
+        reply: Reply,
+    },
     /// `database[key] = value`: the row written (the value as the table keeps it, as text).
     DatabaseWrite {
         key: String,
@@ -59,7 +88,8 @@ pub enum Event {
 }
 
 /// How the program ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Ending {
     /// It ran to its end.
     Finished,
@@ -75,7 +105,7 @@ pub enum Ending {
 }
 
 /// What a run did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recording {
     pub events: Vec<Event>,
     pub ending: Ending,
@@ -119,6 +149,11 @@ pub struct Stores {
 pub struct Limits {
     pub max_steps: usize,
     pub max_ms: f64,
+    /// Python's recursion limit: deeper calls raise `RecursionError`. Lower than CPython's 1000
+    /// because in the browser the JavaScript engine's stack (about 1 MB in a worker) runs out
+    /// at a depth between 400 and 600 of RustPython's frames (measured), which would end the
+    /// interpreter instead of raising.
+    pub max_depth: usize,
 }
 
 impl Default for Limits {
@@ -126,6 +161,7 @@ impl Default for Limits {
         Limits {
             max_steps: 10_000,
             max_ms: 1_000.0,
+            max_depth: 200,
         }
     }
 }
@@ -255,7 +291,7 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
         "_lab_db_set",
         vm.new_function(
             "_lab_db_set",
-            move |key: PyObjectRef, value: PyObjectRef, vm: &VirtualMachine| -> PyResult<()> {
+            move |key: PyObjectRef, value: PyObjectRef, vm: &VirtualMachine| -> Option<String> {
                 let (key, value) = (text_of(&key, vm), text_of(&value, vm));
                 let mut run = r.borrow_mut();
                 let ok = !run.stores.database_fails;
@@ -267,13 +303,10 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                     value,
                     ok,
                 });
-                if ok {
-                    Ok(())
-                } else {
-                    Err(vm.new_os_error(format!(
-                        "the database refused the write of {key} (fault: database write fails)"
-                    )))
-                }
+                // The prelude raises `DatabaseError` with this text.
+                (!ok).then(|| {
+                    format!("the database refused the write of {key} (fault: database write fails)")
+                })
             },
         )
         .into(),
@@ -314,6 +347,26 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
             Ok(())
         })
         .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_check",
+        vm.new_function(
+            "_lab_check",
+            move |product: PyObjectRef,
+                  price: PyObjectRef,
+                  vm: &VirtualMachine|
+                  -> Option<String> {
+                let (product, price) = (text_of(&product, vm), text_of(&price, vm));
+                let known = r.borrow().stores.rows.contains_key(&product);
+                crate::engine::check_update(&product, &price, known).err()
+            },
+        )
+        .into(),
+    )?;
+    set(
+        "_LAB_FLUSH_SIZE",
+        vm.ctx.new_int(crate::engine::queue::FLUSH_SIZE).into(),
     )?;
     set("_LEARNER_FILE", vm.ctx.new_str(LEARNER_FILE).into())?;
     Ok(())
@@ -405,6 +458,10 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
             .get_item("_lab_table", vm)?
             .call((vm.ctx.new_list(rows),), vm)?;
         scope.globals.set_item("database", table, vm)?;
+        let depth = shared.borrow().limits.max_depth;
+        vm.import("sys", 0)?
+            .get_attr("setrecursionlimit", vm)?
+            .call((depth,), vm)?;
         let tracer = scope.globals.get_item("_lab_trace", vm)?;
         vm.import("sys", 0)?
             .get_attr("settrace", vm)?
@@ -437,6 +494,7 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
         Err(e) => {
             let mut traceback = String::new();
             let _ = vm.write_exception(&mut traceback, &e);
+            let traceback = collapse_repeats(&traceback);
             let (kind, line) = scope
                 .globals
                 .get_item("_lab_error", vm)
@@ -454,4 +512,44 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
             }
         }
     }
+}
+
+/// A traceback with a run of identical frames shown three times, then
+/// `[Previous line repeated N more times]`, as CPython prints deep recursion.
+pub fn collapse_repeats(traceback: &str) -> String {
+    let lines: Vec<&str> = traceback.lines().collect();
+    let mut out = String::with_capacity(traceback.len().min(4096));
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        // A frame is its `File …` line and, if present, the indented source line below it.
+        let frame_len = if line.trim_start().starts_with("File ")
+            && lines.get(i + 1).is_some_and(|next| {
+                next.starts_with("    ") && !next.trim_start().starts_with("File ")
+            }) {
+            2
+        } else {
+            1
+        };
+        let frame = &lines[i..(i + frame_len).min(lines.len())];
+        let mut repeats = 1;
+        while lines.get(i + repeats * frame_len..i + (repeats + 1) * frame_len) == Some(frame) {
+            repeats += 1;
+        }
+        let shown = repeats.min(3);
+        for _ in 0..shown {
+            for l in frame {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        if repeats > 3 {
+            out.push_str(&format!(
+                "  [Previous line repeated {} more times]\n",
+                repeats - 3
+            ));
+        }
+        i += repeats * frame_len;
+    }
+    out
 }

@@ -201,11 +201,17 @@ sys.modules['redis'] = redis
 sys.modules['redis.exceptions'] = exceptions
 
 
+class DatabaseError(Exception):
+    pass
+
+
 class Database(dict):
     """The lab's database: every write is a write of the real table, in program order."""
 
     def __setitem__(self, key, value):
-        _lab_db_set(key, value)
+        refused = _lab_db_set(key, value)
+        if refused:
+            raise DatabaseError(refused)
         dict.__setitem__(self, key, value)
 
     def __delitem__(self, key):
@@ -276,3 +282,34 @@ def _lab_table(pairs):
     table = Database()
     dict.update(table, pairs)
     return table
+
+
+def _lab_module():
+    """`lab`: what the built-in patterns' listings use (`from lab import check, ...`)."""
+    module = type(sys)('lab')
+
+    def check(product, new_price):
+        # The lab's own validation: an unknown product or a bad price is refused.
+        refused = _lab_check(str(product), str(new_price))
+        if refused:
+            raise ValueError(refused)
+
+    def restore(product, previous):
+        # Undo a cache write: the price the cache had before, or no field if it had none.
+        if previous is None:
+            argv = [b'HDEL', b'product_prices', _encode(product)]
+        else:
+            argv = [b'HSET', b'product_prices', _encode(product), _encode(previous)]
+        ok, reply = _lab_redis(*argv)
+        if not ok:
+            raise ResponseError(reply)
+
+    module.check = check
+    module.restore = restore
+    module.queue = {}
+    module.FLUSH_SIZE = _LAB_FLUSH_SIZE
+    module.DatabaseError = DatabaseError
+    sys.modules['lab'] = module
+
+
+_lab_module()

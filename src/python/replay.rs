@@ -20,6 +20,11 @@ impl std::fmt::Display for NotReplayed {
     }
 }
 
+/// What `redis.Redis(host=…, port=…)` is told: whatever is written, the client is the lab's.
+pub fn connect_note(host: &str, port: &str) -> String {
+    format!("redis.Redis(host={host:?}, port={port}) connects to the lab's embedded Redis: in the lab every client does, whatever host and port are written.")
+}
+
 fn at(line: u32) -> CodeRef {
     CodeRef {
         python: line,
@@ -47,20 +52,40 @@ pub fn statements(
     // The line running now, and whether it has made a step yet.
     let mut current: Option<(u32, bool)> = None;
     let mut keep = from <= 1;
-    let close = |current: Option<(u32, bool)>, out: &mut Vec<Statement>, keep: bool| {
-        if let (Some((line, false)), true) = (current, keep) {
-            out.push(Statement {
-                action: Action::Local(text(line)),
-                code: at(line),
-            });
-        }
-    };
+    // What the line running now printed (or connected to), for its step.
+    let mut note = String::new();
+    let close =
+        |current: Option<(u32, bool)>, out: &mut Vec<Statement>, keep: bool, note: &mut String| {
+            if let (Some((line, false)), true) = (current, keep) {
+                out.push(Statement {
+                    action: if from <= 1 {
+                        Action::Line {
+                            text: text(line),
+                            note: note.trim_end().to_owned(),
+                        }
+                    } else {
+                        Action::Local(text(line))
+                    },
+                    code: at(line),
+                });
+            }
+            note.clear();
+        };
     for event in &recording.events {
         match event {
             Event::Line(line) => {
-                close(current, &mut out, keep);
+                close(current, &mut out, keep, &mut note);
                 keep = keep || *line >= from;
                 current = Some((*line, false));
+            }
+            Event::Print(printed) => {
+                if note.is_empty() {
+                    note.push_str("it prints: ");
+                }
+                note.push_str(printed);
+            }
+            Event::Connect { host, port, .. } => {
+                note.push_str(&connect_note(host, port));
             }
             Event::Redis { argv, .. } if keep => {
                 let line = current.map_or(0, |(l, _)| l);
@@ -95,7 +120,7 @@ pub fn statements(
         }
     }
     match &recording.ending {
-        Ending::Finished => close(current, &mut out, keep),
+        Ending::Finished => close(current, &mut out, keep, &mut note),
         Ending::Raised {
             kind,
             line,

@@ -12,7 +12,8 @@ use super::components::console::ConsoleOutput;
 use super::components::lesson_panel::{Answer, LessonState};
 use super::components::scale_panel::grouped;
 use super::lesson_check::check_lesson;
-use super::state::{LabAction, LabState};
+use super::python::{run_python, save_source, worker};
+use super::state::{CodeView, LabAction, LabState};
 use crate::db::app::AppDb;
 use crate::engine::{Faults, Outcome, Pattern, Trace};
 
@@ -71,6 +72,86 @@ impl LabHandle {
                     }
                     None => lab.update_price(&product, &price).await,
                 }
+            });
+        })
+    }
+
+    /// Shows the pattern's listing or the learner's editor in the Application card.
+    pub fn on_code_view(&self) -> Callback<CodeView> {
+        let dispatch = self.state.dispatcher();
+        Callback::from(move |view| dispatch.dispatch(LabAction::CodeView(view)))
+    }
+
+    /// "Edit this code": the current pattern's listing, made runnable, into the editor.
+    pub fn on_edit_pattern(&self) -> Callback<()> {
+        let (lab, dispatch, _) = self.parts();
+        Callback::from(move |()| {
+            let pattern = lab.as_ref().map_or(Pattern::WriteThrough, |l| l.pattern());
+            let source: Rc<str> = Rc::from(crate::python::programs::pattern_program(pattern));
+            save_source(&source);
+            dispatch.dispatch(LabAction::PythonEdit(source));
+            dispatch.dispatch(LabAction::CodeView(CodeView::Editor));
+        })
+    }
+
+    /// Opens the editor and puts the caret in it.
+    pub fn on_open_editor(&self) -> Callback<()> {
+        let dispatch = self.state.dispatcher();
+        Callback::from(move |()| {
+            dispatch.dispatch(LabAction::CodeView(CodeView::Editor));
+            worker().load();
+            // After the render that shows it.
+            let focus = wasm_bindgen::closure::Closure::once(|| {
+                if let Some(area) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".editor__input").ok().flatten())
+                {
+                    use wasm_bindgen::JsCast;
+                    if let Ok(area) = area.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = area.focus();
+                        area.scroll_into_view_with_bool(false);
+                    }
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                use wasm_bindgen::JsCast;
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    focus.as_ref().unchecked_ref(),
+                    0,
+                );
+            }
+            focus.forget();
+        })
+    }
+
+    /// The editor's text changed.
+    pub fn on_python_input(&self) -> Callback<Rc<str>> {
+        let dispatch = self.state.dispatcher();
+        Callback::from(move |source: Rc<str>| {
+            save_source(&source);
+            dispatch.dispatch(LabAction::PythonEdit(source));
+        })
+    }
+
+    /// The editor was used: load the interpreter.
+    pub fn on_python_load(&self) -> Callback<()> {
+        Callback::from(|()| worker().load())
+    }
+
+    /// "Run": the editor's program, traced on the lab's stores.
+    pub fn on_python_run(&self) -> Callback<()> {
+        let (lab, dispatch, background) = self.parts();
+        let source = Rc::clone(&self.state.python.source);
+        let running = self.state.python.running;
+        Callback::from(move |()| {
+            let Some(lab) = (*lab).clone() else { return };
+            if running {
+                return;
+            }
+            let (dispatch, background, source) =
+                (dispatch.clone(), Rc::clone(&background), Rc::clone(&source));
+            wasm_bindgen_futures::spawn_local(async move {
+                show_python_run(&lab, &dispatch, &background, source).await;
             });
         })
     }
@@ -302,4 +383,24 @@ impl LabHandle {
             });
         })
     }
+}
+
+/// Runs `source` and shows its trace and output (the editor's Run, and `lab.run_python`).
+pub async fn show_python_run(
+    lab: &AppLab,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+    source: Rc<str>,
+) -> super::python::PythonRun {
+    dispatch.dispatch(LabAction::PythonRunning);
+    let run = run_python(lab, &source).await;
+    if let Some(trace) = &run.trace {
+        super::boot::show_trace(background, dispatch, trace.clone());
+    }
+    dispatch.dispatch(LabAction::PythonRan {
+        source,
+        output: Rc::from(run.output.as_str()),
+        failed: run.failed,
+    });
+    run
 }

@@ -250,6 +250,18 @@ pub async fn boot(
             post(&replaced_bg, &TabMessage::TableReplaced);
             replaced_frame.push(None);
         }),
+        {
+            let dispatch = dispatch.clone();
+            Rc::new(move |source, output: String, failed| {
+                dispatch.dispatch(LabAction::PythonRan {
+                    source: Rc::clone(&source),
+                    output: Rc::from(output.as_str()),
+                    failed,
+                });
+                // The editor shows what ran.
+                dispatch.dispatch(LabAction::PythonEdit(source));
+            })
+        },
     );
     lab_slot.set(Some(lab));
 

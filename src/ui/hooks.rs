@@ -17,7 +17,15 @@ use crate::playback::{Playback, PlaybackAction};
 /// The lab and the page's state: opens the database and starts the lab once (see `boot`).
 #[hook]
 pub fn use_lab() -> LabHandle {
-    let state = use_reducer(LabState::default);
+    let state = use_reducer(|| {
+        let mut state = LabState::default();
+        // The editor's text survives a reload.
+        state.python.source = Rc::from(
+            super::python::saved_source()
+                .unwrap_or_else(|| crate::python::programs::TUTORIAL.to_owned()),
+        );
+        state
+    });
     let lab = use_state(|| None::<Rc<AppLab>>);
     let background = use_mut_ref(Background::default);
     let lesson = use_state(LessonState::default);
@@ -26,6 +34,14 @@ pub fn use_lab() -> LabHandle {
         let (dispatch, lab, background) = (state.dispatcher(), lab.clone(), background.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(boot(dispatch, lab, background));
+        });
+    }
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            super::python::worker().on_phase(Rc::new(move |phase| {
+                dispatch.dispatch(super::state::LabAction::PythonPhase(phase))
+            }));
         });
     }
     LabHandle {

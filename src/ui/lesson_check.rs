@@ -2,6 +2,7 @@
 
 use super::boot::AppLab;
 use super::components::lesson_panel::Answer;
+use super::python::check_step;
 
 /// Checks a lesson answer by running it on the lab's stores; returns the step and the verdict.
 /// `started`: whether the learner began the lesson (emptying both stores), so that step 1 checks
@@ -24,16 +25,21 @@ pub async fn check_lesson(
                 .map(|()| "Right: the hash holds the three prices.".to_owned()),
         ),
         Answer::Database(source) => {
-            let verdict = match lesson::parse_database(&source) {
-                Err(e) => Err(e),
-                Ok(pairs) => match lab.replace_database(&pairs).await {
+            // Run as Python; the rows the learner's `database` holds become the table's.
+            let (passed, message, rows) = check_step(2, &source).await;
+            let verdict = if !passed {
+                Err(message)
+            } else {
+                match lab.replace_database(&rows).await {
                     Err(e) => failed(e),
-                    Ok(()) => lesson::check_database(&lab.database()).map(|()| {
-                        "Right: the database holds the same three rows as the cache.".to_owned()
-                    }),
-                },
+                    Ok(()) => lesson::check_database(&lab.database()).map(|()| message),
+                }
             };
             (1, verdict)
+        }
+        Answer::Python { step, source } => {
+            let (passed, message, _) = check_step(step as u8 + 1, &source).await;
+            (step, if passed { Ok(message) } else { Err(message) })
         }
         Answer::Function { step, lines } => {
             let verdict = async {

@@ -7,6 +7,7 @@
 //! | [`actions`] | what the learner's clicks do to the lab, as callbacks |
 //! | [`state`] | the page's state: one reducer, no I/O |
 //! | [`offline`] | the service worker: registered in release builds, "a new version is ready" |
+//! | [`python`] | the learner's Python: the interpreter's worker, a run replayed as a trace, the lesson's checks |
 //! | [`components`] | one file per component: the stage, the sequence diagram, the panels |
 //!
 //! The screen: a top bar with the panels' tabs; beside the stage, the current panel (the
@@ -22,6 +23,7 @@ mod leader_redis;
 mod lesson_check;
 mod memory;
 mod offline;
+mod python;
 mod shared_redis;
 mod state;
 mod web_locks;
@@ -45,7 +47,7 @@ use components::predict_box::PredictBox;
 use components::race_panel::RacePanel;
 use components::scale_panel::ScalePanel;
 use components::sequence_diagram::SequenceDiagram;
-use components::stage::{LiveStores, Stage, StageMode};
+use components::stage::{LiveStores, PythonCalls, Stage, StageMode};
 use components::tabs::Tabs;
 use components::update_form::UpdateForm;
 use hooks::{use_lab, use_playback, use_travel};
@@ -116,7 +118,12 @@ pub fn app() -> Html {
 
     // Predict, then see: answers per step of the current trace; playing pauses at a question.
     let answers = use_state(std::collections::HashMap::<usize, String>::new);
-    let questions = shown_trace.as_deref().map(predictions).unwrap_or_default();
+    let questions = {
+        let trace = shown_trace.clone();
+        use_memo(shown_trace.as_ref().map(Rc::as_ptr), move |_| {
+            trace.as_deref().map(predictions).unwrap_or_default()
+        })
+    };
     {
         let answers = answers.clone();
         use_effect_with(shown_trace.as_ref().map(Rc::as_ptr), move |_| {
@@ -164,10 +171,11 @@ pub fn app() -> Html {
         let dispatch = playback.dispatcher();
         Callback::from(move |a| dispatch.dispatch(a))
     };
-    let on_seek = {
-        let dispatch = playback.dispatcher();
-        Callback::from(move |step| dispatch.dispatch(PlaybackAction::Seek(step)))
-    };
+    // Kept across renders, so that the diagram and the steps' list (thousands of rows for a
+    // long run of the learner's Python) render again only when their trace or step changes.
+    let on_seek = use_callback(playback.dispatcher(), |step, dispatch| {
+        dispatch.dispatch(PlaybackAction::Seek(step))
+    });
     let on_tab = {
         let dispatch = state.dispatcher();
         Callback::from(move |tab| dispatch.dispatch(LabAction::Tab(tab)))
@@ -197,7 +205,8 @@ pub fn app() -> Html {
     let side = match state.tab {
         Tab::Playground => html! {
             <>
-                <LessonPanel lesson={(*lab.lesson).clone()} busy={busy} on_start={lab.on_lesson_start()} on_check={lab.on_lesson_check()} />
+                <LessonPanel lesson={(*lab.lesson).clone()} busy={busy} on_start={lab.on_lesson_start()} on_check={lab.on_lesson_check()}
+                    python_source={Rc::clone(&state.python.source)} on_open_editor={lab.on_open_editor()} />
                 <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} />
                 <Console on_run={lab.on_console()} />
                 <Controls pattern={live.pattern} faults={live.faults} crashed={live.crashed} queued={live.queue.len()} busy={busy}
@@ -257,7 +266,11 @@ pub fn app() -> Html {
                 <main class="playground__main">
                     <Stage mode={mode} trace={shown_trace.clone()} diagram={Rc::clone(&diagram)} mine={lab.lesson.function.as_deref().map(|l| Rc::new(crate::lesson::listing(l)))} cursor={p.cursor} shown={shown} live={live.clone()}
                         status={state.status.clone()} busy={state.busy} error={state.error.clone().map(AttrValue::from)}
-                        travel_layer={travel_layer} on_back_to_live={on_back_to_live} on_write={lab.on_write()} on_reset={lab.on_reset()} />
+                        travel_layer={travel_layer} on_back_to_live={on_back_to_live} on_write={lab.on_write()} on_reset={lab.on_reset()}
+                        code_view={state.code_view} python={state.python.clone()} python_calls={PythonCalls {
+                            on_view: lab.on_code_view(), on_edit_pattern: lab.on_edit_pattern(), on_input: lab.on_python_input(),
+                            on_run: lab.on_python_run(), on_load: lab.on_python_load(),
+                        }} />
                     <div class="player">
                         <PlaybackBar playback={p} on_action={on_playback} />
                         <p class="narration" aria-live="polite" aria-label="Narration">{ narration }</p>

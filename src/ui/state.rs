@@ -64,6 +64,44 @@ impl Tab {
     }
 }
 
+/// What the Application card shows: the pattern's listing, or the learner's own Python.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CodeView {
+    #[default]
+    Pattern,
+    Editor,
+}
+
+/// Where the interpreter's worker stands (it loads on first use of the editor).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum PythonPhase {
+    #[default]
+    NotLoaded,
+    /// Downloading: bytes so far, and of how many (0 if unknown).
+    Loading {
+        loaded: f64,
+        total: f64,
+    },
+    Ready,
+    Failed(String),
+}
+
+/// The learner's Python: the editor's text, and the last run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PythonState {
+    /// The editor's text.
+    pub source: Rc<str>,
+    /// The text of the last run (what the trace's lines refer to).
+    pub ran: Option<Rc<str>>,
+    /// What the last run printed, its traceback, what the lab says about it.
+    pub output: Option<Rc<str>>,
+    /// The last run ended with an error (or was stopped).
+    pub failed: bool,
+    /// A run is in flight.
+    pub running: bool,
+    pub phase: PythonPhase,
+}
+
 /// What the page knows. The stores themselves live in the lab; `version` changes whenever
 /// they may have, so that the cards read them again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -97,6 +135,8 @@ pub struct LabState {
     pub update_ready: bool,
     /// Redis started empty and this tab warmed it: the warm-up, to open.
     pub warm_up: Option<Rc<Trace>>,
+    pub code_view: CodeView,
+    pub python: PythonState,
 }
 
 /// How many timed flushes are kept to open.
@@ -151,6 +191,18 @@ pub enum LabAction {
     WarmedUp(Trace),
     /// Show the warm-up on the stage.
     OpenWarmUp,
+    CodeView(CodeView),
+    /// The editor's text changed (typed, or a pattern's listing opened in it).
+    PythonEdit(Rc<str>),
+    PythonRunning,
+    /// A run ended: its source, its output, and whether it failed (its trace, if any, comes
+    /// as `Traced`).
+    PythonRan {
+        source: Rc<str>,
+        output: Rc<str>,
+        failed: bool,
+    },
+    PythonPhase(PythonPhase),
 }
 
 impl Reducible for LabState {
@@ -237,6 +289,24 @@ impl Reducible for LabState {
                 ));
                 next.warm_up = Some(Rc::new(trace));
             }
+            LabAction::CodeView(view) => next.code_view = view,
+            LabAction::PythonEdit(source) => next.python.source = source,
+            LabAction::PythonRunning => {
+                next.python.running = true;
+                next.code_view = CodeView::Editor;
+            }
+            LabAction::PythonRan {
+                source,
+                output,
+                failed,
+            } => {
+                next.python.running = false;
+                next.python.ran = Some(source);
+                next.python.output = Some(output);
+                next.python.failed = failed;
+                next.code_view = CodeView::Editor;
+            }
+            LabAction::PythonPhase(phase) => next.python.phase = phase,
             LabAction::OpenWarmUp => {
                 if let Some(trace) = next.warm_up.take() {
                     next.scenario = None;

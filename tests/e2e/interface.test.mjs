@@ -47,7 +47,7 @@ test('update a price with the form and step through the trace with buttons and k
   assert.match(await current.innerText(), /execute_command\(redis_command\)/);
   await page.getByRole('button', { name: 'Rust' }).click();
   assert.match(await page.locator('.code__line--current').innerText(), /execute_command\(&redis_command\)/);
-  await page.getByRole('button', { name: 'Python' }).click();
+  await page.getByRole('button', { name: 'Python', exact: true }).click();
 
   // Play runs by itself, and stops where the lab asks for a prediction.
   await page.getByRole('button', { name: 'First step' }).click();

@@ -32,7 +32,8 @@ test('complete the 4-step lesson', async () => {
   await lesson.getByText('Progress 2/4').waitFor();
   assert.deepEqual(await page.evaluate(() => window.lab.database()), { product1: '100', product2: '200', product3: '300' });
 
-  // Step 3: build update_price from lines, a distractor first.
+  // Step 3: build update_price from lines (the easier path), a distractor first.
+  await lesson.getByRole('button', { name: 'Pick the lines instead' }).click();
   const add = (code) => lesson.getByRole('button', { name: `Add: ${code}` }).click();
   await add('redis_command = f"HSET product_prices {new_price} {product}"');
   await add('database[product] = new_price');
@@ -84,5 +85,42 @@ test('step 1 checks a hash the learner made, not the one the lab starts with', a
   await lesson.getByRole('button', { name: 'Check the hash' }).click();
   await lesson.getByRole('status').last().getByText('First start the lesson').waitFor();
   await lesson.getByText('Progress 0/4').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('do the lesson by writing the code: steps 3 and 4 in the editor, checked by running', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  const lesson = page.getByRole('region', { name: 'Lesson' });
+  await lesson.getByRole('button', { name: 'Start the lesson (empties both stores)' }).click();
+  await lesson.getByText('Both stores are empty').waitFor();
+  const consoleInput = page.getByLabel('Redis command');
+  await consoleInput.fill('HMSET product_prices product1 100 product2 200 product3 300');
+  await consoleInput.press('Enter');
+  await lesson.getByRole('button', { name: 'Check the hash' }).click();
+  await lesson.getByText('Progress 1/4').waitFor();
+  await lesson.getByLabel('Python').fill("database = {'product1': 100, 'product2': 200, 'product3': 300}");
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await lesson.getByText('Progress 2/4').waitFor();
+
+  // Step 3 in the editor: a hard-coded answer fails on a call the learner did not see.
+  await lesson.getByRole('button', { name: 'Open the editor' }).click();
+  const editor = page.getByLabel('Python code');
+  await editor.fill("def update_price(product, new_price):\n    database['product1'] = 150\n    redis_command = 'HSET product_prices product1 150'\n");
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  const feedback = lesson.getByRole('status').last();
+  await feedback.getByText('update_price("product2", 275)', { exact: false }).waitFor({ timeout: 60_000 });
+  await editor.fill('def update_price(product, new_price):\n    database[product] = new_price\n    redis_command = f"HSET product_prices {product} {new_price}"\n');
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await lesson.getByText('Progress 3/4').waitFor();
+
+  // Step 4: the command must be sent, through redis_client.execute_command(redis_command).
+  await editor.fill('def update_price(product, new_price):\n    database[product] = new_price\n    redis_command = f"HSET product_prices {product} {new_price}"\n    redis_client.hset("product_prices", product, new_price)\n');
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await feedback.getByText('not with redis_client.execute_command(redis_command)', { exact: false }).waitFor();
+  await editor.fill('def update_price(product, new_price):\n    database[product] = new_price\n    redis_command = f"HSET product_prices {product} {new_price}"\n    redis_client.execute_command(redis_command)\n');
+  await lesson.getByRole('button', { name: 'Run and check' }).click();
+  await lesson.getByText('Progress 4/4').waitFor();
+  await screenshot(page, 'lesson-written', { fullPage: false });
+  await page.evaluate(() => window.lab.reset());
   assert.deepEqual(errors, []);
 });

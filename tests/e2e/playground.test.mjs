@@ -184,7 +184,7 @@ test('no line of code is cut off, at either width', async () => {
     for (const pattern of ['write_through', 'write_behind']) {
       await page.evaluate((p) => window.lab.set_pattern(p), pattern);
       for (const language of ['Python', 'Rust']) {
-        await page.getByRole('region', { name: 'Application' }).getByRole('button', { name: language }).click();
+        await page.getByRole('region', { name: 'Application' }).getByRole('button', { name: language, exact: true }).click();
         const clipped = await page.evaluate(() =>
           [...document.querySelectorAll('.code, .code__text')].filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.slice(0, 40)),
         );

@@ -20,6 +20,9 @@ pub struct CodePaneProps {
     /// The learner's own code (Python only), shown instead of `listing`.
     #[prop_or_default]
     pub mine: Option<Rc<Vec<&'static str>>>,
+    /// "Edit this code": opens the Python listing in the editor.
+    #[prop_or_default]
+    pub on_edit: Option<Callback<()>>,
 }
 
 #[function_component(CodePane)]
@@ -44,16 +47,7 @@ pub fn code_pane(props: &CodePaneProps) -> Html {
         let pre = pre.clone();
         use_effect_with((current, *rust), move |_| {
             if let Some(pre) = pre.cast::<web_sys::Element>() {
-                if let Ok(Some(line)) = pre.query_selector(".code__line--current") {
-                    let (l, p) = (
-                        line.get_bounding_client_rect(),
-                        pre.get_bounding_client_rect(),
-                    );
-                    if l.top() < p.top() || l.bottom() > p.bottom() {
-                        let offset = l.top() - p.top() - p.height() / 3.0;
-                        pre.set_scroll_top(pre.scroll_top() + offset as i32);
-                    }
-                }
+                super::keep_in_view(&pre, ".code__line--current");
             }
         });
     }
@@ -75,6 +69,9 @@ pub fn code_pane(props: &CodePaneProps) -> Html {
                         { tab(false, "Python") }
                         { tab(true, "Rust") }
                     </div>
+                }
+                if let (Some(on_edit), None, false) = (&props.on_edit, &mine, *rust) {
+                    <button type="button" class="code-pane__tab code-pane__edit" onclick={on_edit.reform(|_| ())}>{ "Edit this code" }</button>
                 }
                 <p class="code-pane__legend" aria-hidden="true">
                     <span class="code-pane__key code-pane__key--current">{ "▶ just ran" }</span>

@@ -13,8 +13,11 @@ pub enum Answer {
     Hash,
     /// Step 2: the Python dictionary.
     Database(String),
-    /// Steps 3 and 4: the body of update_price.
+    /// Steps 3 and 4: the body of update_price, picked from given lines ("Pick the lines
+    /// instead").
     Function { step: usize, lines: Vec<Line> },
+    /// Steps 3 and 4 (`step` 2 or 3): the learner's own Python, from the editor.
+    Python { step: usize, source: String },
 }
 
 /// A change to the function being built.
@@ -43,12 +46,18 @@ pub struct LessonPanelProps {
     pub busy: bool,
     pub on_start: Callback<()>,
     pub on_check: Callback<Answer>,
+    /// The editor's text (steps 3 and 4 check it).
+    pub python_source: std::rc::Rc<str>,
+    /// Opens the editor in the Application card.
+    pub on_open_editor: Callback<()>,
 }
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let source = use_state(|| "database = {}".to_owned());
     let body = use_state(Vec::<Line>::new);
+    // Steps 3 and 4: write the code in the editor, or pick given lines (the easier path).
+    let pick = use_state(|| false);
     let done = props.lesson.done;
     let current = done.min(STEPS.len() - 1);
     let finished = done >= STEPS.len();
@@ -72,19 +81,34 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         })
     };
     let check = {
-        let (on_check, source, body) = (props.on_check.clone(), source.clone(), body.clone());
+        let (on_check, source, body, pick, python) = (
+            props.on_check.clone(),
+            source.clone(),
+            body.clone(),
+            *pick,
+            std::rc::Rc::clone(&props.python_source),
+        );
         Callback::from(move |_: MouseEvent| {
             let answer = match current {
                 0 => Answer::Hash,
                 1 => Answer::Database((*source).clone()),
-                step => Answer::Function {
+                step if pick => Answer::Function {
                     step,
                     lines: (*body).clone(),
+                },
+                step => Answer::Python {
+                    step,
+                    source: python.to_string(),
                 },
             };
             on_check.emit(answer);
         })
     };
+    let toggle_pick = {
+        let pick = pick.clone();
+        Callback::from(move |_: MouseEvent| pick.set(!*pick))
+    };
+    let open_editor = props.on_open_editor.reform(|_: MouseEvent| ());
     let start = {
         let on_start = props.on_start.clone();
         Callback::from(move |_: MouseEvent| on_start.emit(()))
@@ -176,8 +200,23 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                             <textarea rows="2" spellcheck="false" value={(*source).clone()} oninput={on_source} />
                         </label>
                     }
-                    if current >= 2 {
+                    if current >= 2 && *pick {
                         { builder }
+                    }
+                    if current >= 2 && !*pick {
+                        <p class="lesson__write">
+                            { "Write it in Python in the editor (Application → Your Python): we run your update_price on (\"product1\", 150) and on calls you have not seen." }
+                        </p>
+                    }
+                    if current >= 2 {
+                        <div class="lesson__ways">
+                            if !*pick {
+                                <button type="button" class="button button--quiet" onclick={open_editor}>{ "Open the editor" }</button>
+                            }
+                            <button type="button" class="button button--quiet" aria-pressed={pick.to_string()} onclick={toggle_pick}>
+                                { if *pick { "Write the code instead" } else { "Pick the lines instead" } }
+                            </button>
+                        </div>
                     }
                     <button type="button" class="button button--app" onclick={check} disabled={props.busy}>
                         { if current == 0 { "Check the hash" } else { "Run and check" } }

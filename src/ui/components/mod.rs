@@ -6,6 +6,7 @@ pub mod compare_panel;
 pub mod console;
 pub mod controls;
 pub mod db_panel;
+pub mod editor;
 pub mod last_trace;
 pub mod lesson_panel;
 pub mod playback_bar;
@@ -18,3 +19,18 @@ pub mod sequence_diagram;
 pub mod stage;
 pub mod tabs;
 pub mod update_form;
+
+/// Scrolls `container` so that its child matching `selector` (the marked line of a listing or
+/// of the editor) is in view, a third of the way down; never scrolls the page.
+pub fn keep_in_view(container: &web_sys::Element, selector: &str) {
+    if let Ok(Some(line)) = container.query_selector(selector) {
+        let (l, c) = (
+            line.get_bounding_client_rect(),
+            container.get_bounding_client_rect(),
+        );
+        if l.top() < c.top() || l.bottom() > c.bottom() {
+            let offset = l.top() - c.top() - c.height() / 3.0;
+            container.set_scroll_top(container.scroll_top() + offset as i32);
+        }
+    }
+}

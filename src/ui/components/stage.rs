@@ -10,12 +10,13 @@ use yew::prelude::*;
 use super::actor_card::{ActorCard, ActorStatus};
 use super::code_pane::CodePane;
 use super::db_panel::DbPanel;
+use super::editor::Editor;
 use super::price_table::{Notes, PriceTable};
 use crate::catalog::PRICES_KEY;
 use crate::engine::diagram::{Diagram, Lifeline};
 use crate::engine::trace::{Actor, CodeRef, OperationKind, Store};
 use crate::engine::{patterns, recovery, Consistency, Faults, Pattern, Rows, Table, Trace, Writer};
-use crate::ui::state::DbStatus;
+use crate::ui::state::{CodeView, DbStatus, PythonState};
 
 /// What the stage shows, and how honestly to say it.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,6 +87,21 @@ pub struct StageProps {
     /// The learner's own `update_price` (Python lines), for traces of it.
     #[prop_or_default]
     pub mine: Option<Rc<Vec<&'static str>>>,
+    /// What the Application card shows, and the learner's Python.
+    pub code_view: CodeView,
+    pub python: PythonState,
+    pub python_calls: PythonCalls,
+}
+
+/// What the Application card's code and editor do.
+#[derive(Clone, PartialEq)]
+pub struct PythonCalls {
+    pub on_view: Callback<CodeView>,
+    /// "Edit this code": the pattern's listing, made runnable, into the editor.
+    pub on_edit_pattern: Callback<()>,
+    pub on_input: Callback<Rc<str>>,
+    pub on_run: Callback<()>,
+    pub on_load: Callback<()>,
 }
 
 #[function_component(Stage)]
@@ -200,17 +216,51 @@ pub fn stage(props: &StageProps) -> Html {
         let next = trace
             .and_then(|t| t.steps.get(props.cursor + 1))
             .map_or(CodeRef::NONE, |s| s.code);
+        let python_trace = trace.is_some_and(|t| t.operation == OperationKind::Python);
+        let editing = props.code_view == CodeView::Editor;
         let app_status = match (trace, &app_status) {
             (Some(t), ActorStatus::Live(_)) if t.operation == OperationKind::Program => {
                 ActorStatus::Live("Your update_price, from the lesson".to_owned())
             }
+            (_, ActorStatus::Live(_)) if editing => ActorStatus::Live("Your Python".to_owned()),
             _ => app_status,
         };
+        let calls = &props.python_calls;
+        let view_button = |view: CodeView, label: String| {
+            let on_view = calls.on_view.clone();
+            html! {
+                <button type="button" class="code-pane__tab" aria-pressed={(props.code_view == view).to_string()}
+                    onclick={Callback::from(move |_| on_view.emit(view))}>{ label }</button>
+            }
+        };
+        // The line that raised, once playback has reached it.
+        let error_line = trace
+            .filter(|_| python_trace)
+            .and_then(|t| {
+                t.steps
+                    .iter()
+                    .take(props.cursor + 1)
+                    .find(|s| s.kind == crate::engine::StepKind::Raise)
+            })
+            .map_or(0, |s| s.code.python);
         html! {
             <ActorCard title="Application" role_line="Runs update_price(product, new_price)" status={app_status}
                 lifeline={Lifeline::Application.id()} active={active == Some(Actor::Application)}>
-                <CodePane listing={listing} current={current} next={next}
-                    mine={trace.filter(|t| t.operation == OperationKind::Program).and(props.mine.clone())} />
+                <div class="code-pane__views" role="group" aria-label="Code">
+                    { view_button(CodeView::Pattern, "The pattern".to_owned()) }
+                    { view_button(CodeView::Editor, "Your Python".to_owned()) }
+                </div>
+                if editing {
+                    <Editor source={Rc::clone(&props.python.source)} ran={props.python.ran.clone()}
+                        current={if python_trace { current.python } else { 0 }} next={if python_trace { next.python } else { 0 }}
+                        error_line={error_line} output={props.python.output.clone()} failed={props.python.failed}
+                        running={props.python.running} phase={props.python.phase.clone()} busy={props.busy}
+                        on_input={calls.on_input.clone()} on_run={calls.on_run.clone()} on_load={calls.on_load.clone()} />
+                } else {
+                    <CodePane listing={listing} current={if python_trace { CodeRef::NONE } else { current }} next={if python_trace { CodeRef::NONE } else { next }}
+                        mine={trace.filter(|t| t.operation == OperationKind::Program).and(props.mine.clone())}
+                        on_edit={calls.on_edit_pattern.clone()} />
+                }
             </ActorCard>
         }
     };

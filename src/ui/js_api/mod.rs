@@ -1,7 +1,7 @@
 //! `window.lab`: the lab scripted from the browser console (and by the end-to-end tests). The
 //! calls are listed, once, in the README's section "Scripting the lab from the console".
 //!
-//! [`learner`] holds the calls a learner makes, [`bench`] the benchmarks' hooks (built only with
+//! [`learner`] holds the calls a learner makes, [`python`] the learner's Python, [`bench`] the benchmarks' hooks (built only with
 //! the `bench-hooks` feature), [`convert`] the values that cross between Rust and JavaScript.
 //! Each call is registered with [`Api::method`] or [`Api::promise`].
 
@@ -9,6 +9,7 @@
 mod bench;
 mod convert;
 mod learner;
+mod python;
 
 use std::future::Future;
 use std::rc::Rc;
@@ -58,10 +59,16 @@ impl Api {
 }
 
 /// Installs `window.lab` over `lab`; `on_change` runs after every call that changed something,
-/// `on_replaced` after one that replaced every row.
-pub fn install(lab: Rc<Lab<AppDb>>, on_change: OnChange, on_replaced: OnReplaced) {
+/// `on_replaced` after one that replaced every row, `on_python` after a Python run.
+pub fn install(
+    lab: Rc<Lab<AppDb>>,
+    on_change: OnChange,
+    on_replaced: OnReplaced,
+    on_python: python::OnPython,
+) {
     let api = Api(Object::new());
     learner::register(&api, &lab, &on_change, &on_replaced);
+    python::register(&api, &lab, &on_change, &on_python);
     #[cfg(feature = "bench-hooks")]
     bench::register(&api);
 

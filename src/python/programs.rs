@@ -1,0 +1,54 @@
+//! Whole programs for the editor: the tutorial's finished code (what the editor holds before
+//! the learner changes it) and each built-in pattern's listing made runnable ("Edit this
+//! code"): the listing's lines unchanged, between the lines that make its names exist and a
+//! call of `update_price`.
+
+use crate::engine::patterns;
+use crate::engine::Pattern;
+
+/// The tutorial's four steps as one program: the client, the hash, the `database` dictionary,
+/// `update_price`, and a call of it.
+pub const TUTORIAL: &str = r#"import redis
+
+redis_client = redis.Redis(host='localhost', port=6379, db=0)
+
+# Step 1: the hash with the three prices
+redis_client.execute_command("HMSET product_prices product1 100 product2 200 product3 300")
+
+# Step 2: the database, a dictionary with the same entries
+database = {'product1': 100, 'product2': 200, 'product3': 300}
+
+# Steps 3 and 4: write-through, the cache and the database together
+def update_price(product, new_price):
+    redis_command = f"HSET product_prices {product} {new_price}"
+    redis_client.execute_command(redis_command)
+    database[product] = new_price
+
+update_price("product1", 150)
+"#;
+
+/// The call a pattern's program ends with.
+pub const CALL: &str = "update_price(\"product1\", 150)";
+
+/// `pattern`'s listing as a program for the editor: run unchanged, it makes the same cache and
+/// database operations in the same order as the built-in engine's `update_price("product1",
+/// "150")` (a host test proves it for all four).
+pub fn pattern_program(pattern: Pattern) -> String {
+    let names = match pattern {
+        Pattern::WriteThrough | Pattern::CacheAside => "check",
+        Pattern::WriteThroughCacheFirst => "check, restore, DatabaseError",
+        Pattern::WriteBehind => "check, queue, FLUSH_SIZE",
+    };
+    let mut out = format!(
+        "# {} — the lab's listing. Change it and press Run.\nimport redis\nfrom lab import {names}  # the lab's input check and helpers\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+        pattern.title()
+    );
+    for line in patterns::listing(pattern).python {
+        out.push_str(line.text);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(CALL);
+    out.push('\n');
+    out
+}

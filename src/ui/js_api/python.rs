@@ -1,0 +1,62 @@
+//! `lab.run_python(source)` and `lab.check_step(n, answer)`: the learner's Python from the
+//! console, as the editor and the lesson panel run it.
+
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use super::convert::{error, trace_to_js};
+use super::{Api, OnChange};
+use crate::db::app::AppDb;
+use crate::engine::Lab;
+use crate::ui::python::{check_step, run_python};
+
+/// What the page does after a Python run: show its source, output and whether it failed.
+pub type OnPython = Rc<dyn Fn(Rc<str>, String, bool)>;
+
+pub fn register(api: &Api, lab: &Rc<Lab<AppDb>>, on_change: &OnChange, on_python: &OnPython) {
+    let (l, changed, python) = (Rc::clone(lab), Rc::clone(on_change), Rc::clone(on_python));
+    api.promise("run_python", move |source, _| {
+        let (lab, changed, python) = (Rc::clone(&l), Rc::clone(&changed), Rc::clone(&python));
+        async move {
+            let source = source
+                .as_string()
+                .ok_or_else(|| error("source must be a string of Python"))?;
+            let run = run_python(&lab, &source).await;
+            python(Rc::from(source.as_str()), run.output.clone(), run.failed);
+            if let Some(trace) = &run.trace {
+                changed(Some(trace.clone()));
+            }
+            if let Some(why) = &run.error {
+                // The traceback as Python prints it (or why the lab stopped the program).
+                let text = if run.output.trim().is_empty() {
+                    why.clone()
+                } else {
+                    run.output.trim_end().to_owned()
+                };
+                return Err(error(&text));
+            }
+            let out = Object::new();
+            let trace = run.trace.as_ref().map_or(JsValue::NULL, trace_to_js);
+            let _ = Reflect::set(&out, &"trace".into(), &trace);
+            let _ = Reflect::set(&out, &"output".into(), &JsValue::from_str(&run.output));
+            Ok(out.into())
+        }
+    });
+
+    api.promise("check_step", move |step, answer| async move {
+        let step = step
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && (1.0..=4.0).contains(n))
+            .ok_or_else(|| error("the step is a number from 1 to 4"))? as u8;
+        let answer = answer.as_string().ok_or_else(|| {
+            error("the answer is a string: a Redis command line for step 1, Python source for steps 2 to 4")
+        })?;
+        let (passed, message, _) = check_step(step, &answer).await;
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"passed".into(), &JsValue::from_bool(passed));
+        let _ = Reflect::set(&out, &"message".into(), &JsValue::from_str(&message));
+        Ok(out.into())
+    });
+}

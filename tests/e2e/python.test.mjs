@@ -1,0 +1,177 @@
+// End to end: the learner's own Python (issue #13), written in the editor by keyboard, run in
+// the interpreter's worker, traced on the lab's stores, stepped through with the keys.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
+
+const shared = shareServerAndBrowser();
+
+async function openEditor(page) {
+  const app = page.getByRole('region', { name: 'Application' });
+  await app.getByRole('button', { name: 'Your Python' }).click();
+  const editor = page.getByLabel('Python code');
+  await editor.waitFor();
+  return { app, editor };
+}
+
+/** Replaces the editor's text (typed, as a paste would, without the keys' indentation help). */
+async function setCode(editor, source) {
+  await editor.fill(source);
+}
+
+test('type the seed solution by keyboard, run it, and step through it line by line', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const { app, editor } = await openEditor(page);
+  await app.getByText('Python 3 (RustPython) ready').waitFor({ timeout: 60_000 });
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  // Enter keeps the indentation (one level more after a colon); Shift+Tab takes one away.
+  await page.keyboard.type(
+    "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n" +
+      'def update_price(product, new_price):\n' +
+      'redis_command = f"HSET product_prices {product} {new_price}"\n' +
+      'redis_client.execute_command(redis_command)\n' +
+      'database[product] = new_price\n',
+  );
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.type('update_price("product1", 150)');
+  assert.equal(
+    await editor.inputValue(),
+    "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n" +
+      'def update_price(product, new_price):\n' +
+      '    redis_command = f"HSET product_prices {product} {new_price}"\n' +
+      '    redis_client.execute_command(redis_command)\n' +
+      '    database[product] = new_price\n' +
+      'update_price("product1", 150)',
+  );
+  await page.keyboard.press('Control+Enter');
+  const steps = page.getByRole('region', { name: 'Last operation' });
+  await steps.getByText('your Python: update_price("product1", "150")').waitFor();
+  const output = page.getByRole('region', { name: 'Output' });
+  await output.getByText("connects to the lab's embedded Redis").waitFor();
+  assert.equal(await page.evaluate(() => window.lab.cache().product1), '150');
+  assert.equal((await page.evaluate(() => window.lab.database())).product1, '150');
+
+  // Escape leaves the editor; then the playback keys step through the run.
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Run');
+  await page.keyboard.press('Home');
+  const current = page.locator('.editor__line--current');
+  assert.equal(await current.innerText(), 'import redis\n');
+  const lines = [];
+  for (let i = 0; i < 6; i += 1) {
+    await page.keyboard.press('ArrowRight');
+    lines.push((await current.innerText()).trim());
+  }
+  assert.deepEqual(lines, [
+    "redis_client = redis.Redis(host='localhost', port=6379, db=0)",
+    'def update_price(product, new_price):',
+    'update_price("product1", 150)',
+    'redis_command = f"HSET product_prices {product} {new_price}"',
+    'redis_client.execute_command(redis_command)',
+    'database[product] = new_price',
+  ]);
+  // At the HSET the cache has 150 and the database still 100: the badge says they disagree.
+  await page.keyboard.press('ArrowLeft');
+  await page.getByRole('status', { name: 'Consistency' }).getByText('Diverged', { exact: false }).waitFor();
+  await screenshot(page, 'python-step-1440', { fullPage: false });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await current.scrollIntoViewIfNeeded();
+  await screenshot(page, 'python-step-390', { fullPage: false });
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // The text survives a reload.
+  await page.reload();
+  await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  await openEditor(page);
+  assert.match(await page.getByLabel('Python code').inputValue(), /^import redis\n/);
+  assert.deepEqual(errors, []);
+});
+
+test('a wrong program shows its traceback and marks its line; what ran before stays done', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const { app, editor } = await openEditor(page);
+  await setCode(editor, 'database["product2"] = 250\nprint("written")\nredis_client.execute_command("HSET product_prices product2 250")\n');
+  await app.getByRole('button', { name: 'Run' }).click();
+  const output = page.getByRole('region', { name: 'Output' });
+  await output.getByText("NameError: name 'redis_client' is not defined").waitFor();
+  assert.match(await output.innerText(), /written\n[\s\S]*line 3/);
+  await page.keyboard.press('End');
+  assert.equal((await page.locator('.editor__number--error').innerText()).replace(/\D/g, ''), '3');
+  // The database write ran, the cache write never did: the stores disagree, and say so.
+  assert.equal((await page.evaluate(() => window.lab.database())).product2, '250');
+  assert.equal(await page.evaluate(() => window.lab.cache().product2), '200');
+  await page.getByRole('status', { name: 'Consistency' }).getByText('Diverged', { exact: false }).waitFor();
+  await screenshot(page, 'python-traceback', { fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
+test('runaway code is stopped while the page stays responsive', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  const { app, editor } = await openEditor(page);
+  await app.getByText('Python 3 (RustPython) ready').waitFor({ timeout: 60_000 });
+  const output = page.getByRole('region', { name: 'Output' });
+
+  // Each line takes long: the worker's clock stops it, while a click in the page still works.
+  await setCode(editor, 'while True:\n    total = sum(range(100000))\n');
+  await app.getByRole('button', { name: 'Run' }).click();
+  await app.getByText('Running…').waitFor();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.getByRole('tab', { name: 'Compare', selected: true }).waitFor();
+  assert.equal(await app.getByText('Running…').count(), 1, 'the click was handled while Python ran');
+  await output.getByText(/Stopped after \d+ ms/).waitFor();
+  await page.getByRole('tab', { name: 'Playground' }).click();
+
+  // A tight loop: cut at the step limit, and said so.
+  await setCode(editor, 'while True:\n    pass\n');
+  await app.getByRole('button', { name: 'Run' }).click();
+  await output.getByText('Stopped after 10000 steps').waitFor();
+
+  // Deep recursion is Python's RecursionError, not a dead page.
+  await setCode(editor, 'def down(n):\n    return down(n + 1)\ndown(0)\n');
+  await app.getByRole('button', { name: 'Run' }).click();
+  await output.getByText(/RecursionError|Stopped/).waitFor();
+
+  // One operation that never reaches a next line: the page ends the worker, and the next run
+  // starts a new one.
+  await setCode(editor, 'x = 0\nfor i in range(10 ** 12): x += 1\n');
+  await app.getByRole('button', { name: 'Run' }).click();
+  await output.getByText(/Stopped/).waitFor();
+  await setCode(editor, 'print(6 * 7)\n');
+  await app.getByRole('button', { name: 'Run' }).click();
+  await output.getByText('42').waitFor({ timeout: 60_000 });
+  await screenshot(page, 'python-runaway', { fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
+test('Edit this code: a pattern as a program, and lab.run_python / lab.check_step as documented', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  const app = page.getByRole('region', { name: 'Application' });
+  await app.getByRole('button', { name: 'Edit this code' }).click();
+  const editor = page.getByLabel('Python code');
+  assert.match(await editor.inputValue(), /from lab import check[\s\S]*def update_price\(product, new_price\):[\s\S]*update_price\("product1", 150\)/);
+  await app.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('region', { name: 'Last operation' }).getByText('your Python: update_price("product1", "150")').waitFor({ timeout: 60_000 });
+  assert.equal(await page.evaluate(() => window.lab.cache().product1), '150');
+
+  const ran = await page.evaluate(() => window.lab.run_python("print('hello')\ndatabase['product3'] = 310\n"));
+  assert.equal(ran.output, 'hello\n');
+  assert.equal(ran.trace.outcome.status, 'completed');
+  assert.ok(ran.trace.steps.some((s) => s.kind === 'database_write'));
+  const raised = await page.evaluate(() => window.lab.run_python('1 / 0').then(() => 'resolved', (e) => e.message));
+  assert.match(raised, /ZeroDivisionError/);
+
+  const check = (n, answer) => page.evaluate(([n, answer]) => window.lab.check_step(n, answer), [n, answer]);
+  assert.equal((await check(1, 'HMSET product_prices product1 100 product2 200 product3 300')).passed, true);
+  assert.equal((await check(1, 'HSET product_prices product1 100')).passed, false);
+  assert.equal((await check(2, "database = {'product1': 100, 'product2': 200, 'product3': 300}")).passed, true);
+  const solution = 'def update_price(product, new_price):\n    redis_command = f"HSET product_prices {product} {new_price}"\n    redis_client.execute_command(redis_command)\n    database[product] = new_price\n';
+  assert.equal((await check(4, solution)).passed, true);
+  const hardCoded = await check(4, "def update_price(product, new_price):\n    redis_command = 'HSET product_prices product1 150'\n    redis_client.execute_command(redis_command)\n    database['product1'] = 150\n");
+  assert.equal(hardCoded.passed, false);
+  assert.match(hardCoded.message, /product2/);
+  assert.deepEqual(errors, []);
+});
