@@ -8,7 +8,18 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { LAZY } from './service-worker.mjs';
 
 const dir = process.argv[2] ?? 'dist';
-const files = (await readdir(dir)).filter((f) => ['.wasm', '.js', '.css', '.html', '.svg'].includes(extname(f))).sort();
+const kinds = ['.wasm', '.js', '.css', '.html', '.svg'];
+// Every file of the bundle, the loader's snippets (snippets/…) included.
+async function list(sub) {
+  const out = [];
+  for (const entry of await readdir(join(dir, sub), { withFileTypes: true })) {
+    const path = sub ? `${sub}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await list(path)));
+    else if (kinds.includes(extname(entry.name))) out.push(path);
+  }
+  return out;
+}
+const files = (await list('')).sort();
 const lazy = (file) => LAZY.some((prefix) => file.startsWith(prefix));
 
 function table(title, chosen) {
@@ -23,7 +34,7 @@ function table(title, chosen) {
         brotli: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
       };
       for (const k of Object.keys(total)) total[k] += sizes[k];
-      console.log(`| ${chosen[i].replace(/-[0-9a-f]{16}/, '')} | ${sizes.raw.toLocaleString('en')} | ${sizes.gzip.toLocaleString('en')} | ${sizes.brotli.toLocaleString('en')} |`);
+      console.log(`| ${chosen[i].replace(/-[0-9a-f]{16}/g, '')} | ${sizes.raw.toLocaleString('en')} | ${sizes.gzip.toLocaleString('en')} | ${sizes.brotli.toLocaleString('en')} |`);
     });
     console.log(`| **all of it** | ${total.raw.toLocaleString('en')} | ${total.gzip.toLocaleString('en')} | ${total.brotli.toLocaleString('en')} |`);
   });

@@ -21,9 +21,12 @@ export async function addContentSecurityPolicy(dir) {
     "base-uri 'none'",
     "form-action 'self'",
   ].join('; ');
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}" />`;
-  if (!html.includes('<head>')) {
-    throw new Error('csp.mjs: no <head> in index.html');
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+  // Right after the charset (a minified page has no <head> tag: it is optional in HTML).
+  const charset = html.match(/<meta charset=[^>]*>/i);
+  if (!charset) {
+    throw new Error('csp.mjs: no <meta charset> in index.html');
   }
-  await writeFile(file, html.replace('<head>', `<head>\n    ${meta}`));
+  const at = charset.index + charset[0].length;
+  await writeFile(file, html.slice(0, at) + meta + html.slice(at));
 }

@@ -1,8 +1,10 @@
-// Trunk's post-build hook (Trunk.toml), in order: the Content-Security-Policy goes into
-// index.html, then the service worker is written with the hashes of the final files.
+// Trunk's post-build hook (Trunk.toml), in order: the page's JavaScript modules are minified
+// (with their integrity hashes), the Content-Security-Policy goes into index.html, then the
+// service worker is written with the hashes of the final files.
 // `trunk serve` (a development build) gets neither: it injects its own live-reload script, which
 // a policy would block, and a worker would keep serving the previous build.
 import { addContentSecurityPolicy } from './csp.mjs';
+import { minifyModules } from './minify.mjs';
 import { writeServiceWorker } from './service-worker.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -11,7 +13,8 @@ if (!dir) {
   process.exit(1);
 }
 if (process.env.TRUNK_PROFILE === 'release') {
+  const saved = await minifyModules(dir);
   await addContentSecurityPolicy(dir);
   const made = await writeServiceWorker(dir);
-  console.log(`post-build: CSP added; sw.js precaches ${made.files} files, ${made.bytes} bytes (${made.gzipBytes} gzip)`);
+  console.log(`post-build: modules minified (${saved} bytes saved); CSP added; sw.js precaches ${made.files} files, ${made.bytes} bytes (${made.gzipBytes} gzip)`);
 }

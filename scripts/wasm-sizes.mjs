@@ -1,12 +1,12 @@
 // Where the bytes of the WebAssembly bundle go: code size per crate (from the name section of
-// a build that keeps function names) and the largest functions. Reads the one .wasm in the
+// a build that keeps function names) and the largest functions. Reads the page's .wasm (write-through-lab…) in the
 // directory given. Usage: node scripts/wasm-sizes.mjs <dist-dir> [top=15]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
 const top = Number(process.argv[3] ?? 15);
-const file = readdirSync(dir).find((x) => x.endsWith('.wasm'));
+const file = readdirSync(dir).find((x) => x.startsWith('write-through-lab') && x.endsWith('.wasm'));
 const b = readFileSync(join(dir, file));
 let p = 8; // past the magic number and version
 const leb = () => {

@@ -264,7 +264,7 @@ pub fn run(lines: &[Line], product: &str, new_price: &str) -> Result<Run, String
     let mut effects = Vec::new();
     for statement in statements {
         match statement.action {
-            Action::Local(_) | Action::Line { .. } => {}
+            Action::Local(_) | Action::Line { .. } | Action::Delete(_) => {}
             Action::Effect(effect) => effects.push(effect),
             Action::Raise(error) => return Err(error),
         }

@@ -3,7 +3,8 @@
 // Trunk as python_worker.js and python_worker_bg.wasm); this script
 // - downloads the WebAssembly, telling the page how far it got ({kind: 'progress'}), and
 //   compiles it while it arrives;
-// - answers the page's requests ({id, request}: JSON) with {kind: 'answer', id, response};
+// - answers the page's requests ({id, request}: bytes, src/python/wire.rs) with
+//   {kind: 'answer', id, response} (bytes);
 // - reports a run that made the interpreter fail ({kind: 'crashed'}): the page then ends this
 //   worker, as it ends one that does not answer in time, and starts another on the next run.
 importScripts('./python_worker.js');
@@ -13,7 +14,8 @@ const waiting = [];
 
 function answer({ id, request }) {
   try {
-    postMessage({ kind: 'answer', id, response: wasm_bindgen.handle(request) });
+    const response = wasm_bindgen.handle(request);
+    postMessage({ kind: 'answer', id, response }, [response.buffer]);
   } catch (failure) {
     // A trap (stack overflow, out of memory) leaves the instance unusable.
     ready = false;

@@ -361,6 +361,38 @@ mod replayed {
     }
 
     #[test]
+    fn deleting_rows_is_replayed_on_the_lab_database() {
+        let source = "del database['product3']\nprice = database.pop('product2')\nprint(price)\n";
+        let (rec, copies) = go(source, None);
+        assert_eq!(rec.ending, Ending::Finished);
+        assert_eq!(copies.rows.keys().collect::<Vec<_>>(), ["product1"]);
+        let program = statements(&rec, source, 1).unwrap();
+        let lab = lab();
+        let trace = block_on(lab.run_recorded(&program, "", ""));
+        assert_eq!(trace.outcome, Outcome::Completed);
+        let deletes: Vec<(String, u32)> = trace
+            .steps
+            .iter()
+            .filter(|s| s.kind == StepKind::DatabaseWrite)
+            .map(|s| (s.action.clone(), s.code.python))
+            .collect();
+        assert_eq!(
+            deletes,
+            [
+                ("del database[\"product3\"]".to_owned(), 1),
+                ("del database[\"product2\"]".to_owned(), 2)
+            ]
+        );
+        let rows: Vec<String> = lab.database().iter().map(|(k, _)| k.clone()).collect();
+        assert_eq!(rows, ["product1"]);
+        assert!(block_on(lab.db().inner().get("product2"))
+            .unwrap()
+            .is_none());
+        // The cache still has both prices: the badge says the stores disagree.
+        assert!(!trace.steps.last().unwrap().consistency.in_step);
+    }
+
+    #[test]
     fn a_program_that_raises_half_way_leaves_what_it_did_and_the_badge_says_so() {
         let source = "def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n";
         // `redis_client` was never made: NameError at line 3, after the database write.
@@ -583,11 +615,15 @@ mod patterns_as_programs {
     }
 }
 
-// ---- The page and the worker: JSON both ways ----
+// ---- The page and the worker: requests and responses as bytes ----
 
 mod wire {
     use write_through_lab::hub::rewrite;
-    use write_through_lab::python::wire::{answer, handle, Request, Response};
+    use write_through_lab::python::replay::statements;
+    use write_through_lab::python::wire::{
+        answer, decode_request, decode_response, encode_request, encode_response, handle, Ran,
+        Request, Response,
+    };
 
     use super::*;
 
@@ -607,27 +643,76 @@ mod wire {
             cache_full: false,
             max_ms: 1_000.0,
         };
-        let json = serde_json::to_string(&request).unwrap();
-        let response: Response = serde_json::from_str(&handle(&json, zero)).unwrap();
-        let (direct, after) = go(SEED, Some("update_price('product2', 250)"));
-        match response {
-            Response::Ran { recording, rows } => {
-                assert_eq!(recording, direct);
-                assert_eq!(rows, after.rows.into_iter().collect::<Vec<_>>());
-                assert!(recording.events.iter().any(|e| matches!(
-                    e,
-                    Event::Redis {
-                        reply: Reply::Integer(0),
-                        ..
-                    }
-                )));
-            }
-            other => panic!("{other:?}"),
+        let bytes = encode_request(&request);
+        assert_eq!(decode_request(&bytes), Some(request));
+        let response = decode_response(&handle(&bytes, zero)).unwrap();
+        let (direct, _) = go(SEED, Some("update_price('product2', 250)"));
+        let expected = Ran::of(&direct, SEED);
+        assert_eq!(response, Response::Ran(expected.clone()));
+        assert_eq!(expected.program, Ok(statements(&direct, SEED, 1).unwrap()));
+        assert_eq!(
+            (expected.product.as_str(), expected.price.as_str()),
+            ("product2", "250")
+        );
+        assert!(
+            expected
+                .output
+                .contains("connects to the lab's embedded Redis"),
+            "{}",
+            expected.output
+        );
+        assert_eq!(expected.error, None);
+        // A run that raised, one that deletes a row, and a check, go both ways.
+        let (raised, _) = go("print('é')\nx = y\n", None);
+        let (deleted, _) = go("del database['product3']\n", None);
+        for response in [
+            response,
+            Response::Ran(Ran::of(&raised, "print('é')\nx = y\n")),
+            Response::Ran(Ran::of(&deleted, "del database['product3']\n")),
+            Response::Checked {
+                passed: false,
+                message: "no".to_owned(),
+                rows: vec![("a".to_owned(), "1".to_owned())],
+            },
+        ] {
+            assert_eq!(decode_response(&encode_response(&response)), Some(response));
         }
+        let raised = Ran::of(&raised, "print('é')\nx = y\n");
+        assert_eq!(
+            raised.error.as_deref(),
+            Some("NameError: name 'y' is not defined")
+        );
+        assert!(
+            raised.output.starts_with("é\nTraceback"),
+            "{}",
+            raised.output
+        );
     }
 
     #[test]
     fn checks_answer_with_a_verdict_and_garbage_is_refused() {
+        let step1 = answer(
+            Request::Check {
+                step: 1,
+                answer: "HMSET product_prices product1 100 product2 200 product3 300".to_owned(),
+            },
+            zero,
+        );
+        assert!(
+            matches!(step1, Response::Checked { passed: true, .. }),
+            "{step1:?}"
+        );
+        let typo = answer(
+            Request::Check {
+                step: 1,
+                answer: "HMSET product_prices product1".to_owned(),
+            },
+            zero,
+        );
+        assert!(
+            matches!(&typo, Response::Checked { passed: false, message, .. } if message.contains("wrong number of arguments")),
+            "{typo:?}"
+        );
         let step2 = answer(
             Request::Check {
                 step: 2,
@@ -650,8 +735,15 @@ mod wire {
             matches!(&wrong, Response::Checked { passed: false, message, .. } if message.contains("product1")),
             "{wrong:?}"
         );
-        let refused: Response = serde_json::from_str(&handle("{\"kind\":\"run\"", zero)).unwrap();
-        assert!(matches!(refused, Response::Refused { .. }));
+        let mut truncated = encode_request(&Request::Check {
+            step: 3,
+            answer: "x".to_owned(),
+        });
+        truncated.pop();
+        assert!(matches!(
+            decode_response(&handle(&truncated, zero)),
+            Some(Response::Refused { .. })
+        ));
     }
 }
 

@@ -1,5 +1,5 @@
 //! The learner's Python in a dedicated worker: RustPython ([`write_through_lab::python`]) behind
-//! one exported function, `handle(request_json) -> response_json`
+//! one exported function, `handle(request) -> response` (bytes)
 //! ([`write_through_lab::python::wire`]). `static/python-worker.js` is the worker's script: it
 //! downloads this WebAssembly with a progress report, then answers the page's messages.
 //!
@@ -15,9 +15,9 @@ mod worker {
         js_sys::Date::now()
     }
 
-    /// Answers one request (JSON) with a response (JSON).
+    /// Answers one request with a response (bytes, [`write_through_lab::python::wire`]).
     #[wasm_bindgen]
-    pub fn handle(request: &str) -> String {
+    pub fn handle(request: &[u8]) -> Vec<u8> {
         write_through_lab::python::wire::handle(request, now_ms)
     }
 }

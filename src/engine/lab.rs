@@ -104,6 +104,9 @@ pub const SNAPSHOT_FIELDS: usize = 10_000;
 /// What the lab tells of every row it commits.
 pub type OnCommit = Box<dyn Fn(&ProductRecord)>;
 
+/// What the lab tells when it deletes a row (its id).
+pub type OnDelete = Box<dyn Fn(&str)>;
+
 /// The lesson's two stores and the rules that keep them.
 pub struct Lab<D: Database> {
     pub(super) cache: CacheLink,
@@ -130,6 +133,8 @@ pub struct Lab<D: Database> {
     /// Told of every row this lab commits, as soon as it is committed (the page tells the other
     /// tabs, which then see the writes in the order they happen).
     on_commit: RefCell<Option<OnCommit>>,
+    /// Told of every row this lab deletes (the learner's Python: `del database[...]`).
+    on_delete: RefCell<Option<OnDelete>>,
 }
 
 impl<D: Database> std::fmt::Debug for Lab<D> {
@@ -182,6 +187,7 @@ impl<D: Database> Lab<D> {
             key_locks: RefCell::default(),
             per_key_ordering: Cell::new(false),
             on_commit: RefCell::default(),
+            on_delete: RefCell::default(),
         }
     }
 
@@ -459,6 +465,25 @@ impl<D: Database> Lab<D> {
     /// Runs `f` with every row this lab commits, right after the commit.
     pub fn set_on_commit(&self, f: OnCommit) {
         *self.on_commit.borrow_mut() = Some(f);
+    }
+
+    /// Runs `f` with the id of every row this lab deletes, right after the delete.
+    pub fn set_on_delete(&self, f: OnDelete) {
+        *self.on_delete.borrow_mut() = Some(f);
+    }
+
+    /// A row this lab just deleted: gone from its copy of the table, and told.
+    pub(super) fn deleted(&self, id: &str) {
+        self.database_table.take();
+        let mut shared = self.rows.borrow_mut();
+        let rows = Rc::make_mut(&mut shared);
+        if let Ok(i) = rows.binary_search_by(|r| r.id.as_str().cmp(id)) {
+            rows.remove(i);
+        }
+        drop(shared);
+        if let Some(f) = &*self.on_delete.borrow() {
+            f(id);
+        }
     }
 
     /// A row this lab just committed: kept in its copy of the table, and told.

@@ -23,6 +23,8 @@ pub enum Action {
     /// A line of a recorded Python program that touched no store: its text, and what it
     /// printed or what the learner should know about it (empty if nothing).
     Line { text: String, note: String },
+    /// `del database[key]` (or `database.pop(key)`): the row deleted.
+    Delete(String),
 }
 
 /// A line of the program: what it does, and the line of its listing (1-based) it is.
@@ -123,6 +125,33 @@ impl<D: Database> Lab<D> {
                         },
                     },
                 ),
+                Action::Delete(key) => {
+                    let action = format!("del database[{key:?}]");
+                    let (ok, result, narration) = match self.db.delete(key).await {
+                        Ok(_) => {
+                            self.deleted(key);
+                            writes += 1;
+                            (true, "deleted".to_owned(), format!("The database deletes the row {key}: the cache may still have a price for it."))
+                        }
+                        Err(e) => (
+                            false,
+                            e.to_string(),
+                            format!("The database refuses the delete. {e}"),
+                        ),
+                    };
+                    self.record(
+                        &mut rec,
+                        StepText {
+                            kind: StepKind::DatabaseWrite,
+                            actor: Actor::Database,
+                            action,
+                            result,
+                            ok,
+                            code,
+                            narration,
+                        },
+                    );
+                }
                 Action::Raise(error) => {
                     self.record(
                         &mut rec,

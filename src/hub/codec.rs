@@ -14,32 +14,33 @@ const MAX_DEPTH: usize = 8;
 /// The status replies the emulator sends (`Reply::Status` holds static text).
 const STATUSES: [&str; 7] = ["OK", "PONG", "QUEUED", "RESET", "none", "string", "hash"];
 
-struct Writer(Vec<u8>);
+/// Writes the codec's values (also used by the interpreter's worker: `crate::python::wire`).
+pub(crate) struct Writer(pub(crate) Vec<u8>);
 
 impl Writer {
-    fn u8(&mut self, v: u8) {
+    pub(crate) fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
-    fn u32(&mut self, v: u32) {
+    pub(crate) fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn i64(&mut self, v: i64) {
+    pub(crate) fn i64(&mut self, v: i64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn len(&mut self, n: usize) {
+    pub(crate) fn len(&mut self, n: usize) {
         self.u32(u32::try_from(n).unwrap_or(u32::MAX));
     }
-    fn bytes(&mut self, b: &[u8]) {
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
         self.len(b.len());
         self.0.extend_from_slice(b);
     }
-    fn argv(&mut self, argv: &[Vec<u8>]) {
+    pub(crate) fn argv(&mut self, argv: &[Vec<u8>]) {
         self.len(argv.len());
         for a in argv {
             self.bytes(a);
         }
     }
-    fn reply(&mut self, r: &Reply) {
+    pub(crate) fn reply(&mut self, r: &Reply) {
         match r {
             Reply::Status(s) => {
                 self.u8(0);
@@ -69,10 +70,11 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Reads the codec's values; `None` when the bytes end early or are malformed.
+pub(crate) struct Reader<'a>(pub(crate) &'a [u8]);
 
 impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<&[u8]> {
         if self.0.len() < n {
             return None;
         }
@@ -80,34 +82,34 @@ impl Reader<'_> {
         self.0 = rest;
         Some(head)
     }
-    fn u8(&mut self) -> Option<u8> {
+    pub(crate) fn u8(&mut self) -> Option<u8> {
         self.take(1).map(|b| b[0])
     }
-    fn u32(&mut self) -> Option<u32> {
+    pub(crate) fn u32(&mut self) -> Option<u32> {
         self.take(4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn i64(&mut self) -> Option<i64> {
+    pub(crate) fn i64(&mut self) -> Option<i64> {
         let b = self.take(8)?;
         let mut a = [0; 8];
         a.copy_from_slice(b);
         Some(i64::from_le_bytes(a))
     }
-    fn count(&mut self) -> Option<usize> {
+    pub(crate) fn count(&mut self) -> Option<usize> {
         let n = self.u32()? as usize;
         // Every item takes at least one byte: a count beyond what is left is malformed (and
         // must not reserve gigabytes).
         (n <= self.0.len()).then_some(n)
     }
-    fn bytes(&mut self) -> Option<Vec<u8>> {
+    pub(crate) fn bytes(&mut self) -> Option<Vec<u8>> {
         let n = self.u32()? as usize;
         self.take(n).map(<[u8]>::to_vec)
     }
-    fn argv(&mut self) -> Option<Vec<Vec<u8>>> {
+    pub(crate) fn argv(&mut self) -> Option<Vec<Vec<u8>>> {
         let n = self.count()?;
         (0..n).map(|_| self.bytes()).collect()
     }
-    fn reply(&mut self, depth: usize) -> Option<Reply> {
+    pub(crate) fn reply(&mut self, depth: usize) -> Option<Reply> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -131,23 +133,9 @@ impl Reader<'_> {
             _ => return None,
         })
     }
-    fn done<T>(&self, value: T) -> Option<T> {
+    pub(crate) fn done<T>(&self, value: T) -> Option<T> {
         self.0.is_empty().then_some(value)
     }
-}
-
-/// One reply as bytes (the interpreter's worker sends the replies its run got this way).
-pub fn encode_reply(reply: &Reply) -> Vec<u8> {
-    let mut w = Writer(Vec::new());
-    w.reply(reply);
-    w.0
-}
-
-/// One reply from bytes.
-pub fn decode_reply(bytes: &[u8]) -> Option<Reply> {
-    let mut r = Reader(bytes);
-    let reply = r.reply(0)?;
-    r.done(reply)
 }
 
 /// A tab's message as bytes.

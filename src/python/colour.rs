@@ -151,6 +151,97 @@ fn string_end(chars: &[char], i: usize) -> Option<usize> {
     Some(chars.len())
 }
 
+/// The lines the editor marks (1-based; 0 for none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// The line the current step ran.
+    pub current: u32,
+    /// The line the next step runs.
+    pub next: u32,
+    /// The line that raised.
+    pub error: u32,
+}
+
+/// The editor's two layers as HTML (text escaped): the coloured lines, one `editor__line` span
+/// each, and the gutter's numbers with ▶ (just ran) and ▷ (runs next). Made as one string: a
+/// virtual node per coloured piece would cost the page's bundle more, for no behaviour.
+pub struct Markup {
+    pub lines: String,
+    pub gutter: String,
+    /// How many lines.
+    pub count: usize,
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// [`colour`] of `source` as the editor's markup, with `marks`.
+pub fn markup(source: &str, marks: Marks) -> Markup {
+    let lines = colour(source);
+    let mut out = Markup {
+        lines: String::with_capacity(source.len() * 2),
+        gutter: String::with_capacity(lines.len() * 60),
+        count: lines.len(),
+    };
+    for (i, pieces) in lines.iter().enumerate() {
+        let n = i as u32 + 1;
+        let (current, next, error) = (
+            n == marks.current,
+            n == marks.next && n != marks.current,
+            n == marks.error,
+        );
+        out.lines.push_str("<span class=\"editor__line");
+        out.gutter.push_str("<span class=\"editor__number");
+        for (on, line, number) in [
+            (
+                current,
+                " editor__line--current",
+                " editor__number--current",
+            ),
+            (next, " editor__line--next", ""),
+            (error, " editor__line--error", " editor__number--error"),
+        ] {
+            if on {
+                out.lines.push_str(line);
+                out.gutter.push_str(number);
+            }
+        }
+        out.lines.push_str("\">");
+        for (kind, piece) in pieces {
+            match kind.class() {
+                Some(class) => {
+                    out.lines.push_str("<span class=\"");
+                    out.lines.push_str(class);
+                    out.lines.push_str("\">");
+                    escape_into(&mut out.lines, piece);
+                    out.lines.push_str("</span>");
+                }
+                None => escape_into(&mut out.lines, piece),
+            }
+        }
+        out.lines.push_str("\n</span>");
+        let mark = if current {
+            "▶"
+        } else if next {
+            "▷"
+        } else {
+            ""
+        };
+        out.gutter.push_str(&format!(
+            "\"><span class=\"editor__mark\">{mark}</span>{n}</span>"
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +267,31 @@ mod tests {
             assert_eq!(joined(&lines), source);
             assert_eq!(lines.len(), source.split('\n').count());
         }
+    }
+
+    #[test]
+    fn the_markup_escapes_the_text_and_marks_the_lines() {
+        let m = markup(
+            "if a < b:\n    x = '<b>&'\n",
+            Marks {
+                current: 2,
+                next: 1,
+                error: 0,
+            },
+        );
+        assert_eq!(m.count, 3);
+        assert!(m.lines.contains("a &lt; b"));
+        assert!(m
+            .lines
+            .contains("<span class=\"py-str\">'&lt;b&gt;&amp;'</span>"));
+        assert!(m
+            .lines
+            .contains("<span class=\"editor__line editor__line--current\">    x"));
+        assert!(m.gutter.contains("<span class=\"editor__number editor__number--current\"><span class=\"editor__mark\">▶</span>2</span>"));
+        assert!(m
+            .gutter
+            .contains("<span class=\"editor__mark\">▷</span>1</span>"));
+        assert!(!m.lines.contains("<b>"));
     }
 
     #[test]

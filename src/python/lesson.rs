@@ -68,6 +68,33 @@ fn failure(call: &str, recording: &Recording) -> Option<String> {
     }
 }
 
+/// Step 1: `line`, a Redis command run on an empty Redis, makes the hash with the three prices.
+pub fn check_step1(line: &str) -> Result<(), String> {
+    let mut redis = Emulator::new(Box::new(|| 0), 1);
+    match redis.execute_command(line) {
+        Err(e) => return Err(e.to_string()),
+        Ok(Reply::Error(e)) => {
+            return Err(format!(
+                "Redis answers: (error) {}",
+                String::from_utf8_lossy(&e)
+            ))
+        }
+        Ok(_) => {}
+    }
+    let mut hash = Vec::new();
+    if let Reply::Array(items) = redis.run(&[b"HGETALL".to_vec(), PRICES_KEY.as_bytes().to_vec()]) {
+        for pair in items.chunks(2) {
+            if let [Reply::Bulk(f), Reply::Bulk(v)] = pair {
+                hash.push((
+                    String::from_utf8_lossy(f).into_owned(),
+                    String::from_utf8_lossy(v).into_owned(),
+                ));
+            }
+        }
+    }
+    crate::lesson::check_hash(&hash)
+}
+
 /// Step 2: `source` makes `database` with exactly the seed entries, and the lab's table gets
 /// them.
 pub fn check_step2(source: &str) -> Result<(), String> {
@@ -96,6 +123,7 @@ pub fn database_of(source: &str) -> Result<Vec<(String, String)>, String> {
 /// What a passed step is told (steps 2 to 4, as the lesson panel says it).
 pub fn passed_message(step: u8) -> &'static str {
     match step {
+        1 => "Right: the hash holds the three prices.",
         2 => "Right: the database holds the same three rows as the cache.",
         3 => "Right: update_price writes the new price to the database and builds the HSET to send, for every call we tried.",
         _ => "Right: update_price sends the HSET through redis_client.execute_command(redis_command) and writes the database, for every call we tried.",

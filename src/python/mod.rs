@@ -30,27 +30,7 @@ use rustpython_vm::builtins::{PyBytes, PyStr};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{Interpreter, PyObjectRef, PyResult, VirtualMachine};
 
-use serde::{Deserialize, Serialize};
-
 use crate::emulator::{split_args, Emulator, Reply};
-
-/// A reply in a recording, as the hub's codec writes it (a reply's status text is static, so
-/// it is not a plain string to serde).
-mod reply_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::emulator::Reply;
-    use crate::hub::codec::{decode_reply, encode_reply};
-
-    pub fn serialize<S: Serializer>(reply: &Reply, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(&encode_reply(reply))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Reply, D::Error> {
-        let bytes = Vec::<u8>::deserialize(d)?;
-        decode_reply(&bytes).ok_or_else(|| serde::de::Error::custom("not a reply"))
-    }
-}
 
 /// The file name the learner's code runs under (in tracebacks).
 pub const LEARNER_FILE: &str = "update_price.py";
@@ -58,8 +38,7 @@ pub const LEARNER_FILE: &str = "update_price.py";
 const PRELUDE: &str = include_str!("prelude.py");
 
 /// One thing the program did, in order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// The learner's line `n` (1-based) is about to run.
     Line(u32),
@@ -70,11 +49,7 @@ pub enum Event {
         db: String,
     },
     /// A Redis command and the emulator's reply.
-    Redis {
-        argv: Vec<Vec<u8>>,
-        #[serde(with = "reply_bytes")]
-        reply: Reply,
-    },
+    Redis { argv: Vec<Vec<u8>>, reply: Reply },
     /// `database[key] = value`: the row written (the value as the table keeps it, as text).
     DatabaseWrite {
         key: String,
@@ -88,8 +63,7 @@ pub enum Event {
 }
 
 /// How the program ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ending {
     /// It ran to its end.
     Finished,
@@ -105,7 +79,7 @@ pub enum Ending {
 }
 
 /// What a run did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recording {
     pub events: Vec<Event>,
     pub ending: Ending,

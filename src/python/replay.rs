@@ -112,9 +112,12 @@ pub fn statements(
                 current = current.map(|(l, _)| (l, true));
             }
             Event::DatabaseDelete { key } if keep => {
-                return Err(NotReplayed(format!(
-                    "del database[{key:?}]: deleting a row is not replayed on the lab's database yet"
-                )));
+                let line = current.map_or(0, |(l, _)| l);
+                out.push(Statement {
+                    action: Action::Delete(key.clone()),
+                    code: at(line),
+                });
+                current = current.map(|(l, _)| (l, true));
             }
             _ => {}
         }

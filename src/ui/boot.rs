@@ -184,6 +184,11 @@ pub async fn boot(
     lab.set_on_commit(Box::new(move |record| {
         post(&committed_bg, &TabMessage::RowWritten(record.clone()));
     }));
+    // A row the learner's Python deleted: the other tabs read the table again.
+    let deleted_bg = Rc::clone(&background);
+    lab.set_on_delete(Box::new(move |_| {
+        post(&deleted_bg, &TabMessage::TableReplaced);
+    }));
     // Other tabs' database writes: the row as they committed it (or, after a reset, the whole
     // table read again).
     let (tab_lab, tab_dispatch) = (Rc::clone(&lab), dispatch.clone());

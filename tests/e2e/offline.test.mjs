@@ -75,7 +75,7 @@ test('a new deploy is announced, and its files are served after the learner relo
     const integrity = `sha384-${createHash('sha384').update(body).digest('base64')}`;
     const html = (await readFile(join(dir, 'index.html'), 'utf8'))
       .replaceAll(css, renamed)
-      .replace(/(<link[^>]*rel="stylesheet"[^>]*integrity=")[^"]*"/, `$1${integrity}"`);
+      .replace(new RegExp(`(<link[^>]*${renamed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^>]*integrity=["']?)sha384-[A-Za-z0-9+/=]+`), `$1${integrity}`);
     await writeFile(join(dir, 'index.html'), html);
     await writeServiceWorker(dir);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::python::colour::colour;
+use crate::python::colour::{markup, Marks};
 use crate::python::editing::{indent, newline, to_byte, Edit};
 use crate::ui::state::PythonPhase;
 
@@ -77,7 +77,14 @@ pub fn editor(props: &EditorProps) -> Html {
     } else {
         (0, 0, 0)
     };
-    let lines = colour(text);
+    let marked = markup(
+        text,
+        Marks {
+            current,
+            next,
+            error: error_line,
+        },
+    );
     let width = text
         .split('\n')
         .map(|l| l.chars().count())
@@ -153,32 +160,30 @@ pub fn editor(props: &EditorProps) -> Html {
         Callback::from(move |_: MouseEvent| on_run.emit(()))
     };
 
-    let status = match &props.phase {
-        _ if props.running => {
-            html! { <span class="editor__status" role="status">{ "Running…" }</span> }
-        }
-        PythonPhase::NotLoaded => {
-            html! { <span class="editor__status" role="status">{ "Python loads on first use" }</span> }
-        }
-        PythonPhase::Loading { loaded, total } => {
-            let mb = |b: f64| format!("{:.1}", b / 1_000_000.0);
-            let known = *total > 0.0 && loaded <= total;
-            html! {
-                <span class="editor__status" role="status">
-                    <label>
-                        { if known { format!("Loading Python… {} of {} MB", mb(*loaded), mb(*total)) } else { format!("Loading Python… {} MB", mb(*loaded)) } }
-                        <progress class="editor__progress" max={if known { total.to_string() } else { String::new() }}
-                            value={if known { loaded.to_string() } else { String::new() }} />
-                    </label>
-                </span>
+    // One status line: what Python is doing, with a bar while it downloads.
+    let mb = |b: f64| format!("{:.1}", b / 1_000_000.0);
+    let (text, progress) = match &props.phase {
+        _ if props.running => ("Running…".to_owned(), None),
+        PythonPhase::NotLoaded => ("Python loads on first use".to_owned(), None),
+        PythonPhase::Loading { loaded, total } if *total > 0.0 && loaded <= total => (
+            format!("Loading Python… {} of {} MB", mb(*loaded), mb(*total)),
+            Some((loaded.to_string(), total.to_string())),
+        ),
+        PythonPhase::Loading { loaded, .. } => (
+            format!("Loading Python… {} MB", mb(*loaded)),
+            Some((String::new(), String::new())),
+        ),
+        PythonPhase::Ready => ("Python 3 (RustPython) ready".to_owned(), None),
+        PythonPhase::Failed(why) => (why.clone(), None),
+    };
+    let failed = matches!(props.phase, PythonPhase::Failed(_));
+    let status = html! {
+        <span class={classes!("editor__status", failed.then_some("editor__status--failed"))} role="status">
+            { text }
+            if let Some((value, max)) = progress {
+                <progress class="editor__progress" aria-label="Loading Python" value={value} max={max} />
             }
-        }
-        PythonPhase::Ready => {
-            html! { <span class="editor__status" role="status">{ "Python 3 (RustPython) ready" }</span> }
-        }
-        PythonPhase::Failed(why) => {
-            html! { <span class="editor__status editor__status--failed" role="status">{ why.clone() }</span> }
-        }
+        </span>
     };
 
     html! {
@@ -195,34 +200,15 @@ pub fn editor(props: &EditorProps) -> Html {
             }
             <div class="editor" ref={scroller}>
                 <div class="editor__gutter" aria-hidden="true">
-                    { for (1..=lines.len() as u32).map(|n| {
-                        let mark = if n == current { "▶" } else if n == next { "▷" } else { "" };
-                        html! {
-                            <span class={classes!("editor__number", (n == current).then_some("editor__number--current"), (n == error_line).then_some("editor__number--error"))}>
-                                <span class="editor__mark">{ mark }</span>{ n }
-                            </span>
-                        }
-                    }) }
+                    { Html::from_html_unchecked(AttrValue::from(marked.gutter)) }
                 </div>
                 <div class="editor__scroll" ref={sideways}>
                     <div class="editor__layers">
                         <pre class="editor__colour" aria-hidden="true">
-                            { for lines.iter().enumerate().map(|(i, pieces)| {
-                                let n = i as u32 + 1;
-                                html! {
-                                    <span class={classes!("editor__line", (n == current).then_some("editor__line--current"),
-                                        (n == next && n != current).then_some("editor__line--next"), (n == error_line).then_some("editor__line--error"))}>
-                                        { for pieces.iter().map(|(kind, piece)| match kind.class() {
-                                            Some(class) => html! { <span class={class}>{ piece.clone() }</span> },
-                                            None => html! { { piece.clone() } },
-                                        }) }
-                                        { "\n" }
-                                    </span>
-                                }
-                            }) }
+                            { Html::from_html_unchecked(AttrValue::from(marked.lines)) }
                         </pre>
                         <textarea class="editor__input" ref={area} aria-label="Python code" spellcheck="false" autocapitalize="off"
-                            autocomplete="off" wrap="off" rows={lines.len().max(1).to_string()} cols={width.to_string()}
+                            autocomplete="off" wrap="off" rows={marked.count.max(1).to_string()} cols={width.to_string()}
                             value={props.source.to_string()} oninput={on_input} onkeydown={on_keydown} onfocus={on_focus} onblur={on_blur} />
                     </div>
                 </div>
