@@ -447,6 +447,24 @@ mod lesson_by_running {
     }
 
     #[test]
+    fn a_passed_answer_runs_as_a_program_that_makes_its_client_and_calls_it() {
+        use write_through_lab::python::lesson::as_program;
+        let program = as_program(STEP4);
+        assert!(program.starts_with("import redis\nredis_client = redis.Redis("));
+        assert!(program.ends_with("\nupdate_price(\"product1\", 150)\n"));
+        let (rec, mut after) = super::go(&program, None);
+        assert_eq!(rec.ending, super::Ending::Finished);
+        assert_eq!(after.rows["product1"], "150");
+        assert_eq!(
+            super::hget(&mut after, "product1"),
+            super::Reply::Bulk(b"150".to_vec())
+        );
+        // A program that already makes its client and calls the function is run as it is.
+        let whole = program.clone();
+        assert_eq!(as_program(&whole), whole);
+    }
+
+    #[test]
     fn a_hard_coded_answer_fails_on_a_call_the_learner_did_not_see() {
         let hard_coded = "def update_price(product, new_price):\n    database['product1'] = 150\n    redis_command = 'HSET product_prices product1 150'\n    redis_client.execute_command(redis_command)\n";
         let why = check_update(hard_coded, true).unwrap_err();

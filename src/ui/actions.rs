@@ -355,14 +355,23 @@ impl LabHandle {
 
     /// An answer to the current lesson step, checked by running it on the lab's stores.
     pub fn on_lesson_check(&self) -> Callback<Answer> {
-        let (lab, dispatch, _) = self.parts();
+        let (lab, dispatch, background) = self.parts();
         let lesson = self.lesson.clone();
         Callback::from(move |answer: Answer| {
             let Some(lab) = (*lab).clone() else { return };
-            let (dispatch, lesson) = (dispatch.clone(), lesson.clone());
+            let (dispatch, lesson, background) =
+                (dispatch.clone(), lesson.clone(), Rc::clone(&background));
             wasm_bindgen_futures::spawn_local(async move {
                 let function = match &answer {
                     Answer::Function { step: 3, lines } => Some(lines.clone()),
+                    _ => None,
+                };
+                // Steps 3 and 4 written in Python: once passed, the function runs on the
+                // lab's stores, traced, as the whole program the editor then shows.
+                let written = match &answer {
+                    Answer::Python { source, .. } => {
+                        Some(Rc::<str>::from(crate::python::lesson::as_program(source)))
+                    }
                     _ => None,
                 };
                 let (step, verdict) = check_lesson(&lab, answer, lesson.started).await;
@@ -377,9 +386,17 @@ impl LabHandle {
                         next.run_mine = true;
                     }
                 }
+                let passed = verdict.is_ok();
                 next.feedback = Some((step, verdict));
                 lesson.set(next);
-                dispatch.dispatch(LabAction::BackToLive);
+                match written.filter(|_| passed) {
+                    Some(program) => {
+                        save_source(&program);
+                        dispatch.dispatch(LabAction::PythonEdit(Rc::clone(&program)));
+                        show_python_run(&lab, &dispatch, &background, program).await;
+                    }
+                    None => dispatch.dispatch(LabAction::BackToLive),
+                }
             });
         })
     }
