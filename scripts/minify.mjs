@@ -1,5 +1,6 @@
 // Minifies the page's JavaScript modules that Trunk leaves as wasm-bindgen wrote them (the
-// loader and its snippets), and gives index.html their new integrity hashes. Run by
+// loader and its snippets), giving index.html their new integrity hashes, and the workers'
+// scripts. Run by
 // scripts/post-build.mjs on a release build, before the Content-Security-Policy and the
 // service worker are written.
 import { createHash } from 'node:crypto';
@@ -35,5 +36,13 @@ export async function minifyModules(dir) {
     else if (html.includes(path)) throw new Error(`minify.mjs: no integrity for ${path} in index.html`);
   }
   await writeFile(indexFile, html);
+  // The workers' own scripts (classic scripts, copied as they are written).
+  for (const name of ['redis-hub-worker.js', 'python-worker.js']) {
+    const file = join(dir, name);
+    const source = await readFile(file, 'utf8');
+    const { code } = await minify(source, { ecma: 2020 });
+    await writeFile(file, code);
+    saved += source.length - code.length;
+  }
   return saved;
 }

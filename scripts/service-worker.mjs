@@ -7,6 +7,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { minify } from 'terser';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -47,7 +48,8 @@ export async function writeServiceWorker(dir) {
   const precache = ['./', ...paths];
   const body = await readFile(join(root, 'static', 'sw.js'), 'utf8');
   const head = `const VERSION = ${JSON.stringify(version)};\nconst PRECACHE = ${JSON.stringify(precache)};\n`;
-  await writeFile(join(dir, 'sw.js'), head + body);
+  const { code } = await minify(head + body, { ecma: 2020 });
+  await writeFile(join(dir, 'sw.js'), code);
   return { version, files: paths.length, bytes, gzipBytes };
 }
 

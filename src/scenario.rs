@@ -22,6 +22,13 @@ pub enum Scenario {
         per_key_ordering: bool,
         order: Vec<Writer>,
     },
+    /// A run of the learner's Python (the editor's program), under `faults`; replayed on the
+    /// seed stores by running it again in the interpreter's worker (so not by [`Scenario::run`]).
+    Python {
+        pattern: Pattern,
+        faults: Faults,
+        source: String,
+    },
 }
 
 /// A scenario and the step to show (0-based).
@@ -88,6 +95,19 @@ impl Shared {
                 parts.push(format!("product={}", encode(product)));
                 parts.push(format!("price={}", encode(price)));
             }
+            Scenario::Python {
+                pattern,
+                faults,
+                source,
+            } => {
+                parts.push("scenario=python".to_owned());
+                parts.push(format!("pattern={}", pattern.id()));
+                let f = faults.names();
+                if !f.is_empty() {
+                    parts.push(format!("faults={}", f.join(".")));
+                }
+                parts.push(format!("source={}", encode(source)));
+            }
             Scenario::Race {
                 pattern,
                 per_key_ordering,
@@ -121,17 +141,20 @@ impl Shared {
             .and_then(|s| s.parse::<usize>().ok())
             .unwrap_or(1)
             .saturating_sub(1);
+        let faults_text = get("faults").unwrap_or_default();
+        let faults = Faults::from_names(|name: &str| faults_text.split('.').any(|f| f == name));
         let scenario = match get("scenario")?.as_str() {
-            "update" => {
-                let faults_text = get("faults").unwrap_or_default();
-                let has = |name: &str| faults_text.split('.').any(|f| f == name);
-                Scenario::Update {
-                    pattern,
-                    faults: Faults::from_names(has),
-                    product: get("product")?,
-                    price: get("price")?,
-                }
-            }
+            "update" => Scenario::Update {
+                pattern,
+                faults,
+                product: get("product")?,
+                price: get("price")?,
+            },
+            "python" => Scenario::Python {
+                pattern,
+                faults,
+                source: get("source")?,
+            },
             "race" => Scenario::Race {
                 pattern,
                 per_key_ordering: get("ordered").as_deref() == Some("1"),
@@ -186,6 +209,7 @@ impl Scenario {
                 let seed = seed_pairs();
                 run_update_on(empty_db(), *pattern, *faults, &seed, &seed, product, price)
             }
+            Scenario::Python { .. } => None,
             Scenario::Race {
                 pattern,
                 per_key_ordering,
@@ -243,6 +267,31 @@ mod tests {
         let back = Shared::from_query(&shared.to_query()).unwrap();
         assert_eq!(back, shared);
         assert!(!back.scenario.run().unwrap().ends_in_step());
+    }
+
+    #[test]
+    fn a_python_scenario_round_trips_through_the_query() {
+        let shared = Shared {
+            scenario: Scenario::Python {
+                pattern: Pattern::CacheAside,
+                faults: Faults {
+                    database_write: true,
+                    ..Faults::default()
+                },
+                source: "x = 'a & b'\nprint(x)  # 100%\n".to_owned(),
+            },
+            step: 3,
+        };
+        let query = shared.to_query();
+        assert!(
+            query.starts_with("scenario=python&pattern=cache_aside&faults="),
+            "{query}"
+        );
+        assert_eq!(
+            Shared::from_query(&format!("?{query}")),
+            Some(shared.clone())
+        );
+        assert_eq!(shared.scenario.run(), None, "it needs the interpreter");
     }
 
     #[test]

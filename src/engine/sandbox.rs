@@ -56,6 +56,35 @@ pub fn run_update_on<D: Database>(
     product: &str,
     new_price: &str,
 ) -> Option<Trace> {
+    let lab = lab_on(db, pattern, faults, cache, database)?;
+    run_now(lab.update_price(product, new_price))
+}
+
+/// A recorded Python program's statements ([`Lab::run_recorded`]) on copies of the stores, as
+/// [`run_update_on`] runs an update: a shared link to a run of the learner's Python replays so.
+#[allow(clippy::too_many_arguments)]
+pub fn run_recorded_on<D: Database>(
+    db: D,
+    pattern: Pattern,
+    faults: Faults,
+    cache: &[(String, String)],
+    database: &[(String, String)],
+    program: &[crate::engine::program::Statement],
+    product: &str,
+    new_price: &str,
+) -> Option<Trace> {
+    let lab = lab_on(db, pattern, faults, cache, database)?;
+    run_now(lab.run_recorded(program, product, new_price))
+}
+
+/// A lab over `db` holding `database`, with a cache holding `cache`.
+fn lab_on<D: Database>(
+    db: D,
+    pattern: Pattern,
+    faults: Faults,
+    cache: &[(String, String)],
+    database: &[(String, String)],
+) -> Option<Lab<D>> {
     for (id, price) in database {
         run_now(db.put_price(PriceWrite::new(id, price, 0.0, "copy")))?.ok()?;
     }
@@ -68,7 +97,7 @@ pub fn run_update_on<D: Database>(
     run_now(lab.start())?.ok()?;
     lab.set_pattern(pattern);
     lab.set_faults(faults);
-    run_now(lab.update_price(product, new_price))
+    Some(lab)
 }
 
 #[cfg(test)]

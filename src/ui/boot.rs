@@ -275,7 +275,9 @@ pub async fn boot(
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     if let Some(shared) = Shared::from_query(&search) {
-        if let Some(trace) = shared.scenario.run_on(AppDb::in_memory) {
+        if matches!(shared.scenario, crate::scenario::Scenario::Python { .. }) {
+            super::python::open_link(dispatch, shared).await;
+        } else if let Some(trace) = shared.scenario.run_on(AppDb::in_memory) {
             dispatch.dispatch(LabAction::Replay {
                 trace,
                 scenario: shared.scenario,

@@ -9,10 +9,16 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::{wasm_bindgen, Closure};
 use wasm_bindgen_futures::JsFuture;
 
+use yew::UseReducerDispatcher;
+
 use super::boot::AppLab;
-use super::state::PythonPhase;
+use super::state::{LabAction, LabState, PythonPhase};
+use crate::catalog::{seed_pairs, PRICES_KEY};
+use crate::db::app::AppDb;
+use crate::engine::sandbox::run_recorded_on;
 use crate::engine::Trace;
 use crate::python::wire::{decode_response, encode_request, Request, Response};
+use crate::scenario::{Scenario, Shared};
 
 /// Where the editor's text is kept between visits.
 const SAVED_KEY: &str = "write-through-lab.python";
@@ -246,4 +252,60 @@ pub async fn check_step(step: u8, answer: &str) -> (bool, String, Vec<(String, S
         ),
         Err(why) => (false, why, Vec::new()),
     }
+}
+
+/// Opens a shared link to a run of the learner's Python: the program runs again in the worker
+/// on copies of the seed stores, is replayed on copies, and shown at the link's step with its
+/// program in the editor. (Nothing happens if the interpreter cannot be loaded.)
+pub async fn open_link(dispatch: UseReducerDispatcher<LabState>, shared: Shared) {
+    let Scenario::Python {
+        pattern,
+        faults,
+        source,
+    } = &shared.scenario
+    else {
+        return;
+    };
+    let seed = seed_pairs();
+    let mut cache = vec![b"HSET".to_vec(), PRICES_KEY.as_bytes().to_vec()];
+    for (field, value) in &seed {
+        cache.push(field.as_bytes().to_vec());
+        cache.push(value.as_bytes().to_vec());
+    }
+    let request = Request::Run {
+        source: source.clone(),
+        call: None,
+        cache: vec![cache],
+        rows: seed.clone(),
+        database_fails: faults.database_write,
+        cache_full: faults.cache_write,
+        max_ms: RUN_MS,
+    };
+    let Ok(Response::Ran(ran)) = worker().ask(&request, RUN_KILL_MS).await else {
+        return;
+    };
+    let Ok(program) = &ran.program else { return };
+    let Some(trace) = run_recorded_on(
+        AppDb::in_memory(),
+        *pattern,
+        *faults,
+        &seed,
+        &seed,
+        program,
+        &ran.product,
+        &ran.price,
+    ) else {
+        return;
+    };
+    dispatch.dispatch(LabAction::OpenedLink {
+        source: Rc::from(source.as_str()),
+        output: Rc::from(ran.output.as_str()),
+        failed: ran.error.is_some(),
+    });
+    let seek = Some(shared.step);
+    dispatch.dispatch(LabAction::Replay {
+        trace,
+        scenario: shared.scenario,
+        seek,
+    });
 }

@@ -203,6 +203,13 @@ pub enum LabAction {
         failed: bool,
     },
     PythonPhase(PythonPhase),
+    /// A shared link to a run of the learner's Python was opened: its program (shown as the
+    /// editor's text) and what it printed (its trace comes as `Replay`).
+    OpenedLink {
+        source: Rc<str>,
+        output: Rc<str>,
+        failed: bool,
+    },
 }
 
 impl Reducible for LabState {
@@ -302,11 +309,30 @@ impl Reducible for LabState {
             } => {
                 next.python.running = false;
                 next.python.ran = Some(source);
+                // Linked again below, with this source.
+                if next
+                    .last_trace
+                    .as_ref()
+                    .is_some_and(|t| t.operation == OperationKind::Python)
+                {
+                    next.scenario = None;
+                }
                 next.python.output = Some(output);
                 next.python.failed = failed;
                 next.code_view = CodeView::Editor;
             }
             LabAction::PythonPhase(phase) => next.python.phase = phase,
+            LabAction::OpenedLink {
+                source,
+                output,
+                failed,
+            } => {
+                next.python.source = Rc::clone(&source);
+                next.python.ran = Some(source);
+                next.python.output = Some(output);
+                next.python.failed = failed;
+                next.code_view = CodeView::Editor;
+            }
             LabAction::OpenWarmUp => {
                 if let Some(trace) = next.warm_up.take() {
                     next.scenario = None;
@@ -316,6 +342,26 @@ impl Reducible for LabState {
                 }
             }
         }
+        next.link_python_run();
         Rc::new(next)
+    }
+}
+
+impl LabState {
+    /// The lab's last operation, if it is a run of the learner's Python, gets its scenario (a
+    /// shared link reruns the program on the seed stores): its trace and its source may arrive
+    /// in either order.
+    fn link_python_run(&mut self) {
+        if let (None, Some(trace), Some(source)) =
+            (&self.scenario, &self.last_trace, &self.python.ran)
+        {
+            if trace.operation == OperationKind::Python {
+                self.scenario = Some(Scenario::Python {
+                    pattern: trace.pattern,
+                    faults: trace.faults,
+                    source: source.to_string(),
+                });
+            }
+        }
     }
 }

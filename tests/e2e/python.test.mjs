@@ -175,3 +175,27 @@ test('Edit this code: a pattern as a program, and lab.run_python / lab.check_ste
   assert.match(hardCoded.message, /product2/);
   assert.deepEqual(errors, []);
 });
+
+test("Link to this step reopens a run of the learner's Python at that step, replayed on copies", async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  const source = 'import redis\nr = redis.Redis()\nr.execute_command("HSET product_prices product2 222")\ndatabase["product2"] = 222\n';
+  await page.evaluate((s) => window.lab.run_python(s), source);
+  await page.getByRole('region', { name: 'Last operation' }).getByText('your Python: update_price("product2", "222")').waitFor();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.getByRole('button', { name: 'Link to this step' }).click();
+  const url = await page.getByRole('textbox', { name: 'Link to this step' }).inputValue();
+  assert.match(url, /[?&]scenario=python&.*source=import%20redis/);
+  await page.evaluate(() => window.lab.reset());
+
+  const other = await openLab(shared.browser.context, url, { newPage: true });
+  await other.page.getByText('Shared link · replayed on copies of the stores').waitFor({ timeout: 60_000 });
+  assert.equal(await other.page.getByLabel('Python code').inputValue(), source);
+  assert.equal((await other.page.locator('.editor__line--current').innerText()).trim(), 'r.execute_command("HSET product_prices product2 222")');
+  // The link replays on copies: the lab's own stores are untouched.
+  assert.equal(await other.page.evaluate(() => window.lab.cache().product2), '200');
+  await screenshot(other.page, 'python-link', { fullPage: false });
+  await other.page.close();
+  assert.deepEqual([...errors, ...other.errors], []);
+});
