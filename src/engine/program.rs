@@ -189,7 +189,17 @@ impl<D: Database> Lab<D> {
                 }
                 Action::Effect(Effect::Database { key, value }) => {
                     if let Err(e) = self
-                        .database_step(&mut rec, key, value, "your_update_price", code)
+                        .database_step(
+                            &mut rec,
+                            key,
+                            value,
+                            if recorded {
+                                "your_python"
+                            } else {
+                                "your_update_price"
+                            },
+                            code,
+                        )
                         .await
                     {
                         if !recorded {

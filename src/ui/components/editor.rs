@@ -176,7 +176,16 @@ pub fn editor(props: &EditorProps) -> Html {
         PythonPhase::Ready => ("Python 3 (RustPython) ready".to_owned(), None),
         PythonPhase::Failed(why) => (why.clone(), None),
     };
-    let failed = matches!(props.phase, PythonPhase::Failed(_));
+    // After a run that raised or was stopped, its last line stands next to Run (the output
+    // pane, below the editor, may be out of view).
+    let last_error = props
+        .output
+        .as_deref()
+        .filter(|_| props.failed && !props.running && progress.is_none())
+        .and_then(|o| o.trim_end().rsplit('\n').next())
+        .map(|l| l.strip_prefix("[lab] ").unwrap_or(l).to_owned());
+    let failed = matches!(props.phase, PythonPhase::Failed(_)) || last_error.is_some();
+    let text = last_error.unwrap_or(text);
     let status = html! {
         <span class={classes!("editor__status", failed.then_some("editor__status--failed"))} role="status">
             { text }
