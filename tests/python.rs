@@ -332,7 +332,7 @@ mod replayed {
     fn the_seed_solution_replayed_is_the_lab_trace_of_its_function_body() {
         let (rec, _) = go(SEED, Some("update_price('product1', 150)"));
         // The function's body starts after its `def` (line 11).
-        let program = statements(&rec, SEED, 12).unwrap();
+        let program = statements(&rec, SEED, 12);
         let lab = lab();
         let trace = block_on(lab.run_program(&program, "product1", "150"));
         assert_eq!(trace.outcome, Outcome::Completed);
@@ -366,7 +366,7 @@ mod replayed {
         let (rec, copies) = go(source, None);
         assert_eq!(rec.ending, Ending::Finished);
         assert_eq!(copies.rows.keys().collect::<Vec<_>>(), ["product1"]);
-        let program = statements(&rec, source, 1).unwrap();
+        let program = statements(&rec, source, 1);
         let lab = lab();
         let trace = block_on(lab.run_recorded(&program, "", ""));
         assert_eq!(trace.outcome, Outcome::Completed);
@@ -397,7 +397,7 @@ mod replayed {
         let source = "def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n";
         // `redis_client` was never made: NameError at line 3, after the database write.
         let (rec, _) = go(source, Some("update_price('product2', 250)"));
-        let program = statements(&rec, source, 2).unwrap();
+        let program = statements(&rec, source, 2);
         let lab = lab();
         let trace = block_on(lab.run_program(&program, "product2", "250"));
         assert!(
@@ -565,7 +565,7 @@ mod patterns_as_programs {
                 copies.redis.set_out_of_memory(faults.cache_write);
                 let (recording, _) =
                     run(&source, None, copies, Limits::default(), Box::new(|| 0.0));
-                let program = statements(&recording, &source, 1).unwrap();
+                let program = statements(&recording, &source, 1);
                 let mine = lab(pattern, faults);
                 let got = block_on(mine.run_recorded(&program, "product1", "150"));
 
@@ -592,7 +592,7 @@ mod patterns_as_programs {
         use write_through_lab::python::programs::TUTORIAL;
         let (recording, _) = go(TUTORIAL, None);
         assert_eq!(recording.ending, Ending::Finished);
-        let program = statements(&recording, TUTORIAL, 1).unwrap();
+        let program = statements(&recording, TUTORIAL, 1);
         // The client's line says where it really connects.
         assert!(program.iter().any(|s| matches!(&s.action, Action::Line { text, note } if text.starts_with("redis_client =") && note.contains("embedded Redis"))));
         let lab = lab(Pattern::WriteThrough, Faults::default());
@@ -667,7 +667,7 @@ mod wire {
         let (direct, _) = go(SEED, Some("update_price('product2', 250)"));
         let expected = Ran::of(&direct, SEED);
         assert_eq!(response, Response::Ran(expected.clone()));
-        assert_eq!(expected.program, Ok(statements(&direct, SEED, 1).unwrap()));
+        assert_eq!(expected.program, statements(&direct, SEED, 1));
         assert_eq!(
             (expected.product.as_str(), expected.price.as_str()),
             ("product2", "250")
@@ -709,46 +709,38 @@ mod wire {
 
     #[test]
     fn checks_answer_with_a_verdict_and_garbage_is_refused() {
-        let step1 = answer(
-            Request::Check {
-                step: 1,
-                answer: "HMSET product_prices product1 100 product2 200 product3 300".to_owned(),
-            },
-            zero,
+        // The worker's verdict on lesson step `step` for `answer`.
+        let check = |step: u8, answer_text: &str| {
+            answer(
+                Request::Check {
+                    step,
+                    answer: answer_text.to_owned(),
+                },
+                zero,
+            )
+        };
+        let step1 = check(
+            1,
+            "HMSET product_prices product1 100 product2 200 product3 300",
         );
         assert!(
             matches!(step1, Response::Checked { passed: true, .. }),
             "{step1:?}"
         );
-        let typo = answer(
-            Request::Check {
-                step: 1,
-                answer: "HMSET product_prices product1".to_owned(),
-            },
-            zero,
-        );
+        let typo = check(1, "HMSET product_prices product1");
         assert!(
             matches!(&typo, Response::Checked { passed: false, message, .. } if message.contains("wrong number of arguments")),
             "{typo:?}"
         );
-        let step2 = answer(
-            Request::Check {
-                step: 2,
-                answer: "database = {'product1': 100, 'product2': 200, 'product3': 300}".to_owned(),
-            },
-            zero,
+        let step2 = check(
+            2,
+            "database = {'product1': 100, 'product2': 200, 'product3': 300}",
         );
         assert!(
             matches!(&step2, Response::Checked { passed: true, rows, .. } if rows.len() == 3),
             "{step2:?}"
         );
-        let wrong = answer(
-            Request::Check {
-                step: 4,
-                answer: "def update_price(product, new_price):\n    pass\n".to_owned(),
-            },
-            zero,
-        );
+        let wrong = check(4, "def update_price(product, new_price):\n    pass\n");
         assert!(
             matches!(&wrong, Response::Checked { passed: false, message, .. } if message.contains("product1")),
             "{wrong:?}"

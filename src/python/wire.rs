@@ -56,9 +56,8 @@ pub enum Response {
 /// bundle carries none of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ran {
-    /// The statements to replay on the real stores ([`super::replay::statements`]), or why
-    /// the run cannot be replayed.
-    pub program: Result<Vec<Statement>, String>,
+    /// The statements to replay on the real stores ([`super::replay::statements`]).
+    pub program: Vec<Statement>,
     /// The output pane's text: what it printed, where it connected, its traceback.
     pub output: String,
     /// Its error's last line, if it raised or was stopped.
@@ -93,7 +92,7 @@ impl Ran {
             })
             .unwrap_or_default();
         Ran {
-            program: statements(recording, source, 1).map_err(|e| e.to_string()),
+            program: statements(recording, source, 1),
             output: output_of(recording),
             error,
             product,
@@ -259,46 +258,37 @@ pub fn encode_response(response: &Response) -> Vec<u8> {
     match response {
         Response::Ran(ran) => {
             w.u8(0);
-            match &ran.program {
-                Ok(program) => {
-                    w.u8(0);
-                    w.len(program.len());
-                    for statement in program {
-                        w.u32(statement.code.python);
-                        w.u32(statement.code.rust);
-                        match &statement.action {
-                            Action::Local(t) => {
-                                w.u8(0);
-                                text(&mut w, t);
-                            }
-                            Action::Effect(Effect::Redis(command)) => {
-                                w.u8(1);
-                                text(&mut w, command);
-                            }
-                            Action::Effect(Effect::Database { key, value }) => {
-                                w.u8(2);
-                                text(&mut w, key);
-                                text(&mut w, value);
-                            }
-                            Action::Raise(why) => {
-                                w.u8(3);
-                                text(&mut w, why);
-                            }
-                            Action::Line { text: t, note } => {
-                                w.u8(4);
-                                text(&mut w, t);
-                                text(&mut w, note);
-                            }
-                            Action::Delete(key) => {
-                                w.u8(5);
-                                text(&mut w, key);
-                            }
-                        }
+            w.len(ran.program.len());
+            for statement in &ran.program {
+                w.u32(statement.code.python);
+                w.u32(statement.code.rust);
+                match &statement.action {
+                    Action::Local(t) => {
+                        w.u8(0);
+                        text(&mut w, t);
                     }
-                }
-                Err(why) => {
-                    w.u8(1);
-                    text(&mut w, why);
+                    Action::Effect(Effect::Redis(command)) => {
+                        w.u8(1);
+                        text(&mut w, command);
+                    }
+                    Action::Effect(Effect::Database { key, value }) => {
+                        w.u8(2);
+                        text(&mut w, key);
+                        text(&mut w, value);
+                    }
+                    Action::Raise(why) => {
+                        w.u8(3);
+                        text(&mut w, why);
+                    }
+                    Action::Line { text: t, note } => {
+                        w.u8(4);
+                        text(&mut w, t);
+                        text(&mut w, note);
+                    }
+                    Action::Delete(key) => {
+                        w.u8(5);
+                        text(&mut w, key);
+                    }
                 }
             }
             text(&mut w, &ran.output);
@@ -330,37 +320,30 @@ pub fn decode_response(bytes: &[u8]) -> Option<Response> {
     let mut r = Reader(bytes);
     let response = match r.u8()? {
         0 => {
-            let program = match r.u8()? {
-                0 => {
-                    let n = r.count()?;
-                    let mut program = Vec::with_capacity(n);
-                    for _ in 0..n {
-                        let code = CodeRef {
-                            python: r.u32()?,
-                            rust: r.u32()?,
-                        };
-                        let action = match r.u8()? {
-                            0 => Action::Local(read_text(&mut r)?),
-                            1 => Action::Effect(Effect::Redis(read_text(&mut r)?)),
-                            2 => Action::Effect(Effect::Database {
-                                key: read_text(&mut r)?,
-                                value: read_text(&mut r)?,
-                            }),
-                            3 => Action::Raise(read_text(&mut r)?),
-                            4 => Action::Line {
-                                text: read_text(&mut r)?,
-                                note: read_text(&mut r)?,
-                            },
-                            5 => Action::Delete(read_text(&mut r)?),
-                            _ => return None,
-                        };
-                        program.push(Statement { action, code });
-                    }
-                    Ok(program)
-                }
-                1 => Err(read_text(&mut r)?),
-                _ => return None,
-            };
+            let n = r.count()?;
+            let mut program = Vec::with_capacity(n);
+            for _ in 0..n {
+                let code = CodeRef {
+                    python: r.u32()?,
+                    rust: r.u32()?,
+                };
+                let action = match r.u8()? {
+                    0 => Action::Local(read_text(&mut r)?),
+                    1 => Action::Effect(Effect::Redis(read_text(&mut r)?)),
+                    2 => Action::Effect(Effect::Database {
+                        key: read_text(&mut r)?,
+                        value: read_text(&mut r)?,
+                    }),
+                    3 => Action::Raise(read_text(&mut r)?),
+                    4 => Action::Line {
+                        text: read_text(&mut r)?,
+                        note: read_text(&mut r)?,
+                    },
+                    5 => Action::Delete(read_text(&mut r)?),
+                    _ => return None,
+                };
+                program.push(Statement { action, code });
+            }
             let output = read_text(&mut r)?;
             let has_error = r.u8()? != 0;
             let error = read_text(&mut r)?;
@@ -430,12 +413,5 @@ pub fn answer(request: Request, now_ms: fn() -> f64) -> Response {
                 },
             }
         }
-    }
-}
-
-impl Recording {
-    /// Whether the program ran to its end.
-    pub fn finished(&self) -> bool {
-        self.ending == Ending::Finished
     }
 }

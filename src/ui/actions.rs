@@ -12,7 +12,7 @@ use super::components::console::ConsoleOutput;
 use super::components::lesson_panel::{Answer, LessonState};
 use super::components::scale_panel::grouped;
 use super::lesson_check::check_lesson;
-use super::python::{run_python, save_source, worker};
+use super::python::{run_python, set_source};
 use super::state::{CodeView, LabAction, LabState};
 use crate::db::app::AppDb;
 use crate::engine::{Faults, Outcome, Pattern, Trace};
@@ -87,9 +87,10 @@ impl LabHandle {
         let (lab, dispatch, _) = self.parts();
         Callback::from(move |()| {
             let pattern = lab.as_ref().map_or(Pattern::WriteThrough, |l| l.pattern());
-            let source: Rc<str> = Rc::from(crate::python::programs::pattern_program(pattern));
-            save_source(&source);
-            dispatch.dispatch(LabAction::PythonEdit(source));
+            set_source(
+                &dispatch,
+                Rc::from(crate::python::programs::pattern_program(pattern)),
+            );
             dispatch.dispatch(LabAction::CodeView(CodeView::Editor));
         })
     }
@@ -99,9 +100,9 @@ impl LabHandle {
         let dispatch = self.state.dispatcher();
         Callback::from(move |()| {
             dispatch.dispatch(LabAction::CodeView(CodeView::Editor));
-            worker().load();
+            super::python::load();
             // After the render that shows it.
-            let focus = wasm_bindgen::closure::Closure::once(|| {
+            let focus = wasm_bindgen::closure::Closure::once_into_js(|| {
                 if let Some(area) = web_sys::window()
                     .and_then(|w| w.document())
                     .and_then(|d| d.query_selector(".editor__input").ok().flatten())
@@ -116,26 +117,22 @@ impl LabHandle {
             if let Some(w) = web_sys::window() {
                 use wasm_bindgen::JsCast;
                 let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    focus.as_ref().unchecked_ref(),
+                    focus.unchecked_ref(),
                     0,
                 );
             }
-            focus.forget();
         })
     }
 
     /// The editor's text changed.
     pub fn on_python_input(&self) -> Callback<Rc<str>> {
         let dispatch = self.state.dispatcher();
-        Callback::from(move |source: Rc<str>| {
-            save_source(&source);
-            dispatch.dispatch(LabAction::PythonEdit(source));
-        })
+        Callback::from(move |source: Rc<str>| set_source(&dispatch, source))
     }
 
     /// The editor was used: load the interpreter.
     pub fn on_python_load(&self) -> Callback<()> {
-        Callback::from(|()| worker().load())
+        Callback::from(|()| super::python::load())
     }
 
     /// "Run": the editor's program, traced on the lab's stores.
@@ -391,8 +388,7 @@ impl LabHandle {
                 lesson.set(next);
                 match written.filter(|_| passed) {
                     Some(program) => {
-                        save_source(&program);
-                        dispatch.dispatch(LabAction::PythonEdit(Rc::clone(&program)));
+                        set_source(&dispatch, Rc::clone(&program));
                         show_python_run(&lab, &dispatch, &background, program).await;
                     }
                     None => dispatch.dispatch(LabAction::BackToLive),

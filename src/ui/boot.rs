@@ -264,7 +264,7 @@ pub async fn boot(
                     failed,
                 });
                 // The editor shows what ran.
-                dispatch.dispatch(LabAction::PythonEdit(source));
+                super::python::set_source(&dispatch, source);
             })
         },
     );

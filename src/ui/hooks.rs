@@ -39,7 +39,7 @@ pub fn use_lab() -> LabHandle {
     {
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
-            super::python::worker().on_phase(Rc::new(move |phase| {
+            super::python::on_phase(Rc::new(move |phase| {
                 dispatch.dispatch(super::state::LabAction::PythonPhase(phase))
             }));
         });

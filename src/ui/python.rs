@@ -30,7 +30,7 @@ pub fn saved_source() -> Option<String> {
 }
 
 /// Keeps the editor's text for the next visit (quietly, if storage is refused).
-pub fn save_source(source: &str) {
+fn save_source(source: &str) {
     if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
         let _ = storage.set_item(SAVED_KEY, source);
     }
@@ -134,45 +134,43 @@ const RUN_KILL_MS: i32 = 1_000;
 /// A lesson check runs the learner's code up to four times.
 const CHECK_KILL_MS: i32 = 5_000;
 
-/// The interpreter's worker (the JavaScript above starts and ends it).
-pub struct PythonWorker;
-
-/// The page's interpreter.
-pub fn worker() -> PythonWorker {
-    PythonWorker
+/// Tells `f` whenever the interpreter's worker's phase changes (for as long as the page lives).
+pub fn on_phase(f: Rc<dyn Fn(PythonPhase)>) {
+    let listener = Closure::<dyn Fn(String, f64, f64, String)>::new(
+        move |kind: String, loaded: f64, total: f64, message: String| {
+            f(match kind.as_str() {
+                "loading" => PythonPhase::Loading { loaded, total },
+                "ready" => PythonPhase::Ready,
+                "failed" => PythonPhase::Failed(message),
+                _ => PythonPhase::NotLoaded,
+            })
+        },
+    );
+    python_on_phase(&listener);
+    listener.forget();
 }
 
-impl PythonWorker {
-    /// Tells `f` whenever the worker's phase changes (for as long as the page lives).
-    pub fn on_phase(&self, f: Rc<dyn Fn(PythonPhase)>) {
-        let listener = Closure::<dyn Fn(String, f64, f64, String)>::new(
-            move |kind: String, loaded: f64, total: f64, message: String| {
-                f(match kind.as_str() {
-                    "loading" => PythonPhase::Loading { loaded, total },
-                    "ready" => PythonPhase::Ready,
-                    "failed" => PythonPhase::Failed(message),
-                    _ => PythonPhase::NotLoaded,
-                })
-            },
-        );
-        python_on_phase(&listener);
-        listener.forget();
-    }
+/// Starts loading the interpreter, if it is not loaded or loading.
+pub fn load() {
+    python_load();
+}
 
-    /// Starts loading the interpreter, if it is not loaded or loading.
-    pub fn load(&self) {
-        python_load();
-    }
+/// Sends `request` to the interpreter's worker; the worker is ended if it has not answered
+/// within `kill_ms`.
+async fn ask(request: &Request, kill_ms: i32) -> Result<Response, String> {
+    let bytes = js_sys::Uint8Array::from(encode_request(request).as_slice());
+    let answer = JsFuture::from(python_ask(bytes, kill_ms))
+        .await
+        .map_err(|why| why.as_string().unwrap_or_else(|| format!("{why:?}")))?;
+    decode_response(&js_sys::Uint8Array::new(&answer).to_vec())
+        .ok_or_else(|| "The Python worker's answer could not be read.".to_owned())
+}
 
-    /// Sends `request`; the worker is ended if it has not answered within `kill_ms`.
-    async fn ask(&self, request: &Request, kill_ms: i32) -> Result<Response, String> {
-        let bytes = js_sys::Uint8Array::from(encode_request(request).as_slice());
-        let answer = JsFuture::from(python_ask(bytes, kill_ms))
-            .await
-            .map_err(|why| why.as_string().unwrap_or_else(|| format!("{why:?}")))?;
-        decode_response(&js_sys::Uint8Array::new(&answer).to_vec())
-            .ok_or_else(|| "The Python worker's answer could not be read.".to_owned())
-    }
+/// The editor's text changed (typed, a pattern opened, a program run from the console or the
+/// lesson): the page shows it, and it is kept for the next visit.
+pub fn set_source(dispatch: &UseReducerDispatcher<LabState>, source: Rc<str>) {
+    save_source(&source);
+    dispatch.dispatch(LabAction::PythonEdit(source));
 }
 
 /// What a run of the learner's program gave.
@@ -206,7 +204,7 @@ pub async fn run_python(lab: &AppLab, source: &str) -> PythonRun {
         failed: true,
         error: Some(why),
     };
-    let ran = match worker().ask(&request, RUN_KILL_MS).await {
+    let ran = match ask(&request, RUN_KILL_MS).await {
         Ok(Response::Ran(ran)) => ran,
         Ok(Response::Refused { message }) => return failed(message),
         Ok(Response::Checked { .. }) => {
@@ -214,19 +212,14 @@ pub async fn run_python(lab: &AppLab, source: &str) -> PythonRun {
         }
         Err(why) => return failed(why),
     };
-    match ran.program {
-        Ok(program) => PythonRun {
-            trace: Some(lab.run_recorded(&program, &ran.product, &ran.price).await),
-            output: ran.output,
-            failed: ran.error.is_some(),
-            error: ran.error,
-        },
-        Err(why) => PythonRun {
-            trace: None,
-            output: format!("{}[lab] {why}\n", ran.output),
-            failed: true,
-            error: Some(why),
-        },
+    PythonRun {
+        trace: Some(
+            lab.run_recorded(&ran.program, &ran.product, &ran.price)
+                .await,
+        ),
+        output: ran.output,
+        failed: ran.error.is_some(),
+        error: ran.error,
     }
 }
 
@@ -239,7 +232,7 @@ pub async fn check_step(step: u8, answer: &str) -> (bool, String, Vec<(String, S
         step,
         answer: answer.to_owned(),
     };
-    match worker().ask(&request, CHECK_KILL_MS).await {
+    match ask(&request, CHECK_KILL_MS).await {
         Ok(Response::Checked {
             passed,
             message,
@@ -281,17 +274,16 @@ pub async fn open_link(dispatch: UseReducerDispatcher<LabState>, shared: Shared)
         cache_full: faults.cache_write,
         max_ms: RUN_MS,
     };
-    let Ok(Response::Ran(ran)) = worker().ask(&request, RUN_KILL_MS).await else {
+    let Ok(Response::Ran(ran)) = ask(&request, RUN_KILL_MS).await else {
         return;
     };
-    let Ok(program) = &ran.program else { return };
     let Some(trace) = run_recorded_on(
         AppDb::in_memory(),
         *pattern,
         *faults,
         &seed,
         &seed,
-        program,
+        &ran.program,
         &ran.product,
         &ran.price,
     ) else {
