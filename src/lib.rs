@@ -20,6 +20,7 @@
 //! | `bench_workload` | the emulator benchmark's workload, for `benches/emulator.rs` and the page's `lab.bench_emulator` (only in builds with the `bench-hooks` feature) | host, and the browser's benchmark build |
 //! | `server` | `minired --port`: the emulator as a Redis server on TCP (RESP2/RESP3, sixteen databases), on tokio | host only |
 //! | [`viewport`] | which rows of a long table to render (the rows in view and a margin) | host and browser |
+//! | [`wire`] | the one message format between the page and its workers: a type's tag and fields named once (`wire_enum!`, `wire_struct!`); a leaf that imports nothing above it | host and browser |
 //! | `ui` | the Yew interface that renders the actors and, later, the traces | browser only |
 //!
 //! The emulator, the engine and playback import no web crate (`yew`, `web_sys`, `wasm_bindgen`,
@@ -41,6 +42,7 @@ pub mod scenario;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 pub mod viewport;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -4,7 +4,9 @@
 //!   Layout section of `src/lib.rs`);
 //! - the engine imports neither the lesson nor the interface;
 //! - the trace (the documented contract between engine and interface) imports nothing from the
-//!   engine's implementation.
+//!   engine's implementation;
+//! - the message format (`src/wire.rs`) imports nothing from the crate, and the layers that use
+//!   it do not reach into one another: Python ↛ interface, hub ↛ Python or interface.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,8 @@ const WEB_CRATES: [&str; 7] = [
 ];
 
 /// The places that must stay pure Rust.
-const PURE: [&str; 13] = [
+const PURE: [&str; 14] = [
+    "src/wire.rs",
     "src/emulator",
     "src/engine",
     "src/hub",
@@ -146,19 +149,10 @@ fn the_engine_imports_neither_the_lesson_nor_the_interface() {
         "expected the engine's files, found {}",
         files.len()
     );
-    let offenders: Vec<String> = files
-        .iter()
-        .flat_map(|(file, source)| {
-            crate_paths(source)
-                .into_iter()
-                .filter(|p| {
-                    ["crate::lesson", "crate::ui", "crate::scenario"]
-                        .iter()
-                        .any(|m| p == m || p.starts_with(&format!("{m}::")))
-                })
-                .map(move |p| format!("{}: {p}", file.display()))
-        })
-        .collect();
+    let offenders = reaching(
+        "src/engine",
+        &["crate::lesson", "crate::ui", "crate::scenario"],
+    );
     assert!(
         offenders.is_empty(),
         "the engine reaches out: {offenders:#?}"
@@ -188,6 +182,45 @@ fn the_trace_imports_nothing_from_the_engine_implementation() {
         "{} imports the engine's implementation: {offenders:?}",
         file.display()
     );
+}
+
+/// The paths in `place` that start with one of `forbidden`, as `file: path` lines.
+fn reaching(place: &str, forbidden: &[&str]) -> Vec<String> {
+    source_files(place)
+        .iter()
+        .flat_map(|(file, source)| {
+            crate_paths(source)
+                .into_iter()
+                .filter(|p| {
+                    forbidden
+                        .iter()
+                        .any(|m| p == m || p.starts_with(&format!("{m}::")))
+                })
+                .map(move |p| format!("{}: {p}", file.display()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_message_format_is_a_leaf() {
+    let (file, source) = source_files("src/wire.rs").pop().expect("src/wire.rs");
+    let offenders: Vec<String> = crate_paths(&source)
+        .into_iter()
+        .filter(|p| p.starts_with("crate::") && !p.starts_with("crate::wire"))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "{} imports from the crate: {offenders:?}",
+        file.display()
+    );
+}
+
+#[test]
+fn python_and_the_hub_do_not_reach_into_other_layers() {
+    let python = reaching("src/python", &["crate::ui", "crate::hub::codec"]);
+    assert!(python.is_empty(), "python reaches out: {python:#?}");
+    let hub = reaching("src/hub", &["crate::python", "crate::ui", "crate::engine"]);
+    assert!(hub.is_empty(), "the hub reaches out: {hub:#?}");
 }
 
 #[test]

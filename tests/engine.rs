@@ -850,6 +850,44 @@ mod learners_function {
     }
 
     #[test]
+    fn a_redis_command_is_drawn_as_its_spec_says_it_reads_writes_or_removes() {
+        use write_through_lab::engine::program::{Action, Statement};
+        use write_through_lab::engine::trace::CodeRef;
+        use write_through_lab::engine::Effect;
+        let lab = lab(Pattern::WriteThrough);
+        let commands = [
+            ("HSTRLEN product_prices product1", StepKind::CacheRead),
+            ("TTL product_prices", StepKind::CacheRead),
+            ("STRLEN product_prices", StepKind::CacheRead),
+            ("MGET a b", StepKind::CacheRead),
+            ("HSCAN product_prices 0", StepKind::CacheRead),
+            ("HRANDFIELD product_prices", StepKind::CacheRead),
+            ("HGET product_prices product1", StepKind::CacheRead),
+            ("HSET product_prices product1 150", StepKind::CacheWrite),
+            ("EXPIRE product_prices 60", StepKind::CacheWrite),
+            ("HDEL product_prices product1", StepKind::CacheInvalidate),
+            ("GETDEL k", StepKind::CacheInvalidate),
+            // Unknown to the emulator: Redis refuses it, and the step shows the error.
+            ("NOSUCH x", StepKind::CacheWrite),
+        ];
+        let program: Vec<Statement> = commands
+            .iter()
+            .map(|(line, _)| Statement {
+                action: Action::Effect(Effect::Redis((*line).to_owned())),
+                code: CodeRef::NONE,
+            })
+            .collect();
+        let trace = block_on(lab.run_program(&program, "product1", "150"));
+        let drawn: Vec<(&str, StepKind)> = trace
+            .steps
+            .iter()
+            .filter(|s| s.kind != StepKind::Done)
+            .map(|s| (s.action.as_str(), s.kind))
+            .collect();
+        assert_eq!(drawn, commands);
+    }
+
+    #[test]
     fn cache_first_without_compensation_diverges_when_the_database_fails() {
         let lab = lab(Pattern::WriteThrough);
         lab.set_faults(Faults {

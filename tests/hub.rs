@@ -12,23 +12,22 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use write_through_lab::emulator::{split_args, Emulator, Reply};
-use write_through_lab::hub::codec::{
-    decode_from_hub, decode_to_hub, encode_from_hub, encode_to_hub,
-};
+use write_through_lab::hub::router::Router;
 use write_through_lab::hub::shared::SharedCache;
 use write_through_lab::hub::{rewrite, FromHub, Hub, Recipient, ToHub};
+use write_through_lab::wire;
 
 /// Messages from tab `i` to the hub, in the order sent.
 type Uplink = Rc<RefCell<VecDeque<(usize, Vec<u8>)>>>;
 
 /// The hub, the tabs connected to it, and the messages on their way (as bytes).
 struct Net {
-    hub: RefCell<Hub>,
+    /// The hub, with tab `i`'s connection known by `i` (the SharedWorker's and the leader
+    /// tab's router).
+    hub: RefCell<Router<usize>>,
     clock: Rc<Cell<i64>>,
     tabs: RefCell<Vec<Rc<SharedCache>>>,
     up: Uplink,
-    /// Hub id of tab `i` (known once it was welcomed).
-    ids: RefCell<Vec<Option<u32>>>,
 }
 
 impl Net {
@@ -36,15 +35,14 @@ impl Net {
         let clock = Rc::new(Cell::new(1_700_000_000_000));
         let (c1, c2) = (Rc::clone(&clock), Rc::clone(&clock));
         Net {
-            hub: RefCell::new(Hub::new(
+            hub: RefCell::new(Router::new(Hub::new(
                 Emulator::new(Box::new(move || c1.get()), 7),
                 Box::new(move || c2.get()),
                 "run-1".to_owned(),
-            )),
+            ))),
             clock,
             tabs: RefCell::default(),
             up: Rc::default(),
-            ids: RefCell::default(),
         }
     }
 
@@ -53,12 +51,10 @@ impl Net {
         let index = self.tabs.borrow().len();
         let up = Rc::clone(&self.up);
         let cache = Rc::new(SharedCache::new(Box::new(move |m: ToHub| {
-            up.borrow_mut().push_back((index, encode_to_hub(&m)));
+            up.borrow_mut().push_back((index, wire::encode(&m)));
         })));
         self.tabs.borrow_mut().push(Rc::clone(&cache));
-        self.ids.borrow_mut().push(None);
-        let connected = self.drive(cache.connect());
-        self.ids.borrow_mut()[index] = Some(connected.unwrap().tab);
+        self.drive(cache.connect()).unwrap();
         index
     }
 
@@ -72,23 +68,19 @@ impl Net {
             let Some((from, bytes)) = self.up.borrow_mut().pop_front() else {
                 return;
             };
-            let message = decode_to_hub(&bytes).expect("a tab's message decodes");
-            let sender = self.ids.borrow()[from];
-            let out = self.hub.borrow_mut().handle(sender, message);
+            let message = wire::decode::<ToHub>(&bytes).expect("a tab's message decodes");
+            let out = self.hub.borrow_mut().handle(from, message);
             for (to, message) in out {
-                let bytes = encode_from_hub(&message);
-                let decoded = decode_from_hub(&bytes).expect("the hub's message decodes");
+                let bytes = wire::encode(&message);
+                let decoded = wire::decode::<FromHub>(&bytes).expect("the hub's message decodes");
                 assert_eq!(decoded, message, "the codec keeps every message");
+                let to: Vec<usize> = match to {
+                    Recipient::Sender => vec![from],
+                    Recipient::Others => self.hub.borrow().others(from).collect(),
+                };
                 let tabs = self.tabs.borrow().clone();
-                for (i, tab) in tabs.iter().enumerate() {
-                    let welcomed = self.ids.borrow()[i].is_some();
-                    let deliver = match to {
-                        Recipient::Sender => i == from,
-                        Recipient::Others => i != from && welcomed,
-                    };
-                    if deliver {
-                        tab.receive(decoded.clone());
-                    }
+                for i in to {
+                    tabs[i].receive(decoded.clone());
                 }
             }
         }
@@ -115,7 +107,7 @@ impl Net {
     }
 
     fn assert_replicas_agree(&self) {
-        let hub = rewrite(self.hub.borrow().emulator());
+        let hub = rewrite(self.hub.borrow().hub().emulator());
         for (i, tab) in self.tabs.borrow().iter().enumerate() {
             assert_eq!(
                 rewrite(&tab.replica()),
@@ -202,7 +194,7 @@ fn two_tabs_interleaved_see_the_writes_in_the_servers_order() {
     for tab in [&ta, &tb] {
         assert_eq!(
             tab.replica().keyspace().get(b"p"),
-            net.hub.borrow().emulator().keyspace().get(b"p")
+            net.hub.borrow().hub().emulator().keyspace().get(b"p")
         );
     }
     assert_eq!(net.run(a, "HGET p x"), [bulk("2")]);
@@ -236,13 +228,24 @@ fn replicas_keep_the_servers_deadlines_and_orders_through_every_kind_of_write() 
     // that command at the same time and drop it too.
     net.clock.set(net.clock.get() + 2_000);
     net.run(a, "DEL nothing");
-    assert!(!net.hub.borrow().emulator().keyspace().contains(b"short"));
+    assert!(!net
+        .hub
+        .borrow()
+        .hub()
+        .emulator()
+        .keyspace()
+        .contains(b"short"));
     net.assert_replicas_agree();
     // A tab connecting now rebuilds the same keyspace, deadlines included.
     let c = net.open_tab();
     assert_eq!(
         net.tab(c).replica().keyspace().expires_at(b"t"),
-        net.hub.borrow().emulator().keyspace().expires_at(b"t")
+        net.hub
+            .borrow()
+            .hub()
+            .emulator()
+            .keyspace()
+            .expires_at(b"t")
     );
     net.run(b, "FLUSHALL");
     net.assert_replicas_agree();
@@ -288,22 +291,25 @@ fn a_repeated_command_runs_as_one_unit_on_every_replica() {
 
 #[test]
 fn malformed_messages_decode_to_nothing() {
-    let good = encode_to_hub(&ToHub::Command {
+    let good = wire::encode(&ToHub::Command {
         id: 1,
         argv: vec![b"PING".to_vec()],
         repeat: 1,
         refuse_writes: false,
     });
     for cut in 0..good.len() {
-        assert_eq!(decode_to_hub(&good[..cut]), None, "cut at {cut}");
+        assert_eq!(wire::decode::<ToHub>(&good[..cut]), None, "cut at {cut}");
     }
     let mut long = good.clone();
     long.push(0);
-    assert_eq!(decode_to_hub(&long), None, "trailing bytes");
-    assert_eq!(decode_to_hub(&[9]), None, "unknown tag");
+    assert_eq!(wire::decode::<ToHub>(&long), None, "trailing bytes");
+    assert_eq!(wire::decode::<ToHub>(&[9]), None, "unknown tag");
     // A count of four billion arguments in a six-byte message.
-    assert_eq!(decode_to_hub(&[1, 0, 0, 0, 0, 255, 255, 255, 255]), None);
-    let reply = encode_from_hub(&FromHub::Reply {
+    assert_eq!(
+        wire::decode::<ToHub>(&[1, 0, 0, 0, 0, 255, 255, 255, 255]),
+        None
+    );
+    let reply = wire::encode(&FromHub::Reply {
         id: 2,
         replies: vec![Reply::Array(vec![
             Reply::Nil,
@@ -313,7 +319,7 @@ fn malformed_messages_decode_to_nothing() {
         wrote: Some(42),
     });
     for cut in 0..reply.len() {
-        assert_eq!(decode_from_hub(&reply[..cut]), None, "cut at {cut}");
+        assert_eq!(wire::decode::<FromHub>(&reply[..cut]), None, "cut at {cut}");
     }
 }
 
@@ -671,6 +677,7 @@ fn a_warm_up_never_puts_its_older_copy_over_a_price_another_tab_wrote_meanwhile(
     assert!(!net
         .hub
         .borrow()
+        .hub()
         .emulator()
         .keyspace()
         .contains(b"product_prices:warm-up"));
@@ -690,6 +697,7 @@ fn a_committed_row_is_told_before_the_cache_write_so_other_tabs_see_the_writes_i
         let cached = match hub_net
             .hub
             .borrow()
+            .hub()
             .emulator()
             .keyspace()
             .get(b"product_prices")

@@ -448,7 +448,7 @@ mod lesson_by_running {
 
     #[test]
     fn a_passed_answer_runs_as_a_program_that_makes_its_client_and_calls_it() {
-        use write_through_lab::python::lesson::as_program;
+        use write_through_lab::python::programs::as_program;
         let program = as_program(STEP4);
         assert!(program.starts_with("import redis\nredis_client = redis.Redis("));
         assert!(program.ends_with("\nupdate_price(\"product1\", 150)\n"));
@@ -638,10 +638,9 @@ mod patterns_as_programs {
 mod wire {
     use write_through_lab::hub::rewrite;
     use write_through_lab::python::replay::statements;
-    use write_through_lab::python::wire::{
-        answer, decode_request, decode_response, encode_request, encode_response, handle, Ran,
-        Request, Response,
-    };
+    use write_through_lab::python::wire::{Ran, Request, Response};
+    use write_through_lab::python::worker::{answer, handle};
+    use write_through_lab::wire::{decode, encode};
 
     use super::*;
 
@@ -661,9 +660,9 @@ mod wire {
             cache_full: false,
             max_ms: 1_000.0,
         };
-        let bytes = encode_request(&request);
-        assert_eq!(decode_request(&bytes), Some(request));
-        let response = decode_response(&handle(&bytes, zero)).unwrap();
+        let bytes = encode(&request);
+        assert_eq!(decode::<Request>(&bytes), Some(request));
+        let response = decode::<Response>(&handle(&bytes, zero)).unwrap();
         let (direct, _) = go(SEED, Some("update_price('product2', 250)"));
         let expected = Ran::of(&direct, SEED);
         assert_eq!(response, Response::Ran(expected.clone()));
@@ -693,7 +692,7 @@ mod wire {
                 rows: vec![("a".to_owned(), "1".to_owned())],
             },
         ] {
-            assert_eq!(decode_response(&encode_response(&response)), Some(response));
+            assert_eq!(decode::<Response>(&encode(&response)), Some(response));
         }
         let raised = Ran::of(&raised, "print('é')\nx = y\n");
         assert_eq!(
@@ -745,13 +744,13 @@ mod wire {
             matches!(&wrong, Response::Checked { passed: false, message, .. } if message.contains("product1")),
             "{wrong:?}"
         );
-        let mut truncated = encode_request(&Request::Check {
+        let mut truncated = encode(&Request::Check {
             step: 3,
             answer: "x".to_owned(),
         });
         truncated.pop();
         assert!(matches!(
-            decode_response(&handle(&truncated, zero)),
+            decode::<Response>(&handle(&truncated, zero)),
             Some(Response::Refused { .. })
         ));
     }

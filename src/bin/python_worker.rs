@@ -18,7 +18,7 @@ mod worker {
     /// Answers one request with a response (bytes, [`write_through_lab::python::wire`]).
     #[wasm_bindgen]
     pub fn handle(request: &[u8]) -> Vec<u8> {
-        write_through_lab::python::wire::handle(request, now_ms)
+        write_through_lab::python::worker::handle(request, now_ms)
     }
 }
 

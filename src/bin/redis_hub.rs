@@ -1,6 +1,6 @@
 //! The shared Redis's worker: the [`write_through_lab::hub::Hub`] in a `SharedWorker`, so that
 //! every tab of the lab in one browser profile talks to one Redis. Each tab connects with a
-//! `MessagePort`; a message is a byte array ([`write_through_lab::hub::codec`]). The worker
+//! `MessagePort`; a message is a byte array ([`write_through_lab::wire`], [`write_through_lab::ui::transport`]). The worker
 //! lives as long as a tab of the lab is open; when the last one closes the browser ends it and
 //! its keyspace is gone, like a Redis restarted without persistence.
 //!
@@ -16,67 +16,47 @@ mod worker {
     use wasm_bindgen::{JsCast, JsValue};
     use web_sys::{MessageEvent, MessagePort};
     use write_through_lab::emulator::Emulator;
-    use write_through_lab::hub::codec::{decode_to_hub, encode_from_hub};
-    use write_through_lab::hub::{FromHub, Hub, Recipient, TabId};
-
-    type PortHandler = Closure<dyn FnMut(MessageEvent)>;
-
-    /// A tab's port, and its id once it said hello.
-    struct Conn {
-        port: MessagePort,
-        tab: Option<TabId>,
-    }
+    use write_through_lab::hub::router::Router;
+    use write_through_lab::hub::{FromHub, Hub, Recipient, ToHub};
+    use write_through_lab::ui::transport::{self, OnMessage};
 
     struct Server {
-        hub: RefCell<Hub>,
-        conns: RefCell<Vec<Conn>>,
+        /// The hub, with each tab's connection known by its port's index in `ports`.
+        hub: RefCell<Router<usize>>,
+        ports: RefCell<Vec<MessagePort>>,
         /// The ports' message handlers, kept alive as long as the worker.
-        handlers: RefCell<Vec<PortHandler>>,
+        handlers: RefCell<Vec<OnMessage>>,
     }
 
     fn post(port: &MessagePort, message: &FromHub) {
-        let bytes = js_sys::Uint8Array::from(encode_from_hub(message).as_slice());
         // A port whose tab has closed takes the message and drops it.
-        let _ = port.post_message(&bytes);
+        let _ = port.post_message(&transport::bytes(message));
     }
 
     impl Server {
         fn connect(self: &Rc<Self>, port: MessagePort) {
             let index = {
-                let mut conns = self.conns.borrow_mut();
-                conns.push(Conn {
-                    port: port.clone(),
-                    tab: None,
-                });
-                conns.len() - 1
+                let mut ports = self.ports.borrow_mut();
+                ports.push(port.clone());
+                ports.len() - 1
             };
             let server = Rc::clone(self);
-            let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let bytes = js_sys::Uint8Array::new(&event.data()).to_vec();
-                if let Some(message) = decode_to_hub(&bytes) {
-                    server.handle(index, message);
-                }
-            });
-            port.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+            let handler = transport::receiver(move |message: ToHub| server.handle(index, message));
+            transport::listen(&port, &handler);
             port.start();
             self.handlers.borrow_mut().push(handler);
         }
 
-        fn handle(&self, index: usize, message: write_through_lab::hub::ToHub) {
-            let tab = self.conns.borrow()[index].tab;
-            let out = self.hub.borrow_mut().handle(tab, message);
-            let mut conns = self.conns.borrow_mut();
+        fn handle(&self, index: usize, message: ToHub) {
+            let mut router = self.hub.borrow_mut();
+            let out = router.handle(index, message);
+            let ports = self.ports.borrow();
             for (to, message) in out {
-                if let FromHub::Welcome { tab, .. } = &message {
-                    conns[index].tab = Some(*tab);
-                }
                 match to {
-                    Recipient::Sender => post(&conns[index].port, &message),
+                    Recipient::Sender => post(&ports[index], &message),
                     Recipient::Others => {
-                        for (i, conn) in conns.iter().enumerate() {
-                            if i != index && conn.tab.is_some() {
-                                post(&conn.port, &message);
-                            }
+                        for other in router.others(index) {
+                            post(&ports[other], &message);
                         }
                     }
                 }
@@ -93,12 +73,12 @@ mod worker {
             .and_then(|v| v.as_string())
             .unwrap_or_else(|| format!("{seed:x}"));
         let server = Rc::new(Server {
-            hub: RefCell::new(Hub::new(
+            hub: RefCell::new(Router::new(Hub::new(
                 Emulator::new(Box::new(now), seed),
                 Box::new(now),
                 run_id,
-            )),
-            conns: RefCell::default(),
+            ))),
+            ports: RefCell::default(),
             handlers: RefCell::default(),
         });
         let early = js_sys::Reflect::get(&global, &JsValue::from_str("earlyPorts"))

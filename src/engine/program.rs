@@ -9,6 +9,7 @@ use super::recorder::StepText;
 use super::scripted::Effect;
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace};
 use crate::db::Database;
+use crate::emulator::cmd::{lookup, Access};
 
 /// What one line of the program does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,18 +35,15 @@ pub struct Statement {
     pub code: CodeRef,
 }
 
-/// The kind of step a Redis command is, by its name.
+/// The kind of step a Redis command is: what its [`Spec`](crate::emulator::cmd::Spec) says it
+/// does to the data (a command the emulator does not know is drawn as a write: Redis will
+/// refuse it, and the step shows the error).
 fn cache_kind(command: &str) -> StepKind {
-    let name = command
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_ascii_uppercase();
-    match name.as_str() {
-        "HDEL" | "DEL" => StepKind::CacheInvalidate,
-        "HGET" | "HGETALL" | "HMGET" | "HEXISTS" | "HLEN" | "HKEYS" | "HVALS" | "GET"
-        | "EXISTS" => StepKind::CacheRead,
-        _ => StepKind::CacheWrite,
+    let name = command.split_whitespace().next().unwrap_or_default();
+    match lookup(name.as_bytes()).map(|(_, spec)| spec.access) {
+        Some(Access::Read) => StepKind::CacheRead,
+        Some(Access::Remove) => StepKind::CacheInvalidate,
+        Some(Access::Write) | None => StepKind::CacheWrite,
     }
 }
 

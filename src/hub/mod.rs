@@ -4,7 +4,8 @@
 //! | module | job |
 //! |---|---|
 //! | this one | [`Hub`]: the server. One [`Emulator`] (the same core `minired` and the console run), the tabs connected to it, and what it tells them |
-//! | [`codec`] | the messages ([`ToHub`], [`FromHub`]) as bytes, for `postMessage` |
+//! | [`codec`] | the messages ([`ToHub`], [`FromHub`]) as bytes, for `postMessage` ([`crate::wire`]) |
+//! | [`router`] | the server's end of its connections: which tab each is, who gets each answer (the `SharedWorker` and the leader tab share it) |
 //! | [`shared`] | a tab's end: [`shared::SharedCache`], its replica of the hub's keyspace, and the replies it waits for |
 //!
 //! ## The protocol
@@ -31,6 +32,7 @@
 //! unaffected, the way a fault injected into one client's connection would be.
 
 pub mod codec;
+pub mod router;
 pub mod shared;
 
 use crate::emulator::keyspace::Value;

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use super::programs::CLIENT;
 use super::{run, Ending, Event, Limits, Recording, Stores};
 use crate::catalog::{PRICES_KEY, SEED};
 use crate::emulator::{Emulator, Reply};
@@ -17,11 +18,6 @@ pub const CALLS: [(&str, &str); 3] = [
     ("product2", "275"),
     ("product3", "99.5"),
 ];
-
-/// What the tutorial's redis client is made of, put in front of steps 3 and 4 when the
-/// learner's answer is only the function.
-pub const CLIENT: &str =
-    "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n";
 
 /// The seed stores: the hash and the table both hold the seed prices.
 fn seed_stores() -> Stores {
@@ -56,34 +52,12 @@ fn cached(stores: &mut Stores, product: &str) -> Option<String> {
 fn failure(call: &str, recording: &Recording) -> Option<String> {
     match &recording.ending {
         Ending::Finished => None,
-        Ending::Raised {
-            kind,
-            line,
-            traceback,
-        } => Some(format!(
+        Ending::Raised { kind, line, .. } => Some(format!(
             "{call} raised {kind} at line {line}: {}",
-            traceback.lines().last().unwrap_or(kind.as_str())
+            recording.ending.error().unwrap_or_default()
         )),
         Ending::Stopped(why) => Some(format!("{call}: {why}")),
     }
-}
-
-/// The learner's answer to step 3 or 4 as a whole program that calls it once, as the lab runs
-/// it on its stores after the check passed: the tutorial's client in front if the answer does
-/// not make one, and `update_price("product1", 150)` after it if it does not call it.
-pub fn as_program(source: &str) -> String {
-    let mut program = if source.contains("redis_client =") {
-        source.to_owned()
-    } else {
-        format!("{CLIENT}{source}")
-    };
-    if !program.lines().any(|l| l.starts_with("update_price(")) {
-        if !program.ends_with('\n') {
-            program.push('\n');
-        }
-        program.push_str("\nupdate_price(\"product1\", 150)\n");
-    }
-    program
 }
 
 /// Step 1: `line`, a Redis command run on an empty Redis, makes the hash with the three prices.

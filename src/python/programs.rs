@@ -52,3 +52,26 @@ pub fn pattern_program(pattern: Pattern) -> String {
     out.push('\n');
     out
 }
+
+/// What the tutorial's redis client is made of, put in front of steps 3 and 4 when the
+/// learner's answer is only the function.
+pub const CLIENT: &str =
+    "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n";
+
+/// The learner's answer to step 3 or 4 as a whole program that calls it once, as the lab runs
+/// it on its stores after the check passed: the tutorial's client in front if the answer does
+/// not make one, and `update_price("product1", 150)` after it if it does not call it.
+pub fn as_program(source: &str) -> String {
+    let mut program = if source.contains("redis_client =") {
+        source.to_owned()
+    } else {
+        format!("{CLIENT}{source}")
+    };
+    if !program.lines().any(|l| l.starts_with("update_price(")) {
+        if !program.ends_with('\n') {
+            program.push('\n');
+        }
+        program.push_str("\nupdate_price(\"product1\", 150)\n");
+    }
+    program
+}

@@ -110,20 +110,10 @@ pub fn statements(recording: &Recording, source: &str, from: u32) -> Vec<Stateme
     }
     match &recording.ending {
         Ending::Finished => close(current, &mut out, keep, &mut note),
-        Ending::Raised {
-            kind,
-            line,
-            traceback,
-        } => {
-            let message = traceback
-                .lines()
-                .last()
-                .map_or_else(|| kind.clone(), str::to_owned);
-            out.push(Statement {
-                action: Action::Raise(message),
-                code: at(*line),
-            });
-        }
+        Ending::Raised { line, .. } => out.push(Statement {
+            action: Action::Raise(recording.ending.error().unwrap_or_default()),
+            code: at(*line),
+        }),
         Ending::Stopped(why) => out.push(Statement {
             action: Action::Raise(why.clone()),
             code: at(current.map_or(0, |(l, _)| l)),

@@ -5,7 +5,7 @@
 use super::{
     err, lower, unknown_subcommand, wrong_arity, After, Client, Server, DATABASES, REDIS_VERSION,
 };
-use crate::emulator::cmd::{Spec, COMMANDS};
+use crate::emulator::cmd::{Access, Spec, COMMANDS};
 use crate::emulator::glob::glob_match;
 use crate::emulator::resp::Shape;
 use crate::emulator::Reply;
@@ -261,6 +261,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "Closes the connection.",
         group: "connection",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "hello",
@@ -269,6 +270,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "Handshakes with the server: RESP2 or RESP3, and a name.",
         group: "connection",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "client",
@@ -277,6 +279,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "The connection's id and name.",
         group: "connection",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "select",
@@ -285,6 +288,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "Changes the selected database (0 to 15).",
         group: "connection",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "reset",
@@ -293,6 +297,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "Resets the connection.",
         group: "connection",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "command",
@@ -301,6 +306,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "Describes the server's commands.",
         group: "server",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "config",
@@ -309,6 +315,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "Reads the server's configuration.",
         group: "server",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "info",
@@ -317,6 +324,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "The server's information and statistics.",
         group: "server",
         denyoom: false,
+        access: Access::Read,
     },
     Spec {
         name: "function",
@@ -325,6 +333,7 @@ pub(super) const SERVER_COMMANDS: &[Spec] = &[
         summary: "Functions (there are none).",
         group: "scripting",
         denyoom: false,
+        access: Access::Read,
     },
 ];
 

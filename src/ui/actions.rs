@@ -367,7 +367,7 @@ impl LabHandle {
                 // lab's stores, traced, as the whole program the editor then shows.
                 let written = match &answer {
                     Answer::Python { source, .. } => {
-                        Some(Rc::<str>::from(crate::python::lesson::as_program(source)))
+                        Some(Rc::<str>::from(crate::python::programs::as_program(source)))
                     }
                     _ => None,
                 };
@@ -413,7 +413,7 @@ pub async fn show_python_run(
     dispatch.dispatch(LabAction::PythonRan {
         source,
         output: Rc::from(run.output.as_str()),
-        failed: run.failed,
+        error: run.error.clone(),
     });
     run
 }

@@ -257,11 +257,11 @@ pub async fn boot(
         }),
         {
             let dispatch = dispatch.clone();
-            Rc::new(move |source, output: String, failed| {
+            Rc::new(move |source, output: String, error| {
                 dispatch.dispatch(LabAction::PythonRan {
                     source: Rc::clone(&source),
                     output: Rc::from(output.as_str()),
-                    failed,
+                    error,
                 });
                 // The editor shows what ran.
                 super::python::set_source(&dispatch, source);

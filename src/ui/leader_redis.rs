@@ -5,64 +5,57 @@
 //! (as a Redis replica is promoted when its master goes away) and tells the others to connect
 //! again. The last tab closing still ends Redis.
 //!
-//! Every message on the channel is an envelope: a direction byte, a tab key (`u64`, random per
-//! tab), then the hub message ([`crate::hub::codec`]).
-//!
-//! | direction | key | meaning |
-//! |---|---|---|
-//! | 0 | the sender | a tab's message to the leader |
-//! | 1 | the recipient | the leader's message to one tab |
-//! | 2 | the tab to skip | the leader's message to every other tab (a write) |
-//! | 3 | the leader | a new leader is ready: connect again |
+//! Every message on the channel is an [`Envelope`] (in the lab's format, [`crate::wire`]): a
+//! tab's message to the leader, the leader's answer to one tab, a write for every tab but one,
+//! or "a new leader is ready: connect again".
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{BroadcastChannel, MessageEvent};
+use wasm_bindgen::JsCast;
+use web_sys::BroadcastChannel;
 
+use super::transport::{self, OnMessage};
+use super::web_locks;
 use crate::emulator::Emulator;
-use crate::hub::codec::{decode_from_hub, decode_to_hub, encode_from_hub, encode_to_hub};
+use crate::hub::router::Router;
 use crate::hub::shared::SharedCache;
-use crate::hub::{rewrite, FromHub, Hub, Recipient, TabId, ToHub};
+use crate::hub::{rewrite, FromHub, Hub, Recipient, ToHub};
+use crate::wire::wire_enum;
 
 /// The channel the tabs and their leader talk on.
 pub const CHANNEL: &str = "write-through-lab-redis";
 /// The Web Lock the leader holds.
 pub const LEADER_LOCK: &str = "write-through-lab-redis-leader";
 
-const TO_LEADER: u8 = 0;
-const TO_TAB: u8 = 1;
-const TO_OTHERS: u8 = 2;
-const NEW_LEADER: u8 = 3;
-
-fn envelope(direction: u8, key: u64, payload: &[u8]) -> js_sys::Uint8Array {
-    let mut bytes = Vec::with_capacity(9 + payload.len());
-    bytes.push(direction);
-    bytes.extend_from_slice(&key.to_le_bytes());
-    bytes.extend_from_slice(payload);
-    js_sys::Uint8Array::from(bytes.as_slice())
+/// A message on the channel. Every tab hears every message and keeps those for it.
+#[derive(Debug)]
+enum Envelope {
+    /// A tab's message to the leader.
+    ToLeader { from: u64, message: ToHub },
+    /// The leader's answer to one tab.
+    ToTab { to: u64, message: FromHub },
+    /// The leader's message to every tab but `skip` (a write, which `skip` made).
+    ToOthers { skip: u64, message: FromHub },
+    /// A new leader is ready: connect again.
+    NewLeader { leader: u64 },
 }
 
-fn open(bytes: &[u8]) -> Option<(u8, u64, &[u8])> {
-    let (&direction, rest) = bytes.split_first()?;
-    let (key, payload) = rest.split_at_checked(8)?;
-    Some((direction, u64::from_le_bytes(key.try_into().ok()?), payload))
-}
-
-type OnMessage = Closure<dyn FnMut(MessageEvent)>;
+wire_enum!(Envelope {
+    0 => ToLeader { from, message },
+    1 => ToTab { to, message },
+    2 => ToOthers { skip, message },
+    3 => NewLeader { leader },
+});
 
 /// This tab's side of the leader-elected Redis.
 pub struct LeaderRedis {
     pub cache: Rc<SharedCache>,
     me: u64,
     channel: BroadcastChannel,
-    /// The server, while this tab is the leader.
-    hub: RefCell<Option<Hub>>,
-    /// The leader's tabs: key → id on the hub.
-    tabs: RefCell<HashMap<u64, TabId>>,
+    /// The server and its tabs (known by their keys), while this tab is the leader.
+    hub: RefCell<Option<Router<u64>>>,
     /// Called when a new leader took over (this tab or another).
     on_new_leader: RefCell<Option<Rc<dyn Fn()>>>,
     leading: Cell<bool>,
@@ -77,36 +70,11 @@ impl std::fmt::Debug for LeaderRedis {
     }
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = "
-// Calls onLeader once this tab holds the lock (now, or when the leader before it has gone),
-// and keeps it until the page closes. Resolves with whether it was granted at once.
-export function campaign(name, onLeader) {
-  return new Promise((resolve) => {
-    navigator.locks.request(name, { ifAvailable: true }, (lock) => {
-      if (lock) {
-        resolve(true);
-        onLeader();
-        return new Promise(() => {});
-      }
-      resolve(false);
-      navigator.locks.request(name, () => {
-        onLeader();
-        return new Promise(() => {});
-      });
-      return undefined;
-    });
-  });
-}
-")]
-extern "C" {
-    fn campaign(name: &str, on_leader: &JsValue) -> js_sys::Promise;
-}
-
 impl LeaderRedis {
     /// Joins the election and the channel; `None` without Web Locks or `BroadcastChannel`.
     /// Resolves once this tab knows whether it leads (then call [`SharedCache::connect`]).
     pub async fn join() -> Option<Rc<LeaderRedis>> {
-        if !super::web_locks::WebLocks::available() {
+        if !web_locks::WebLocks::available() {
             return None;
         }
         let channel = BroadcastChannel::new(CHANNEL).ok()?;
@@ -123,21 +91,18 @@ impl LeaderRedis {
                 me,
                 channel,
                 hub: RefCell::default(),
-                tabs: RefCell::default(),
                 on_new_leader: RefCell::default(),
                 leading: Cell::new(false),
                 _on_message: RefCell::default(),
             }
         });
         let weak = Rc::downgrade(&this);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let bytes = js_sys::Uint8Array::new(&event.data()).to_vec();
+        let on_message = transport::receiver(move |envelope: Envelope| {
             if let Some(this) = weak.upgrade() {
-                this.on_channel(&bytes);
+                this.on_channel(envelope);
             }
         });
-        this.channel
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        transport::listen(&this.channel, &on_message);
         *this._on_message.borrow_mut() = Some(on_message);
         let weak = Rc::downgrade(&this);
         let on_leader = Closure::<dyn FnMut()>::new(move || {
@@ -146,7 +111,7 @@ impl LeaderRedis {
             }
         });
         // Resolves once this tab knows whether it leads now (if it does, it already serves).
-        wasm_bindgen_futures::JsFuture::from(campaign(
+        wasm_bindgen_futures::JsFuture::from(web_locks::campaign(
             LEADER_LOCK,
             on_leader.as_ref().unchecked_ref(),
         ))
@@ -181,12 +146,9 @@ impl LeaderRedis {
         } else {
             Hub::new(redis, Box::new(now), run_id)
         };
-        *self.hub.borrow_mut() = Some(hub);
-        self.tabs.borrow_mut().clear();
+        *self.hub.borrow_mut() = Some(Router::new(hub));
         self.leading.set(true);
-        let _ = self
-            .channel
-            .post_message(&envelope(NEW_LEADER, self.me, &[]));
+        self.post(&Envelope::NewLeader { leader: self.me });
         if promoted {
             self.reconnect();
         }
@@ -211,68 +173,47 @@ impl LeaderRedis {
         });
     }
 
+    fn post(&self, envelope: &Envelope) {
+        let _ = self.channel.post_message(&transport::bytes(envelope));
+    }
+
     /// A message from this tab's cache: to the hub in this page, or over the channel.
     fn send(&self, message: ToHub) {
         if self.leading.get() {
             self.serve(self.me, message);
         } else {
-            let _ =
-                self.channel
-                    .post_message(&envelope(TO_LEADER, self.me, &encode_to_hub(&message)));
+            self.post(&Envelope::ToLeader {
+                from: self.me,
+                message,
+            });
         }
     }
 
-    fn on_channel(self: &Rc<Self>, bytes: &[u8]) {
-        let Some((direction, key, payload)) = open(bytes) else {
-            return;
-        };
-        match direction {
-            TO_LEADER if self.leading.get() => {
-                if let Some(message) = decode_to_hub(payload) {
-                    self.serve(key, message);
-                }
-            }
-            TO_TAB if key == self.me => {
-                if let Some(message) = decode_from_hub(payload) {
-                    self.cache.receive(message);
-                }
-            }
-            TO_OTHERS if key != self.me => {
-                if let Some(message) = decode_from_hub(payload) {
-                    self.cache.receive(message);
-                }
-            }
-            NEW_LEADER if !self.leading.get() => self.reconnect(),
+    fn on_channel(self: &Rc<Self>, envelope: Envelope) {
+        match envelope {
+            Envelope::ToLeader { from, message } if self.leading.get() => self.serve(from, message),
+            Envelope::ToTab { to, message } if to == self.me => self.cache.receive(message),
+            Envelope::ToOthers { skip, message } if skip != self.me => self.cache.receive(message),
+            Envelope::NewLeader { .. } if !self.leading.get() => self.reconnect(),
             _ => {}
         }
     }
 
     /// The leader runs a tab's message on the hub and sends the answers.
     fn serve(&self, from: u64, message: ToHub) {
-        let tab = self.tabs.borrow().get(&from).copied();
         let out = match self.hub.borrow_mut().as_mut() {
-            Some(hub) => hub.handle(tab, message),
+            Some(router) => router.handle(from, message),
             None => return,
         };
         for (to, message) in out {
-            if let FromHub::Welcome { tab, .. } = &message {
-                self.tabs.borrow_mut().insert(from, *tab);
-            }
             match to {
                 Recipient::Sender if from == self.me => self.cache.receive(message),
-                Recipient::Sender => {
-                    let _ = self.channel.post_message(&envelope(
-                        TO_TAB,
-                        from,
-                        &encode_from_hub(&message),
-                    ));
-                }
+                Recipient::Sender => self.post(&Envelope::ToTab { to: from, message }),
                 Recipient::Others => {
-                    let _ = self.channel.post_message(&envelope(
-                        TO_OTHERS,
-                        from,
-                        &encode_from_hub(&message),
-                    ));
+                    self.post(&Envelope::ToOthers {
+                        skip: from,
+                        message: message.clone(),
+                    });
                     if from != self.me {
                         self.cache.receive(message);
                     }

@@ -26,6 +26,7 @@ mod offline;
 mod python;
 mod shared_redis;
 mod state;
+pub mod transport;
 mod web_locks;
 
 use std::rc::Rc;

@@ -17,8 +17,9 @@ use crate::catalog::{seed_pairs, PRICES_KEY};
 use crate::db::app::AppDb;
 use crate::engine::sandbox::run_recorded_on;
 use crate::engine::Trace;
-use crate::python::wire::{decode_response, encode_request, Request, Response};
+use crate::python::wire::{Request, Response};
 use crate::scenario::{Scenario, Shared};
+use crate::wire;
 
 /// Where the editor's text is kept between visits.
 const SAVED_KEY: &str = "write-through-lab.python";
@@ -158,11 +159,11 @@ pub fn load() {
 /// Sends `request` to the interpreter's worker; the worker is ended if it has not answered
 /// within `kill_ms`.
 async fn ask(request: &Request, kill_ms: i32) -> Result<Response, String> {
-    let bytes = js_sys::Uint8Array::from(encode_request(request).as_slice());
+    let bytes = js_sys::Uint8Array::from(wire::encode(request).as_slice());
     let answer = JsFuture::from(python_ask(bytes, kill_ms))
         .await
         .map_err(|why| why.as_string().unwrap_or_else(|| format!("{why:?}")))?;
-    decode_response(&js_sys::Uint8Array::new(&answer).to_vec())
+    wire::decode::<Response>(&js_sys::Uint8Array::new(&answer).to_vec())
         .ok_or_else(|| "The Python worker's answer could not be read.".to_owned())
 }
 
@@ -179,10 +180,8 @@ pub struct PythonRun {
     pub trace: Option<Trace>,
     /// The output pane's text: what it printed, where it connected, its traceback.
     pub output: String,
-    /// It raised, was stopped, or could not run.
-    pub failed: bool,
-    /// Its traceback's last line, if it raised or was stopped.
-    pub error: Option<String>,
+    /// Its traceback's last line, if it raised or was stopped, or why it could not run.
+    pub error: Option<Rc<str>>,
 }
 
 /// Runs `source` in the worker on copies of the lab's stores, then replays what it did on the
@@ -201,8 +200,7 @@ pub async fn run_python(lab: &AppLab, source: &str) -> PythonRun {
     let failed = |why: String| PythonRun {
         trace: None,
         output: format!("[lab] {why}\n"),
-        failed: true,
-        error: Some(why),
+        error: Some(Rc::from(why)),
     };
     let ran = match ask(&request, RUN_KILL_MS).await {
         Ok(Response::Ran(ran)) => ran,
@@ -218,8 +216,7 @@ pub async fn run_python(lab: &AppLab, source: &str) -> PythonRun {
                 .await,
         ),
         output: ran.output,
-        failed: ran.error.is_some(),
-        error: ran.error,
+        error: ran.error.as_deref().map(Rc::from),
     }
 }
 
@@ -292,7 +289,7 @@ pub async fn open_link(dispatch: UseReducerDispatcher<LabState>, shared: Shared)
     dispatch.dispatch(LabAction::OpenedLink {
         source: Rc::from(source.as_str()),
         output: Rc::from(ran.output.as_str()),
-        failed: ran.error.is_some(),
+        error: ran.error.as_deref().map(Rc::from),
     });
     let seek = Some(shared.step);
     dispatch.dispatch(LabAction::Replay {

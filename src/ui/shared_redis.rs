@@ -10,12 +10,12 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{MessageEvent, MessagePort, SharedWorker, WorkerOptions};
+use web_sys::{MessagePort, SharedWorker, WorkerOptions};
 
-use crate::hub::codec::{decode_from_hub, encode_to_hub};
+use super::transport::{self, OnMessage};
+use super::web_locks;
 use crate::hub::shared::SharedCache;
-use crate::hub::ToHub;
+use crate::hub::{FromHub, ToHub};
 
 /// The worker's script, next to index.html in the build.
 pub const WORKER_SCRIPT: &str = "./redis-hub-worker.js";
@@ -24,7 +24,6 @@ pub const WORKER_NAME: &str = "write-through-lab-redis";
 /// The Web Lock a running server holds: this prefix and its run id.
 pub const LIVE_LOCK_PREFIX: &str = "write-through-lab-redis/";
 
-type OnMessage = Closure<dyn FnMut(MessageEvent)>;
 type Send = Box<dyn Fn(ToHub)>;
 
 /// The connection, and what keeps it open.
@@ -55,16 +54,14 @@ fn open_port(weak: Weak<SharedCache>) -> Option<(SharedWorker, OnMessage, Send)>
     let port: MessagePort = worker.port();
     let sender = port.clone();
     let send: Send = Box::new(move |message| {
-        let bytes = js_sys::Uint8Array::from(encode_to_hub(&message).as_slice());
-        let _ = sender.post_message(&bytes);
+        let _ = sender.post_message(&transport::bytes(&message));
     });
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let bytes = js_sys::Uint8Array::new(&event.data()).to_vec();
-        if let (Some(cache), Some(message)) = (weak.upgrade(), decode_from_hub(&bytes)) {
+    let on_message = transport::receiver(move |message: FromHub| {
+        if let Some(cache) = weak.upgrade() {
             cache.receive(message);
         }
     });
-    port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    transport::listen(&port, &on_message);
     port.start();
     Some((worker, on_message, send))
 }
@@ -107,7 +104,7 @@ impl SharedRedis {
                 }
             });
         });
-        request_lock(&format!("{LIVE_LOCK_PREFIX}{run_id}"), &gone);
+        web_locks::when_granted(&format!("{LIVE_LOCK_PREFIX}{run_id}"), &gone);
     }
 
     /// Connects to the server again, through a new port.
@@ -118,22 +115,5 @@ impl SharedRedis {
         self.cache.hub_gone(send);
         *self.link.borrow_mut() = Some((worker, on_message));
         self.cache.connect().await.is_ok()
-    }
-}
-
-/// `navigator.locks.request(name, callback)`: `callback` runs once the lock is granted (here:
-/// once the worker that holds it has ended). Nothing happens where there are no Web Locks.
-fn request_lock(name: &str, callback: &JsValue) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Ok(locks) = js_sys::Reflect::get(&window.navigator(), &"locks".into()) else {
-        return;
-    };
-    let Ok(request) = js_sys::Reflect::get(&locks, &"request".into()) else {
-        return;
-    };
-    if let Ok(request) = request.dyn_into::<js_sys::Function>() {
-        let _ = request.call2(&locks, &JsValue::from_str(name), callback);
     }
 }

@@ -95,8 +95,8 @@ pub struct PythonState {
     pub ran: Option<Rc<str>>,
     /// What the last run printed, its traceback, what the lab says about it.
     pub output: Option<Rc<str>>,
-    /// The last run ended with an error (or was stopped).
-    pub failed: bool,
+    /// The last run's error (its traceback's last line, or why it was stopped), if it had one.
+    pub error: Option<Rc<str>>,
     /// A run is in flight.
     pub running: bool,
     pub phase: PythonPhase,
@@ -195,12 +195,12 @@ pub enum LabAction {
     /// The editor's text changed (typed, or a pattern's listing opened in it).
     PythonEdit(Rc<str>),
     PythonRunning,
-    /// A run ended: its source, its output, and whether it failed (its trace, if any, comes
-    /// as `Traced`).
+    /// A run ended: its source, its output, and its error if it had one (its trace, if any,
+    /// comes as `Traced`).
     PythonRan {
         source: Rc<str>,
         output: Rc<str>,
-        failed: bool,
+        error: Option<Rc<str>>,
     },
     PythonPhase(PythonPhase),
     /// A shared link to a run of the learner's Python was opened: its program (shown as the
@@ -208,7 +208,7 @@ pub enum LabAction {
     OpenedLink {
         source: Rc<str>,
         output: Rc<str>,
-        failed: bool,
+        error: Option<Rc<str>>,
     },
 }
 
@@ -305,7 +305,7 @@ impl Reducible for LabState {
             LabAction::PythonRan {
                 source,
                 output,
-                failed,
+                error,
             } => {
                 next.python.running = false;
                 next.python.ran = Some(source);
@@ -318,19 +318,19 @@ impl Reducible for LabState {
                     next.scenario = None;
                 }
                 next.python.output = Some(output);
-                next.python.failed = failed;
+                next.python.error = error;
                 next.code_view = CodeView::Editor;
             }
             LabAction::PythonPhase(phase) => next.python.phase = phase,
             LabAction::OpenedLink {
                 source,
                 output,
-                failed,
+                error,
             } => {
                 next.python.source = Rc::clone(&source);
                 next.python.ran = Some(source);
                 next.python.output = Some(output);
-                next.python.failed = failed;
+                next.python.error = error;
                 next.code_view = CodeView::Editor;
             }
             LabAction::OpenWarmUp => {

@@ -1,5 +1,7 @@
-//! The Web Locks API (`navigator.locks`) as the engine's [`KeyLocks`]: a lock per name, shared
-//! by every tab and worker of the origin, released when its holder lets go or its page closes.
+//! The Web Locks API (`navigator.locks`), the one place the page reaches it: the engine's
+//! [`KeyLocks`] (a lock per name, shared by every tab and worker of the origin, released when its
+//! holder lets go or its page closes), the leader tab's election ([`campaign`]), and waiting for
+//! a holder to end ([`when_granted`]).
 
 use std::rc::Rc;
 
@@ -27,11 +29,41 @@ export function hold(name, ifAvailable) {
       .catch(reject);
   });
 }
+// Calls onLeader once this tab holds the lock (now, or when the leader before it has gone),
+// and keeps it until the page closes. Resolves with whether it was granted at once.
+export function campaign(name, onLeader) {
+  return new Promise((resolve) => {
+    navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      if (lock) {
+        resolve(true);
+        onLeader();
+        return new Promise(() => {});
+      }
+      resolve(false);
+      navigator.locks.request(name, () => {
+        onLeader();
+        return new Promise(() => {});
+      });
+      return undefined;
+    });
+  });
+}
+export function whenGranted(name, callback) {
+  if (hasLocks()) navigator.locks.request(name, () => { callback(); });
+}
 ")]
 extern "C" {
     #[wasm_bindgen(js_name = hasLocks)]
     fn has_locks() -> bool;
     fn hold(name: &str, if_available: bool) -> js_sys::Promise;
+    /// Calls `on_leader` once this tab holds the lock `name` (now, or when its holder has gone)
+    /// and keeps it as long as the page; resolves with whether it was granted at once. Needs
+    /// [`WebLocks::available`].
+    pub fn campaign(name: &str, on_leader: &JsValue) -> js_sys::Promise;
+    /// Calls `callback` once the lock `name` is granted (once whoever holds it has ended), and
+    /// lets it go at once. Does nothing without Web Locks.
+    #[wasm_bindgen(js_name = whenGranted)]
+    pub fn when_granted(name: &str, callback: &JsValue);
 }
 
 /// A held lock: released when dropped.

@@ -1,6 +1,6 @@
 //! APPEND: add bytes to the end of the string stored at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
@@ -14,6 +14,7 @@ pub const SPEC: Spec = Spec {
     summary: "Appends a string to the value of a key; creates the key if needed.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! DBSIZE: the number of keys.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the number of keys in the database.",
     group: "server",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! DECR: subtract one from the integer stored at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Decrements the integer value of a key by one.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

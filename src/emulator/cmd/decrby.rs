@@ -1,6 +1,6 @@
 //! DECRBY: subtract an integer from the integer stored at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Decrements a number from the integer value of a key.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

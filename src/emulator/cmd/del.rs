@@ -1,6 +1,6 @@
 //! DEL: remove keys.
 
-use super::{Args, Argv, Command, Ctx, Spec};
+use super::{Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Deletes keys and replies with how many existed.",
     group: "generic",
     denyoom: false,
+    access: Access::Remove,
 };
 
 /// ```text

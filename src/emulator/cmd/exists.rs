@@ -1,6 +1,6 @@
 //! EXISTS: count how many of the given keys exist.
 
-use super::{Args, Argv, Command, Ctx, Spec};
+use super::{Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Counts how many of the given keys exist.",
     group: "generic",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

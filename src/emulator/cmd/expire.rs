@@ -1,7 +1,7 @@
 //! EXPIRE: give a key a time to live, in seconds (and the shared logic of PEXPIRE, EXPIREAT and
 //! PEXPIREAT).
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
@@ -14,6 +14,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets the expiration time of a key in seconds.",
     group: "generic",
     denyoom: false,
+    access: Access::Write,
 };
 
 /// ```text

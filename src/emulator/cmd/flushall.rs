@@ -1,6 +1,6 @@
 //! FLUSHALL: removes every key of every database.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Removes every key of every database.",
     group: "server",
     denyoom: false,
+    access: Access::Remove,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! FLUSHDB: removes every key of the current database.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Removes every key of the current database.",
     group: "server",
     denyoom: false,
+    access: Access::Remove,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! GET: the string value of a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::{Keyspace, Value};
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the string value of a key.",
     group: "string",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! GETDEL: return the string at a key and delete the key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the string value of a key after deleting the key.",
     group: "string",
     denyoom: false,
+    access: Access::Remove,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! GETEX: the string at a key, changing its expiry.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the string value of a key after setting its expiration time.",
     group: "string",
     denyoom: false,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! GETRANGE: a substring of the string stored at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::number::parse_i64;
@@ -14,6 +14,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns a substring of the string stored at a key.",
     group: "string",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! GETSET: set a key to a string and return the string it held.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the previous string value of a key after setting it to a new value.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

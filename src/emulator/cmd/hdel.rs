@@ -1,6 +1,6 @@
 //! HDEL: delete fields of a hash.
 
-use super::{Args, Argv, Command, Ctx, Spec};
+use super::{Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Deletes fields from a hash; the hash itself goes when its last field does.",
     group: "hash",
     denyoom: false,
+    access: Access::Remove,
 };
 
 /// ```text

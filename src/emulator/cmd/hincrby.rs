@@ -1,6 +1,6 @@
 //! HINCRBY: add an integer to a field.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Adds an integer to the value of a hash field (a missing field counts as 0).",
     group: "hash",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! HINCRBYFLOAT: add a decimal number to a field, in 80-bit long double arithmetic.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::long_double::{self, LongDouble, Parsed};
 use crate::emulator::reply::Reply;
@@ -14,6 +14,7 @@ pub const SPEC: Spec = Spec {
     summary: "Adds a decimal number to the value of a hash field (a missing field counts as 0).",
     group: "hash",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

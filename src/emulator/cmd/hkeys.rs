@@ -1,6 +1,6 @@
 //! HKEYS: returns every field name of a hash.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns every field name of a hash.",
     group: "hash",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! HLEN: count the fields of a hash.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the number of fields in a hash.",
     group: "hash",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! HMGET: read several fields of a hash.
 
-use super::{Args, Argv, Command, Ctx, Spec};
+use super::{Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the values of several fields in a hash.",
     group: "hash",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,7 +1,7 @@
 //! HMSET: the older form of HSET that replies OK.
 
 use super::hset::{parse_pairs, set_pairs};
-use super::{Args, Argv, Command, Ctx, Spec};
+use super::{Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets field values in a hash and replies OK (deprecated in favour of HSET).",
     group: "hash",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

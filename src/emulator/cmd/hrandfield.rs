@@ -1,6 +1,6 @@
 //! HRANDFIELD: random fields of a hash.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Hash;
 use crate::emulator::number::parse_i64;
@@ -15,6 +15,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns one or more random fields (and values) from a hash.",
     group: "hash",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! HSCAN: iterate over the fields of a hash with a cursor.
 
-use super::{Args, Argv, Command, Ctx, Spec};
+use super::{Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::glob::glob_match;
 use crate::emulator::number::{parse_cursor, parse_i64};
@@ -18,6 +18,7 @@ pub const SPEC: Spec = Spec {
     summary: "Iterates over the fields and values of a hash.",
     group: "hash",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

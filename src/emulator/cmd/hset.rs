@@ -1,6 +1,6 @@
 //! HSET: set fields of a hash.
 
-use super::{Args, Argv, Command, Ctx, Spec};
+use super::{Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets field values in a hash and replies with how many fields were added.",
     group: "hash",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! HSETNX: set a field only if it does not exist yet.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets a hash field only if the field does not exist yet.",
     group: "hash",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! HSTRLEN: the length of a field's value.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the length in bytes of the value of a hash field.",
     group: "hash",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

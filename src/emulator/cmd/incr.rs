@@ -1,6 +1,6 @@
 //! INCR: add one to the integer stored at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::number::parse_i64;
@@ -14,6 +14,7 @@ pub const SPEC: Spec = Spec {
     summary: "Increments the integer value of a key by one.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! INCRBY: add an integer to the integer stored at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Increments the integer value of a key by a number.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! INCRBYFLOAT: add a decimal number to the number stored at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::long_double::{self, LongDouble, Parsed};
@@ -15,6 +15,7 @@ pub const SPEC: Spec = Spec {
     summary: "Increments the floating point value of a key by a number.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! KEYS: the keys matching a glob pattern.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::glob::glob_match;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns all key names that match a glob pattern.",
     group: "generic",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

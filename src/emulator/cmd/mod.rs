@@ -83,6 +83,19 @@ pub struct Spec {
     /// Redis's `denyoom` flag: refused while the server is out of memory (maxmemory reached
     /// with the `noeviction` policy). Commands that only remove data are still served.
     pub denyoom: bool,
+    /// What it does to the data: the one place that says whether a command reads or writes
+    /// (the engine's steps and the sequence diagram draw it from here).
+    pub access: Access,
+}
+
+/// What a command does to the data, as Redis 7.0's command table says: a `readonly` command
+/// (or one that touches no data, as `PING`) reads, a `write` command writes, and a write whose
+/// key specs only delete (`DEL`, `HDEL`, `GETDEL`, the `FLUSH`es) removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+    Remove,
 }
 
 impl Spec {

@@ -1,6 +1,6 @@
 //! MSET: set several keys to string values at once.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets the string values of one or more keys.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

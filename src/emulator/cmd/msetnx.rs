@@ -1,6 +1,6 @@
 //! MSETNX: set several keys at once, only if none of them exists.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets several keys, only if none of them exists.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

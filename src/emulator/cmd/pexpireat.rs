@@ -1,6 +1,6 @@
 //! PEXPIREAT: sets the expiration time of a key to a Unix milliseconds timestamp.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
     group: "generic",
     denyoom: false,
+    access: Access::Write,
 };
 
 /// ```text

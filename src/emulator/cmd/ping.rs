@@ -1,6 +1,6 @@
 //! PING: check that the server answers.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns PONG, or the message given.",
     group: "connection",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! PSETEX: set a key to a string that expires after a number of milliseconds.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets the string value and expiration time of a key (milliseconds).",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

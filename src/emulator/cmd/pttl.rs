@@ -1,6 +1,6 @@
 //! PTTL: how many milliseconds a key has left to live.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the expiration time in milliseconds of a key.",
     group: "generic",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

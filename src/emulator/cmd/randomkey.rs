@@ -1,6 +1,6 @@
 //! RANDOMKEY: a key chosen at random.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns a random key name from the database.",
     group: "generic",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

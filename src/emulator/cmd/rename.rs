@@ -1,6 +1,6 @@
 //! RENAME: give a key a new name.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Renames a key, overwriting the destination if it exists.",
     group: "generic",
     denyoom: false,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! RENAMENX: give a key a new name, only if that name is free.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Renames a key only when the target key name doesn't exist.",
     group: "generic",
     denyoom: false,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,7 +1,7 @@
 //! SET: store a string, with Redis 7.0's options.
 
 use super::get::get_string;
-use super::{option_name, Args, Command, Ctx, Spec};
+use super::{option_name, Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::number::parse_i64;
@@ -15,6 +15,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets the string value of a key, optionally only if it is absent or present, with an expiry.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

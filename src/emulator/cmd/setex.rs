@@ -1,6 +1,6 @@
 //! SETEX: set a key to a string that expires after a number of seconds.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets the string value and expiration time of a key (seconds).",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

@@ -1,6 +1,6 @@
 //! SETNX: set a key to a string only if it does not exist.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
@@ -13,6 +13,7 @@ pub const SPEC: Spec = Spec {
     summary: "Sets the string value of a key only when the key doesn't exist.",
     group: "string",
     denyoom: true,
+    access: Access::Write,
 };
 
 /// ```text

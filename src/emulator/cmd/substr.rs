@@ -1,6 +1,6 @@
 //! SUBSTR: GETRANGE's old name.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns a substring of a string (GETRANGE's old name).",
     group: "string",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

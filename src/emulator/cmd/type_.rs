@@ -1,6 +1,6 @@
 //! TYPE: the type of the value at a key.
 
-use super::{Args, Command, Ctx, Spec};
+use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::reply::Reply;
 
@@ -12,6 +12,7 @@ pub const SPEC: Spec = Spec {
     summary: "Returns the type of the value stored at a key.",
     group: "generic",
     denyoom: false,
+    access: Access::Read,
 };
 
 /// ```text

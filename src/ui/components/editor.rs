@@ -30,7 +30,8 @@ pub struct EditorProps {
     /// A line that raised (0: none).
     pub error_line: u32,
     pub output: Option<Rc<str>>,
-    pub failed: bool,
+    /// The last run's error (its traceback's last line, or why it was stopped), if any.
+    pub error: Option<Rc<str>>,
     pub running: bool,
     pub phase: PythonPhase,
     pub busy: bool,
@@ -179,11 +180,10 @@ pub fn editor(props: &EditorProps) -> Html {
     // After a run that raised or was stopped, its last line stands next to Run (the output
     // pane, below the editor, may be out of view).
     let last_error = props
-        .output
+        .error
         .as_deref()
-        .filter(|_| props.failed && !props.running && progress.is_none())
-        .and_then(|o| o.trim_end().rsplit('\n').next())
-        .map(|l| l.strip_prefix("[lab] ").unwrap_or(l).to_owned());
+        .filter(|_| !props.running && progress.is_none())
+        .map(str::to_owned);
     let failed = matches!(props.phase, PythonPhase::Failed(_)) || last_error.is_some();
     let text = last_error.unwrap_or(text);
     let status = html! {
@@ -222,7 +222,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     </div>
                 </div>
             </div>
-            <section class={classes!("editor-pane__output", props.failed.then_some("editor-pane__output--failed"))} aria-label="Output">
+            <section class={classes!("editor-pane__output", props.error.is_some().then_some("editor-pane__output--failed"))} aria-label="Output">
                 <h4 class="editor-pane__heading">{ "Output" }</h4>
                 <pre class="editor-pane__text" role="log" tabindex="0">
                     { props.output.as_deref().filter(|o| !o.is_empty()).unwrap_or(if props.output.is_some() { "(nothing printed)" } else { "Press Run (or Ctrl+Enter): print() output and errors appear here." }) }

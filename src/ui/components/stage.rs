@@ -253,7 +253,7 @@ pub fn stage(props: &StageProps) -> Html {
                 if editing {
                     <Editor source={Rc::clone(&props.python.source)} ran={props.python.ran.clone()}
                         current={if python_trace { current.python } else { 0 }} next={if python_trace { next.python } else { 0 }}
-                        error_line={error_line} output={props.python.output.clone()} failed={props.python.failed}
+                        error_line={error_line} output={props.python.output.clone()} error={props.python.error.clone()}
                         running={props.python.running} phase={props.python.phase.clone()} busy={props.busy}
                         on_input={calls.on_input.clone()} on_run={calls.on_run.clone()} on_load={calls.on_load.clone()} />
                 } else {

@@ -12,8 +12,8 @@ use crate::db::app::AppDb;
 use crate::engine::Lab;
 use crate::ui::python::{check_step, run_python};
 
-/// What the page does after a Python run: show its source, output and whether it failed.
-pub type OnPython = Rc<dyn Fn(Rc<str>, String, bool)>;
+/// What the page does after a Python run: show its source, output and error (if it had one).
+pub type OnPython = Rc<dyn Fn(Rc<str>, String, Option<Rc<str>>)>;
 
 pub fn register(api: &Api, lab: &Rc<Lab<AppDb>>, on_change: &OnChange, on_python: &OnPython) {
     let (l, changed, python) = (Rc::clone(lab), Rc::clone(on_change), Rc::clone(on_python));
@@ -24,14 +24,18 @@ pub fn register(api: &Api, lab: &Rc<Lab<AppDb>>, on_change: &OnChange, on_python
                 .as_string()
                 .ok_or_else(|| error("source must be a string of Python"))?;
             let run = run_python(&lab, &source).await;
-            python(Rc::from(source.as_str()), run.output.clone(), run.failed);
+            python(
+                Rc::from(source.as_str()),
+                run.output.clone(),
+                run.error.clone(),
+            );
             if let Some(trace) = &run.trace {
                 changed(Some(trace.clone()));
             }
             if let Some(why) = &run.error {
                 // The traceback as Python prints it (or why the lab stopped the program).
                 let text = if run.output.trim().is_empty() {
-                    why.clone()
+                    why.to_string()
                 } else {
                     run.output.trim_end().to_owned()
                 };

@@ -1,0 +1,365 @@
+//! The interpreter itself: RustPython with the prelude installed, a trace function counting
+//! the learner's lines, and the host functions that reach the copies of the stores. Only builds
+//! with the `interpreter` feature have it (the interpreter's worker and the host tests); the
+//! page's own WebAssembly never compiles RustPython.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use rustpython_vm::builtins::{PyBytes, PyStr};
+use rustpython_vm::function::FuncArgs;
+use rustpython_vm::{Interpreter, PyObjectRef, PyResult, VirtualMachine};
+
+use super::{collapse_repeats, lines, Ending, Event, Limits, Recording, Stores, LEARNER_FILE};
+use crate::emulator::{split_args, Emulator, Reply};
+
+const PRELUDE: &str = include_str!("prelude.py");
+
+struct Run {
+    events: Vec<Event>,
+    stores: Stores,
+    steps: usize,
+    stopped: Option<String>,
+    limits: Limits,
+    started_ms: f64,
+    now_ms: Box<dyn Fn() -> f64>,
+}
+
+type Shared = Rc<RefCell<Run>>;
+
+fn text_of(obj: &PyObjectRef, vm: &VirtualMachine) -> String {
+    match obj.downcast_ref::<PyStr>() {
+        Some(s) => s.to_string_lossy().into_owned(),
+        None => obj
+            .str(vm)
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// A reply as the prelude takes it: `(True, value)`, or `(False, error text)`.
+fn reply_to_python(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
+    fn value(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
+        match reply {
+            Reply::Status(s) => vm.ctx.new_str(*s).into(),
+            Reply::Error(e) => vm
+                .ctx
+                .new_str(String::from_utf8_lossy(e).into_owned())
+                .into(),
+            Reply::Integer(i) => vm.ctx.new_int(*i).into(),
+            Reply::Bulk(b) => vm.ctx.new_bytes(b.clone()).into(),
+            Reply::Nil => vm.ctx.none(),
+            Reply::Array(items) => vm
+                .ctx
+                .new_list(items.iter().map(|r| value(r, vm)).collect())
+                .into(),
+        }
+    }
+    let ok = !reply.is_error();
+    vm.ctx
+        .new_tuple(vec![vm.ctx.new_bool(ok).into(), value(reply, vm)])
+        .into()
+}
+
+fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Shared) -> PyResult<()> {
+    let set = |name: &str, f: PyObjectRef| scope.globals.set_item(name, f, vm);
+    let r = Rc::clone(run);
+    set(
+        "_lab_print",
+        vm.new_function(
+            "_lab_print",
+            move |text: PyObjectRef, vm: &VirtualMachine| {
+                r.borrow_mut().events.push(Event::Print(text_of(&text, vm)));
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_connect",
+        vm.new_function(
+            "_lab_connect",
+            move |host: PyObjectRef, port: PyObjectRef, db: PyObjectRef, vm: &VirtualMachine| {
+                r.borrow_mut().events.push(Event::Connect {
+                    host: text_of(&host, vm),
+                    port: text_of(&port, vm),
+                    db: text_of(&db, vm),
+                });
+            },
+        )
+        .into(),
+    )?;
+    set(
+        "_lab_split",
+        vm.new_function(
+            "_lab_split",
+            move |line: PyObjectRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+                let line = text_of(&line, vm);
+                match split_args(line.as_bytes()) {
+                    Ok(argv) => Ok(vm
+                        .ctx
+                        .new_list(
+                            argv.into_iter()
+                                .map(|a| vm.ctx.new_bytes(a).into())
+                                .collect(),
+                        )
+                        .into()),
+                    Err(_) => Err(vm.new_value_error("Invalid argument(s)".to_owned())),
+                }
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_redis",
+        vm.new_function(
+            "_lab_redis",
+            move |args: FuncArgs, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+                let mut argv = Vec::with_capacity(args.args.len());
+                for a in &args.args {
+                    match a.downcast_ref::<PyBytes>() {
+                        Some(b) => argv.push(b.as_bytes().to_vec()),
+                        None => argv.push(text_of(a, vm).into_bytes()),
+                    }
+                }
+                let reply = if argv.is_empty() {
+                    Reply::Error(b"ERR empty command".to_vec())
+                } else {
+                    r.borrow_mut().stores.redis.run(&argv)
+                };
+                let out = reply_to_python(&reply, vm);
+                r.borrow_mut().events.push(Event::Redis { argv, reply });
+                Ok(out)
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_db_set",
+        vm.new_function(
+            "_lab_db_set",
+            move |key: PyObjectRef, value: PyObjectRef, vm: &VirtualMachine| -> Option<String> {
+                let (key, value) = (text_of(&key, vm), text_of(&value, vm));
+                let mut run = r.borrow_mut();
+                let ok = !run.stores.database_fails;
+                if ok {
+                    run.stores.rows.insert(key.clone(), value.clone());
+                }
+                run.events.push(Event::DatabaseWrite {
+                    key: key.clone(),
+                    value,
+                    ok,
+                });
+                // The prelude raises `DatabaseError` with this text.
+                (!ok).then(|| {
+                    format!("the database refused the write of {key} (fault: database write fails)")
+                })
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_db_del",
+        vm.new_function(
+            "_lab_db_del",
+            move |key: PyObjectRef, vm: &VirtualMachine| {
+                let key = text_of(&key, vm);
+                let mut run = r.borrow_mut();
+                run.stores.rows.remove(&key);
+                run.events.push(Event::DatabaseDelete { key });
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_line",
+        vm.new_function("_lab_line", move |line: usize, vm: &VirtualMachine| -> PyResult<()> {
+            let mut run = r.borrow_mut();
+            if run.stopped.is_none() {
+                let elapsed = (run.now_ms)() - run.started_ms;
+                if run.steps >= run.limits.max_steps {
+                    run.stopped = Some(format!("Stopped after {} steps: the program was cut there (a loop that never ends?).", run.steps));
+                } else if elapsed > run.limits.max_ms {
+                    run.stopped = Some(format!("Stopped after {:.0} ms: the program ran too long (a loop that never ends?).", elapsed));
+                }
+            }
+            if let Some(why) = run.stopped.clone() {
+                // Raised again at every line until the program has unwound.
+                return Err(vm.new_runtime_error(why));
+            }
+            run.steps += 1;
+            run.events.push(Event::Line(u32::try_from(line).unwrap_or(u32::MAX)));
+            Ok(())
+        })
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_check",
+        vm.new_function(
+            "_lab_check",
+            move |product: PyObjectRef,
+                  price: PyObjectRef,
+                  vm: &VirtualMachine|
+                  -> Option<String> {
+                let (product, price) = (text_of(&product, vm), text_of(&price, vm));
+                let known = r.borrow().stores.rows.contains_key(&product);
+                crate::engine::check_update(&product, &price, known).err()
+            },
+        )
+        .into(),
+    )?;
+    set(
+        "_LAB_FLUSH_SIZE",
+        vm.ctx.new_int(crate::engine::queue::FLUSH_SIZE).into(),
+    )?;
+    set("_LEARNER_FILE", vm.ctx.new_str(LEARNER_FILE).into())?;
+    Ok(())
+}
+
+/// The events with every line mapped to its statement ([`lines::Statements`]), and a run of
+/// lines of one statement (with nothing between them) kept once.
+fn by_statement(events: Vec<Event>, source: &str) -> Vec<Event> {
+    let statements = lines::Statements::of(source);
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Line(n) => {
+                let at = statements.statement_at(n);
+                if out.last() != Some(&Event::Line(at)) {
+                    out.push(Event::Line(at));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Runs `source` (the learner's program), then `call` if given (`update_price('product1', 150)`),
+/// on `stores`, within `limits`; `now_ms` is the clock for the time limit. Returns what it did and
+/// the stores afterwards.
+pub fn run(
+    source: &str,
+    call: Option<&str>,
+    stores: Stores,
+    limits: Limits,
+    now_ms: Box<dyn Fn() -> f64>,
+) -> (Recording, Stores) {
+    let started_ms = now_ms();
+    let shared: Shared = Rc::new(RefCell::new(Run {
+        events: Vec::new(),
+        stores,
+        steps: 0,
+        stopped: None,
+        limits,
+        started_ms,
+        now_ms,
+    }));
+    let interpreter = Interpreter::without_stdlib(Default::default());
+    let ending = interpreter.enter(|vm| run_in(vm, &shared, source, call));
+    // The interpreter's objects may still hold the host functions (and so the run): take what
+    // the run gathered out of it.
+    let mut run = shared.borrow_mut();
+    let stores = std::mem::replace(
+        &mut run.stores,
+        Stores {
+            redis: Emulator::new(Box::new(|| 0), 0),
+            rows: BTreeMap::new(),
+            database_fails: false,
+        },
+    );
+    let ending = match (&ending, &run.stopped) {
+        (Ending::Finished, _) | (_, None) => ending,
+        (_, Some(why)) => Ending::Stopped(why.clone()),
+    };
+    let events = by_statement(std::mem::take(&mut run.events), source);
+    drop(run);
+    drop(interpreter);
+    (Recording { events, ending }, stores)
+}
+
+fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
+    let scope = vm.new_scope_with_builtins();
+    let prepared = install(vm, &scope, shared).and_then(|()| {
+        vm.run_string(scope.clone(), PRELUDE, "<lab prelude>".to_owned())?;
+        let rows = {
+            let run = shared.borrow();
+            run.stores
+                .rows
+                .iter()
+                .map(|(k, v)| {
+                    vm.ctx
+                        .new_tuple(vec![
+                            vm.ctx.new_str(k.as_str()).into(),
+                            vm.ctx.new_str(v.as_str()).into(),
+                        ])
+                        .into()
+                })
+                .collect::<Vec<PyObjectRef>>()
+        };
+        let table = scope
+            .globals
+            .get_item("_lab_table", vm)?
+            .call((vm.ctx.new_list(rows),), vm)?;
+        scope.globals.set_item("database", table, vm)?;
+        let depth = shared.borrow().limits.max_depth;
+        vm.import("sys", 0)?
+            .get_attr("setrecursionlimit", vm)?
+            .call((depth,), vm)?;
+        let tracer = scope.globals.get_item("_lab_trace", vm)?;
+        vm.import("sys", 0)?
+            .get_attr("settrace", vm)?
+            .call((tracer,), vm)?;
+        Ok(())
+    });
+    if let Err(e) = prepared {
+        let mut text = String::new();
+        let _ = vm.write_exception(&mut text, &e);
+        return Ending::Raised {
+            kind: "SystemError".to_owned(),
+            line: 0,
+            traceback: format!("The lab could not start Python: {text}"),
+        };
+    }
+    let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
+    if result.is_ok() {
+        // A `database = {...}` on the program's last line has had no next line to be adopted at.
+        result = vm.run_string(
+            scope.clone(),
+            "_lab_adopt(globals())",
+            "<lab prelude>".to_owned(),
+        );
+    }
+    if let (Ok(_), Some(call)) = (&result, call) {
+        result = vm.run_string(scope.clone(), call, "<lab call>".to_owned());
+    }
+    match result {
+        Ok(_) => Ending::Finished,
+        Err(e) => {
+            let mut traceback = String::new();
+            let _ = vm.write_exception(&mut traceback, &e);
+            let traceback = collapse_repeats(&traceback);
+            let (kind, line) = scope
+                .globals
+                .get_item("_lab_error", vm)
+                .and_then(|f| f.call((e.clone(),), vm))
+                .and_then(|pair| {
+                    let kind = text_of(&pair.get_item(&0, vm)?, vm);
+                    let line: usize = pair.get_item(&1, vm)?.try_into_value(vm)?;
+                    Ok((kind, u32::try_from(line).unwrap_or(0)))
+                })
+                .unwrap_or_else(|_| ("Exception".to_owned(), 0));
+            Ending::Raised {
+                kind,
+                line,
+                traceback,
+            }
+        }
+    }
+}
