@@ -227,11 +227,11 @@ fn interpret(lines: &[Line], product: &str, new_price: &str) -> (Vec<Statement>,
             Line::AssignDatabase => Action::Effect(Effect::Database { key: product.to_owned(), value: new_price.to_owned() }),
             Line::AssignDatabaseSwapped => Action::Effect(Effect::Database { key: new_price.to_owned(), value: product.to_owned() }),
             Line::Execute => match &redis_command {
-                Some(command) => Action::Effect(Effect::Redis(command.clone())),
+                Some(command) => Action::Effect(Effect::execute_command(command)),
                 None => Action::Raise("NameError: name 'redis_command' is not defined — the line that sends the command runs before the line that builds it.".to_owned()),
             },
-            Line::ExecuteLiteral => Action::Effect(Effect::Redis("redis_command".to_owned())),
-            Line::ExecuteHget => Action::Effect(Effect::Redis(format!("HGET {PRICES_KEY} {product}"))),
+            Line::ExecuteLiteral => Action::Effect(Effect::execute_command("redis_command")),
+            Line::ExecuteHget => Action::Effect(Effect::execute_command(&format!("HGET {PRICES_KEY} {product}"))),
         };
         let raises = matches!(action, Action::Raise(_));
         out.push(Statement {
@@ -264,7 +264,7 @@ pub fn run(lines: &[Line], product: &str, new_price: &str) -> Result<Run, String
     let mut effects = Vec::new();
     for statement in statements {
         match statement.action {
-            Action::Local(_) | Action::Line { .. } | Action::Delete(_) => {}
+            Action::Local(_) | Action::Line { .. } => {}
             Action::Effect(effect) => effects.push(effect),
             Action::Raise(error) => return Err(error),
         }
@@ -399,7 +399,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             ok.effects[0],
-            Effect::Redis("HSET product_prices product1 150".into())
+            Effect::execute_command("HSET product_prices product1 150")
         );
         let both = pairs(&[("product1", "150")]);
         assert!(check_step4(&both, &both, &[]).is_ok());

@@ -5,7 +5,7 @@
 
 use crate::catalog::seed_pairs;
 use crate::engine::race::{race, RaceSetup, Writer};
-use crate::engine::sandbox::run_update_on;
+use crate::engine::sandbox::{run_update_on, Start};
 use crate::engine::{Faults, Pattern, Trace};
 
 /// What to replay.
@@ -207,7 +207,13 @@ impl Scenario {
                 price,
             } => {
                 let seed = seed_pairs();
-                run_update_on(empty_db(), *pattern, *faults, &seed, &seed, product, price)
+                let start = Start {
+                    pattern: *pattern,
+                    faults: *faults,
+                    cache: &seed,
+                    database: &seed,
+                };
+                run_update_on(empty_db(), &start, product, price)
             }
             Scenario::Python { .. } => None,
             Scenario::Race {

@@ -873,7 +873,7 @@ mod learners_function {
         let program: Vec<Statement> = commands
             .iter()
             .map(|(line, _)| Statement {
-                action: Action::Effect(Effect::Redis((*line).to_owned())),
+                action: Action::Effect(Effect::execute_command(line)),
                 code: CodeRef::NONE,
             })
             .collect();

@@ -4,18 +4,116 @@
 //! an `await`.
 
 use std::cell::{Ref, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use crate::emulator::cli::{plan_line, sent, LineOutput, Planned};
-use crate::emulator::{split_args, Emulator, LineError, Reply};
-use crate::hub::shared::{Connected, OtherWrite, SharedCache};
+use crate::emulator::{quote_arg, split_args, Emulator, LineError, Reply};
+
+/// A tab's number on the shared server, from 1 in the order tabs connected.
+pub type TabId = u32;
+
+/// What [`SharedRedis::run`] gives: the replies, and the other tabs' writes the server ran
+/// before the command (not yet taken).
+pub type Ran = Result<(Vec<Reply>, Vec<OtherWrite>), Disconnected>;
+
+/// A Redis this tab shares with the others, as the engine sees it: read through a replica,
+/// written by messages. The hub's tab end ([`crate::hub::shared::SharedCache`]) is one; the
+/// engine owns this trait so that it needs nothing from the hub.
+pub trait SharedRedis: std::fmt::Debug {
+    /// The replica: the server's keyspace as this tab last heard it.
+    fn replica(&self) -> Ref<'_, Emulator>;
+    /// How the server greeted this tab (`None` before it connected).
+    fn connected(&self) -> Option<Connected>;
+    /// Runs `argv` `repeat` times in a row on the server; `refuse_writes` answers writes with
+    /// `OOM`. The replica has the result when it returns.
+    fn run(
+        &self,
+        argv: Vec<Vec<u8>>,
+        repeat: u32,
+        refuse_writes: bool,
+    ) -> Pin<Box<dyn Future<Output = Ran> + '_>>;
+    /// Other tabs' writes received since the last call, oldest first.
+    fn take_other_writes(&self) -> Vec<OtherWrite>;
+    /// Takes a snapshot of the replica with `f` after every write of another tab.
+    fn set_snapshot(&self, f: SnapshotFn);
+    /// Runs `f` after every write of another tab (to redraw the stage).
+    fn on_other_write(&self, f: Box<dyn Fn()>);
+}
+
+/// The hub went away before it answered (its worker was ended).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Disconnected;
+
+impl std::fmt::Display for Disconnected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Could not connect to Redis: the shared server is gone (reload the page).")
+    }
+}
+
+impl std::error::Error for Disconnected {}
+
+/// What the hub said when this tab connected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connected {
+    /// This tab's id on the hub.
+    pub tab: TabId,
+    /// The server's run id: a restarted server has another.
+    pub run_id: String,
+    /// The server had just started: this is the first tab, and the cache was empty.
+    pub cold: bool,
+    /// When the server started (Unix milliseconds).
+    pub started_at_ms: i64,
+}
+
+/// Another tab's write, as this tab's replica received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OtherWrite {
+    pub from: TabId,
+    /// When the server ran it (Unix milliseconds).
+    pub at_ms: i64,
+    /// The order in which this tab received it, among everything the hub sent it.
+    pub seq: u64,
+    /// What the tab's snapshot function ([`SharedRedis::set_snapshot`]) made of the replica
+    /// right after this write (the stores as they were then, for a trace).
+    pub snapshot: Option<Snapshot>,
+    pub argv: Vec<Vec<u8>>,
+    pub repeat: u32,
+    /// What the server answered the other tab.
+    pub reply: Reply,
+}
+
+impl OtherWrite {
+    /// The command as redis-cli would echo it (`HSET product_prices product3 333`).
+    pub fn line(&self) -> String {
+        let line = self
+            .argv
+            .iter()
+            .map(|a| quote_arg(a))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if self.repeat > 1 {
+            format!("{} {line}", self.repeat)
+        } else {
+            line
+        }
+    }
+}
+
+/// A view of the replica taken right after another tab's write: the hash the lab shows, as
+/// `(field, value)` pairs.
+pub type Snapshot = Rc<Vec<(String, String)>>;
+
+/// Makes a [`Snapshot`] of the replica (or declines, `None`).
+pub type SnapshotFn = Box<dyn Fn(&Emulator) -> Option<Snapshot>>;
 
 /// Where the lab's cache is.
 pub enum CacheLink {
     /// A Redis of the lab's own: nobody else writes it.
     Own(RefCell<Emulator>),
     /// The Redis every tab shares, through this tab's connection.
-    Shared(Rc<SharedCache>),
+    Shared(Rc<dyn SharedRedis>),
 }
 
 impl std::fmt::Debug for CacheLink {
@@ -73,11 +171,10 @@ impl CacheLink {
                 redis.set_out_of_memory(false);
                 (replies, Vec::new())
             }
-            CacheLink::Shared(shared) => match shared.run(argv, repeat.max(1), refuse_writes).await
-            {
-                Ok(answer) => (answer.replies, shared.take_other_writes_before(answer.seq)),
-                Err(_) => (vec![gone()], Vec::new()),
-            },
+            CacheLink::Shared(shared) => shared
+                .run(argv, repeat.max(1), refuse_writes)
+                .await
+                .unwrap_or_else(|_| (vec![gone()], Vec::new())),
         }
     }
 

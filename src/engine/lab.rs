@@ -11,7 +11,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use super::cache_link::CacheLink;
+use super::cache_link::{CacheLink, SharedRedis};
 use super::faults::Faults;
 use super::fifo_lock::FifoLock;
 use super::key_lock::KeyLocks;
@@ -25,7 +25,6 @@ use crate::catalog::PRICES_KEY;
 use crate::db::{Database, DbError, Fault, Faulty, Operation, PriceWrite, ProductRecord};
 use crate::emulator::cli::LineOutput;
 use crate::emulator::{Emulator, LineError, Reply};
-use crate::hub::shared::SharedCache;
 
 /// The most times the console repeats a command (`1000 PING`); redis-cli has no limit, but a
 /// browser tab printing millions of lines would freeze.
@@ -155,7 +154,7 @@ impl<D: Database> Lab<D> {
     }
 
     /// A lab whose cache is the Redis every tab shares, through `shared` (connected), over `db`.
-    pub fn shared(shared: Rc<SharedCache>, db: D, now_ms: Box<dyn Fn() -> f64>) -> Self {
+    pub fn shared(shared: Rc<dyn SharedRedis>, db: D, now_ms: Box<dyn Fn() -> f64>) -> Self {
         // Another tab's write is shown with the hash as it was right after it (the replica may
         // have moved on by the time the trace records it). Copying the hash costs a pass over
         // it, so a large catalog is shown as it is when recorded instead.

@@ -45,6 +45,7 @@
 
 pub mod cache_link;
 pub mod consistency;
+pub mod copies;
 pub mod diagram;
 pub mod faults;
 pub mod fifo_lock;

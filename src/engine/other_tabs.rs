@@ -6,11 +6,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::cache_link::OtherWrite;
 use super::lab::Lab;
 use super::recorder::{Recorder, StepText};
 use super::trace::{Actor, CodeRef, StepKind, Table};
 use crate::db::{Database, ProductRecord};
-use crate::hub::shared::OtherWrite;
 
 /// Another tab's database writes this tab heard about, not yet shown in a trace.
 #[derive(Debug, Default)]

@@ -6,7 +6,7 @@
 
 use super::lab::Lab;
 use super::recorder::StepText;
-use super::scripted::Effect;
+use super::scripted::{command_line, Effect};
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace};
 use crate::db::Database;
 use crate::emulator::cmd::{lookup, Access};
@@ -24,8 +24,6 @@ pub enum Action {
     /// A line of a recorded Python program that touched no store: its text, and what it
     /// printed or what the learner should know about it (empty if nothing).
     Line { text: String, note: String },
-    /// `del database[key]` (or `database.pop(key)`): the row deleted.
-    Delete(String),
 }
 
 /// A line of the program: what it does, and the line of its listing (1-based) it is.
@@ -38,9 +36,9 @@ pub struct Statement {
 /// The kind of step a Redis command is: what its [`Spec`](crate::emulator::cmd::Spec) says it
 /// does to the data (a command the emulator does not know is drawn as a write: Redis will
 /// refuse it, and the step shows the error).
-fn cache_kind(command: &str) -> StepKind {
-    let name = command.split_whitespace().next().unwrap_or_default();
-    match lookup(name.as_bytes()).map(|(_, spec)| spec.access) {
+fn cache_kind(argv: &[Vec<u8>]) -> StepKind {
+    let name = argv.first().map_or(&[][..], Vec::as_slice);
+    match lookup(name).map(|(_, spec)| spec.access) {
         Some(Access::Read) => StepKind::CacheRead,
         Some(Access::Remove) => StepKind::CacheInvalidate,
         Some(Access::Write) | None => StepKind::CacheWrite,
@@ -123,7 +121,7 @@ impl<D: Database> Lab<D> {
                         },
                     },
                 ),
-                Action::Delete(key) => {
+                Action::Effect(Effect::DatabaseDelete { key }) => {
                     let action = format!("del database[{key:?}]");
                     let (ok, result, narration) = match self.db.delete(key).await {
                         Ok(_) => {
@@ -170,10 +168,11 @@ impl<D: Database> Lab<D> {
                     );
                     return rec.trace;
                 }
-                Action::Effect(Effect::Redis(command)) => {
-                    let kind = cache_kind(command);
+                Action::Effect(Effect::Redis(argv)) => {
+                    let kind = cache_kind(argv);
+                    let command = command_line(argv);
                     let ok = self
-                        .cache_step(&mut rec, kind, command, code, |ok, printed| {
+                        .cache_step_argv(&mut rec, kind, argv.clone(), code, |ok, printed| {
                             if ok {
                                 format!("Redis runs {command} and answers {printed}.")
                             } else {

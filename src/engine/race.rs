@@ -11,19 +11,16 @@
 //! The race runs on its own small stores (an emulator and an in-memory table holding the seed),
 //! so it never disturbs the lab's.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::copies::Copies;
 use super::faults::Faults;
 use super::listing::{Listing, Mark};
 use super::pattern::Pattern;
-use super::patterns;
+use super::patterns::{self, RaceStep};
 use super::recorder::{Recorder, StepText};
-use super::steps::{cached_prices, hdel_line, hset_line, run_redis};
+use super::steps::{hdel_line, hset_line, run_redis};
 use super::trace::{Actor, CodeRef, Consistency, OperationKind, Outcome, StepKind, Trace};
-use crate::catalog::{seed_hmset_command, SEED};
-use crate::emulator::Emulator;
 
 pub use super::trace::Writer;
 
@@ -42,31 +39,17 @@ pub struct RaceSetup {
     pub b_price: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Op {
-    WriteDatabase(String),
-    WriteCache(String),
-    Invalidate,
-    /// Cache-aside's reader: miss, then read the database.
-    ReadDatabase,
-    /// Cache-aside's reader: put what it read into the cache.
-    FillCache,
-}
-
-/// What each writer does, in order, under `pattern`.
-fn program(setup: &RaceSetup, writer: Writer) -> Vec<Op> {
+/// What `writer` does, in order, under `pattern` (from the pattern's own file), with its
+/// price.
+fn program(setup: &RaceSetup, writer: Writer) -> Vec<(RaceStep, String)> {
     let price = match writer {
-        Writer::A => setup.a_price.clone(),
-        Writer::B => setup.b_price.clone(),
+        Writer::A => &setup.a_price,
+        Writer::B => &setup.b_price,
     };
-    match (setup.pattern, writer) {
-        (Pattern::WriteThrough, _) => vec![Op::WriteDatabase(price.clone()), Op::WriteCache(price)],
-        (Pattern::WriteThroughCacheFirst | Pattern::WriteBehind, _) => {
-            vec![Op::WriteCache(price.clone()), Op::WriteDatabase(price)]
-        }
-        (Pattern::CacheAside, Writer::A) => vec![Op::WriteDatabase(price), Op::Invalidate],
-        (Pattern::CacheAside, Writer::B) => vec![Op::ReadDatabase, Op::FillCache],
-    }
+    patterns::race_steps(setup.pattern, writer == Writer::B)
+        .iter()
+        .map(|step| (*step, price.clone()))
+        .collect()
 }
 
 /// How many steps each writer takes (two, under every pattern): an interleaving lists each
@@ -81,45 +64,28 @@ pub const STALE_INTERLEAVING: [Writer; 4] = [Writer::A, Writer::B, Writer::B, Wr
 pub const CACHE_ASIDE_STALE_INTERLEAVING: [Writer; 4] =
     [Writer::B, Writer::A, Writer::A, Writer::B];
 
-struct Stores {
-    redis: Emulator,
-    database: BTreeMap<String, String>,
+/// Runs `line` on the copies' cache: what Redis printed.
+fn redis(stores: &mut Copies, line: &str) -> String {
+    run_redis(&mut stores.redis, line).1
 }
 
-impl Stores {
-    fn cache(&self) -> Vec<(String, String)> {
-        cached_prices(&self.redis)
-    }
-
-    fn database(&self) -> Vec<(String, String)> {
-        self.database
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
-    }
-
-    fn redis(&mut self, line: &str) -> String {
-        run_redis(&mut self.redis, line).1
-    }
-
-    /// Runs `line` on the cache as a step of `kind`, with what Redis printed as its result.
-    fn cache_step(
-        &mut self,
-        kind: StepKind,
-        line: String,
-        code: CodeRef,
-        narration: String,
-    ) -> StepText {
-        let result = self.redis(&line);
-        StepText {
-            kind,
-            actor: Actor::Cache,
-            action: line,
-            result,
-            ok: true,
-            code,
-            narration,
-        }
+/// Runs `line` on the copies' cache as a step of `kind`, with what Redis printed as its result.
+fn cache_step(
+    stores: &mut Copies,
+    kind: StepKind,
+    line: String,
+    code: CodeRef,
+    narration: String,
+) -> StepText {
+    let result = redis(stores, &line);
+    StepText {
+        kind,
+        actor: Actor::Cache,
+        action: line,
+        result,
+        ok: true,
+        code,
+        narration,
     }
 }
 
@@ -135,17 +101,10 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
     // The line each step runs in the pattern's listing (none for cache-aside's reader, whose
     // code the listing does not show).
     let line = |mark: Mark| listing_line(&listing, mark);
-    let mut stores = Stores {
-        redis: Emulator::new(Box::new(|| 0), 7),
-        database: BTreeMap::new(),
-    };
-    for p in SEED {
-        stores.database.insert(p.id.to_owned(), p.price.to_owned());
-    }
-    stores.redis(&seed_hmset_command());
+    let mut stores = Copies::seeded(7);
     if setup.pattern == Pattern::CacheAside {
         // The reader's story starts with a miss.
-        stores.redis(&hdel_line(RACE_PRODUCT));
+        redis(&mut stores, &hdel_line(RACE_PRODUCT));
     }
     let trace = Trace {
         operation: OperationKind::Race,
@@ -178,7 +137,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
         }
     }
 
-    let mut run = |w: Writer, rec: &mut Recorder, stores: &mut Stores, next: &mut [usize; 2]| {
+    let mut run = |w: Writer, rec: &mut Recorder, stores: &mut Copies, next: &mut [usize; 2]| {
         let i = index(w);
         let Some(op) = programs[i].get(next[i]).cloned() else {
             return;
@@ -187,10 +146,8 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
         rec.writer = Some(w);
         let who = format!("Writer {}", w.label());
         let text = match op {
-            Op::WriteDatabase(price) => {
-                stores
-                    .database
-                    .insert(RACE_PRODUCT.to_owned(), price.clone());
+            (RaceStep::WriteDatabase, price) => {
+                stores.rows.insert(RACE_PRODUCT.to_owned(), price.clone());
                 StepText {
                     kind: StepKind::DatabaseWrite,
                     actor: Actor::Database,
@@ -201,24 +158,22 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
                     narration: format!("{who} writes {price} to the database."),
                 }
             }
-            Op::WriteCache(price) => stores.cache_step(
+            (RaceStep::WriteCache, price) => cache_step(
+                stores,
                 StepKind::CacheWrite,
                 hset_line(RACE_PRODUCT, &price),
                 line(Mark::CacheWrite),
                 format!("{who} writes {price} to the cache."),
             ),
-            Op::Invalidate => stores.cache_step(
+            (RaceStep::Invalidate, _) => cache_step(
+                stores,
                 StepKind::CacheInvalidate,
                 hdel_line(RACE_PRODUCT),
                 line(Mark::Invalidate),
                 format!("{who} deletes the cached {RACE_PRODUCT}."),
             ),
-            Op::ReadDatabase => {
-                let value = stores
-                    .database
-                    .get(RACE_PRODUCT)
-                    .cloned()
-                    .unwrap_or_default();
+            (RaceStep::ReadDatabase, _) => {
+                let value = stores.rows.get(RACE_PRODUCT).cloned().unwrap_or_default();
                 read_value = Some(value.clone());
                 StepText {
                     kind: StepKind::DatabaseRead,
@@ -233,9 +188,10 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
                     ),
                 }
             }
-            Op::FillCache => {
+            (RaceStep::FillCache, _) => {
                 let value = read_value.clone().unwrap_or_default();
-                stores.cache_step(
+                cache_step(
+                    stores,
                     StepKind::CacheWrite,
                     hset_line(RACE_PRODUCT, &value),
                     CodeRef::NONE,

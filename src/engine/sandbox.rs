@@ -23,25 +23,19 @@ fn run_now<F: Future>(future: F) -> Option<F::Output> {
     }
 }
 
-/// `update_price(product, new_price)` under `pattern` and `faults`, on copies of `cache` (the
-/// hash's fields) and `database` (the rows), in memory.
-pub fn run_update(
-    pattern: Pattern,
-    faults: Faults,
-    cache: &[(String, String)],
-    database: &[(String, String)],
-    product: &str,
-    new_price: &str,
-) -> Option<Trace> {
-    run_update_on(
-        MemoryDb::new(),
-        pattern,
-        faults,
-        cache,
-        database,
-        product,
-        new_price,
-    )
+/// Where a run on copies starts: the pattern and the faults switched on, and what the copies
+/// hold (the hash's fields, the rows).
+#[derive(Clone, Copy, Debug)]
+pub struct Start<'a> {
+    pub pattern: Pattern,
+    pub faults: Faults,
+    pub cache: &'a [(String, String)],
+    pub database: &'a [(String, String)],
+}
+
+/// `update_price(product, new_price)` from `start`, on copies in memory.
+pub fn run_update(start: &Start<'_>, product: &str, new_price: &str) -> Option<Trace> {
+    run_update_on(MemoryDb::new(), start, product, new_price)
 }
 
 /// [`run_update`] on `db`, an empty database that never waits. The page passes its own
@@ -49,54 +43,41 @@ pub fn run_update(
 /// (a second, for `Lab<MemoryDb>`, made it 15 KB larger).
 pub fn run_update_on<D: Database>(
     db: D,
-    pattern: Pattern,
-    faults: Faults,
-    cache: &[(String, String)],
-    database: &[(String, String)],
+    start: &Start<'_>,
     product: &str,
     new_price: &str,
 ) -> Option<Trace> {
-    let lab = lab_on(db, pattern, faults, cache, database)?;
+    let lab = lab_on(db, start)?;
     run_now(lab.update_price(product, new_price))
 }
 
-/// A recorded Python program's statements ([`Lab::run_recorded`]) on copies of the stores, as
+/// A recorded Python program's statements ([`Lab::run_recorded`]) from `start`, as
 /// [`run_update_on`] runs an update: a shared link to a run of the learner's Python replays so.
-#[allow(clippy::too_many_arguments)]
 pub fn run_recorded_on<D: Database>(
     db: D,
-    pattern: Pattern,
-    faults: Faults,
-    cache: &[(String, String)],
-    database: &[(String, String)],
+    start: &Start<'_>,
     program: &[crate::engine::program::Statement],
     product: &str,
     new_price: &str,
 ) -> Option<Trace> {
-    let lab = lab_on(db, pattern, faults, cache, database)?;
+    let lab = lab_on(db, start)?;
     run_now(lab.run_recorded(program, product, new_price))
 }
 
-/// A lab over `db` holding `database`, with a cache holding `cache`.
-fn lab_on<D: Database>(
-    db: D,
-    pattern: Pattern,
-    faults: Faults,
-    cache: &[(String, String)],
-    database: &[(String, String)],
-) -> Option<Lab<D>> {
-    for (id, price) in database {
+/// A lab over `db` holding `start`'s rows, with a cache holding its hash.
+fn lab_on<D: Database>(db: D, start: &Start<'_>) -> Option<Lab<D>> {
+    for (id, price) in start.database {
         run_now(db.put_price(PriceWrite::new(id, price, 0.0, "copy")))?.ok()?;
     }
     let mut redis = Emulator::new(Box::new(|| 0), 1);
-    if !cache.is_empty() {
-        let line = hmset_line(cache.iter().map(|(f, v)| (f.as_str(), v.as_str())));
+    if !start.cache.is_empty() {
+        let line = hmset_line(start.cache.iter().map(|(f, v)| (f.as_str(), v.as_str())));
         redis.execute_command(line).ok()?;
     }
     let lab = Lab::new(redis, db, Box::new(|| 0.0));
     run_now(lab.start())?.ok()?;
-    lab.set_pattern(pattern);
-    lab.set_faults(faults);
+    lab.set_pattern(start.pattern);
+    lab.set_faults(start.faults);
     Some(lab)
 }
 
@@ -112,7 +93,15 @@ mod tests {
             ..Faults::default()
         };
         let seed = crate::catalog::owned_pairs(&[("product1", "100"), ("product2", "200")]);
-        let run = |pattern| run_update(pattern, crash, &seed, &seed, "product1", "150").unwrap();
+        let run = |pattern| {
+            let start = Start {
+                pattern,
+                faults: crash,
+                cache: &seed,
+                database: &seed,
+            };
+            run_update(&start, "product1", "150").unwrap()
+        };
         let (wt, wb) = (run(Pattern::WriteThrough), run(Pattern::WriteBehind));
         assert_eq!(
             (wt.outcome.clone(), wb.outcome.clone()),

@@ -6,14 +6,37 @@ use super::lab::{first_writes, EngineError, Lab};
 use super::steps::hset_line;
 use crate::catalog::PRICES_KEY;
 use crate::db::{Database, DbError, ProductRecord};
+use crate::emulator::quote_arg;
 
 /// One thing a piece of learner's code asks of the stores, in program order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// Run this Redis command on the cache (redis-py splits it on whitespace).
-    Redis(String),
+    /// Run this Redis command on the cache: its arguments, name first.
+    Redis(Vec<Vec<u8>>),
     /// Set `database[key] = value`.
     Database { key: String, value: String },
+    /// `del database[key]` (or `database.pop(key)`): delete the row.
+    DatabaseDelete { key: String },
+}
+
+impl Effect {
+    /// `redis_client.execute_command(line)` with the whole command in one string: redis-py
+    /// splits it on whitespace (no quoting), and so does this.
+    pub fn execute_command(line: &str) -> Effect {
+        Effect::Redis(
+            line.split_whitespace()
+                .map(|a| a.as_bytes().to_vec())
+                .collect(),
+        )
+    }
+}
+
+/// `argv` as redis-cli would echo it (`HSET product_prices product1 150`), for a step's text.
+pub fn command_line(argv: &[Vec<u8>]) -> String {
+    argv.iter()
+        .map(|a| quote_arg(a))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl<D: Database> Lab<D> {
@@ -63,8 +86,8 @@ impl<D: Database> Lab<D> {
         let mut errors = Vec::new();
         for effect in effects {
             match effect {
-                Effect::Redis(command) => {
-                    let (reply, printed) = self.run_redis(command).await;
+                Effect::Redis(argv) => {
+                    let (reply, printed, _) = self.run_argv_ordered(argv.clone()).await;
                     if reply.is_error() {
                         errors.push(printed);
                     }
@@ -73,6 +96,10 @@ impl<D: Database> Lab<D> {
                     let write = self.price_write(key, value, "lesson");
                     let record = self.db.inner().put_price(write).await?;
                     self.committed(&record);
+                }
+                Effect::DatabaseDelete { key } => {
+                    self.db.inner().delete(key).await?;
+                    self.deleted(key);
                 }
             }
         }

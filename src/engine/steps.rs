@@ -4,13 +4,14 @@
 
 use std::rc::Rc;
 
+use super::cache_link::OtherWrite;
 use super::lab::Lab;
 use super::recorder::{Recorder, StepText};
+use super::scripted::command_line;
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Table, Trace};
 use crate::catalog::{validate_price, PRICES_KEY};
 use crate::db::{Database, DbError, PriceWrite, ProductRecord};
-use crate::emulator::{quote_arg, Emulator, Reply};
-use crate::hub::shared::OtherWrite;
+use crate::emulator::{quote_arg, split_args, Emulator, LineError, Reply};
 
 /// The longest product id the lab accepts.
 pub const MAX_PRODUCT_LEN: usize = 64;
@@ -119,21 +120,34 @@ impl<D: Database> Lab<D> {
 
     /// [`Lab::run_redis`], and the other tabs' writes the server ran before it.
     async fn run_redis_ordered(&self, line: &str) -> (Reply, String, Vec<OtherWrite>) {
-        match self
-            .cache
-            .execute_command_ordered(line, self.faults().cache_write)
-            .await
-        {
-            Ok((reply, before)) => {
-                let printed = reply.to_cli_string().trim_end().to_owned();
-                (reply, printed, before)
-            }
-            Err(e) => (
+        let error = |e: LineError| {
+            (
                 Reply::Error(e.to_string().into_bytes()),
                 e.to_string(),
                 Vec::new(),
-            ),
+            )
+        };
+        match split_args(line.as_bytes()) {
+            Err(_) => error(LineError::InvalidArguments),
+            Ok(argv) if argv.is_empty() => error(LineError::Empty),
+            Ok(argv) => self.run_argv_ordered(argv).await,
         }
+    }
+
+    /// Runs `argv` on the cache (refused if it writes while the "cache write fails" fault is
+    /// on): the reply, as redis-cli prints it, and the other tabs' writes the server ran
+    /// before it.
+    pub(super) async fn run_argv_ordered(
+        &self,
+        argv: Vec<Vec<u8>>,
+    ) -> (Reply, String, Vec<OtherWrite>) {
+        let (mut replies, before) = self
+            .cache
+            .run_ordered(argv, 1, self.faults().cache_write)
+            .await;
+        let reply = replies.pop().unwrap_or(Reply::Nil);
+        let printed = reply.to_cli_string().trim_end().to_owned();
+        (reply, printed, before)
     }
 
     /// Writes `price` for `product` through the fault switches, as operation `by`.
@@ -318,7 +332,34 @@ impl<D: Database> Lab<D> {
         code: CodeRef,
         narrate: impl FnOnce(bool, &str) -> String,
     ) -> bool {
-        let (reply, printed, before) = self.run_redis_ordered(line).await;
+        let ran = self.run_redis_ordered(line).await;
+        self.record_cache_reply(rec, kind, line.to_owned(), ran, code, narrate)
+    }
+
+    /// Runs `argv` on the cache as a step of `kind` (a learner's command, as its client sent
+    /// it); returns whether Redis accepted it.
+    pub(super) async fn cache_step_argv(
+        &self,
+        rec: &mut Recorder,
+        kind: StepKind,
+        argv: Vec<Vec<u8>>,
+        code: CodeRef,
+        narrate: impl FnOnce(bool, &str) -> String,
+    ) -> bool {
+        let line = command_line(&argv);
+        let ran = self.run_argv_ordered(argv).await;
+        self.record_cache_reply(rec, kind, line, ran, code, narrate)
+    }
+
+    fn record_cache_reply(
+        &self,
+        rec: &mut Recorder,
+        kind: StepKind,
+        action: String,
+        (reply, printed, before): (Reply, String, Vec<OtherWrite>),
+        code: CodeRef,
+        narrate: impl FnOnce(bool, &str) -> String,
+    ) -> bool {
         let ok = !reply.is_error();
         let narration = narrate(ok, &printed);
         self.record_cache_step(
@@ -327,7 +368,7 @@ impl<D: Database> Lab<D> {
             StepText {
                 kind,
                 actor: Actor::Cache,
-                action: line.to_owned(),
+                action,
                 result: printed,
                 ok,
                 code,

@@ -38,8 +38,7 @@ pub mod shared;
 use crate::emulator::keyspace::Value;
 use crate::emulator::{Emulator, Reply};
 
-/// A connected tab, numbered from 1 in the order tabs connected.
-pub type TabId = u32;
+pub use crate::engine::cache_link::TabId;
 
 /// What a tab sends to the hub.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,78 +7,17 @@
 
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::future::Future;
+use std::pin::Pin;
 
 use futures_channel::oneshot;
 
-use super::{FromHub, TabId, ToHub};
+use super::{FromHub, ToHub};
 use crate::emulator::{Emulator, Reply};
-
-/// The hub went away before it answered (its worker was ended).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Disconnected;
-
-impl std::fmt::Display for Disconnected {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Could not connect to Redis: the shared server is gone (reload the page).")
-    }
-}
-
-impl std::error::Error for Disconnected {}
-
-/// What the hub said when this tab connected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Connected {
-    /// This tab's id on the hub.
-    pub tab: TabId,
-    /// The server's run id: a restarted server has another.
-    pub run_id: String,
-    /// The server had just started: this is the first tab, and the cache was empty.
-    pub cold: bool,
-    /// When the server started (Unix milliseconds).
-    pub started_at_ms: i64,
-}
-
-/// Another tab's write, as this tab's replica received it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OtherWrite {
-    pub from: TabId,
-    /// When the server ran it (Unix milliseconds).
-    pub at_ms: i64,
-    /// The order in which this tab received it, among everything the hub sent it.
-    pub seq: u64,
-    /// What the tab's snapshot function ([`SharedCache::set_snapshot`]) made of the replica
-    /// right after this write (the stores as they were then, for a trace).
-    pub snapshot: Option<Snapshot>,
-    pub argv: Vec<Vec<u8>>,
-    pub repeat: u32,
-    /// What the server answered the other tab.
-    pub reply: Reply,
-}
-
-impl OtherWrite {
-    /// The command as redis-cli would echo it (`HSET product_prices product3 333`).
-    pub fn line(&self) -> String {
-        let line = self
-            .argv
-            .iter()
-            .map(|a| crate::emulator::quote_arg(a))
-            .collect::<Vec<_>>()
-            .join(" ");
-        if self.repeat > 1 {
-            format!("{} {line}", self.repeat)
-        } else {
-            line
-        }
-    }
-}
-
-/// A view of the replica taken right after another tab's write: the hash the lab shows, as
-/// `(field, value)` pairs.
-pub type Snapshot = Rc<Vec<(String, String)>>;
-
-/// Makes a [`Snapshot`] of the replica (or declines, `None`).
-pub type SnapshotFn = Box<dyn Fn(&Emulator) -> Option<Snapshot>>;
+use crate::engine::cache_link::Ran;
+pub use crate::engine::cache_link::{
+    Connected, Disconnected, OtherWrite, SharedRedis, Snapshot, SnapshotFn, TabId,
+};
 
 struct Pending {
     argv: Vec<Vec<u8>>,
@@ -298,5 +237,35 @@ impl SharedCache {
     /// Runs `f` after every write of another tab (to redraw the stage).
     pub fn on_other_write(&self, f: Box<dyn Fn()>) {
         *self.on_other_write.borrow_mut() = Some(f);
+    }
+}
+
+/// The engine's view of this tab's end ([`crate::engine::cache_link::CacheLink::Shared`]).
+impl SharedRedis for SharedCache {
+    fn replica(&self) -> Ref<'_, Emulator> {
+        SharedCache::replica(self)
+    }
+    fn connected(&self) -> Option<Connected> {
+        SharedCache::connected(self)
+    }
+    fn run(
+        &self,
+        argv: Vec<Vec<u8>>,
+        repeat: u32,
+        refuse_writes: bool,
+    ) -> Pin<Box<dyn Future<Output = Ran> + '_>> {
+        Box::pin(async move {
+            let answer = SharedCache::run(self, argv, repeat, refuse_writes).await?;
+            Ok((answer.replies, self.take_other_writes_before(answer.seq)))
+        })
+    }
+    fn take_other_writes(&self) -> Vec<OtherWrite> {
+        SharedCache::take_other_writes(self)
+    }
+    fn set_snapshot(&self, f: SnapshotFn) {
+        SharedCache::set_snapshot(self, f)
+    }
+    fn on_other_write(&self, f: Box<dyn Fn()>) {
+        SharedCache::on_other_write(self, f)
     }
 }

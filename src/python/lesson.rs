@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::programs::CLIENT;
 use super::{run, Ending, Event, Limits, Recording, Stores};
-use crate::catalog::{PRICES_KEY, SEED};
+use crate::catalog::PRICES_KEY;
 use crate::emulator::{Emulator, Reply};
 
 /// The calls step 3 and 4 make: the tutorial's, then two the learner did not see.
@@ -21,21 +21,7 @@ pub const CALLS: [(&str, &str); 3] = [
 
 /// The seed stores: the hash and the table both hold the seed prices.
 fn seed_stores() -> Stores {
-    let mut redis = Emulator::new(Box::new(|| 0), 1);
-    let mut argv = vec![b"HSET".to_vec(), PRICES_KEY.as_bytes().to_vec()];
-    for p in SEED {
-        argv.push(p.id.as_bytes().to_vec());
-        argv.push(p.price.as_bytes().to_vec());
-    }
-    redis.run(&argv);
-    Stores {
-        redis,
-        rows: SEED
-            .iter()
-            .map(|p| (p.id.to_owned(), p.price.to_owned()))
-            .collect(),
-        database_fails: false,
-    }
+    Stores::seeded(1)
 }
 
 fn cached(stores: &mut Stores, product: &str) -> Option<String> {

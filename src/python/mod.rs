@@ -28,9 +28,7 @@ pub mod wire;
 #[cfg(feature = "interpreter")]
 pub mod worker;
 
-use std::collections::BTreeMap;
-
-use crate::emulator::{Emulator, Reply};
+use crate::emulator::Reply;
 
 #[cfg(feature = "interpreter")]
 pub use interpreter::run;
@@ -129,14 +127,9 @@ impl Recording {
     }
 }
 
-/// The copies the program runs on.
-pub struct Stores {
-    pub redis: Emulator,
-    /// The database's rows, `id → price`.
-    pub rows: BTreeMap<String, String>,
-    /// "Database write fails" is on: every write of a row raises.
-    pub database_fails: bool,
-}
+/// The copies the program runs on ([`Copies`](crate::engine::copies::Copies): the same
+/// copies races and the checker use).
+pub type Stores = crate::engine::copies::Copies;
 
 /// How far a run may go.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -5,7 +5,6 @@
 //! with its faults, its stage, its diagram and its playback, as for a built-in pattern.
 
 use super::{Ending, Event, Recording};
-use crate::emulator::quote_arg;
 use crate::engine::program::{Action, Statement};
 use crate::engine::trace::CodeRef;
 use crate::engine::Effect;
@@ -75,13 +74,8 @@ pub fn statements(recording: &Recording, source: &str, from: u32) -> Vec<Stateme
             }
             Event::Redis { argv, .. } if keep => {
                 let line = current.map_or(0, |(l, _)| l);
-                let command = argv
-                    .iter()
-                    .map(|a| quote_arg(a))
-                    .collect::<Vec<_>>()
-                    .join(" ");
                 out.push(Statement {
-                    action: Action::Effect(Effect::Redis(command)),
+                    action: Action::Effect(Effect::Redis(argv.clone())),
                     code: at(line),
                 });
                 current = current.map(|(l, _)| (l, true));
@@ -100,7 +94,7 @@ pub fn statements(recording: &Recording, source: &str, from: u32) -> Vec<Stateme
             Event::DatabaseDelete { key } if keep => {
                 let line = current.map_or(0, |(l, _)| l);
                 out.push(Statement {
-                    action: Action::Delete(key.clone()),
+                    action: Action::Effect(Effect::DatabaseDelete { key: key.clone() }),
                     code: at(line),
                 });
                 current = current.map(|(l, _)| (l, true));

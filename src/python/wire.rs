@@ -139,10 +139,10 @@ wire_enum!(Action {
     1 => Effect(effect),
     2 => Raise(why),
     3 => Line { text, note },
-    4 => Delete(key),
 });
 
 wire_enum!(Effect {
-    0 => Redis(command),
+    0 => Redis(argv),
     1 => Database { key, value },
+    2 => DatabaseDelete { key },
 });

@@ -15,6 +15,7 @@ use super::lesson_check::check_lesson;
 use super::python::{run_python, set_source};
 use super::state::{CodeView, LabAction, LabState};
 use crate::db::app::AppDb;
+use crate::engine::sandbox::{run_update_on, Start};
 use crate::engine::{Faults, Outcome, Pattern, Trace};
 
 /// The lab as the page holds it (see `use_lab`).
@@ -301,16 +302,14 @@ impl LabHandle {
         Callback::from(move |(left, right): (Pattern, Pattern)| {
             let Some(lab) = &*lab else { return };
             let (cache, db, faults) = (lab.cache(), lab.database(), lab.faults());
-            let run = |p| {
-                crate::engine::sandbox::run_update_on(
-                    AppDb::in_memory(),
-                    p,
+            let run = |pattern| {
+                let start = Start {
+                    pattern,
                     faults,
-                    &cache,
-                    &db,
-                    &product,
-                    &price,
-                )
+                    cache: &cache,
+                    database: &db,
+                };
+                run_update_on(AppDb::in_memory(), &start, &product, &price)
             };
             if let (Some(a), Some(b)) = (run(left), run(right)) {
                 results.set(Some((a, b)));

@@ -15,7 +15,7 @@ use super::boot::AppLab;
 use super::state::{LabAction, LabState, PythonPhase};
 use crate::catalog::{seed_pairs, PRICES_KEY};
 use crate::db::app::AppDb;
-use crate::engine::sandbox::run_recorded_on;
+use crate::engine::sandbox::{run_recorded_on, Start};
 use crate::engine::Trace;
 use crate::python::wire::{Request, Response};
 use crate::scenario::{Scenario, Shared};
@@ -274,12 +274,15 @@ pub async fn open_link(dispatch: UseReducerDispatcher<LabState>, shared: Shared)
     let Ok(Response::Ran(ran)) = ask(&request, RUN_KILL_MS).await else {
         return;
     };
+    let start = Start {
+        pattern: *pattern,
+        faults: *faults,
+        cache: &seed,
+        database: &seed,
+    };
     let Some(trace) = run_recorded_on(
         AppDb::in_memory(),
-        *pattern,
-        *faults,
-        &seed,
-        &seed,
+        &start,
         &ran.program,
         &ran.product,
         &ran.price,

@@ -1,6 +1,6 @@
 //! Cache-aside: write the database, then delete the cached field; the next read loads it.
 
-use super::PatternCode;
+use super::{PatternCode, RaceStep};
 use crate::db::Database;
 use crate::engine::lab::Lab;
 use crate::engine::listing::{marked, Listing, Mark, PYTHON_DEF, RUST_END, RUST_FN, RUST_OK};
@@ -28,6 +28,13 @@ pub const LISTING: Listing = Listing {
 
 /// The listing and its validation line.
 pub const CODE: PatternCode = PatternCode::new(LISTING);
+
+/// Its writes in a race: the database, then the cached field deleted.
+pub const RACE: [RaceStep; 2] = [RaceStep::WriteDatabase, RaceStep::Invalidate];
+
+/// Cache-aside's reader in a race: a miss, the database read, then the cache filled with
+/// what it read (the stale refill, if a writer came in between).
+pub const RACE_READER: [RaceStep; 2] = [RaceStep::ReadDatabase, RaceStep::FillCache];
 
 const DATABASE_WRITE: CodeRef = LISTING.at(Mark::DatabaseWrite);
 const CRASH: CodeRef = LISTING.at(Mark::Crash);

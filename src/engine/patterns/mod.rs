@@ -52,6 +52,34 @@ pub fn code(pattern: Pattern) -> &'static PatternCode {
     }
 }
 
+/// A step of `update_price` as a writer takes it in a race ([`crate::engine::race`]): each
+/// pattern's file lists its own, in its order, next to its listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RaceStep {
+    /// Write the new price to the database.
+    WriteDatabase,
+    /// Write the new price to the cache.
+    WriteCache,
+    /// Delete the cached price.
+    Invalidate,
+    /// A reader misses the cache and reads the database (cache-aside's reader).
+    ReadDatabase,
+    /// The reader puts what it read into the cache.
+    FillCache,
+}
+
+/// What a writer does in a race under `pattern`, in order; `reader` for the second client of
+/// a pattern that races a reader against the writer (cache-aside).
+pub fn race_steps(pattern: Pattern, reader: bool) -> &'static [RaceStep] {
+    match pattern {
+        Pattern::WriteThrough => &write_through::RACE,
+        Pattern::WriteThroughCacheFirst => &write_through_cache_first::RACE,
+        Pattern::CacheAside if reader => &cache_aside::RACE_READER,
+        Pattern::CacheAside => &cache_aside::RACE,
+        Pattern::WriteBehind => &write_behind::RACE,
+    }
+}
+
 /// The listing of `update_price` under `pattern`.
 pub fn listing(pattern: Pattern) -> Listing {
     code(pattern).listing

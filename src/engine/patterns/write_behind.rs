@@ -2,7 +2,7 @@
 //! per product and is flushed when it holds enough or has waited long enough, and a failed
 //! flush is retried. The queue itself is [`crate::engine::queue::WriteBehindQueue`].
 
-use super::PatternCode;
+use super::{PatternCode, RaceStep};
 use crate::db::Database;
 use crate::engine::lab::Lab;
 use crate::engine::listing::{line, marked, Listing, Mark, PYTHON_DEF, RUST_END, RUST_FN, RUST_OK};
@@ -69,6 +69,9 @@ pub const LISTING: Listing = Listing {
 
 /// The listing and its validation line.
 pub const CODE: PatternCode = PatternCode::new(LISTING);
+
+/// Its writes in a race: the cache, then the queued database write (which a race runs at once).
+pub const RACE: [RaceStep; 2] = [RaceStep::WriteCache, RaceStep::WriteDatabase];
 
 const CACHE_WRITE: CodeRef = LISTING.at(Mark::CacheWrite);
 const ENQUEUE: CodeRef = LISTING.at(Mark::Enqueue);

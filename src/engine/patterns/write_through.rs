@@ -2,7 +2,7 @@
 //! database write leaves the cache untouched; a failed cache write is retried once, then the
 //! field is deleted so that no stale price is served.
 
-use super::PatternCode;
+use super::{PatternCode, RaceStep};
 use crate::db::Database;
 use crate::engine::lab::Lab;
 use crate::engine::listing::{line, marked, Listing, Mark, PYTHON_DEF, RUST_END, RUST_FN, RUST_OK};
@@ -42,6 +42,9 @@ pub const LISTING: Listing = Listing {
 
 /// The listing and its validation line.
 pub const CODE: PatternCode = PatternCode::new(LISTING);
+
+/// Its writes in a race, in its order: the database, then the cache.
+pub const RACE: [RaceStep; 2] = [RaceStep::WriteDatabase, RaceStep::WriteCache];
 
 const DATABASE_WRITE: CodeRef = LISTING.at(Mark::DatabaseWrite);
 const CRASH: CodeRef = LISTING.at(Mark::Crash);

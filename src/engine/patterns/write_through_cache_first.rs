@@ -1,7 +1,7 @@
 //! Write-through, cache first (the seed tutorial's order, and Ehcache 2's): write the cache,
 //! then the database; if the database write fails, the cache's previous value is restored.
 
-use super::PatternCode;
+use super::{PatternCode, RaceStep};
 use crate::catalog::PRICES_KEY;
 use crate::db::Database;
 use crate::emulator::{quote_arg, Reply};
@@ -42,6 +42,9 @@ pub const LISTING: Listing = Listing {
 
 /// The listing and its validation line.
 pub const CODE: PatternCode = PatternCode::new(LISTING);
+
+/// Its writes in a race, in its order: the cache, then the database.
+pub const RACE: [RaceStep; 2] = [RaceStep::WriteCache, RaceStep::WriteDatabase];
 
 const BUILD_COMMAND: CodeRef = LISTING.at(Mark::BuildCommand);
 const CACHE_READ: CodeRef = LISTING.at(Mark::CacheRead);
