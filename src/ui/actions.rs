@@ -9,14 +9,14 @@ use yew::prelude::*;
 
 use super::boot::{performance_now, replace_stores, run_traced, AppLab, Background};
 use super::components::console::ConsoleOutput;
-use super::components::lesson_panel::{Answer, LessonState};
+use super::components::lesson_panel::Answer;
 use super::components::scale_panel::grouped;
 use super::lesson_check::check_lesson;
 use super::python::{run_python, set_source};
 use super::state::{CodeView, LabAction, LabState};
 use crate::db::app::AppDb;
 use crate::engine::sandbox::{run_update_on, Start};
-use crate::engine::{Faults, Outcome, Pattern, Trace};
+use crate::engine::{Faults, Outcome, Pattern};
 
 /// The lab as the page holds it (see `use_lab`).
 #[derive(Clone)]
@@ -25,9 +25,6 @@ pub struct LabHandle {
     /// `None` until the database is open and the lab started.
     pub lab: UseStateHandle<Option<Rc<AppLab>>>,
     pub background: Rc<RefCell<Background>>,
-    pub lesson: UseStateHandle<LessonState>,
-    /// What the large-catalog panel last said.
-    pub scale_message: UseStateHandle<Option<String>>,
 }
 
 /// What most callbacks capture: the lab, the dispatcher, the page's long-lived things.
@@ -58,11 +55,8 @@ impl LabHandle {
     /// once the lesson is done and they chose to run it.
     pub fn on_update(&self) -> Callback<(String, String)> {
         let (lab, dispatch, background) = self.parts();
-        let mine = self
-            .lesson
-            .function
-            .clone()
-            .filter(|_| self.lesson.run_mine);
+        let lesson = &self.state.lesson;
+        let mine = lesson.function.clone().filter(|_| lesson.run_mine);
         Callback::from(move |(product, price): (String, String)| {
             let mine = mine.clone();
             run_traced(&lab, &dispatch, &background, move |lab| async move {
@@ -156,12 +150,8 @@ impl LabHandle {
 
     /// Whether "Update price" runs the learner's own function.
     pub fn on_run_mine(&self) -> Callback<bool> {
-        let lesson = self.lesson.clone();
-        Callback::from(move |on: bool| {
-            let mut next = (*lesson).clone();
-            next.run_mine = on;
-            lesson.set(next);
-        })
+        let dispatch = self.state.dispatcher();
+        Callback::from(move |on: bool| dispatch.dispatch(LabAction::RunMine(on)))
     }
 
     /// A row written straight to the database (bypassing the cache).
@@ -187,9 +177,8 @@ impl LabHandle {
     /// Both stores back to the seed.
     pub fn on_reset(&self) -> Callback<()> {
         let (lab, dispatch, background) = self.parts();
-        let scale_message = self.scale_message.clone();
         Callback::from(move |()| {
-            scale_message.set(None);
+            dispatch.dispatch(LabAction::ScaleMessage(None));
             replace_stores(&lab, &dispatch, &background, |lab| async move {
                 lab.reset().await
             });
@@ -199,21 +188,23 @@ impl LabHandle {
     /// Both stores replaced by a generated catalog of `n` products.
     pub fn on_seed(&self) -> Callback<usize> {
         let (lab, dispatch, background) = self.parts();
-        let scale_message = self.scale_message.clone();
         Callback::from(move |n: usize| {
-            let scale_message = scale_message.clone();
-            scale_message.set(Some(format!("Loading {} products…", grouped(n))));
+            let say = dispatch.clone();
+            say.dispatch(LabAction::ScaleMessage(Some(format!(
+                "Loading {} products…",
+                grouped(n)
+            ))));
             replace_stores(&lab, &dispatch, &background, move |lab| async move {
                 let started = performance_now();
                 let seeded = lab.seed_catalog(n).await;
-                scale_message.set(Some(match &seeded {
+                say.dispatch(LabAction::ScaleMessage(Some(match &seeded {
                     Ok(()) => format!(
                         "Both stores hold {} products: seeded in {:.0} ms (one IndexedDB transaction, one HMSET).",
                         grouped(n),
                         performance_now() - started
                     ),
                     Err(e) => format!("The catalog could not be loaded: {e}"),
-                }));
+                })));
                 seeded
             });
         })
@@ -293,12 +284,8 @@ impl LabHandle {
     }
 
     /// The same update under two patterns, on copies of the stores.
-    pub fn on_compare(
-        &self,
-        results: UseStateHandle<Option<(Trace, Trace)>>,
-        (product, price): (String, String),
-    ) -> Callback<(Pattern, Pattern)> {
-        let lab = self.lab.clone();
+    pub fn on_compare(&self, (product, price): (String, String)) -> Callback<(Pattern, Pattern)> {
+        let (lab, dispatch, _) = self.parts();
         Callback::from(move |(left, right): (Pattern, Pattern)| {
             let Some(lab) = &*lab else { return };
             let (cache, db, faults) = (lab.cache(), lab.database(), lab.faults());
@@ -312,7 +299,7 @@ impl LabHandle {
                 run_update_on(AppDb::in_memory(), &start, &product, &price)
             };
             if let (Some(a), Some(b)) = (run(left), run(right)) {
-                results.set(Some((a, b)));
+                dispatch.dispatch(LabAction::Compared(a, b));
             }
         })
     }
@@ -320,30 +307,14 @@ impl LabHandle {
     /// "Start the lesson": both stores emptied, so that the learner builds them.
     pub fn on_lesson_start(&self) -> Callback<()> {
         let (lab, dispatch, _) = self.parts();
-        let lesson = self.lesson.clone();
         Callback::from(move |()| {
             let Some(lab) = (*lab).clone() else { return };
-            let (dispatch, lesson) = (dispatch.clone(), lesson.clone());
+            let dispatch = dispatch.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match lab.lesson_begin().await {
-                    Ok(()) => lesson.set(LessonState {
-                        started: true,
-                        done: 0,
-                        feedback: Some((
-                            0,
-                            Ok(
-                                "Both stores are empty. Create the hash in the Redis console."
-                                    .to_owned(),
-                            ),
-                        )),
-                        ..LessonState::default()
-                    }),
-                    Err(e) => {
-                        let mut next = (*lesson).clone();
-                        next.feedback = Some((next.done, Err(e.to_string())));
-                        lesson.set(next);
-                    }
-                }
+                dispatch.dispatch(match lab.lesson_begin().await {
+                    Ok(()) => LabAction::LessonStarted,
+                    Err(e) => LabAction::LessonFailed(e.to_string()),
+                });
                 dispatch.dispatch(LabAction::BackToLive);
             });
         })
@@ -352,11 +323,11 @@ impl LabHandle {
     /// An answer to the current lesson step, checked by running it on the lab's stores.
     pub fn on_lesson_check(&self) -> Callback<Answer> {
         let (lab, dispatch, background) = self.parts();
-        let lesson = self.lesson.clone();
+        // Read when the learner clicks, before anything is awaited.
+        let started = self.state.lesson.started;
         Callback::from(move |answer: Answer| {
             let Some(lab) = (*lab).clone() else { return };
-            let (dispatch, lesson, background) =
-                (dispatch.clone(), lesson.clone(), Rc::clone(&background));
+            let (dispatch, background) = (dispatch.clone(), Rc::clone(&background));
             wasm_bindgen_futures::spawn_local(async move {
                 let function = match &answer {
                     Answer::Function { step: 3, lines } => Some(lines.clone()),
@@ -370,21 +341,13 @@ impl LabHandle {
                     }
                     _ => None,
                 };
-                let (step, verdict) = check_lesson(&lab, answer, lesson.started).await;
-                let mut next = (*lesson).clone();
-                if let Ok(message) = &verdict {
-                    next.done = next.done.max(step + 1);
-                    next.passed.retain(|(s, _)| *s != step);
-                    next.passed.push((step, message.clone()));
-                    if function.is_some() {
-                        // From now on "Update price" runs the learner's own function.
-                        next.function = function;
-                        next.run_mine = true;
-                    }
-                }
+                let (step, verdict) = check_lesson(&lab, answer, started).await;
                 let passed = verdict.is_ok();
-                next.feedback = Some((step, verdict));
-                lesson.set(next);
+                dispatch.dispatch(LabAction::LessonChecked {
+                    step,
+                    verdict,
+                    function,
+                });
                 match written.filter(|_| passed) {
                     Some(program) => {
                         set_source(&dispatch, Rc::clone(&program));

@@ -8,7 +8,6 @@ use yew::prelude::*;
 
 use super::actions::LabHandle;
 use super::boot::{boot, AppLab, Background};
-use super::components::lesson_panel::LessonState;
 use super::state::LabState;
 use crate::engine::diagram::{Diagram, Lifeline};
 use crate::engine::Trace;
@@ -28,8 +27,6 @@ pub fn use_lab() -> LabHandle {
     });
     let lab = use_state(|| None::<Rc<AppLab>>);
     let background = use_mut_ref(Background::default);
-    let lesson = use_state(LessonState::default);
-    let scale_message = use_state(|| None::<String>);
     {
         let (dispatch, lab, background) = (state.dispatcher(), lab.clone(), background.clone());
         use_effect_with((), move |_| {
@@ -48,8 +45,6 @@ pub fn use_lab() -> LabHandle {
         state,
         lab,
         background,
-        lesson,
-        scale_message,
     }
 }
 

@@ -1,8 +1,11 @@
 //! The page's state: one reducer, no I/O (the app does the I/O and dispatches).
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::Reducible;
+
+use crate::lesson::Line;
 
 use crate::engine::trace::OperationKind;
 use crate::engine::Trace;
@@ -102,6 +105,46 @@ pub struct PythonState {
     pub phase: PythonPhase,
 }
 
+/// Where the learner is in the lesson.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LessonState {
+    /// "Start the lesson" emptied both stores.
+    pub started: bool,
+    /// Steps done (0 to 4).
+    pub done: usize,
+    /// The verdict on the last check, and the step (0-based) it was about.
+    pub feedback: Option<(usize, Result<String, String>)>,
+    /// What each passed step was told, kept under that step.
+    pub passed: Vec<(usize, String)>,
+    /// The learner's `update_price`, once step 4 passed: what "Update price" runs when
+    /// `run_mine` is on.
+    pub function: Option<Vec<Line>>,
+    pub run_mine: bool,
+}
+
+impl LessonState {
+    /// A check of `step` (0-based) gave `verdict`; `function` is the learner's `update_price`
+    /// when that step built one from given lines.
+    fn checked(
+        &mut self,
+        step: usize,
+        verdict: Result<String, String>,
+        function: Option<Vec<Line>>,
+    ) {
+        if let Ok(message) = &verdict {
+            self.done = self.done.max(step + 1);
+            self.passed.retain(|(s, _)| *s != step);
+            self.passed.push((step, message.clone()));
+            if function.is_some() {
+                // From now on "Update price" runs the learner's own function.
+                self.function = function;
+                self.run_mine = true;
+            }
+        }
+        self.feedback = Some((step, verdict));
+    }
+}
+
 /// What the page knows. The stores themselves live in the lab; `version` changes whenever
 /// they may have, so that the cards read them again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -137,6 +180,16 @@ pub struct LabState {
     pub warm_up: Option<Rc<Trace>>,
     pub code_view: CodeView,
     pub python: PythonState,
+    pub lesson: LessonState,
+    /// What the large-catalog panel last said.
+    pub scale_message: Option<String>,
+    /// The learner's predictions ("Predict, then see") on the trace on the stage: step →
+    /// choice. They belong to that trace: another trace on the stage starts with none.
+    pub answers: Rc<BTreeMap<usize, String>>,
+    /// The same update under two patterns, on copies of the stores (the Compare panel).
+    pub compare: Option<Rc<(Trace, Trace)>>,
+    /// The last "Link to this step", for the trace on the stage.
+    pub link: Option<String>,
 }
 
 /// How many timed flushes are kept to open.
@@ -203,6 +256,27 @@ pub enum LabAction {
         error: Option<Rc<str>>,
     },
     PythonPhase(PythonPhase),
+    /// "Start the lesson" emptied both stores.
+    LessonStarted,
+    /// Starting the lesson failed.
+    LessonFailed(String),
+    /// A lesson step (0-based) was checked; `function` is the learner's `update_price` when
+    /// that step built one from given lines.
+    LessonChecked {
+        step: usize,
+        verdict: Result<String, String>,
+        function: Option<Vec<Line>>,
+    },
+    /// Whether "Update price" runs the learner's own function.
+    RunMine(bool),
+    ScaleMessage(Option<String>),
+    /// The learner answered the question at `step` of the trace on the stage.
+    Predicted {
+        step: usize,
+        choice: String,
+    },
+    Compared(Trace, Trace),
+    Linked(String),
     /// A shared link to a run of the learner's Python was opened: its program (shown as the
     /// editor's text) and what it printed (its trace comes as `Replay`).
     OpenedLink {
@@ -341,8 +415,41 @@ impl Reducible for LabState {
                     next.last_trace = Some(trace);
                 }
             }
+            LabAction::LessonStarted => {
+                next.lesson = LessonState {
+                    started: true,
+                    feedback: Some((
+                        0,
+                        Ok(
+                            "Both stores are empty. Create the hash in the Redis console."
+                                .to_owned(),
+                        ),
+                    )),
+                    ..LessonState::default()
+                };
+            }
+            LabAction::LessonFailed(why) => {
+                next.lesson.feedback = Some((next.lesson.done, Err(why)));
+            }
+            LabAction::LessonChecked {
+                step,
+                verdict,
+                function,
+            } => next.lesson.checked(step, verdict, function),
+            LabAction::RunMine(on) => next.lesson.run_mine = on,
+            LabAction::ScaleMessage(message) => next.scale_message = message,
+            LabAction::Predicted { step, choice } => {
+                Rc::make_mut(&mut next.answers).insert(step, choice);
+            }
+            LabAction::Compared(a, b) => next.compare = Some(Rc::new((a, b))),
+            LabAction::Linked(url) => next.link = Some(url),
         }
         next.link_python_run();
+        // Predictions and the link belong to the trace on the stage.
+        if next.shown_trace().map(Rc::as_ptr) != self.shown_trace().map(Rc::as_ptr) {
+            next.answers = Rc::default();
+            next.link = None;
+        }
         Rc::new(next)
     }
 }

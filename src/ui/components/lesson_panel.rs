@@ -5,6 +5,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::lesson::{Line, STEP3_LINES, STEP4_LINES, STEPS};
+use crate::ui::state::LessonState;
 
 /// What the learner submits for checking.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,23 +23,6 @@ pub enum Answer {
 
 /// A change to the function being built.
 type BodyEdit = dyn Fn(&mut Vec<Line>);
-
-/// Where the learner is in the lesson.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LessonState {
-    /// "Start the lesson" emptied both stores.
-    pub started: bool,
-    /// Steps done (0 to 4).
-    pub done: usize,
-    /// The verdict on the last check, and the step (0-based) it was about.
-    pub feedback: Option<(usize, Result<String, String>)>,
-    /// What each passed step was told, kept under that step.
-    pub passed: Vec<(usize, String)>,
-    /// The learner's `update_price`, once step 4 passed: what "Update price" runs when
-    /// `run_mine` is on.
-    pub function: Option<Vec<Line>>,
-    pub run_mine: bool,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {

@@ -10,14 +10,19 @@ pub mod editor;
 pub mod last_trace;
 pub mod lesson_panel;
 pub mod playback_bar;
+pub mod player;
 pub mod predict_box;
 pub mod price_form;
 pub mod price_table;
 pub mod race_panel;
 pub mod scale_panel;
 pub mod sequence_diagram;
+pub mod side_panel;
 pub mod stage;
+pub mod stage_view;
 pub mod tabs;
+pub mod topbar;
+pub mod trace_view;
 pub mod update_form;
 
 /// Scrolls `container` so that its child matching `selector` (the marked line of a listing or

@@ -1,0 +1,102 @@
+//! The panel beside the stage, chosen by the top bar's tabs: the playground (lesson, update
+//! form, console, pattern and faults), the race of two writers, the comparison, the large
+//! catalog.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::compare_panel::ComparePanel;
+use super::console::Console;
+use super::controls::Controls;
+use super::lesson_panel::LessonPanel;
+use super::race_panel::RacePanel;
+use super::scale_panel::ScalePanel;
+use super::update_form::UpdateForm;
+use crate::engine::trace::OperationKind;
+use crate::scenario::Scenario;
+use crate::ui::actions::LabHandle;
+use crate::ui::context::use_lab_handle;
+use crate::ui::state::{LabAction, Tab};
+
+#[function_component(SidePanel)]
+pub fn side_panel() -> Html {
+    let Some(lab) = use_lab_handle() else {
+        return Html::default();
+    };
+    let tab = lab.state.tab;
+    html! {
+        <div class="playground__side" id={format!("panel-{}", tab.id())} role="tabpanel" aria-labelledby={format!("tab-{}", tab.id())}>
+            { match tab {
+                Tab::Playground => playground(&lab),
+                Tab::Race => race(&lab),
+                Tab::Compare => compare(&lab),
+                Tab::Scale => scale(&lab),
+            } }
+            <footer class="lab__footer">
+                { "Runs entirely in your browser: the cache is an embedded Redis emulator, the database is IndexedDB. Scriptable from the console as window.lab." }
+            </footer>
+        </div>
+    }
+}
+
+fn playground(lab: &LabHandle) -> Html {
+    let (state, live, busy) = (&lab.state, lab.live(), lab.busy());
+    let lesson = &state.lesson;
+    html! {
+        <>
+            <LessonPanel lesson={lesson.clone()} busy={busy} on_start={lab.on_lesson_start()} on_check={lab.on_lesson_check()}
+                python_source={Rc::clone(&state.python.source)} on_open_editor={lab.on_open_editor()} />
+            <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} />
+            <Console on_run={lab.on_console()} />
+            <Controls pattern={live.pattern} faults={live.faults} crashed={live.crashed} queued={live.queue.len()} busy={busy}
+                on_pattern={lab.on_pattern()} on_faults={lab.on_faults()} on_restart={lab.on_restart()} on_flush={lab.on_flush()} on_reset={lab.on_reset()}
+                shared={live.shared} per_key_ordering={live.per_key_ordering} on_per_key_ordering={lab.on_per_key_ordering()}
+                run_mine={lesson.function.as_ref().map(|_| lesson.run_mine)} on_run_mine={lab.on_run_mine()} />
+        </>
+    }
+}
+
+fn race(lab: &LabHandle) -> Html {
+    let on_run = {
+        let dispatch = lab.state.dispatcher();
+        Callback::from(move |scenario: Scenario| {
+            if let Some(trace) = scenario.run_on(crate::db::app::AppDb::in_memory) {
+                dispatch.dispatch(LabAction::Replay {
+                    trace,
+                    scenario,
+                    seek: None,
+                });
+            }
+        })
+    };
+    let result = lab
+        .state
+        .replay
+        .as_ref()
+        .filter(|r| r.scenario.is_race())
+        .map(|r| Rc::clone(&r.trace));
+    html! { <RacePanel on_run={on_run} result={result} /> }
+}
+
+fn compare(lab: &LabHandle) -> Html {
+    // The last update's product and price, or the tutorial's.
+    let (product, price) = match lab.state.last_trace.as_deref() {
+        Some(t) if t.operation == OperationKind::UpdatePrice && !t.product.is_empty() => {
+            (t.product.clone(), t.new_price.clone())
+        }
+        _ => ("product1".to_owned(), "150".to_owned()),
+    };
+    let results = lab.state.compare.as_deref().cloned();
+    html! {
+        <ComparePanel scenario={format!("update_price({product:?}, {price:?})")} results={results}
+            on_compare={lab.on_compare((product, price))} />
+    }
+}
+
+fn scale(lab: &LabHandle) -> Html {
+    html! {
+        <ScalePanel products={lab.live().database.len()} busy={lab.busy()} message={lab.state.scale_message.clone().map(AttrValue::from)}
+            on_seed={lab.on_seed()} on_reset={lab.on_reset()} />
+    }
+}
