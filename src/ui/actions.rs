@@ -9,10 +9,10 @@ use yew::prelude::*;
 
 use super::boot::{performance_now, replace_stores, run_traced, AppLab, Background};
 use super::components::console::ConsoleOutput;
-use super::components::lesson_panel::Answer;
 use super::components::scale_panel::grouped;
 use super::lesson_check::check_lesson;
 use super::python::{run_python, set_source};
+use super::state::Answer;
 use super::state::{CodeView, LabAction, LabState};
 use crate::db::app::AppDb;
 use crate::engine::sandbox::{run_update_on, Start};

@@ -7,11 +7,27 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::actions::LabHandle;
-use super::components::stage::LiveStores;
 use super::hooks::PlaybackState;
 use super::state::DbStatus;
 use crate::engine::diagram::Diagram;
-use crate::engine::Trace;
+use crate::engine::{Consistency, Faults, Pattern, Rows, Table, Trace};
+
+/// The lab's stores as they are now.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveStores {
+    pub cache: Table,
+    pub database: Table,
+    pub rows: Rows,
+    pub queue: Table,
+    pub consistency: Consistency,
+    pub pattern: Pattern,
+    pub faults: Faults,
+    pub crashed: bool,
+    /// The cache is the Redis every tab shares (not this tab's own).
+    pub shared: bool,
+    /// Updates take their product's lock across tabs.
+    pub per_key_ordering: bool,
+}
 
 impl PartialEq for LabHandle {
     fn eq(&self, other: &Self) -> bool {

@@ -1,8 +1,8 @@
 //! The lesson's answers, checked by running them on the lab's stores.
 
 use super::boot::AppLab;
-use super::components::lesson_panel::Answer;
 use super::python::check_step;
+use super::state::Answer;
 
 /// Checks a lesson answer by running it on the lab's stores; returns the step and the verdict.
 /// `started`: whether the learner began the lesson (emptying both stores), so that step 1 checks

@@ -105,6 +105,20 @@ pub struct PythonState {
     pub phase: PythonPhase,
 }
 
+/// What the learner submits for checking.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// Step 1: the hash typed in the console is checked as it stands.
+    Hash,
+    /// Step 2: the Python dictionary.
+    Database(String),
+    /// Steps 3 and 4: the body of update_price, picked from given lines ("Pick the lines
+    /// instead").
+    Function { step: usize, lines: Vec<Line> },
+    /// Steps 3 and 4 (`step` 2 or 3): the learner's own Python, from the editor.
+    Python { step: usize, source: String },
+}
+
 /// Where the learner is in the lesson.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LessonState {

@@ -1,6 +1,5 @@
 //! The same update under two patterns, side by side (on copies of the stores).
 
-use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -18,10 +17,7 @@ pub struct ComparePanelProps {
 fn pattern_select(id: &'static str, label: &'static str, value: &UseStateHandle<Pattern>) -> Html {
     let state = value.clone();
     let onchange = Callback::from(move |e: Event| {
-        if let Some(s) = e
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-        {
+        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
             if let Some(p) = Pattern::from_id(&s.value()) {
                 state.set(p);
             }

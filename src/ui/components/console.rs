@@ -1,7 +1,6 @@
 //! A Redis console on the lab's cache: redis-cli's splitting and printing, ↑/↓ history, Tab
 //! completion, a syntax hint as you type, `help`, `clear`.
 
-use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -39,10 +38,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     let on_input = {
         let (input, tab_cycle) = (input.clone(), tab_cycle.clone());
         Callback::from(move |e: InputEvent| {
-            if let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
                 input.set(el.value());
                 *tab_cycle.borrow_mut() = None;
             }

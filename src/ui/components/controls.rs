@@ -1,6 +1,5 @@
 //! The pattern and the faults: what `update_price` does, and what breaks.
 
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -39,10 +38,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let on_pattern = {
         let cb = props.on_pattern.clone();
         Callback::from(move |e: Event| {
-            if let Some(select) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
                 if let Some(p) = Pattern::from_id(&select.value()) {
                     cb.emit(p);
                 }
@@ -52,10 +48,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let fault = |label: &'static str, get: fn(&Faults) -> bool, set: fn(&mut Faults, bool)| {
         let (cb, faults) = (props.on_faults.clone(), props.faults);
         let onchange = Callback::from(move |e: Event| {
-            if let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 let mut next = faults;
                 set(&mut next, input.checked());
                 cb.emit(next);
@@ -75,10 +68,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let on_mine = {
         let cb = props.on_run_mine.clone();
         Callback::from(move |e: Event| {
-            if let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 cb.emit(input.checked());
             }
         })
@@ -86,10 +76,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let on_ordering = {
         let cb = props.on_per_key_ordering.clone();
         Callback::from(move |e: Event| {
-            if let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 cb.emit(input.checked());
             }
         })

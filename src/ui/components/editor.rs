@@ -10,7 +10,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -96,10 +95,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let on_input = {
         let on_input = props.on_input.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(area) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
                 on_input.emit(Rc::from(area.value()));
             }
         })
@@ -111,10 +107,7 @@ pub fn editor(props: &EditorProps) -> Html {
             run_button.clone(),
         );
         Callback::from(move |e: KeyboardEvent| {
-            let Some(area) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            else {
+            let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
             };
             let value = area.value();

@@ -1,25 +1,10 @@
 //! The seed tutorial's four steps as a guided, checked lesson ("Progress n/4").
 
-use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::lesson::{Line, STEP3_LINES, STEP4_LINES, STEPS};
-use crate::ui::state::LessonState;
-
-/// What the learner submits for checking.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Answer {
-    /// Step 1: the hash typed in the console is checked as it stands.
-    Hash,
-    /// Step 2: the Python dictionary.
-    Database(String),
-    /// Steps 3 and 4: the body of update_price, picked from given lines ("Pick the lines
-    /// instead").
-    Function { step: usize, lines: Vec<Line> },
-    /// Steps 3 and 4 (`step` 2 or 3): the learner's own Python, from the editor.
-    Python { step: usize, source: String },
-}
+use crate::ui::state::{Answer, LessonState};
 
 /// A change to the function being built.
 type BodyEdit = dyn Fn(&mut Vec<Line>);
@@ -56,10 +41,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let on_source = {
         let source = source.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(area) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
                 source.set(area.value());
             }
         })

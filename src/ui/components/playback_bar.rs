@@ -1,6 +1,5 @@
 //! Playback controls: step through a trace, play it, choose the speed, scrub.
 
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -22,10 +21,7 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
     let on_seek = {
         let cb = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 if let Ok(i) = input.value().parse::<usize>() {
                     cb.emit(PlaybackAction::Seek(i.saturating_sub(1)));
                 }
@@ -35,10 +31,7 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
     let on_speed = {
         let cb = props.on_action.clone();
         Callback::from(move |e: Event| {
-            if let Some(select) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
                 if let Ok(i) = select.value().parse::<usize>() {
                     cb.emit(PlaybackAction::Speed(i));
                 }

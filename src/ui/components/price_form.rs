@@ -1,7 +1,6 @@
 //! A product, a price, and a submit button, with the price checked before it is sent and the
 //! message shown next to the fields. The update form and the database panel both use it.
 
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -48,13 +47,9 @@ pub fn price_form(props: &PriceFormProps) -> Html {
     let on_product = {
         let product = product.clone();
         Callback::from(move |e: Event| {
-            let target = e.target();
-            if let Some(select) = target
-                .clone()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
                 product.set(select.value());
-            } else if let Some(input) = target.and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            } else if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 product.set(input.value());
             }
         })
@@ -62,10 +57,7 @@ pub fn price_form(props: &PriceFormProps) -> Html {
     let on_price = {
         let (price, error) = (price.clone(), error.clone());
         Callback::from(move |e: InputEvent| {
-            if let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                 price.set(input.value());
                 error.set(None);
             }

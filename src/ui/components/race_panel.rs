@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -29,8 +28,7 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
         let pattern = pattern.clone();
         Callback::from(move |e: Event| {
             if let Some(p) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .target_dyn_into::<HtmlSelectElement>()
                 .and_then(|s| Pattern::from_id(&s.value()))
             {
                 pattern.set(p);
@@ -40,10 +38,7 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
     let on_ordered = {
         let ordered = ordered.clone();
         Callback::from(move |e: Event| {
-            if let Some(i) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
                 ordered.set(i.checked());
             }
         })
@@ -51,10 +46,7 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
     let slot = |i: usize| {
         let order_state = order.clone();
         let onchange = Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
                 let mut next = (*order_state).clone();
                 next[i] = if s.value() == "A" {
                     Writer::A
