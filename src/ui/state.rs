@@ -137,6 +137,18 @@ pub struct LessonState {
 }
 
 impl LessonState {
+    /// "Start the lesson" emptied both stores: the first step, told what to do.
+    fn started() -> LessonState {
+        LessonState {
+            started: true,
+            feedback: Some((
+                0,
+                Ok("Both stores are empty. Create the hash in the Redis console.".to_owned()),
+            )),
+            ..LessonState::default()
+        }
+    }
+
     /// A check of `step` (0-based) gave `verdict`; `function` is the learner's `update_price`
     /// when that step built one from given lines.
     fn checked(
@@ -156,6 +168,15 @@ impl LessonState {
             }
         }
         self.feedback = Some((step, verdict));
+    }
+}
+
+impl PythonState {
+    /// A run of `source` ended (or a link to one was opened) with its output and error.
+    fn ran(&mut self, source: Rc<str>, output: Rc<str>, error: Option<Rc<str>>) {
+        self.ran = Some(source);
+        self.output = Some(output);
+        self.error = error;
     }
 }
 
@@ -305,6 +326,22 @@ impl Reducible for LabState {
 
     fn reduce(self: Rc<Self>, action: LabAction) -> Rc<Self> {
         let mut next = (*self).clone();
+        next.apply(action);
+        next.link_python_run();
+        // Predictions and the link belong to the trace on the stage.
+        if next.shown_trace().map(Rc::as_ptr) != self.shown_trace().map(Rc::as_ptr) {
+            next.answers = Rc::default();
+            next.link = None;
+        }
+        Rc::new(next)
+    }
+}
+
+impl LabState {
+    /// What `action` changes: the stores and the traces here, the rest in
+    /// [`LabState::apply_to_page`].
+    fn apply(&mut self, action: LabAction) {
+        let next = self;
         match action {
             LabAction::Opened { persistent, notice } => {
                 next.status = if persistent {
@@ -324,10 +361,9 @@ impl Reducible for LabState {
                 next.version += 1;
                 next.busy = false;
                 next.error = None;
-                next.scenario = Scenario::of_trace(&trace);
-                next.seek = None;
-                next.replay = None;
-                next.last_trace = Some(Rc::new(trace));
+                let scenario = Scenario::of_trace(&trace);
+                next.open(Rc::new(trace));
+                next.scenario = scenario;
             }
             LabAction::Replay {
                 trace,
@@ -344,21 +380,11 @@ impl Reducible for LabState {
                     scenario,
                 });
             }
-            LabAction::TimedFlush(trace) => {
-                next.version += 1;
-                if trace.operation == OperationKind::Flush && !trace.database_writes().is_empty() {
-                    next.timed_flushes.push(Rc::new(trace));
-                    let excess = next.timed_flushes.len().saturating_sub(MAX_TIMED_FLUSHES);
-                    next.timed_flushes.drain(..excess);
-                }
-            }
+            LabAction::TimedFlush(trace) => next.timed_flush(trace),
             LabAction::OpenTimedFlush(i) => {
                 if i < next.timed_flushes.len() {
                     let trace = next.timed_flushes.remove(i);
-                    next.scenario = None;
-                    next.seek = None;
-                    next.replay = None;
-                    next.last_trace = Some(trace);
+                    next.open(trace);
                 }
             }
             LabAction::BackToLive => {
@@ -375,15 +401,15 @@ impl Reducible for LabState {
             LabAction::Notice(message) => next.notice = Some(message),
             LabAction::Tab(tab) => next.tab = tab,
             LabAction::UpdateReady => next.update_ready = true,
-            LabAction::WarmedUp(trace) => {
-                next.version += 1;
-                next.notice = Some(format!(
-                    "Redis started with an empty cache (no tab of the lab was open): this tab filled it from the database ({} product{}).",
-                    trace.steps.last().map_or(0, |s| s.cache.len()),
-                    if trace.steps.last().map_or(0, |s| s.cache.len()) == 1 { "" } else { "s" }
-                ));
-                next.warm_up = Some(Rc::new(trace));
-            }
+            LabAction::WarmedUp(trace) => next.warmed_up(trace),
+            other => next.apply_to_page(other),
+        }
+    }
+
+    /// What an action about the editor, the lesson or a panel changes.
+    fn apply_to_page(&mut self, action: LabAction) {
+        let next = self;
+        match action {
             LabAction::CodeView(view) => next.code_view = view,
             LabAction::PythonEdit(source) => next.python.source = source,
             LabAction::PythonRunning => {
@@ -395,8 +421,6 @@ impl Reducible for LabState {
                 output,
                 error,
             } => {
-                next.python.running = false;
-                next.python.ran = Some(source);
                 // Linked again below, with this source.
                 if next
                     .last_trace
@@ -405,8 +429,8 @@ impl Reducible for LabState {
                 {
                     next.scenario = None;
                 }
-                next.python.output = Some(output);
-                next.python.error = error;
+                next.python.running = false;
+                next.python.ran(source, output, error);
                 next.code_view = CodeView::Editor;
             }
             LabAction::PythonPhase(phase) => next.python.phase = phase,
@@ -416,32 +440,15 @@ impl Reducible for LabState {
                 error,
             } => {
                 next.python.source = Rc::clone(&source);
-                next.python.ran = Some(source);
-                next.python.output = Some(output);
-                next.python.error = error;
+                next.python.ran(source, output, error);
                 next.code_view = CodeView::Editor;
             }
             LabAction::OpenWarmUp => {
                 if let Some(trace) = next.warm_up.take() {
-                    next.scenario = None;
-                    next.seek = None;
-                    next.replay = None;
-                    next.last_trace = Some(trace);
+                    next.open(trace);
                 }
             }
-            LabAction::LessonStarted => {
-                next.lesson = LessonState {
-                    started: true,
-                    feedback: Some((
-                        0,
-                        Ok(
-                            "Both stores are empty. Create the hash in the Redis console."
-                                .to_owned(),
-                        ),
-                    )),
-                    ..LessonState::default()
-                };
-            }
+            LabAction::LessonStarted => next.lesson = LessonState::started(),
             LabAction::LessonFailed(why) => {
                 next.lesson.feedback = Some((next.lesson.done, Err(why)));
             }
@@ -457,18 +464,54 @@ impl Reducible for LabState {
             }
             LabAction::Compared(a, b) => next.compare = Some(Rc::new((a, b))),
             LabAction::Linked(url) => next.link = Some(url),
+            // Handled in `apply`; listed so that a new action cannot be forgotten.
+            LabAction::Opened { .. }
+            | LabAction::Changed
+            | LabAction::Traced(_)
+            | LabAction::Replay { .. }
+            | LabAction::TimedFlush(_)
+            | LabAction::OpenTimedFlush(_)
+            | LabAction::BackToLive
+            | LabAction::Busy
+            | LabAction::Failed(_)
+            | LabAction::Notice(_)
+            | LabAction::Tab(_)
+            | LabAction::UpdateReady
+            | LabAction::WarmedUp(_) => {}
         }
-        next.link_python_run();
-        // Predictions and the link belong to the trace on the stage.
-        if next.shown_trace().map(Rc::as_ptr) != self.shown_trace().map(Rc::as_ptr) {
-            next.answers = Rc::default();
-            next.link = None;
-        }
-        Rc::new(next)
     }
 }
 
 impl LabState {
+    /// Puts `trace` on the stage as the lab's own last operation, from its first step.
+    fn open(&mut self, trace: Rc<Trace>) {
+        self.scenario = None;
+        self.seek = None;
+        self.replay = None;
+        self.last_trace = Some(trace);
+    }
+
+    /// A write-behind flush ran on its timer: kept to open if it wrote anything.
+    fn timed_flush(&mut self, trace: Trace) {
+        self.version += 1;
+        if trace.operation == OperationKind::Flush && !trace.database_writes().is_empty() {
+            self.timed_flushes.push(Rc::new(trace));
+            let excess = self.timed_flushes.len().saturating_sub(MAX_TIMED_FLUSHES);
+            self.timed_flushes.drain(..excess);
+        }
+    }
+
+    /// Redis started empty and this tab warmed it: said, and kept to open.
+    fn warmed_up(&mut self, trace: Trace) {
+        self.version += 1;
+        let n = trace.steps.last().map_or(0, |s| s.cache.len());
+        self.notice = Some(format!(
+            "Redis started with an empty cache (no tab of the lab was open): this tab filled it from the database ({n} product{}).",
+            if n == 1 { "" } else { "s" }
+        ));
+        self.warm_up = Some(Rc::new(trace));
+    }
+
     /// The lab's last operation, if it is a run of the learner's Python, gets its scenario (a
     /// shared link reruns the program on the seed stores): its trace and its source may arrive
     /// in either order.
