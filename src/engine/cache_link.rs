@@ -192,21 +192,11 @@ impl CacheLink {
         line: &str,
         refuse_writes: bool,
     ) -> Result<Reply, LineError> {
-        Ok(self.execute_command_ordered(line, refuse_writes).await?.0)
-    }
-
-    /// [`CacheLink::execute_command`], and the other tabs' writes the server ran before it.
-    pub async fn execute_command_ordered(
-        &self,
-        line: &str,
-        refuse_writes: bool,
-    ) -> Result<(Reply, Vec<OtherWrite>), LineError> {
         let argv = split_args(line.as_bytes()).map_err(|_| LineError::InvalidArguments)?;
         if argv.is_empty() {
             return Err(LineError::Empty);
         }
-        let (mut replies, before) = self.run_ordered(argv, 1, refuse_writes).await;
-        Ok((replies.pop().unwrap_or(Reply::Nil), before))
+        Ok(self.run_one(argv, refuse_writes).await)
     }
 
     /// A console line, as redis-cli runs it (repeat counts up to `max_repeat`).
