@@ -26,7 +26,7 @@ fn lab(pattern: Pattern) -> Lab<MemoryDb> {
             tick.get()
         }),
     );
-    block_on(lab.db().inner().reset(0.0)).unwrap();
+    block_on(lab.stores().db().inner().reset(0.0)).unwrap();
     block_on(lab.start()).unwrap();
     lab.set_pattern(pattern);
     lab
@@ -205,7 +205,7 @@ fn golden_traces_for_write_behind_flushing_and_retrying() {
 #[test]
 fn rejected_input_changes_neither_store() {
     let lab = lab(Pattern::WriteThrough);
-    let (cache, db) = (lab.cache(), lab.database());
+    let (cache, db) = (lab.stores().cache(), lab.stores().database());
     for (product, price) in [
         ("", "1"),
         ("nope", "1"),
@@ -221,7 +221,7 @@ fn rejected_input_changes_neither_store() {
         );
         assert_eq!(trace.kinds(), [StepKind::Reject]);
     }
-    assert_eq!((lab.cache(), lab.database()), (cache, db));
+    assert_eq!((lab.stores().cache(), lab.stores().database()), (cache, db));
 }
 
 #[test]
@@ -240,6 +240,7 @@ fn names_that_need_quoting_split_back_exactly() {
         r#"HSET product_prices "caf\xc3\xa9 \"cr\xc3\xa8me\"" 4.5"#
     );
     assert!(lab
+        .stores()
         .cache()
         .contains(&("café \"crème\"".to_owned(), "4.5".to_owned())));
 }
@@ -276,9 +277,9 @@ fn every_step_is_a_complete_snapshot_that_matches_the_step_before() {
 
 /// What the stores really hold, read from the emulator and the database themselves.
 fn actual(lab: &Lab<MemoryDb>) -> Consistency {
-    let rows = block_on(lab.db().inner().all()).unwrap();
+    let rows = block_on(lab.stores().db().inner().all()).unwrap();
     let db: Vec<(String, String)> = rows.into_iter().map(|r| (r.id, r.price)).collect();
-    Consistency::of(&lab.cache(), &db)
+    Consistency::of(&lab.stores().cache(), &db)
 }
 
 /// 10,000 seeded random sequences of updates and injected faults: under write-through (both
@@ -358,7 +359,7 @@ fn updates_in_flight_run_in_call_order_and_keep_the_stores_in_step() {
     use write_through_lab::db::{Fault, Operation};
 
     let lab = lab(Pattern::WriteThrough);
-    lab.db().set(Operation::PutPrice, Fault::Hang);
+    lab.stores().db().set(Operation::PutPrice, Fault::Hang);
     let mut cx = Context::from_waker(Waker::noop());
     let mut first = pin!(lab.update_price("product1", "150"));
     let mut second = pin!(lab.update_price("product1", "175"));
@@ -370,7 +371,7 @@ fn updates_in_flight_run_in_call_order_and_keep_the_stores_in_step() {
         second.as_mut().poll(&mut cx).is_pending(),
         "the second waits for the first"
     );
-    lab.db().release();
+    lab.stores().db().release();
     // Even polled first, the second call cannot overtake: the first still holds the lock.
     assert!(
         second.as_mut().poll(&mut cx).is_pending(),
@@ -386,8 +387,14 @@ fn updates_in_flight_run_in_call_order_and_keep_the_stores_in_step() {
         (a.outcome, b.outcome),
         (Outcome::Completed, Outcome::Completed)
     );
-    assert_eq!(lab.cache()[0], ("product1".to_owned(), "175".to_owned()));
-    assert_eq!(lab.database()[0], ("product1".to_owned(), "175".to_owned()));
+    assert_eq!(
+        lab.stores().cache()[0],
+        ("product1".to_owned(), "175".to_owned())
+    );
+    assert_eq!(
+        lab.stores().database()[0],
+        ("product1".to_owned(), "175".to_owned())
+    );
     assert!(actual(&lab).in_step);
 }
 
@@ -399,7 +406,7 @@ fn a_call_given_up_while_waiting_does_not_block_the_next() {
     use write_through_lab::db::{Fault, Operation};
 
     let lab = lab(Pattern::WriteThrough);
-    lab.db().set(Operation::PutPrice, Fault::Hang);
+    lab.stores().db().set(Operation::PutPrice, Fault::Hang);
     let mut cx = Context::from_waker(Waker::noop());
     let mut first = Box::pin(lab.update_price("product1", "150"));
     assert!(first.as_mut().poll(&mut cx).is_pending());
@@ -410,13 +417,17 @@ fn a_call_given_up_while_waiting_does_not_block_the_next() {
     }
     let mut third = pin!(lab.update_price("product3", "350"));
     assert!(third.as_mut().poll(&mut cx).is_pending());
-    lab.db().release();
+    lab.stores().db().release();
     assert!(first.as_mut().poll(&mut cx).is_ready());
     assert!(
         third.as_mut().poll(&mut cx).is_ready(),
         "the abandoned ticket was skipped"
     );
-    assert_eq!(lab.database()[1].1, "200", "the abandoned update never ran");
+    assert_eq!(
+        lab.stores().database()[1].1,
+        "200",
+        "the abandoned update never ran"
+    );
     drop(first);
     // And a call dropped while it holds the lock releases it too.
     assert_eq!(
@@ -434,14 +445,14 @@ fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
     use write_through_lab::catalog::MAX_CATALOG;
     let lab = lab(Pattern::WriteThrough);
     block_on(lab.seed_catalog(MAX_CATALOG)).unwrap();
-    assert_eq!(lab.product_count(), MAX_CATALOG);
-    assert_eq!(lab.cache().len(), MAX_CATALOG);
-    assert!(lab.consistency().in_step);
+    assert_eq!(lab.stores().product_count(), MAX_CATALOG);
+    assert_eq!(lab.stores().cache().len(), MAX_CATALOG);
+    assert!(lab.stores().consistency().in_step);
     assert_eq!(
-        block_on(lab.db().inner().get("product99999"))
+        block_on(lab.stores().db().inner().get("product99999"))
             .unwrap()
             .map(|r| r.price),
-        lab.cache().last().map(|(_, p)| p.clone())
+        lab.stores().cache().last().map(|(_, p)| p.clone())
     );
 
     // Behind the lab's back, as the console would.
@@ -479,8 +490,8 @@ fn a_100k_catalog_updates_with_shared_tables_and_exact_changes() {
     assert_eq!(last.consistency.diverged[0].product, "product7");
 
     block_on(lab.reset()).unwrap();
-    assert_eq!(lab.product_count(), 3);
-    assert_eq!(lab.cache().len(), 3);
+    assert_eq!(lab.stores().product_count(), 3);
+    assert_eq!(lab.stores().cache().len(), 3);
 }
 
 /// A catalog that cannot be written leaves the one that was there, in both stores.
@@ -492,22 +503,25 @@ fn a_failed_seeding_keeps_the_catalog_that_was_there() {
     // A write-behind write is waiting: the cache has it, the database not yet.
     block_on(lab.update_price("product1", "150"));
     assert_eq!(lab.queue(), [("product1".to_owned(), "150".to_owned())]);
-    lab.db().set(Operation::ReplaceAll, Fault::FailAlways);
+    lab.stores()
+        .db()
+        .set(Operation::ReplaceAll, Fault::FailAlways);
     let failed = block_on(lab.seed_catalog(100));
     assert!(failed.is_err());
-    assert_eq!(lab.product_count(), 10);
-    assert_eq!(lab.cache().len(), 10);
+    assert_eq!(lab.stores().product_count(), 10);
+    assert_eq!(lab.stores().cache().len(), 10);
     assert!(lab
+        .stores()
         .cache()
         .contains(&("product1".to_owned(), "150".to_owned())));
     assert_eq!(lab.queue().len(), 1, "the waiting write is still waiting");
-    assert_eq!(block_on(lab.db().inner().all()).unwrap().len(), 10);
+    assert_eq!(block_on(lab.stores().db().inner().all()).unwrap().len(), 10);
     let flushed = block_on(lab.flush());
     assert!(flushed.ends_in_step());
     lab.set_pattern(Pattern::WriteThrough);
     let trace = block_on(lab.update_price("product9", "999"));
     assert_eq!(trace.outcome, Outcome::Completed);
-    assert!(lab.consistency().in_step);
+    assert!(lab.stores().consistency().in_step);
 }
 
 /// The listing a trace's steps point into.
@@ -903,7 +917,10 @@ mod learners_function {
             !trace.ends_in_step(),
             "the cache holds 150, the database 100"
         );
-        assert_eq!(lab.cache()[0], ("product1".to_owned(), "150".to_owned()));
+        assert_eq!(
+            lab.stores().cache()[0],
+            ("product1".to_owned(), "150".to_owned())
+        );
     }
 
     #[test]

@@ -424,13 +424,16 @@ fn the_first_tab_warms_the_empty_cache_as_a_trace_and_the_next_tab_does_not() {
     assert!(warm.steps[0]
         .narration
         .contains("Redis started with an empty cache"));
-    assert_eq!(price_in(&a.cache(), "product2").as_deref(), Some("200"));
+    assert_eq!(
+        price_in(&a.stores().cache(), "product2").as_deref(),
+        Some("200")
+    );
     let (b, warm) = net.open_lab(&db);
     assert!(
         warm.is_none(),
         "a later tab finds the cache as the others left it"
     );
-    assert_eq!(b.cache(), a.cache());
+    assert_eq!(b.stores().cache(), a.stores().cache());
     net.assert_replicas_agree();
 }
 
@@ -443,12 +446,22 @@ fn a_write_through_update_in_one_tab_leaves_no_stale_cache_in_another() {
     let trace = net.finish(a.update_price("product3", "333"));
     assert!(trace.steps.last().unwrap().consistency.in_step);
     // B's cache is the same Redis: it has the new price at once.
-    assert_eq!(price_in(&b.cache(), "product3").as_deref(), Some("333"));
+    assert_eq!(
+        price_in(&b.stores().cache(), "product3").as_deref(),
+        Some("333")
+    );
     // B hears of the database row from A's tab (the page's BroadcastChannel), and agrees.
     let record = net.finish(db.get("product3")).unwrap().unwrap();
     b.other_tab_wrote(record);
-    assert_eq!(price_in(&b.database(), "product3").as_deref(), Some("333"));
-    assert!(b.consistency().in_step, "{:?}", b.consistency());
+    assert_eq!(
+        price_in(&b.stores().database(), "product3").as_deref(),
+        Some("333")
+    );
+    assert!(
+        b.stores().consistency().in_step,
+        "{:?}",
+        b.stores().consistency()
+    );
 }
 
 #[test]
@@ -484,7 +497,10 @@ fn a_trace_shows_another_tabs_cache_write_where_the_server_ran_it() {
     assert_eq!(other_step.action, "HSET product_prices product3 999");
     // The badge tells the truth about the shared stores: B's cache write left them apart.
     assert!(!trace.steps.last().unwrap().consistency.in_step);
-    assert_eq!(price_in(&a.cache(), "product3").as_deref(), Some("999"));
+    assert_eq!(
+        price_in(&a.stores().cache(), "product3").as_deref(),
+        Some("999")
+    );
 }
 
 #[test]
@@ -618,10 +634,19 @@ fn crossed_updates(ordering: bool) -> (Lab<SharedDb>, Lab<SharedDb>, Vec<StepKin
 #[test]
 fn without_per_key_ordering_two_tabs_can_leave_the_cache_stale_and_the_badge_says_so() {
     let (a, b, _) = crossed_updates(false);
-    assert_eq!(price_in(&a.database(), "product3").as_deref(), Some("302"));
-    assert_eq!(price_in(&a.cache(), "product3").as_deref(), Some("301"));
+    assert_eq!(
+        price_in(&a.stores().database(), "product3").as_deref(),
+        Some("302")
+    );
+    assert_eq!(
+        price_in(&a.stores().cache(), "product3").as_deref(),
+        Some("301")
+    );
     for lab in [&a, &b] {
-        assert!(!lab.consistency().in_step, "the badge tells the truth");
+        assert!(
+            !lab.stores().consistency().in_step,
+            "the badge tells the truth"
+        );
     }
 }
 
@@ -633,8 +658,8 @@ fn with_per_key_ordering_the_second_tab_waits_and_the_stores_agree() {
         "{b_kinds:?}"
     );
     for lab in [&a, &b] {
-        assert_eq!(lab.cache(), lab.database());
-        assert!(lab.consistency().in_step);
+        assert_eq!(lab.stores().cache(), lab.stores().database());
+        assert!(lab.stores().consistency().in_step);
     }
 }
 
@@ -669,11 +694,14 @@ fn a_warm_up_never_puts_its_older_copy_over_a_price_another_tab_wrote_meanwhile(
     let kinds: Vec<_> = warm.steps.iter().map(|s| s.action.as_str()).collect();
     assert!(kinds.contains(&"DEL product_prices:warm-up"), "{kinds:?}");
     // The newer price stays; the rest are misses, not stale prices.
-    assert_eq!(price_in(&a.cache(), "product3").as_deref(), Some("333"));
-    assert_eq!(price_in(&a.cache(), "product1"), None);
+    assert_eq!(
+        price_in(&a.stores().cache(), "product3").as_deref(),
+        Some("333")
+    );
+    assert_eq!(price_in(&a.stores().cache(), "product1"), None);
     // A hears of B's row (the page's BroadcastChannel): the stores agree.
     a.other_tab_wrote(net.finish(db.get("product3")).unwrap().unwrap());
-    assert!(a.consistency().in_step);
+    assert!(a.stores().consistency().in_step);
     assert!(!net
         .hub
         .borrow()
@@ -692,7 +720,7 @@ fn a_committed_row_is_told_before_the_cache_write_so_other_tabs_see_the_writes_i
     type Told = Vec<(String, Option<Vec<u8>>)>;
     let told: Rc<RefCell<Told>> = Rc::default();
     let (seen, hub_net) = (Rc::clone(&told), Rc::clone(&net));
-    a.set_on_commit(Box::new(move |record| {
+    a.stores().set_on_commit(Box::new(move |record| {
         // What the shared cache holds for the product at the moment the row is told.
         let cached = match hub_net
             .hub

@@ -323,7 +323,7 @@ mod replayed {
             MemoryDb::new(),
             Box::new(|| 0.0),
         );
-        block_on(lab.db().inner().reset(0.0)).unwrap();
+        block_on(lab.stores().db().inner().reset(0.0)).unwrap();
         block_on(lab.start()).unwrap();
         lab
     }
@@ -383,9 +383,14 @@ mod replayed {
                 ("del database[\"product2\"]".to_owned(), 2)
             ]
         );
-        let rows: Vec<String> = lab.database().iter().map(|(k, _)| k.clone()).collect();
+        let rows: Vec<String> = lab
+            .stores()
+            .database()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect();
         assert_eq!(rows, ["product1"]);
-        assert!(block_on(lab.db().inner().get("product2"))
+        assert!(block_on(lab.stores().db().inner().get("product2"))
             .unwrap()
             .is_none());
         // The cache still has both prices: the badge says the stores disagree.
@@ -508,7 +513,7 @@ mod patterns_as_programs {
             MemoryDb::new(),
             Box::new(|| 0.0),
         );
-        block_on(lab.db().inner().reset(0.0)).unwrap();
+        block_on(lab.stores().db().inner().reset(0.0)).unwrap();
         block_on(lab.start()).unwrap();
         lab.set_pattern(pattern);
         lab.set_faults(faults);
@@ -576,10 +581,14 @@ mod patterns_as_programs {
                     operations(&expected),
                     "{case}\n{source}\n{recording:?}"
                 );
-                assert_eq!(mine.cache(), engine.cache(), "{case}: the cache afterwards");
                 assert_eq!(
-                    mine.database(),
-                    engine.database(),
+                    mine.stores().cache(),
+                    engine.stores().cache(),
+                    "{case}: the cache afterwards"
+                );
+                assert_eq!(
+                    mine.stores().database(),
+                    engine.stores().database(),
                     "{case}: the database afterwards"
                 );
             }

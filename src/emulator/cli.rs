@@ -264,6 +264,82 @@ pub fn completions(input: &str) -> Vec<String> {
     words
 }
 
+/// The console's input line as redis-cli keeps it: what is typed, the lines sent before (↑ and ↓
+/// walk them, ↓ past the newest clears the line) and Tab's turn through the completions of what
+/// was typed (each Tab the next one; typing starts over).
+#[derive(Debug, Default)]
+pub struct Prompt {
+    pub line: String,
+    history: Vec<String>,
+    /// Which history line is shown, if any.
+    cursor: Option<usize>,
+    /// The completions Tab turns through, and which one is shown.
+    cycle: Option<(Vec<String>, usize)>,
+}
+
+impl Prompt {
+    /// The learner typed: the line is theirs, and Tab starts over.
+    pub fn typed(&mut self, line: String) {
+        self.line = line;
+        self.cycle = None;
+    }
+
+    /// A key pressed in the line (`ArrowUp`, `ArrowDown`, `Tab`, …): whether the prompt used it
+    /// (then the browser's own action is not wanted).
+    pub fn key(&mut self, key: &str) -> bool {
+        match key {
+            "ArrowUp" if !self.history.is_empty() => {
+                let i = self
+                    .cursor
+                    .map_or(self.history.len() - 1, |i| i.saturating_sub(1));
+                self.cursor = Some(i);
+                self.line = self.history[i].clone();
+                true
+            }
+            "ArrowDown" => {
+                match self.cursor.map(|i| i + 1) {
+                    Some(i) if i < self.history.len() => {
+                        self.cursor = Some(i);
+                        self.line = self.history[i].clone();
+                    }
+                    _ => {
+                        self.cursor = None;
+                        self.line.clear();
+                    }
+                }
+                true
+            }
+            "Tab" => {
+                let (words, i) = match self.cycle.take() {
+                    Some((words, i)) => {
+                        let next = (i + 1) % words.len();
+                        (words, next)
+                    }
+                    None => (completions(&self.line), 0),
+                };
+                if words.is_empty() {
+                    return false;
+                }
+                self.line = words[i].clone();
+                self.cycle = Some((words, i));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Enter: the line is sent (and kept in the history unless blank); the prompt is empty again.
+    pub fn submit(&mut self) -> String {
+        let line = std::mem::take(&mut self.line);
+        if !line.trim().is_empty() {
+            self.history.push(line.clone());
+        }
+        self.cursor = None;
+        self.cycle = None;
+        line
+    }
+}
+
 /// The syntax hint shown after the cursor, as redis-cli shows it: the command's arguments,
 /// less the ones already typed (`HSET key ` → `field value [field value ...]`).
 pub fn hint(input: &str) -> Option<String> {
@@ -422,5 +498,45 @@ mod tests {
         assert_eq!(hint("HGET k f"), None);
         assert_eq!(hint("NOPE "), None);
         assert_eq!(hint("\"abc"), None);
+    }
+    #[test]
+    fn the_prompt_recalls_sent_lines_and_turns_through_completions() {
+        let mut p = Prompt::default();
+        assert!(
+            !p.key("ArrowUp"),
+            "no history yet: the key is the browser's"
+        );
+        p.typed("HSET h f 1".into());
+        assert_eq!(p.submit(), "HSET h f 1");
+        p.typed("  ".into());
+        assert_eq!(p.submit(), "  ");
+        p.typed("HGET h f".into());
+        p.submit();
+        assert!(p.key("ArrowUp"));
+        assert_eq!(p.line, "HGET h f");
+        assert!(p.key("ArrowUp"));
+        assert!(p.key("ArrowUp"));
+        assert_eq!(
+            p.line, "HSET h f 1",
+            "blank lines are not kept; the oldest stays"
+        );
+        assert!(p.key("ArrowDown"));
+        assert_eq!(p.line, "HGET h f");
+        assert!(p.key("ArrowDown"));
+        assert_eq!(p.line, "", "past the newest: an empty line");
+
+        p.typed("hl".into());
+        assert!(p.key("Tab"));
+        assert_eq!(p.line, "HLEN");
+        p.typed("hg".into());
+        let first = {
+            p.key("Tab");
+            p.line.clone()
+        };
+        p.key("Tab");
+        assert_eq!((first.as_str(), p.line.as_str()), ("HGET", "HGETALL"));
+        p.typed("nothing-starts-so".into());
+        assert!(!p.key("Tab"), "no completion: the key is the browser's");
+        assert!(!p.key("Enter"));
     }
 }

@@ -1,8 +1,9 @@
-//! The lab: what it owns (the cache, which is the emulator's hash `product_prices`; the
-//! database; the chosen pattern and faults; write-behind's queue) and the operations on them:
-//! `update_price` (which runs the pattern's file in [`super::patterns`]), `flush`, reading the
-//! stores, resetting and seeding. Recovery is in [`super::recovery`], the lesson's writes in
-//! [`super::scripted`], the steps the patterns are made of in [`super::steps`].
+//! The lab: the operations on the two stores ([`super::stores::Stores`]: the cache, which is
+//! the emulator's hash `product_prices`, and the database) under the chosen pattern and faults,
+//! with write-behind's queue: `update_price` (which runs the pattern's file in
+//! [`super::patterns`]), `flush`, resetting and seeding. Recovery is in [`super::recovery`], the
+//! lesson's writes in [`super::scripted`], the steps the patterns are made of in
+//! [`super::steps`].
 //!
 //! Operations run one at a time, in the order they were called ([`FifoLock`]): two updates of
 //! the same product can never interleave their writes, which is the per-key ordering that keeps
@@ -20,9 +21,10 @@ use super::patterns::{self, write_behind};
 use super::queue::WriteBehindQueue;
 use super::recorder::StepText;
 use super::steps::cached_prices;
-use super::trace::{Actor, Consistency, OperationKind, Step, StepKind, Table, Trace};
+use super::stores::Stores;
+use super::trace::{Actor, OperationKind, StepKind, Trace};
 use crate::catalog::PRICES_KEY;
-use crate::db::{Database, DbError, Fault, Faulty, Operation, PriceWrite, ProductRecord};
+use crate::db::{Database, DbError, Fault, Operation, PriceWrite, ProductRecord};
 use crate::emulator::cli::LineOutput;
 use crate::emulator::{Emulator, LineError, Reply};
 
@@ -108,16 +110,8 @@ pub type OnDelete = Box<dyn Fn(&str)>;
 
 /// The lesson's two stores and the rules that keep them.
 pub struct Lab<D: Database> {
-    pub(super) cache: CacheLink,
-    pub(super) db: Faulty<D>,
-    /// The database rows as last read or written by the lab, ordered by id.
-    rows: RefCell<Rows>,
-    /// The last consistency computed, and the tables it was computed from.
-    consistency: RefCell<Option<(Table, Table, Consistency)>>,
-    /// The cache as a table, and the keyspace generation it was read at.
-    cache_table: RefCell<Option<(u64, Table)>>,
-    /// `rows` as a table; `None` after they changed.
-    database_table: RefCell<Option<Table>>,
+    /// The cache and the database, and the lab's copies of what they hold.
+    pub(super) stores: Stores<D>,
     pub(super) queue: RefCell<WriteBehindQueue>,
     pattern: Cell<Pattern>,
     faults: Cell<Faults>,
@@ -129,11 +123,6 @@ pub struct Lab<D: Database> {
     /// Locks shared by every tab (the page's Web Locks), for per-key ordering.
     pub(super) key_locks: RefCell<Option<Rc<dyn KeyLocks>>>,
     per_key_ordering: Cell<bool>,
-    /// Told of every row this lab commits, as soon as it is committed (the page tells the other
-    /// tabs, which then see the writes in the order they happen).
-    on_commit: RefCell<Option<OnCommit>>,
-    /// Told of every row this lab deletes (the learner's Python: `del database[...]`).
-    on_delete: RefCell<Option<OnDelete>>,
 }
 
 impl<D: Database> std::fmt::Debug for Lab<D> {
@@ -170,12 +159,7 @@ impl<D: Database> Lab<D> {
 
     fn over(cache: CacheLink, db: D, now_ms: Box<dyn Fn() -> f64>) -> Self {
         Lab {
-            cache,
-            db: Faulty::new(db),
-            rows: RefCell::default(),
-            consistency: RefCell::default(),
-            cache_table: RefCell::default(),
-            database_table: RefCell::default(),
+            stores: Stores::new(cache, db),
             queue: RefCell::default(),
             pattern: Cell::new(Pattern::default()),
             faults: Cell::new(Faults::default()),
@@ -185,8 +169,6 @@ impl<D: Database> Lab<D> {
             other_rows: Default::default(),
             key_locks: RefCell::default(),
             per_key_ordering: Cell::new(false),
-            on_commit: RefCell::default(),
-            on_delete: RefCell::default(),
         }
     }
 
@@ -196,12 +178,13 @@ impl<D: Database> Lab<D> {
     /// it); the warm-up is returned as a trace, to show.
     pub async fn start(&self) -> Result<Option<Trace>, EngineError> {
         let _guard = self.lock.lock().await;
-        self.reload_rows().await?;
-        let first = self.cache.connected().is_none_or(|c| c.cold);
+        self.stores.reload_rows().await?;
+        let first = self.stores.cache.connected().is_none_or(|c| c.cold);
         if !first {
             return Ok(None);
         }
         let exists = self
+            .stores
             .cache
             .run_one(
                 vec![b"EXISTS".to_vec(), PRICES_KEY.as_bytes().to_vec()],
@@ -214,20 +197,10 @@ impl<D: Database> Lab<D> {
         Ok(Some(self.warm_up().await))
     }
 
-    pub(super) async fn reload_rows(&self) -> Result<(), EngineError> {
-        let mut rows = self.db.all().await?;
-        // IndexedDB orders keys by UTF-16 code units, Rust strings by bytes; they differ only
-        // for rare ids, but the lab's binary searches need its own order.
-        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        *self.rows.borrow_mut() = Rc::new(rows.into_iter().map(Rc::new).collect());
-        self.database_table.take();
-        Ok(())
-    }
-
     /// Rereads the database (another tab, or someone else, may have written it).
     pub async fn refresh(&self) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
-        self.reload_rows().await
+        self.stores.reload_rows().await
     }
 
     /// Gives the lab locks shared with the other tabs (per-key ordering needs them).
@@ -265,9 +238,9 @@ impl<D: Database> Lab<D> {
     pub fn set_faults(&self, faults: Faults) {
         self.faults.set(faults);
         if faults.database_write {
-            self.db.set(Operation::PutPrice, Fault::FailAlways);
+            self.stores.db.set(Operation::PutPrice, Fault::FailAlways);
         } else {
-            self.db.clear(Operation::PutPrice);
+            self.stores.db.clear(Operation::PutPrice);
         }
     }
 
@@ -276,109 +249,16 @@ impl<D: Database> Lab<D> {
         self.crashed.get()
     }
 
-    /// The hash `product_prices` as `(field, value)` pairs in the hash's order, shared: read
-    /// again only if the cache changed since the last call.
-    pub fn cache(&self) -> Table {
-        let generation = self.cache.read().keyspace().generation();
-        if let Some((at, table)) = &*self.cache_table.borrow() {
-            if *at == generation {
-                return Rc::clone(table);
-            }
-        }
-        let table = Rc::new(cached_prices(&self.cache.read()));
-        *self.cache_table.borrow_mut() = Some((generation, Rc::clone(&table)));
-        table
-    }
-
-    /// The database as `(id, price)` pairs ordered by id, as the lab last saw it, shared (the
-    /// same shape as [`Lab::cache`], and what every trace step holds). The full records, with
-    /// their revisions, are [`Lab::rows`].
-    pub fn database(&self) -> Table {
-        if let Some(table) = &*self.database_table.borrow() {
-            return Rc::clone(table);
-        }
-        let table: Table = Rc::new(
-            self.rows
-                .borrow()
-                .iter()
-                .map(|r| (r.id.clone(), r.price.clone()))
-                .collect(),
-        );
-        *self.database_table.borrow_mut() = Some(Rc::clone(&table));
-        table
-    }
-
-    /// The database's records (price, revision, who wrote it and when), ordered by id, shared:
-    /// a write copies the list of pointers, not the rows, if the caller still holds it.
-    pub fn rows(&self) -> Rows {
-        Rc::clone(&self.rows.borrow())
-    }
-
-    /// How many products the database holds.
-    pub fn product_count(&self) -> usize {
-        self.rows.borrow().len()
-    }
-
-    /// The revision of row `product` as the lab last saw it.
-    pub(super) fn revision_of(&self, product: &str) -> Option<u64> {
-        let rows = self.rows.borrow();
-        rows.binary_search_by(|r| r.id.as_str().cmp(product))
-            .ok()
-            .map(|i| rows[i].revision)
-    }
-
-    /// Whether the database has a row `product` (a binary search: rows are ordered by id).
-    pub fn has_product(&self, product: &str) -> bool {
-        self.rows
-            .borrow()
-            .binary_search_by(|r| r.id.as_str().cmp(product))
-            .is_ok()
-    }
-
     /// Write-behind's waiting writes as `(product, price)` pairs.
     pub fn queue(&self) -> Vec<(String, String)> {
         self.queue.borrow().pairs()
     }
 
-    /// Whether the stores agree right now.
-    pub fn consistency(&self) -> Consistency {
-        let (cache, database) = (self.cache(), self.database());
-        if let Some((c, d, known)) = &*self.consistency.borrow() {
-            if Rc::ptr_eq(c, &cache) && Rc::ptr_eq(d, &database) {
-                return known.clone();
-            }
-        }
-        let now = Consistency::of(&cache, &database);
-        *self.consistency.borrow_mut() = Some((cache, database, now.clone()));
-        now
-    }
-
-    /// Keeps `step`'s consistency for [`Lab::consistency`]: the recorder has just compared
-    /// these tables, so the page need not compare 100,000 rows again when it renders.
-    pub(super) fn remember_consistency(&self, step: &Step) {
-        let mut known = self.consistency.borrow_mut();
-        let current = known
-            .as_ref()
-            .is_some_and(|(c, d, _)| Rc::ptr_eq(c, &step.cache) && Rc::ptr_eq(d, &step.database));
-        if !current {
-            *known = Some((
-                Rc::clone(&step.cache),
-                Rc::clone(&step.database),
-                step.consistency.clone(),
-            ));
-        }
-    }
-
-    /// The storage underneath the lab, with its fault switches (for tests and benchmarks; the
-    /// lab's own view of the rows is [`Lab::database`]).
-    pub fn db(&self) -> &Faulty<D> {
-        &self.db
-    }
-
     /// Runs a command line on the cache, as [`Emulator::execute_command`] does (a write is
     /// refused while the "cache write fails" fault is on).
     pub async fn execute_command(&self, line: &str) -> Result<Reply, LineError> {
-        self.cache
+        self.stores
+            .cache
             .execute_command(line, self.faults().cache_write)
             .await
     }
@@ -386,22 +266,18 @@ impl<D: Database> Lab<D> {
     /// Runs a console line on the cache as redis-cli would (repeat counts up to
     /// [`MAX_CONSOLE_REPEAT`], `help`, `clear`, `quit`).
     pub async fn console_line(&self, line: &str) -> LineOutput {
-        self.cache
+        self.stores
+            .cache
             .console_line(line, MAX_CONSOLE_REPEAT, self.faults().cache_write)
             .await
-    }
-
-    /// Where the cache is: the lab's own Redis, or the one every tab shares.
-    pub fn cache_link(&self) -> &CacheLink {
-        &self.cache
     }
 
     /// Puts both stores back to the seed catalog, empties the queue and brings a crashed
     /// application back. Faults stay as they are.
     pub async fn reset(&self) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
-        self.db.inner().reset(self.now()).await?;
-        self.reload_rows().await?;
+        self.stores.db.inner().reset(self.now()).await?;
+        self.stores.reload_rows().await?;
         self.restart_cache_from_rows().await;
         Ok(())
     }
@@ -417,28 +293,18 @@ impl<D: Database> Lab<D> {
         // the two lists are not both in memory (at 100,000 products that is about 12 MB of
         // linear memory, which never shrinks). The cache is left alone until the database has
         // the new catalog: if that write fails, nothing changed.
-        self.release_rows();
-        let mut rows = first_writes(crate::catalog::generated(n), now, "seed");
-        if let Err(e) = self.db.replace_all(&rows).await {
+        self.stores.release_rows();
+        let rows = first_writes(crate::catalog::generated(n), now, "seed");
+        if let Err(e) = self.stores.db.replace_all(&rows).await {
             // Nothing was written: the catalog that was there still is; read it back (if even
             // that fails, the error that matters is still the first one).
             drop(rows);
-            let _ = self.reload_rows().await;
+            let _ = self.stores.reload_rows().await;
             return Err(e.into());
         }
-        rows.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        *self.rows.borrow_mut() = Rc::new(rows.into_iter().map(Rc::new).collect());
-        self.database_table.take();
+        self.stores.set_rows(rows);
         self.restart_cache_from_rows().await;
         Ok(())
-    }
-
-    /// Drops the lab's own copies of the rows and of the tables made from the stores.
-    fn release_rows(&self) {
-        *self.rows.borrow_mut() = Rows::default();
-        self.database_table.take();
-        self.cache_table.take();
-        self.consistency.take();
     }
 
     /// After the database was replaced: empties the queue, brings a crashed application back
@@ -446,62 +312,7 @@ impl<D: Database> Lab<D> {
     async fn restart_cache_from_rows(&self) {
         self.queue.borrow_mut().clear();
         self.crashed.set(false);
-        self.rebuild_cache().await;
-    }
-
-    /// The hash rebuilt from the rows (`DEL`, then `HMSET`s), even if the cache refuses writes
-    /// (the fault stays on afterwards).
-    async fn rebuild_cache(&self) {
-        let commands = warm_commands(&self.rows.borrow(), PRICES_KEY);
-        self.cache
-            .run_one(vec![b"DEL".to_vec(), PRICES_KEY.as_bytes().to_vec()], false)
-            .await;
-        for argv in commands {
-            self.cache.run_one(argv, false).await;
-        }
-    }
-
-    /// Runs `f` with every row this lab commits, right after the commit.
-    pub fn set_on_commit(&self, f: OnCommit) {
-        *self.on_commit.borrow_mut() = Some(f);
-    }
-
-    /// Runs `f` with the id of every row this lab deletes, right after the delete.
-    pub fn set_on_delete(&self, f: OnDelete) {
-        *self.on_delete.borrow_mut() = Some(f);
-    }
-
-    /// A row this lab just deleted: gone from its copy of the table, and told.
-    pub(super) fn deleted(&self, id: &str) {
-        self.database_table.take();
-        let mut shared = self.rows.borrow_mut();
-        let rows = Rc::make_mut(&mut shared);
-        if let Ok(i) = rows.binary_search_by(|r| r.id.as_str().cmp(id)) {
-            rows.remove(i);
-        }
-        drop(shared);
-        if let Some(f) = &*self.on_delete.borrow() {
-            f(id);
-        }
-    }
-
-    /// A row this lab just committed: kept in its copy of the table, and told.
-    pub(super) fn committed(&self, record: &ProductRecord) {
-        self.remember(record);
-        if let Some(f) = &*self.on_commit.borrow() {
-            f(record);
-        }
-    }
-
-    /// Keeps a row the lab just wrote in its own copy of the table.
-    pub(super) fn remember(&self, record: &ProductRecord) {
-        self.database_table.take();
-        let mut shared = self.rows.borrow_mut();
-        let rows = Rc::make_mut(&mut shared);
-        match rows.binary_search_by(|r| r.id.as_str().cmp(&record.id)) {
-            Ok(i) => rows[i] = Rc::new(record.clone()),
-            Err(i) => rows.insert(i, Rc::new(record.clone())),
-        }
+        self.stores.rebuild_cache().await;
     }
 
     /// The lab's clock, in milliseconds.
@@ -567,6 +378,11 @@ impl<D: Database> Lab<D> {
             },
         );
         rec.trace
+    }
+
+    /// The cache and the database, and the lab's copies of what they hold.
+    pub fn stores(&self) -> &Stores<D> {
+        &self.stores
     }
 
     /// Simulates a crash right now (without an update in flight).

@@ -64,6 +64,7 @@ pub mod recovery;
 pub mod sandbox;
 pub mod scripted;
 pub mod steps;
+pub mod stores;
 pub mod trace;
 pub mod warm_up;
 
@@ -72,4 +73,5 @@ pub use lab::{EngineError, Lab, Rows};
 pub use pattern::Pattern;
 pub use scripted::Effect;
 pub use steps::check_update;
+pub use stores::Stores;
 pub use trace::{Consistency, Outcome, Step, StepKind, Table, Trace, Writer};

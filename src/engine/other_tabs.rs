@@ -20,25 +20,25 @@ impl<D: Database> Lab<D> {
     /// Another tab committed `record`. The lab's view of the rows takes it at once (a newer
     /// revision than the lab knows only), and a trace in flight shows it at its next step.
     pub fn other_tab_wrote(&self, record: ProductRecord) {
-        let known = self.revision_of(&record.id);
+        let known = self.stores.revision_of(&record.id);
         if known.is_some_and(|r| r >= record.revision) {
             return;
         }
-        self.remember(&record);
+        self.stores.remember(&record);
         self.other_rows.0.borrow_mut().push(record);
     }
 
     /// Forgets what other tabs wrote before now: a trace that starts now starts from the stores
     /// as they are, those writes included.
     pub(super) fn forget_other_tabs(&self) {
-        self.cache.take_other_writes();
+        self.stores.cache.take_other_writes();
         self.other_rows.0.borrow_mut().clear();
     }
 
     /// Records the writes of other tabs since the last step, oldest first (by the time each
     /// was made; the cache's writes by the server's clock, the rows by their writer's).
     pub(super) fn record_other_tabs(&self, rec: &mut Recorder) {
-        let writes = self.cache.take_other_writes();
+        let writes = self.stores.cache.take_other_writes();
         self.record_other_writes(rec, writes);
     }
 

@@ -123,9 +123,9 @@ impl<D: Database> Lab<D> {
                 ),
                 Action::Effect(Effect::DatabaseDelete { key }) => {
                     let action = format!("del database[{key:?}]");
-                    let (ok, result, narration) = match self.db.delete(key).await {
+                    let (ok, result, narration) = match self.stores.db.delete(key).await {
                         Ok(_) => {
-                            self.deleted(key);
+                            self.stores.deleted(key);
                             writes += 1;
                             (true, "deleted".to_owned(), format!("The database deletes the row {key}: the cache may still have a price for it."))
                         }
@@ -215,7 +215,7 @@ impl<D: Database> Lab<D> {
                 return rec.trace;
             }
         }
-        let consistency = self.consistency();
+        let consistency = self.stores.consistency();
         self.done(
             &mut rec,
             match (recorded, consistency.in_step) {

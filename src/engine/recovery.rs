@@ -52,7 +52,7 @@ impl<D: Database> Lab<D> {
     pub async fn restart(&self) -> Trace {
         let _guard = self.lock.lock().await;
         let mut rec = self.recorder(OperationKind::Recovery, "", "");
-        if let Err(e) = self.reload_rows().await {
+        if let Err(e) = self.stores.reload_rows().await {
             rec.trace.outcome = Outcome::Failed(e.to_string());
             self.done(
                 &mut rec,
@@ -61,7 +61,7 @@ impl<D: Database> Lab<D> {
             return rec.trace;
         }
         self.crashed.set(false);
-        let diverged = self.consistency().diverged;
+        let diverged = self.stores.consistency().diverged;
         self.record(&mut rec, StepText {
             kind: StepKind::Detect,
             actor: Actor::Application,
@@ -128,7 +128,7 @@ impl<D: Database> Lab<D> {
         }
         // Write-behind's queue died with the application.
         self.queue.borrow_mut().clear();
-        let narration = if self.consistency().in_step {
+        let narration = if self.stores.consistency().in_step {
             "The application serves again, with the cache in step with the database (the source of truth)."
         } else {
             "The application serves again, but some fields are still out of step."

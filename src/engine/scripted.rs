@@ -49,11 +49,12 @@ impl<D: Database> Lab<D> {
     ) -> Result<ProductRecord, DbError> {
         let _guard = self.lock.lock().await;
         let record = self
+            .stores
             .db
             .inner()
             .put_price(self.price_write(product, price, "edit"))
             .await?;
-        self.committed(&record);
+        self.stores.committed(&record);
         Ok(record)
     }
 
@@ -61,11 +62,12 @@ impl<D: Database> Lab<D> {
     /// creates them (steps 1 and 2).
     pub async fn lesson_begin(&self) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
-        self.db.inner().clear().await?;
-        self.reload_rows().await?;
+        self.stores.db.inner().clear().await?;
+        self.stores.reload_rows().await?;
         self.queue.borrow_mut().clear();
         self.crashed.set(false);
-        self.cache
+        self.stores
+            .cache
             .run_one(vec![b"DEL".to_vec(), PRICES_KEY.as_bytes().to_vec()], false)
             .await;
         Ok(())
@@ -75,8 +77,8 @@ impl<D: Database> Lab<D> {
     pub async fn replace_database(&self, pairs: &[(String, String)]) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
         let rows = first_writes(pairs.iter().cloned(), self.now(), "lesson");
-        self.db.inner().replace_all(&rows).await?;
-        self.reload_rows().await
+        self.stores.db.inner().replace_all(&rows).await?;
+        self.stores.reload_rows().await
     }
 
     /// Runs `effects` in order on the real stores: Redis commands on the cache, dictionary
@@ -94,12 +96,12 @@ impl<D: Database> Lab<D> {
                 }
                 Effect::Database { key, value } => {
                     let write = self.price_write(key, value, "lesson");
-                    let record = self.db.inner().put_price(write).await?;
-                    self.committed(&record);
+                    let record = self.stores.db.inner().put_price(write).await?;
+                    self.stores.committed(&record);
                 }
                 Effect::DatabaseDelete { key } => {
-                    self.db.inner().delete(key).await?;
-                    self.deleted(key);
+                    self.stores.db.inner().delete(key).await?;
+                    self.stores.deleted(key);
                 }
             }
         }
@@ -111,10 +113,11 @@ impl<D: Database> Lab<D> {
     pub async fn set_both(&self, product: &str, price: &str) -> Result<(), EngineError> {
         let _guard = self.lock.lock().await;
         let write = self.price_write(product, price, "lesson");
-        let record = self.db.inner().put_price(write).await?;
-        self.committed(&record);
+        let record = self.stores.db.inner().put_price(write).await?;
+        self.stores.committed(&record);
         // Even if the cache refuses writes: the lesson's runs start from the same place.
         let _ = self
+            .stores
             .cache
             .execute_command(&hset_line(product, price), false)
             .await;

@@ -78,7 +78,11 @@ impl<D: Database> Lab<D> {
                 steps: Vec::new(),
                 outcome: Outcome::Completed,
             },
-            (self.cache(), self.database(), self.queue_table()),
+            (
+                self.stores.cache(),
+                self.stores.database(),
+                self.queue_table(),
+            ),
         )
     }
 
@@ -95,20 +99,25 @@ impl<D: Database> Lab<D> {
 
     /// Records a step with the stores as they are now.
     pub(super) fn record_now(&self, rec: &mut Recorder, text: StepText) {
-        rec.push(text, self.cache(), self.database(), self.queue_table());
+        rec.push(
+            text,
+            self.stores.cache(),
+            self.stores.database(),
+            self.queue_table(),
+        );
         if let Some(step) = rec.trace.steps.last() {
-            self.remember_consistency(step);
+            self.stores.remember_consistency(step);
         }
     }
 
     /// Records a step with the hash `cache` (as it was then) and the other stores as they are.
     pub(super) fn record_with_cache(&self, rec: &mut Recorder, text: StepText, cache: Table) {
-        rec.push(text, cache, self.database(), self.queue_table());
+        rec.push(text, cache, self.stores.database(), self.queue_table());
     }
 
     /// Checks the input ([`check_update`]).
     pub(super) fn check(&self, product: &str, new_price: &str) -> Result<String, String> {
-        check_update(product, new_price, self.has_product(product))
+        check_update(product, new_price, self.stores.has_product(product))
     }
 
     /// Runs `line` on the cache (see [`run_redis`]), refused if it writes while the "cache
@@ -142,6 +151,7 @@ impl<D: Database> Lab<D> {
         argv: Vec<Vec<u8>>,
     ) -> (Reply, String, Vec<OtherWrite>) {
         let (mut replies, before) = self
+            .stores
             .cache
             .run_ordered(argv, 1, self.faults().cache_write)
             .await;
@@ -158,9 +168,9 @@ impl<D: Database> Lab<D> {
         by: &str,
     ) -> Result<ProductRecord, DbError> {
         let write = self.price_write(product, price, by);
-        let believed = self.revision_of(product);
-        let record = self.db.put_price_believing(write, believed).await?;
-        self.committed(&record);
+        let believed = self.stores.revision_of(product);
+        let record = self.stores.db.put_price_believing(write, believed).await?;
+        self.stores.committed(&record);
         Ok(record)
     }
 

@@ -44,7 +44,7 @@ impl<D: Database> Lab<D> {
             format!("Redis started with an empty cache: there is no hash {PRICES_KEY} yet, so every read would miss."),
         );
         self.record(&mut rec, text);
-        let rows = self.rows();
+        let rows = self.stores.rows();
         let plural = if rows.len() == 1 { "" } else { "s" };
         self.record(
             &mut rec,
@@ -76,7 +76,7 @@ impl<D: Database> Lab<D> {
                     i + 1,
                 )
             };
-            let reply = self.cache.run_one(argv, false).await;
+            let reply = self.stores.cache.run_one(argv, false).await;
             let narration = format!("The application writes those prices into the cache, under a key of their own for now: {shown}");
             self.record(
                 &mut rec,
@@ -88,7 +88,7 @@ impl<D: Database> Lab<D> {
             WARM_KEY.as_bytes().to_vec(),
             PRICES_KEY.as_bytes().to_vec(),
         ];
-        let reply = self.cache.run_one(rename, false).await;
+        let reply = self.stores.cache.run_one(rename, false).await;
         let renamed = reply == Reply::Integer(1);
         let narration = if renamed {
             format!("In one atomic command the warm prices become {PRICES_KEY}: no tab has written a price meanwhile.")
@@ -102,7 +102,7 @@ impl<D: Database> Lab<D> {
         );
         if !renamed {
             let del = vec![b"DEL".to_vec(), WARM_KEY.as_bytes().to_vec()];
-            let reply = self.cache.run_one(del, false).await;
+            let reply = self.stores.cache.run_one(del, false).await;
             let narration = "The application throws the warm copy away: prices not cached yet will miss once and be read from the database.".to_owned();
             let text = cache_text(
                 StepKind::CacheInvalidate,

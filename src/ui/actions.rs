@@ -288,7 +288,7 @@ impl LabHandle {
         let (lab, dispatch, _) = self.parts();
         Callback::from(move |(left, right): (Pattern, Pattern)| {
             let Some(lab) = &*lab else { return };
-            let (cache, db, faults) = (lab.cache(), lab.database(), lab.faults());
+            let (cache, db, faults) = (lab.stores().cache(), lab.stores().database(), lab.faults());
             let run = |pattern| {
                 let start = Start {
                     pattern,

@@ -111,6 +111,61 @@ pub async fn boot(
     })
     .await;
     let persistent = db.is_persistent();
+    let (lab, redis) = connect(db, &dispatch, &background).await;
+    let warm_up = match lab.start().await {
+        Ok(warm_up) => warm_up,
+        Err(e) => {
+            dispatch.dispatch(LabAction::Failed(e.to_string()));
+            None
+        }
+    };
+    dispatch.dispatch(LabAction::Opened {
+        persistent,
+        notice: notice.map(|e| e.to_string()).or_else(|| redis.notice()),
+    });
+    let cold = lab
+        .stores()
+        .cache_link()
+        .connected()
+        .is_some_and(|c| c.cold);
+    if let Some(trace) = warm_up.filter(|_| cold) {
+        dispatch.dispatch(LabAction::WarmedUp(trace));
+    }
+    follow_other_tabs(&lab, &dispatch, &background);
+    flush_by_age(&lab, &dispatch, &background);
+    install_api(&lab, &dispatch, &background);
+    lab_slot.set(Some(lab));
+    open_shared_link(dispatch).await;
+}
+
+/// Which Redis this tab reached.
+enum RedisKind {
+    /// The SharedWorker's, shared by every tab.
+    Shared,
+    /// One tab's, elected with Web Locks, shared over a BroadcastChannel.
+    Leader,
+    /// Its own: this browser can share none.
+    Own,
+}
+
+impl RedisKind {
+    /// What the learner is told about it, if anything.
+    fn notice(&self) -> Option<String> {
+        match self {
+            RedisKind::Shared => None,
+            RedisKind::Leader => Some("This browser has no SharedWorker: one tab, elected with Web Locks, runs the Redis all tabs share (over a BroadcastChannel).".to_owned()),
+            RedisKind::Own => Some("This browser cannot share one Redis between tabs (no SharedWorker, no Web Locks): this tab has a Redis of its own.".to_owned()),
+        }
+    }
+}
+
+/// The lab over the Redis every tab shares (the SharedWorker's, or an elected tab's), or over a
+/// Redis of its own where the browser can share none; told when that Redis restarts or moves.
+async fn connect(
+    db: AppDb,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+) -> (Rc<AppLab>, RedisKind) {
     let shared = join_shared_redis().await;
     let leader = match shared {
         Some(_) => None,
@@ -131,8 +186,11 @@ pub async fn boot(
     if let Some(locks) = super::web_locks::WebLocks::get() {
         lab.set_key_locks(locks);
     }
-    let own_redis = shared.is_none() && leader.is_none();
-    let elected = leader.is_some();
+    let kind = match (&shared, &leader) {
+        (Some(_), _) => RedisKind::Shared,
+        (None, Some(_)) => RedisKind::Leader,
+        (None, None) => RedisKind::Own,
+    };
     if let Some(leader) = &leader {
         let promoted = dispatch.clone();
         leader.on_new_leader(Rc::new(move || {
@@ -153,45 +211,30 @@ pub async fn boot(
         }));
     }
     background.borrow_mut().shared = shared;
-    let warm_up = match lab.start().await {
-        Ok(warm_up) => warm_up,
-        Err(e) => {
-            dispatch.dispatch(LabAction::Failed(e.to_string()));
-            None
-        }
-    };
-    dispatch.dispatch(LabAction::Opened {
-        persistent,
-        notice: notice.map(|e| e.to_string()).or_else(|| {
-            if own_redis {
-                Some("This browser cannot share one Redis between tabs (no SharedWorker, no Web Locks): this tab has a Redis of its own.".to_owned())
-            } else if elected {
-                Some("This browser has no SharedWorker: one tab, elected with Web Locks, runs the Redis all tabs share (over a BroadcastChannel).".to_owned())
-            } else {
-                None
-            }
-        }),
-    });
-    let cold = lab.cache_link().connected().is_some_and(|c| c.cold);
-    if let Some(trace) = warm_up.filter(|_| cold) {
-        dispatch.dispatch(LabAction::WarmedUp(trace));
-    }
+    (lab, kind)
+}
 
+/// The other tabs' database writes reach this tab's stage, and this tab's reach theirs.
+fn follow_other_tabs(
+    lab: &Rc<AppLab>,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+) {
     // Every row this tab commits goes to the other tabs at once (before this tab writes the
     // cache, for write-through database first), so that their stages follow the writes in
     // order.
-    let committed_bg = Rc::clone(&background);
-    lab.set_on_commit(Box::new(move |record| {
+    let committed_bg = Rc::clone(background);
+    lab.stores().set_on_commit(Box::new(move |record| {
         post(&committed_bg, &TabMessage::RowWritten(record.clone()));
     }));
     // A row the learner's Python deleted: the other tabs read the table again.
-    let deleted_bg = Rc::clone(&background);
-    lab.set_on_delete(Box::new(move |_| {
+    let deleted_bg = Rc::clone(background);
+    lab.stores().set_on_delete(Box::new(move |_| {
         post(&deleted_bg, &TabMessage::TableReplaced);
     }));
     // Other tabs' database writes: the row as they committed it (or, after a reset, the whole
     // table read again).
-    let (tab_lab, tab_dispatch) = (Rc::clone(&lab), dispatch.clone());
+    let (tab_lab, tab_dispatch) = (Rc::clone(lab), dispatch.clone());
     background.borrow_mut().channel = TabChannel::join(move |message| {
         let (lab, dispatch) = (Rc::clone(&tab_lab), tab_dispatch.clone());
         match message {
@@ -217,9 +260,15 @@ pub async fn boot(
             }
         }
     });
+}
 
-    // Write-behind flushes by age too: look once a second.
-    let (timer_lab, timer_dispatch) = (Rc::clone(&lab), dispatch.clone());
+/// Write-behind flushes by age too: look once a second.
+fn flush_by_age(
+    lab: &Rc<AppLab>,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+) {
+    let (timer_lab, timer_dispatch) = (Rc::clone(lab), dispatch.clone());
     let tick = Closure::<dyn FnMut()>::new(move || {
         if !timer_lab.flush_due() {
             return;
@@ -239,17 +288,25 @@ pub async fn boot(
             background.borrow_mut().timer = Some((id, tick));
         }
     }
+}
 
+/// `window.lab`, with the page told of every trace (batched per frame), of a replaced table
+/// and of a finished Python run.
+fn install_api(
+    lab: &Rc<AppLab>,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+) {
     let frame = FrameBatch::new(dispatch.clone());
     background.borrow_mut().frames = Some(Rc::clone(&frame));
-    let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(&background));
+    let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(background));
     // Other tabs' commands on the shared Redis: the live stage shows them at the next frame.
-    if let CacheLink::Shared(cache) = lab.cache_link() {
+    if let CacheLink::Shared(cache) = lab.stores().cache_link() {
         let other_frame = Rc::clone(&frame);
         cache.on_other_write(Box::new(move || other_frame.push(None)));
     }
     js_api::install(
-        Rc::clone(&lab),
+        Rc::clone(lab),
         Rc::new(move |trace| frame.push(trace)),
         Rc::new(move || {
             post(&replaced_bg, &TabMessage::TableReplaced);
@@ -268,9 +325,10 @@ pub async fn boot(
             })
         },
     );
-    lab_slot.set(Some(lab));
+}
 
-    // A shared link reopens its scenario at its step (replayed on copies of the seed stores).
+/// A shared link reopens its scenario at its step (replayed on copies of the seed stores).
+async fn open_shared_link(dispatch: UseReducerDispatcher<LabState>) {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();

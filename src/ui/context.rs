@@ -43,15 +43,15 @@ impl LabHandle {
         self.lab
             .as_ref()
             .map(|l| LiveStores {
-                cache: l.cache(),
-                database: l.database(),
-                rows: l.rows(),
+                cache: l.stores().cache(),
+                database: l.stores().database(),
+                rows: l.stores().rows(),
                 queue: Rc::new(l.queue()),
-                consistency: l.consistency(),
+                consistency: l.stores().consistency(),
                 pattern: l.pattern(),
                 faults: l.faults(),
                 crashed: l.is_crashed(),
-                shared: l.cache_link().connected().is_some(),
+                shared: l.stores().cache_link().connected().is_some(),
                 per_key_ordering: l.per_key_ordering(),
             })
             .unwrap_or_default()

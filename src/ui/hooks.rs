@@ -121,25 +121,8 @@ pub fn use_playback(
         use_effect_with((), move |_| {
             let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
                 move |e: web_sys::KeyboardEvent| {
-                    let target = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                    let tag = target.as_ref().map(|el| el.tag_name());
-                    // A focused scrolling table takes the arrows, Home, End and Space to scroll.
-                    let in_field = matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"))
-                        || target.is_some_and(|el| el.class_list().contains("price-table__scroll"));
-                    // A focused button handles Space itself (it clicks).
-                    let on_button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
-                    if in_field || on_button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    let Some(action) = playback_key(&e) else {
                         return;
-                    }
-                    let action = match e.key().as_str() {
-                        "ArrowLeft" => PlaybackAction::Previous,
-                        "ArrowRight" => PlaybackAction::Next,
-                        " " => PlaybackAction::Toggle,
-                        "Home" => PlaybackAction::First,
-                        "End" => PlaybackAction::Last,
-                        _ => return,
                     };
                     e.prevent_default();
                     dispatch.dispatch(action);
@@ -239,6 +222,31 @@ fn clear_layer(layer: &NodeRef) {
     }
 }
 
+/// What a key pressed on the page does to playback: ← → step, Space plays, Home and End jump;
+/// nothing while typing in a field, scrolling a focused table, or with a modifier held.
+fn playback_key(e: &web_sys::KeyboardEvent) -> Option<PlaybackAction> {
+    let target = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    let tag = target.as_ref().map(|el| el.tag_name());
+    // A focused scrolling table takes the arrows, Home, End and Space to scroll.
+    let in_field = matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"))
+        || target.is_some_and(|el| el.class_list().contains("price-table__scroll"));
+    // A focused button handles Space itself (it clicks).
+    let on_button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
+    if in_field || on_button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    Some(match e.key().as_str() {
+        "ArrowLeft" => PlaybackAction::Previous,
+        "ArrowRight" => PlaybackAction::Next,
+        " " => PlaybackAction::Toggle,
+        "Home" => PlaybackAction::First,
+        "End" => PlaybackAction::Last,
+        _ => return None,
+    })
+}
+
 /// Sends a chip reading `label` from the card `[data-lifeline=from]` to `[data-lifeline=to]`
 /// with the Web Animations API; `landed` runs when it arrives. Returns false (and does nothing)
 /// if either card or the API is missing.
@@ -250,55 +258,16 @@ fn travel(
     duration_ms: f64,
     landed: impl FnOnce() + 'static,
 ) -> bool {
-    use js_sys::{Array, Function, Object, Reflect};
-    use wasm_bindgen::JsValue;
-
     let Some(layer) = layer.cast::<web_sys::Element>() else {
         return false;
     };
-    let Some(stage) = layer.parent_element() else {
-        return false;
-    };
-    let card = |id: &str| {
-        stage
-            .query_selector(&format!("[data-lifeline=\"{id}\"]"))
-            .ok()
-            .flatten()
-            .map(|el| el.get_bounding_client_rect())
-    };
     let origin = layer.get_bounding_client_rect();
-    // Another tab has no card on this stage: its message comes in from the stage's top edge,
-    // above the card it goes to.
-    let outside = |r: &web_sys::DomRect| {
-        web_sys::DomRect::new_with_x_and_y_and_width_and_height(
-            r.left(),
-            origin.top() - 48.0,
-            r.width(),
-            96.0,
-        )
-        .ok()
-    };
-    let b = card(to);
-    let a = match (card(from), &b) {
-        (Some(a), _) => Some(a),
-        (None, Some(b)) if from == Lifeline::OtherTab.id() => outside(b),
-        _ => None,
-    };
-    let (Some(a), Some(b)) = (a, b) else {
+    let Some((a, b)) = cards(&layer, &origin, from, to) else {
         return false;
     };
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(chip) = chip(&layer, from, to, label) else {
         return false;
     };
-    let Ok(chip) = document.create_element("div") else {
-        return false;
-    };
-    chip.set_class_name(&format!("travel travel--to-{to} travel--from-{from}"));
-    chip.set_text_content(Some(label));
-    let _ = chip.set_attribute("aria-hidden", "true");
-    if layer.append_child(&chip).is_err() {
-        return false;
-    }
     // Centre of a card's top part, relative to the layer.
     let at = |r: &web_sys::DomRect| {
         (
@@ -306,7 +275,71 @@ fn travel(
             r.top() + 48.0_f64.min(r.height() / 2.0) - origin.top(),
         )
     };
-    let ((x0, y0), (x1, y1)) = (at(&a), at(&b));
+    let moved = animate(&chip, at(&a), at(&b), duration_ms, landed);
+    if !moved {
+        chip.remove();
+    }
+    moved
+}
+
+/// Where a message leaves and where it lands: the two cards' boxes on the stage. Another tab
+/// has no card on this stage: its message comes in from the stage's top edge, above the card it
+/// goes to.
+fn cards(
+    layer: &web_sys::Element,
+    origin: &web_sys::DomRect,
+    from: &str,
+    to: &str,
+) -> Option<(web_sys::DomRect, web_sys::DomRect)> {
+    let stage = layer.parent_element()?;
+    let card = |id: &str| {
+        stage
+            .query_selector(&format!("[data-lifeline=\"{id}\"]"))
+            .ok()
+            .flatten()
+            .map(|el| el.get_bounding_client_rect())
+    };
+    let b = card(to)?;
+    let a = match card(from) {
+        Some(a) => a,
+        None if from == Lifeline::OtherTab.id() => {
+            web_sys::DomRect::new_with_x_and_y_and_width_and_height(
+                b.left(),
+                origin.top() - 48.0,
+                b.width(),
+                96.0,
+            )
+            .ok()?
+        }
+        None => return None,
+    };
+    Some((a, b))
+}
+
+/// The chip that travels, added to the layer (hidden from screen readers: the step's
+/// narration says the same).
+fn chip(layer: &web_sys::Element, from: &str, to: &str, label: &str) -> Option<web_sys::Element> {
+    let chip = web_sys::window()?.document()?.create_element("div").ok()?;
+    chip.set_class_name(&format!("travel travel--to-{to} travel--from-{from}"));
+    chip.set_text_content(Some(label));
+    let _ = chip.set_attribute("aria-hidden", "true");
+    layer.append_child(&chip).ok()?;
+    Some(chip)
+}
+
+/// Moves `chip` from one point to another with the Web Animations API (through `Reflect`:
+/// web-sys's binding needs three more features for one call); it removes itself and runs
+/// `landed` when it arrives. False if the API is missing.
+fn animate(
+    chip: &web_sys::Element,
+    (x0, y0): (f64, f64),
+    (x1, y1): (f64, f64),
+    duration_ms: f64,
+    landed: impl FnOnce() + 'static,
+) -> bool {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::JsValue;
+
     let frame = |x: f64, y: f64| {
         let f = Object::new();
         let _ = Reflect::set(
@@ -325,15 +358,13 @@ fn travel(
     );
     let _ = Reflect::set(&options, &"easing".into(), &"ease-in-out".into());
     let _ = Reflect::set(&options, &"fill".into(), &"forwards".into());
-    let Some(animate) = Reflect::get(&chip, &"animate".into())
+    let Some(animate) = Reflect::get(chip, &"animate".into())
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())
     else {
-        chip.remove();
         return false;
     };
-    let Ok(animation) = animate.call2(&chip, &frames, &options) else {
-        chip.remove();
+    let Ok(animation) = animate.call2(chip, &frames, &options) else {
         return false;
     };
     let chip_done = chip.clone();

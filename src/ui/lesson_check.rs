@@ -21,7 +21,7 @@ pub async fn check_lesson(
         ),
         Answer::Hash => (
             0,
-            lesson::check_hash(&lab.cache())
+            lesson::check_hash(&lab.stores().cache())
                 .map(|()| "Right: the hash holds the three prices.".to_owned()),
         ),
         Answer::Database(source) => {
@@ -32,7 +32,7 @@ pub async fn check_lesson(
             } else {
                 match lab.replace_database(&rows).await {
                     Err(e) => failed(e),
-                    Ok(()) => lesson::check_database(&lab.database()).map(|()| message),
+                    Ok(()) => lesson::check_database(&lab.stores().database()).map(|()| message),
                 }
             };
             (1, verdict)
@@ -47,10 +47,10 @@ pub async fn check_lesson(
                 let run = lesson::run(&lines, "product1", "150")?;
                 let errors = lab.run_effects(&run.effects).await.map_err(|e| e.to_string())?;
                 if step == 2 {
-                    lesson::check_step3(&run, &lab.database())
+                    lesson::check_step3(&run, &lab.stores().database())
                         .map(|()| "Right: the database has the new price and redis_command is the HSET to send.".to_owned())
                 } else {
-                    lesson::check_step4(&lab.cache(), &lab.database(), &errors)
+                    lesson::check_step4(&lab.stores().cache(), &lab.stores().database(), &errors)
                         .map(|()| "Right: update_price(\"product1\", 150) wrote 150 to the cache and to the database.".to_owned())
                 }
             }

@@ -191,8 +191,8 @@ pub async fn run_python(lab: &AppLab, source: &str) -> PythonRun {
     let request = Request::Run {
         source: source.to_owned(),
         call: None,
-        cache: crate::hub::rewrite(&lab.cache_link().read()),
-        rows: lab.database().iter().cloned().collect(),
+        cache: crate::hub::rewrite(&lab.stores().cache_link().read()),
+        rows: lab.stores().database().iter().cloned().collect(),
         database_fails: faults.database_write,
         cache_full: faults.cache_write,
         max_ms: RUN_MS,

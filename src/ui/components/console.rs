@@ -4,7 +4,10 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::emulator::cli::{completions, hint};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::emulator::cli::{hint, Prompt};
 
 /// What a line printed, and whether it asked to clear the screen.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,113 +29,70 @@ struct Entry {
     output: String,
 }
 
+/// Where a sent line's output goes: into the transcript under the line (or the screen is
+/// cleared), keeping the last 200 entries as a terminal's scrollback would.
+fn printed(
+    typed: String,
+    transcript: Rc<RefCell<Vec<Entry>>>,
+    redraw: UseForceUpdateHandle,
+) -> Callback<ConsoleOutput> {
+    Callback::from(move |out: ConsoleOutput| {
+        let mut next = transcript.borrow_mut();
+        if out.clear {
+            next.clear();
+        } else {
+            next.push(Entry {
+                line: typed.clone(),
+                output: out.text,
+            });
+        }
+        let excess = next.len().saturating_sub(200);
+        next.drain(..excess);
+        redraw.force_update();
+    })
+}
+
 #[function_component(Console)]
 pub fn console(props: &ConsoleProps) -> Html {
     let transcript = use_mut_ref(Vec::<Entry>::new);
     let redraw = use_force_update();
-    let input = use_state(String::new);
-    let history = use_mut_ref(Vec::<String>::new);
-    let cursor = use_mut_ref(|| None::<usize>);
-    let tab_cycle = use_mut_ref(|| None::<(Vec<String>, usize)>);
+    let prompt = use_mut_ref(Prompt::default);
 
     let on_input = {
-        let (input, tab_cycle) = (input.clone(), tab_cycle.clone());
+        let (prompt, redraw) = (prompt.clone(), redraw.clone());
         Callback::from(move |e: InputEvent| {
             if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
-                input.set(el.value());
-                *tab_cycle.borrow_mut() = None;
+                prompt.borrow_mut().typed(el.value());
+                redraw.force_update();
             }
         })
     };
     let on_keydown = {
-        let (input, history, cursor, tab_cycle) = (
-            input.clone(),
-            history.clone(),
-            cursor.clone(),
-            tab_cycle.clone(),
-        );
+        let (prompt, redraw) = (prompt.clone(), redraw.clone());
         Callback::from(move |e: KeyboardEvent| {
-            let hist = history.borrow();
-            match e.key().as_str() {
-                "ArrowUp" if !hist.is_empty() => {
-                    e.prevent_default();
-                    let i = cursor
-                        .borrow()
-                        .map_or(hist.len() - 1, |i: usize| i.saturating_sub(1));
-                    *cursor.borrow_mut() = Some(i);
-                    input.set(hist[i].clone());
-                }
-                "ArrowDown" => {
-                    e.prevent_default();
-                    let next = cursor.borrow().map(|i| i + 1);
-                    match next {
-                        Some(i) if i < hist.len() => {
-                            *cursor.borrow_mut() = Some(i);
-                            input.set(hist[i].clone());
-                        }
-                        _ => {
-                            *cursor.borrow_mut() = None;
-                            input.set(String::new());
-                        }
-                    }
-                }
-                "Tab" => {
-                    let mut cycle = tab_cycle.borrow_mut();
-                    let (words, i) = match cycle.take() {
-                        Some((words, i)) => {
-                            let next = (i + 1) % words.len();
-                            (words, next)
-                        }
-                        None => (completions(&input), 0),
-                    };
-                    if !words.is_empty() {
-                        e.prevent_default();
-                        input.set(words[i].clone());
-                        *cycle = Some((words, i));
-                    }
-                }
-                _ => {}
+            if prompt.borrow_mut().key(&e.key()) {
+                e.prevent_default();
+                redraw.force_update();
             }
         })
     };
     let on_submit = {
-        let (input, transcript, history, cursor, on_run) = (
-            input.clone(),
-            transcript.clone(),
-            history.clone(),
-            cursor.clone(),
-            props.on_run.clone(),
-        );
+        let (prompt, transcript, on_run) =
+            (prompt.clone(), transcript.clone(), props.on_run.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let line = (*input).clone();
-            if !line.trim().is_empty() {
-                history.borrow_mut().push(line.clone());
-            }
-            *cursor.borrow_mut() = None;
-            input.set(String::new());
-            let (transcript, redraw, typed) = (transcript.clone(), redraw.clone(), line.clone());
+            let line = prompt.borrow_mut().submit();
+            redraw.force_update();
             on_run.emit((
-                line,
-                Callback::from(move |out: ConsoleOutput| {
-                    let mut next = transcript.borrow_mut();
-                    if out.clear {
-                        next.clear();
-                    } else {
-                        next.push(Entry {
-                            line: typed.clone(),
-                            output: out.text,
-                        });
-                    }
-                    // Keep the screen bounded, as a terminal's scrollback is.
-                    let excess = next.len().saturating_sub(200);
-                    next.drain(..excess);
-                    redraw.force_update();
-                }),
+                line.clone(),
+                printed(line, transcript.clone(), redraw.clone()),
             ));
         })
     };
-    let hint_text = hint(&input).unwrap_or_default();
+    let (line, hint_text) = {
+        let prompt = prompt.borrow();
+        (prompt.line.clone(), hint(&prompt.line).unwrap_or_default())
+    };
     html! {
         <section class="console" aria-label="Redis console">
             <h2 class="console__title">{ "Redis console" }</h2>
@@ -154,7 +114,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                         type="text"
                         autocomplete="off"
                         spellcheck="false"
-                        value={(*input).clone()}
+                        value={line}
                         oninput={on_input}
                         onkeydown={on_keydown}
                         aria-label="Redis command"

@@ -1,42 +1,24 @@
 //! The pattern and the faults: what `update_price` does, and what breaks.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::engine::{Faults, Pattern};
+use crate::ui::context::use_lab_handle;
 
-#[derive(Properties, PartialEq)]
-pub struct ControlsProps {
-    pub pattern: Pattern,
-    pub faults: Faults,
-    /// The application is down after a crash.
-    pub crashed: bool,
-    /// Write-behind's waiting writes.
-    pub queued: usize,
-    pub busy: bool,
-    pub on_pattern: Callback<Pattern>,
-    pub on_faults: Callback<Faults>,
-    pub on_restart: Callback<()>,
-    pub on_flush: Callback<()>,
-    pub on_reset: Callback<()>,
-    /// Once the lesson is done: whether "Update price" runs the learner's own function.
-    #[prop_or_default]
-    pub run_mine: Option<bool>,
-    #[prop_or_default]
-    pub on_run_mine: Callback<bool>,
-    /// The cache is shared by every tab (per-key ordering across tabs makes sense).
-    #[prop_or_default]
-    pub shared: bool,
-    #[prop_or_default]
-    pub per_key_ordering: bool,
-    #[prop_or_default]
-    pub on_per_key_ordering: Callback<bool>,
-}
-
+/// The pattern, the faults, per-key ordering (where tabs share a Redis), and the buttons that
+/// restart the application, flush write-behind's queue and reset the lab; all read from the
+/// page's state.
 #[function_component(Controls)]
-pub fn controls(props: &ControlsProps) -> Html {
+pub fn controls() -> Html {
+    let Some(lab) = use_lab_handle() else {
+        return Html::default();
+    };
+    let (live, busy, lesson) = (lab.live(), lab.busy(), &lab.state.lesson);
+    // Once the lesson is done: whether "Update price" runs the learner's own function.
+    let run_mine = lesson.function.as_ref().map(|_| lesson.run_mine);
     let on_pattern = {
-        let cb = props.on_pattern.clone();
+        let cb = lab.on_pattern();
         Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
                 if let Some(p) = Pattern::from_id(&select.value()) {
@@ -46,45 +28,26 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let fault = |label: &'static str, get: fn(&Faults) -> bool, set: fn(&mut Faults, bool)| {
-        let (cb, faults) = (props.on_faults.clone(), props.faults);
-        let onchange = Callback::from(move |e: Event| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                let mut next = faults;
-                set(&mut next, input.checked());
-                cb.emit(next);
-            }
-        });
+        let (cb, faults) = (lab.on_faults(), live.faults);
+        let onchange = super::on_checked(Callback::from(move |on| {
+            let mut next = faults;
+            set(&mut next, on);
+            cb.emit(next);
+        }));
         html! {
             <label class="controls__fault">
-                <input type="checkbox" checked={get(&props.faults)} {onchange} />
+                <input type="checkbox" checked={get(&live.faults)} {onchange} />
                 <span>{ label }</span>
             </label>
         }
     };
-    let click = |cb: &Callback<()>| {
-        let cb = cb.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let on_mine = {
-        let cb = props.on_run_mine.clone();
-        Callback::from(move |e: Event| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                cb.emit(input.checked());
-            }
-        })
-    };
-    let on_ordering = {
-        let cb = props.on_per_key_ordering.clone();
-        Callback::from(move |e: Event| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                cb.emit(input.checked());
-            }
-        })
-    };
-    let mine = props.run_mine == Some(true);
+    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
+    let on_mine = super::on_checked(lab.on_run_mine());
+    let on_ordering = super::on_checked(lab.on_per_key_ordering());
+    let mine = run_mine == Some(true);
     html! {
         <section class="controls" aria-label="Pattern and faults">
-            if let Some(on) = props.run_mine {
+            if let Some(on) = run_mine {
                 <label class="controls__mine">
                     <input type="checkbox" checked={on} onchange={on_mine} />
                     <span>{ "Run my update_price (from the lesson)" }</span>
@@ -94,35 +57,35 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <label for="controls-pattern">{ "Pattern" }</label>
                 <select id="controls-pattern" onchange={on_pattern} disabled={mine}>
                     { for Pattern::ALL.iter().map(|p| html! {
-                        <option value={p.id()} selected={*p == props.pattern}>{ p.title() }</option>
+                        <option value={p.id()} selected={*p == live.pattern}>{ p.title() }</option>
                     }) }
                 </select>
             </div>
             <p class="controls__promise">{ if mine {
                 "Update price runs the function you wrote in the lesson, line by line; the faults still apply."
             } else {
-                props.pattern.promise()
+                live.pattern.promise()
             } }</p>
             <fieldset class="controls__faults">
                 <legend>{ "Faults" }</legend>
                 { for Faults::NAMES.iter().map(|f| fault(f.label, f.get, f.set)) }
             </fieldset>
-            if props.shared {
+            if live.shared {
                 <label class="controls__fault controls__ordering">
-                    <input type="checkbox" checked={props.per_key_ordering} onchange={on_ordering} />
+                    <input type="checkbox" checked={live.per_key_ordering} onchange={on_ordering} />
                     <span>{ "Per-key ordering (lock across tabs)" }</span>
                 </label>
             }
             <div class="controls__buttons">
-                <button type="button" class={classes!("button", (!props.crashed).then_some("button--quiet"))} onclick={click(&props.on_restart)} disabled={props.busy}>
-                    { if props.crashed { "Restart application (recover)" } else { "Restart application" } }
+                <button type="button" class={classes!("button", (!live.crashed).then_some("button--quiet"))} onclick={click(&lab.on_restart())} disabled={busy}>
+                    { if live.crashed { "Restart application (recover)" } else { "Restart application" } }
                 </button>
-                if props.pattern == Pattern::WriteBehind {
-                    <button type="button" class="button button--quiet" onclick={click(&props.on_flush)} disabled={props.busy}>
-                        { format!("Flush queue ({})", props.queued) }
+                if live.pattern == Pattern::WriteBehind {
+                    <button type="button" class="button button--quiet" onclick={click(&lab.on_flush())} disabled={busy}>
+                        { format!("Flush queue ({})", live.queue.len()) }
                     </button>
                 }
-                <button type="button" class="button button--quiet" onclick={click(&props.on_reset)} disabled={props.busy}>{ "Reset lab" }</button>
+                <button type="button" class="button button--quiet" onclick={click(&lab.on_reset())} disabled={busy}>{ "Reset lab" }</button>
             </div>
         </section>
     }

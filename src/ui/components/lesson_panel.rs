@@ -4,82 +4,126 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::lesson::{Line, STEP3_LINES, STEP4_LINES, STEPS};
-use crate::ui::state::{Answer, LessonState};
+use crate::ui::context::use_lab_handle;
+use crate::ui::state::Answer;
 
 /// A change to the function being built.
 type BodyEdit = dyn Fn(&mut Vec<Line>);
 
-#[derive(Properties, PartialEq)]
-pub struct LessonPanelProps {
-    pub lesson: LessonState,
-    pub busy: bool,
-    pub on_start: Callback<()>,
-    pub on_check: Callback<Answer>,
-    /// The editor's text (steps 3 and 4 check it).
-    pub python_source: std::rc::Rc<str>,
-    /// Opens the editor in the Application card.
-    pub on_open_editor: Callback<()>,
-}
-
+/// The lesson, read from the page's state: its steps, the current one's task, hint and answer,
+/// and what its check said.
 #[function_component(LessonPanel)]
-pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+pub fn lesson_panel() -> Html {
+    let lab = use_lab_handle();
     let source = use_state(|| "database = {}".to_owned());
     let body = use_state(Vec::<Line>::new);
     // Steps 3 and 4: write the code in the editor, or pick given lines (the easier path).
     let pick = use_state(|| false);
-    let done = props.lesson.done;
+    let Some(lab) = lab else {
+        return Html::default();
+    };
+    let (lesson, busy) = (&lab.state.lesson, lab.busy());
+    let done = lesson.done;
     let current = done.min(STEPS.len() - 1);
     let finished = done >= STEPS.len();
     // The verdict shown under the current step is only ever that step's own.
-    let feedback = props
-        .lesson
+    let feedback = lesson
         .feedback
         .as_ref()
         .filter(|(step, _)| *step == current && !finished)
-        .map(|(_, verdict)| verdict.clone());
+        .map(|(_, verdict)| verdict);
 
-    let on_source = {
-        let source = source.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                source.set(area.value());
-            }
-        })
+    // What "Check" sends: the hash, step 2's line, or the function (picked or written).
+    let answer = match current {
+        0 => Answer::Hash,
+        1 => Answer::Database((*source).clone()),
+        step if *pick => Answer::Function {
+            step,
+            lines: (*body).clone(),
+        },
+        step => Answer::Python {
+            step,
+            source: lab.state.python.source.to_string(),
+        },
     };
-    let check = {
-        let (on_check, source, body, pick, python) = (
-            props.on_check.clone(),
-            source.clone(),
-            body.clone(),
-            *pick,
-            std::rc::Rc::clone(&props.python_source),
-        );
-        Callback::from(move |_: MouseEvent| {
-            let answer = match current {
-                0 => Answer::Hash,
-                1 => Answer::Database((*source).clone()),
-                step if pick => Answer::Function {
-                    step,
-                    lines: (*body).clone(),
-                },
-                step => Answer::Python {
-                    step,
-                    source: python.to_string(),
-                },
-            };
-            on_check.emit(answer);
-        })
-    };
+    let check = lab
+        .on_lesson_check()
+        .reform(move |_: MouseEvent| answer.clone());
     let toggle_pick = {
         let pick = pick.clone();
         Callback::from(move |_: MouseEvent| pick.set(!*pick))
     };
-    let open_editor = props.on_open_editor.reform(|_: MouseEvent| ());
-    let start = {
-        let on_start = props.on_start.clone();
-        Callback::from(move |_: MouseEvent| on_start.emit(()))
-    };
+    let open_editor = lab.on_open_editor().reform(|_: MouseEvent| ());
+    let start = lab.on_lesson_start().reform(|_: MouseEvent| ());
 
+    html! {
+        <section class="lesson" aria-label="Lesson">
+            { head(done, start, busy) }
+            { steps(done, &lesson.passed) }
+            if finished {
+                <p class="lesson__feedback lesson__feedback--ok" role="status">
+                    { "All four steps done: update_price writes the cache and the database. Now break it: switch a fault on and update a price." }
+                </p>
+            } else {
+                <div class="lesson__task">
+                    <h3>{ format!("Step {}: {}", current + 1, STEPS[current].title) }</h3>
+                    <p>{ STEPS[current].task }</p>
+                    <details class="lesson__hint"><summary>{ "Hint" }</summary><p>{ STEPS[current].hint }</p></details>
+                    if current == 1 {
+                        { database_line(&source) }
+                    }
+                    if current >= 2 && *pick {
+                        <LineBuilder current={current} body={body.clone()} />
+                    }
+                    if current >= 2 && !*pick {
+                        <p class="lesson__write">
+                            { "Write it in Python in the editor (Application → Your Python): we run your update_price on (\"product1\", 150) and on calls you have not seen." }
+                        </p>
+                    }
+                    if current >= 2 {
+                        { ways(*pick, open_editor, toggle_pick) }
+                    }
+                    <button type="button" class="button button--app" onclick={check} disabled={busy}>
+                        { if current == 0 { "Check the hash" } else { "Run and check" } }
+                    </button>
+                    { verdict(feedback) }
+                </div>
+            }
+        </section>
+    }
+}
+
+/// The four steps, the ones done ticked with what their check said, the current one marked.
+fn steps(done: usize, passed: &[(usize, String)]) -> Html {
+    let current = done.min(STEPS.len() - 1);
+    let finished = done >= STEPS.len();
+    html! {
+    <ol class="lesson__steps">
+        { for STEPS.iter().enumerate().map(|(i, s)| html! {
+            <li class={classes!("lesson__step", (i < done).then_some("lesson__step--done"), (i == current && !finished).then_some("lesson__step--current"))}
+                aria-current={(i == current && !finished).then_some("step")}>
+                { format!("{}{}", if i < done { "✓ " } else { "" }, s.title) }
+                if let Some((_, told)) = passed.iter().find(|(step, _)| *step == i).filter(|_| i < done) {
+                    <span class="lesson__passed">{ told.clone() }</span>
+                }
+            </li>
+        }) }
+    </ol>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LineBuilderProps {
+    /// The lesson's step (2 or 3): which lines are offered.
+    current: usize,
+    /// The function's body as picked so far.
+    body: UseStateHandle<Vec<Line>>,
+}
+
+/// Steps 3 and 4 the easier way: build update_price from given lines (add, move, remove).
+#[function_component(LineBuilder)]
+fn line_builder(props: &LineBuilderProps) -> Html {
+    let (current, body) = (props.current, &props.body);
     let offered: Vec<Line> = if current == 3 {
         STEP3_LINES
             .iter()
@@ -97,7 +141,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             body.set(next);
         })
     };
-    let builder = html! {
+    html! {
         <div class="lesson__builder">
             <div class="lesson__column">
                 <h4>{ "Lines you can use" }</h4>
@@ -131,67 +175,60 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 </ol>
             </div>
         </div>
-    };
+    }
+}
 
+/// What the last check of the current step said (a live region, empty before any check).
+fn verdict(feedback: Option<&Result<String, String>>) -> Html {
+    let (class, text) = match feedback {
+        Some(Ok(m)) => ("lesson__feedback--ok", m.as_str()),
+        Some(Err(m)) => ("lesson__feedback--err", m.as_str()),
+        None => ("", ""),
+    };
     html! {
-        <section class="lesson" aria-label="Lesson">
-            <div class="lesson__head">
-                <h2 class="lesson__title">{ "Lesson: write-through, by hand" }</h2>
-                <p class="lesson__progress" aria-live="polite">{ format!("Progress {}/{}", done.min(STEPS.len()), STEPS.len()) }</p>
-                <button type="button" class="button button--quiet" onclick={start} disabled={props.busy}>{ "Start the lesson (empties both stores)" }</button>
-            </div>
-            <ol class="lesson__steps">
-                { for STEPS.iter().enumerate().map(|(i, s)| html! {
-                    <li class={classes!("lesson__step", (i < done).then_some("lesson__step--done"), (i == current && !finished).then_some("lesson__step--current"))}
-                        aria-current={(i == current && !finished).then_some("step")}>
-                        { format!("{}{}", if i < done { "✓ " } else { "" }, s.title) }
-                        if let Some((_, told)) = props.lesson.passed.iter().find(|(step, _)| *step == i).filter(|_| i < done) {
-                            <span class="lesson__passed">{ told.clone() }</span>
-                        }
-                    </li>
-                }) }
-            </ol>
-            if finished {
-                <p class="lesson__feedback lesson__feedback--ok" role="status">
-                    { "All four steps done: update_price writes the cache and the database. Now break it: switch a fault on and update a price." }
-                </p>
-            } else {
-                <div class="lesson__task">
-                    <h3>{ format!("Step {}: {}", current + 1, STEPS[current].title) }</h3>
-                    <p>{ STEPS[current].task }</p>
-                    <details class="lesson__hint"><summary>{ "Hint" }</summary><p>{ STEPS[current].hint }</p></details>
-                    if current == 1 {
-                        <label class="lesson__python">
-                            <span>{ "Python" }</span>
-                            <textarea rows="2" spellcheck="false" value={(*source).clone()} oninput={on_source} />
-                        </label>
-                    }
-                    if current >= 2 && *pick {
-                        { builder }
-                    }
-                    if current >= 2 && !*pick {
-                        <p class="lesson__write">
-                            { "Write it in Python in the editor (Application → Your Python): we run your update_price on (\"product1\", 150) and on calls you have not seen." }
-                        </p>
-                    }
-                    if current >= 2 {
-                        <div class="lesson__ways">
-                            if !*pick {
-                                <button type="button" class="button button--quiet" onclick={open_editor}>{ "Open the editor" }</button>
-                            }
-                            <button type="button" class="button button--quiet" aria-pressed={pick.to_string()} onclick={toggle_pick}>
-                                { if *pick { "Write the code instead" } else { "Pick the lines instead" } }
-                            </button>
-                        </div>
-                    }
-                    <button type="button" class="button button--app" onclick={check} disabled={props.busy}>
-                        { if current == 0 { "Check the hash" } else { "Run and check" } }
-                    </button>
-                    <p class={classes!("lesson__feedback", match &feedback { Some(Ok(_)) => "lesson__feedback--ok", Some(Err(_)) => "lesson__feedback--err", None => "" })} role="status">
-                        { match &feedback { Some(Ok(m)) | Some(Err(m)) => m.clone(), None => String::new() } }
-                    </p>
-                </div>
+        <p class={classes!("lesson__feedback", class)} role="status">{ text }</p>
+    }
+}
+
+/// Steps 3 and 4: open the editor, or switch between writing the code and picking lines.
+fn ways(pick: bool, open_editor: Callback<MouseEvent>, toggle_pick: Callback<MouseEvent>) -> Html {
+    html! {
+        <div class="lesson__ways">
+            if !pick {
+                <button type="button" class="button button--quiet" onclick={open_editor}>{ "Open the editor" }</button>
             }
-        </section>
+            <button type="button" class="button button--quiet" aria-pressed={pick.to_string()} onclick={toggle_pick}>
+                { if pick { "Write the code instead" } else { "Pick the lines instead" } }
+            </button>
+        </div>
+    }
+}
+
+/// The lesson's title, its progress and "Start the lesson".
+fn head(done: usize, start: Callback<MouseEvent>, busy: bool) -> Html {
+    html! {
+    <div class="lesson__head">
+        <h2 class="lesson__title">{ "Lesson: write-through, by hand" }</h2>
+        <p class="lesson__progress" aria-live="polite">{ format!("Progress {}/{}", done.min(STEPS.len()), STEPS.len()) }</p>
+        <button type="button" class="button button--quiet" onclick={start} disabled={busy}>{ "Start the lesson (empties both stores)" }</button>
+    </div>
+    }
+}
+
+/// Step 2's answer: a line of Python that makes the database.
+fn database_line(source: &UseStateHandle<String>) -> Html {
+    let on_source = {
+        let source = source.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                source.set(area.value());
+            }
+        })
+    };
+    html! {
+        <label class="lesson__python">
+            <span>{ "Python" }</span>
+            <textarea rows="2" spellcheck="false" value={(**source).clone()} oninput={on_source} />
+        </label>
     }
 }

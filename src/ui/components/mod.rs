@@ -39,3 +39,13 @@ pub fn keep_in_view(container: &web_sys::Element, selector: &str) {
         }
     }
 }
+
+/// A checkbox's `change` as what it now says: checked or not.
+pub fn on_checked(cb: yew::Callback<bool>) -> yew::Callback<web_sys::Event> {
+    use yew::TargetCast;
+    yew::Callback::from(move |e: web_sys::Event| {
+        if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            cb.emit(input.checked());
+        }
+    })
+}

@@ -82,11 +82,10 @@ pub fn price_form(props: &PriceFormProps) -> Html {
         .map(str::to_owned)
         .or_else(|| props.message.as_ref().map(|m| m.to_string()));
     let (block, id) = (&props.block, &props.id);
-    let (product_id, price_id, error_id, list_id) = (
+    let (product_id, price_id, error_id) = (
         format!("{id}-product"),
         format!("{id}-price"),
         format!("{id}-error"),
-        format!("{id}-products"),
     );
     html! {
         <form class={props.form_class.clone()} onsubmit={on_submit} aria-label={props.name.clone()}>
@@ -94,29 +93,7 @@ pub fn price_form(props: &PriceFormProps) -> Html {
             <div class={format!("{block}__fields")}>
                 <div class={format!("{block}__field")}>
                     <label for={product_id.clone()}>{ props.product_label.clone() }</label>
-                    if props.products.len() <= LIST_UP_TO {
-                        <select id={product_id} onchange={on_product}>
-                            { for props.products.iter().map(|(p, _)| html! {
-                                <option value={p.clone()} selected={*p == *product}>{ p.clone() }</option>
-                            }) }
-                        </select>
-                    } else {
-                        <input
-                            id={product_id}
-                            type="text"
-                            list={list_id.clone()}
-                            value={(*product).clone()}
-                            oninput={on_product.reform(Event::from)}
-                            onchange={on_product}
-                            autocomplete="off"
-                            spellcheck="false"
-                        />
-                        <datalist id={list_id}>
-                            { for ids_starting_with(&props.products, &product, SUGGESTIONS).map(|p| html! {
-                                <option value={p.to_owned()} />
-                            }) }
-                        </datalist>
-                    }
+                    { product_field(&props.products, product_id, &product, on_product) }
                 </div>
                 <div class={format!("{block}__field")}>
                     <label for={price_id.clone()}>{ props.price_label.clone() }</label>
@@ -134,5 +111,40 @@ pub fn price_form(props: &PriceFormProps) -> Html {
             </div>
             <p id={error_id} class={format!("{block}__error")} role="alert">{ message.unwrap_or_default() }</p>
         </form>
+    }
+}
+
+/// The product: a drop-down list for a short catalog, a text field with suggestions (ids that
+/// start with what is typed) for a long one.
+fn product_field(products: &Table, id: String, product: &str, on_product: Callback<Event>) -> Html {
+    if products.len() <= LIST_UP_TO {
+        return html! {
+            <select {id} onchange={on_product}>
+                { for products.iter().map(|(p, _)| html! {
+                    <option value={p.clone()} selected={p == product}>{ p.clone() }</option>
+                }) }
+            </select>
+        };
+    }
+    // `{form}-product` → `{form}-products`.
+    let list_id = format!("{id}s");
+    html! {
+        <>
+            <input
+                {id}
+                type="text"
+                list={list_id.clone()}
+                value={product.to_owned()}
+                oninput={on_product.reform(Event::from)}
+                onchange={on_product}
+                autocomplete="off"
+                spellcheck="false"
+            />
+            <datalist id={list_id}>
+                { for ids_starting_with(products, product, SUGGESTIONS).map(|p| html! {
+                    <option value={p.to_owned()} />
+                }) }
+            </datalist>
+        </>
     }
 }

@@ -56,9 +56,29 @@ pub struct PriceTableProps {
     pub notes_heading: AttrValue,
 }
 
-#[function_component(PriceTable)]
-pub fn price_table(props: &PriceTableProps) -> Html {
-    let boxed = props.rows.len() > VIRTUAL_FROM;
+/// The rows a long table renders: the ones in its box's view plus a margin, and the spacers that
+/// stand in for the rest.
+struct Windowed {
+    /// The scrolling box, and what to do when it scrolls.
+    scroller: NodeRef,
+    on_scroll: Callback<Event>,
+    /// The rows rendered: `from..to`.
+    from: usize,
+    to: usize,
+    /// The spacer rows above and below them.
+    above: NodeRef,
+    below: NodeRef,
+}
+
+/// Keeps a table's window on its rows: follows the box's scrolling, measures a real row, sizes
+/// the spacers, and scrolls `reveal` into view whenever `reveal_token` changes.
+#[hook]
+fn use_windowed(
+    rows: &Table,
+    boxed: bool,
+    reveal: &Option<AttrValue>,
+    reveal_token: usize,
+) -> Windowed {
     let scroller = use_node_ref();
     // (scroll top, box height, row height) as last seen.
     let view = use_state(|| (0.0_f64, 480.0_f64, ROW_HEIGHT));
@@ -81,12 +101,10 @@ pub fn price_table(props: &PriceTableProps) -> Html {
         })
     };
 
-    let with_notes = props.notes.is_some();
-    let columns = if with_notes { "3" } else { "2" };
     let (from, to) = if boxed {
-        window(props.rows.len(), view.0, view.1, view.2)
+        window(rows.len(), view.0, view.1, view.2)
     } else {
-        (0, props.rows.len())
+        (0, rows.len())
     };
 
     // The spacers' heights are set through the CSSOM after rendering: the page's Content
@@ -94,10 +112,7 @@ pub fn price_table(props: &PriceTableProps) -> Html {
     let (above, below) = (use_node_ref(), use_node_ref());
     {
         let (above, below) = (above.clone(), below.clone());
-        let heights = (
-            from as f64 * view.2,
-            (props.rows.len() - to) as f64 * view.2,
-        );
+        let heights = (from as f64 * view.2, (rows.len() - to) as f64 * view.2);
         use_effect(move || {
             for (spacer, height) in [(above, heights.0), (below, heights.1)] {
                 if let Some(el) = spacer.cast::<HtmlElement>() {
@@ -111,44 +126,82 @@ pub fn price_table(props: &PriceTableProps) -> Html {
     // Measure a real row once the table is long, and bring the operation's product into view.
     {
         let (view, scroller) = (view.clone(), scroller.clone());
-        let (rows, wanted) = (Rc::clone(&props.rows), props.reveal.clone());
-        use_effect_with(
-            (boxed, props.reveal.clone(), props.reveal_token),
-            move |_| {
-                let Some(el) = scroller.cast::<HtmlElement>() else {
-                    return;
-                };
-                let measured = el
-                    .query_selector("tbody tr.price-table__row")
-                    .ok()
-                    .flatten()
-                    .map(|r| r.get_bounding_client_rect().height())
-                    .filter(|h| *h > 1.0)
-                    .unwrap_or(view.2);
-                let height = f64::from(el.client_height());
-                // The sticky header covers the top of the box: rows are seen below it.
-                let header = el
-                    .query_selector("thead")
-                    .ok()
-                    .flatten()
-                    .map_or(0.0, |h| h.get_bounding_client_rect().height());
-                let mut top = f64::from(el.scroll_top());
-                if let Some(to) = wanted
-                    .filter(|_| boxed)
-                    .and_then(|key| rows.iter().position(|(k, _)| *k == *key))
-                    .and_then(|index| reveal(index, top, (height - header).max(0.0), measured))
-                {
-                    el.set_scroll_top(to as i32);
-                    // What the browser made of it (it clamps at the ends).
-                    top = f64::from(el.scroll_top());
-                }
-                if (measured - view.2).abs() > 0.5 || (height - view.1).abs() > 0.5 || top != view.0
-                {
-                    view.set((top, height, measured));
-                }
-            },
-        );
+        let (rows, wanted) = (Rc::clone(rows), reveal.clone());
+        use_effect_with((boxed, reveal.clone(), reveal_token), move |_| {
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                follow(&el, &view, &rows, wanted.filter(|_| boxed));
+            }
+        });
     }
+
+    Windowed {
+        scroller,
+        on_scroll,
+        from,
+        to,
+        above,
+        below,
+    }
+}
+
+/// Measures a real row and the box, scrolls `wanted` (a product's key) into view, and keeps
+/// what was seen in `view` (scroll top, box height, row height).
+fn follow(
+    el: &HtmlElement,
+    view: &UseStateHandle<(f64, f64, f64)>,
+    rows: &Table,
+    wanted: Option<AttrValue>,
+) {
+    let measured = el
+        .query_selector("tbody tr.price-table__row")
+        .ok()
+        .flatten()
+        .map(|r| r.get_bounding_client_rect().height())
+        .filter(|h| *h > 1.0)
+        .unwrap_or(view.2);
+    let height = f64::from(el.client_height());
+    // The sticky header covers the top of the box: rows are seen below it.
+    let header = el
+        .query_selector("thead")
+        .ok()
+        .flatten()
+        .map_or(0.0, |h| h.get_bounding_client_rect().height());
+    let mut top = f64::from(el.scroll_top());
+    if let Some(to) = wanted
+        .and_then(|key| rows.iter().position(|(k, _)| *k == *key))
+        .and_then(|index| reveal(index, top, (height - header).max(0.0), measured))
+    {
+        el.set_scroll_top(to as i32);
+        // What the browser made of it (it clamps at the ends).
+        top = f64::from(el.scroll_top());
+    }
+    if (measured - view.2).abs() > 0.5 || (height - view.1).abs() > 0.5 || top != view.0 {
+        view.set((top, height, measured));
+    }
+}
+
+/// The table's column headings (the third one when it has notes).
+fn head(props: &PriceTableProps, boxed: bool) -> Html {
+    html! {
+    <thead>
+        <tr aria-rowindex={boxed.then(|| "1".to_owned())}>
+            <th scope="col">{ props.key_heading.clone() }</th>
+            <th scope="col" class="price-table__num">{ props.value_heading.clone() }</th>
+            if props.notes.is_some() {
+                <th scope="col" class="price-table__meta">{ props.notes_heading.clone() }</th>
+            }
+        </tr>
+    </thead>
+    }
+}
+
+#[function_component(PriceTable)]
+pub fn price_table(props: &PriceTableProps) -> Html {
+    let boxed = props.rows.len() > VIRTUAL_FROM;
+    let win = use_windowed(&props.rows, boxed, &props.reveal, props.reveal_token);
+    let (from, to) = (win.from, win.to);
+    let with_notes = props.notes.is_some();
+    let columns = if with_notes { "3" } else { "2" };
 
     let row = |i: usize| {
         let (key, value) = &props.rows[i];
@@ -181,24 +234,16 @@ pub fn price_table(props: &PriceTableProps) -> Html {
         }
     };
     let body: Vec<Html> = boxed
-        .then(|| spacer(&above, "spacer-above"))
+        .then(|| spacer(&win.above, "spacer-above"))
         .into_iter()
         .chain((from..to).map(row))
-        .chain(boxed.then(|| spacer(&below, "spacer-below")))
+        .chain(boxed.then(|| spacer(&win.below, "spacer-below")))
         .collect();
     let table = html! {
         <table class={classes!("price-table", boxed.then_some("price-table--virtual"))}
             aria-rowcount={boxed.then(|| (props.rows.len() + 1).to_string())}>
             <caption class="price-table__caption">{ props.caption.clone() }</caption>
-            <thead>
-                <tr aria-rowindex={boxed.then(|| "1".to_owned())}>
-                    <th scope="col">{ props.key_heading.clone() }</th>
-                    <th scope="col" class="price-table__num">{ props.value_heading.clone() }</th>
-                    if with_notes {
-                        <th scope="col" class="price-table__meta">{ props.notes_heading.clone() }</th>
-                    }
-                </tr>
-            </thead>
+            { head(props, boxed) }
             <tbody>
                 if props.rows.is_empty() {
                     <tr><td colspan={columns} class="price-table__empty">{ "(empty)" }</td></tr>
@@ -210,12 +255,12 @@ pub fn price_table(props: &PriceTableProps) -> Html {
     };
     if boxed {
         html! {
-            <div key="long" class="price-table__scroll" ref={scroller} onscroll={on_scroll} tabindex="0"
+            <div key="long" class="price-table__scroll" ref={win.scroller.clone()} onscroll={win.on_scroll.clone()} tabindex="0"
                 role="region" aria-label={format!("{} ({} rows, scrollable)", props.caption, props.rows.len())}>
                 { table }
             </div>
         }
     } else {
-        html! { <div key="short" ref={scroller}>{ table }</div> }
+        html! { <div key="short" ref={win.scroller}>{ table }</div> }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::engine::race::{Writer, RACE_PRODUCT, STEPS_PER_WRITER};
@@ -37,35 +37,7 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
     };
     let on_ordered = {
         let ordered = ordered.clone();
-        Callback::from(move |e: Event| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                ordered.set(i.checked());
-            }
-        })
-    };
-    let slot = |i: usize| {
-        let order_state = order.clone();
-        let onchange = Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
-                let mut next = (*order_state).clone();
-                next[i] = if s.value() == "A" {
-                    Writer::A
-                } else {
-                    Writer::B
-                };
-                order_state.set(next);
-            }
-        });
-        let id = format!("race-move-{}", i + 1);
-        html! {
-            <div class="race__slot">
-                <label for={id.clone()}>{ format!("Move {}", i + 1) }</label>
-                <select id={id} {onchange}>
-                    <option value="A" selected={order[i] == Writer::A}>{ "A" }</option>
-                    <option value="B" selected={order[i] == Writer::B}>{ "B" }</option>
-                </select>
-            </div>
-        }
+        super::on_checked(Callback::from(move |on| ordered.set(on)))
     };
     let run = {
         let (cb, pattern, ordered, order) = (
@@ -99,7 +71,7 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
                         }) }
                     </select>
                 </div>
-                { for (0..2 * STEPS_PER_WRITER).map(slot) }
+                { for (0..2 * STEPS_PER_WRITER).map(|i| slot(&order, i)) }
                 <label class="race__ordered">
                     <input type="checkbox" checked={*ordered} onchange={on_ordered} />
                     <span>{ "Per-key ordering" }</span>
@@ -109,11 +81,7 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
             if let Some(trace) = &props.result {
                 { race_result(trace) }
             }
-            <div class="race__real">
-                <h3 class="race__real-title">{ "Try it for real" }</h3>
-                <p>{ "Every tab of the lab shares one Redis and one database, as application servers do. Open a second tab, put the two side by side, and update the same product in both: each trace shows the other tab's writes that landed between its own steps. Turn on \"Per-key ordering (lock across tabs)\" in both to make them wait for each other." }</p>
-                <a class="button button--quiet race__second-tab" href="./" target="_blank" rel="noopener">{ "Open a second tab" }</a>
-            </div>
+            { try_it_for_real() }
         </section>
     }
 }
@@ -136,5 +104,44 @@ fn race_result(trace: &Trace) -> Html {
             { format!("Result: cache {cache}, database {db} — {}", if ok { "in step." } else { "the cache is stale." }) }
             <span class="race__result-hint">{ " Step through it on the stage." }</span>
         </p>
+    }
+}
+
+/// One move of the race: which writer takes it.
+fn slot(order: &UseStateHandle<Vec<Writer>>, i: usize) -> Html {
+    let onchange = {
+        let order = order.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                let mut next = (*order).clone();
+                next[i] = if s.value() == "A" {
+                    Writer::A
+                } else {
+                    Writer::B
+                };
+                order.set(next);
+            }
+        })
+    };
+    let id = format!("race-move-{}", i + 1);
+    html! {
+        <div class="race__slot">
+            <label for={id.clone()}>{ format!("Move {}", i + 1) }</label>
+            <select id={id} {onchange}>
+                <option value="A" selected={order[i] == Writer::A}>{ "A" }</option>
+                <option value="B" selected={order[i] == Writer::B}>{ "B" }</option>
+            </select>
+        </div>
+    }
+}
+
+/// The same race between two real tabs of the lab.
+fn try_it_for_real() -> Html {
+    html! {
+    <div class="race__real">
+        <h3 class="race__real-title">{ "Try it for real" }</h3>
+        <p>{ "Every tab of the lab shares one Redis and one database, as application servers do. Open a second tab, put the two side by side, and update the same product in both: each trace shows the other tab's writes that landed between its own steps. Turn on \"Per-key ordering (lock across tabs)\" in both to make them wait for each other." }</p>
+        <a class="button button--quiet race__second-tab" href="./" target="_blank" rel="noopener">{ "Open a second tab" }</a>
+    </div>
     }
 }

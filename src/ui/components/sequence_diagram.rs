@@ -11,7 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::engine::diagram::{Arrow, Diagram, Lifeline};
+use crate::engine::diagram::{Arrow, Diagram, Lifeline, Window};
 use crate::engine::queue::{FLUSH_AFTER_MS, FLUSH_SIZE};
 use crate::engine::Trace;
 
@@ -60,19 +60,36 @@ fn short(text: &str) -> String {
     }
 }
 
+/// Where things are drawn: a column per lifeline, a row per step.
+struct Geometry<'a> {
+    diagram: &'a Diagram,
+    width: f64,
+    height: f64,
+}
+
+impl<'a> Geometry<'a> {
+    fn of(diagram: &'a Diagram) -> Self {
+        Geometry {
+            diagram,
+            width: MARGIN * 2.0 + LANE * diagram.lifelines.len() as f64,
+            height: HEAD + ROW * diagram.arrows.len() as f64 + FOOT,
+        }
+    }
+
+    /// A lifeline's centre.
+    fn x(&self, l: Lifeline) -> f64 {
+        MARGIN + LANE * (self.diagram.column(l) as f64 + 0.5)
+    }
+
+    /// A step's arrow.
+    fn y(step: usize) -> f64 {
+        HEAD + ROW * step as f64 + 19.0
+    }
+}
+
 #[function_component(SequenceDiagram)]
 pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
-    let Some(diagram) = props.diagram.as_ref() else {
-        return Html::default();
-    };
     let svg_ref = use_node_ref();
-    let lanes = diagram.lifelines.len() as f64;
-    let width = MARGIN * 2.0 + LANE * lanes;
-    let height = HEAD + ROW * diagram.arrows.len() as f64 + FOOT;
-    let x = |l: Lifeline| MARGIN + LANE * (diagram.column(l) as f64 + 0.5);
-    let y = |step: usize| HEAD + ROW * step as f64 + 19.0;
-    let crash = diagram.crash_step();
-
     // Keep the current step in view when the diagram is taller than its box.
     {
         let svg_ref = svg_ref.clone();
@@ -84,7 +101,6 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
             }
         });
     }
-
     let on_download = {
         let svg_ref = svg_ref.clone();
         let name = format!("write-through-{}.svg", props.trace.pattern.id());
@@ -94,89 +110,12 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
             }
         })
     };
-
-    let lifelines = diagram.lifelines.iter().map(|&l| {
-        let cx = x(l);
-        let app_side = matches!(l, Lifeline::Application | Lifeline::Writer(_));
-        let end = match crash {
-            Some(step) if app_side => y(step) + 8.0,
-            _ => height - FOOT,
-        };
-        html! {
-            <g data-lifeline={l.id()}>
-                <rect x={(cx - LANE / 2.0 + 8.0).to_string()} y="6" width={(LANE - 16.0).to_string()} height="28" rx="6"
-                    fill="#ffffff" stroke={colour(l)} stroke-width="1.5" />
-                <text x={cx.to_string()} y="25" text-anchor="middle" font-size="13" font-weight="600" fill={colour(l)}>{ l.title() }</text>
-                <line x1={cx.to_string()} y1="34" x2={cx.to_string()} y2={end.to_string()} stroke={colour(l)} stroke-width="1.5" stroke-dasharray="5 4" />
-                if l == Lifeline::Queue {
-                    // The queue's delay: what it waits for before its writes reach the database.
-                    <text x={(cx + 4.0).to_string()} y={(height - 4.0).to_string()} font-size="12" fill={colour(l)}>
-                        { format!("flushes after {} s or {} writes", FLUSH_AFTER_MS / 1000.0, FLUSH_SIZE) }
-                    </text>
-                }
-                if app_side && crash.is_some() {
-                    { cross(cx, end, 9.0, FAIL, 3.0) }
-                }
-            </g>
-        }
-    });
-
-    let windows = diagram.windows.iter().map(|w| {
-        let top = y(w.from) - 18.0;
-        let bottom = y(w.to) + 24.0;
-        let short_label = if w.lasting {
-            "stores disagree — lasting"
-        } else if w.expected {
-            "stores disagree — expected, brief"
-        } else {
-            "stores disagree — brief"
-        };
-        html! {
-            <g class="diagram__window" data-window-from={w.from.to_string()} data-window-lasting={w.lasting.to_string()}>
-                <title>{ w.label.clone() }</title>
-                <rect x="2" y={top.to_string()} width={(width - 4.0).to_string()} height={(bottom - top).to_string()}
-                    fill={WINDOW} stroke={FAIL} stroke-opacity="0.35" stroke-dasharray="3 3" rx="4" />
-                <text x={(width - 6.0).to_string()} y={(bottom - 4.0).to_string()} text-anchor="end" font-size="12" font-style="italic" fill={FAIL}>{ short_label }</text>
-            </g>
-        }
-    });
-
-    let arrows = diagram.arrows.iter().map(|a| {
-        let on_click = {
-            let (cb, step) = (props.on_seek.clone(), a.step);
-            Callback::from(move |_: MouseEvent| cb.emit(step))
-        };
-        let on_key = {
-            let (cb, step) = (props.on_seek.clone(), a.step);
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    // The page's own keys (space plays) must not see it.
-                    e.stop_propagation();
-                    cb.emit(step);
-                }
-            })
-        };
-        let current = a.step == props.cursor;
-        let future = a.step > props.cursor;
-        html! {
-            <g class={classes!("diagram__arrow", current.then_some("diagram__arrow--current"), (!a.ok).then_some("diagram__arrow--failed"))}
-                data-step={a.step.to_string()} onclick={on_click} opacity={if future { "0.38" } else { "1" }}>
-                <title>{ a.description.clone() }</title>
-                // The row is the arrow's button: named by its description, with no text of its
-                // own (the drawn texts beside it are what the name describes).
-                <rect class="diagram__hit" x="2" y={(y(a.step) - 18.0).to_string()} width={(width - 4.0).to_string()} height={(ROW - 3.0).to_string()} rx="4"
-                    fill={if current { CURRENT } else { "#ffffff" }} fill-opacity={if current { "1" } else { "0" }}
-                    stroke={if current { "#e0b000" } else { "none" }}
-                    role="button" tabindex="0" aria-label={a.description.clone()} aria-current={current.then_some("step")} onkeydown={on_key} />
-                <g aria-hidden="true">
-                    <text x="8" y={(y(a.step) - 4.0).to_string()} font-size="12" fill={MUTED}>{ a.step + 1 }</text>
-                    { arrow_shape(a, x(a.from), x(a.to), y(a.step), width) }
-                </g>
-            </g>
-        }
-    });
-
+    let Some(diagram) = props.diagram.as_ref() else {
+        return Html::default();
+    };
+    let at = Geometry::of(diagram);
+    let (width, height) = (at.width, at.height);
+    let crash = diagram.crash_step();
     html! {
         <figure class="diagram" aria-label="Sequence diagram">
             <div class="diagram__head">
@@ -187,12 +126,95 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 <svg ref={svg_ref} class="diagram__svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {width} {height}")}
                     width={width.to_string()} height={height.to_string()} font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif">
                     <rect x="0" y="0" width={width.to_string()} height={height.to_string()} fill="#ffffff" />
-                    { for windows }
-                    { for lifelines }
-                    { for arrows }
+                    { for diagram.windows.iter().map(|w| window(&at, w)) }
+                    { for diagram.lifelines.iter().map(|&l| lifeline(&at, l, crash)) }
+                    { for diagram.arrows.iter().map(|a| arrow(&at, a, props.cursor, &props.on_seek)) }
                 </svg>
             </div>
         </figure>
+    }
+}
+
+/// A lifeline: its name on top and its dashed line down, cut by a crash on the application's side.
+fn lifeline(at: &Geometry, l: Lifeline, crash: Option<usize>) -> Html {
+    let cx = at.x(l);
+    let app_side = matches!(l, Lifeline::Application | Lifeline::Writer(_));
+    let end = match crash {
+        Some(step) if app_side => Geometry::y(step) + 8.0,
+        _ => at.height - FOOT,
+    };
+    html! {
+        <g data-lifeline={l.id()}>
+            <rect x={(cx - LANE / 2.0 + 8.0).to_string()} y="6" width={(LANE - 16.0).to_string()} height="28" rx="6"
+                fill="#ffffff" stroke={colour(l)} stroke-width="1.5" />
+            <text x={cx.to_string()} y="25" text-anchor="middle" font-size="13" font-weight="600" fill={colour(l)}>{ l.title() }</text>
+            <line x1={cx.to_string()} y1="34" x2={cx.to_string()} y2={end.to_string()} stroke={colour(l)} stroke-width="1.5" stroke-dasharray="5 4" />
+            if l == Lifeline::Queue {
+                // The queue's delay: what it waits for before its writes reach the database.
+                <text x={(cx + 4.0).to_string()} y={(at.height - 4.0).to_string()} font-size="12" fill={colour(l)}>
+                    { format!("flushes after {} s or {} writes", FLUSH_AFTER_MS / 1000.0, FLUSH_SIZE) }
+                </text>
+            }
+            if app_side && crash.is_some() {
+                { cross(cx, end, 9.0, FAIL, 3.0) }
+            }
+        </g>
+    }
+}
+
+/// A window in which the stores disagree, shaded across the steps it lasts.
+fn window(at: &Geometry, w: &Window) -> Html {
+    let top = Geometry::y(w.from) - 18.0;
+    let bottom = Geometry::y(w.to) + 24.0;
+    let short_label = if w.lasting {
+        "stores disagree — lasting"
+    } else if w.expected {
+        "stores disagree — expected, brief"
+    } else {
+        "stores disagree — brief"
+    };
+    html! {
+        <g class="diagram__window" data-window-from={w.from.to_string()} data-window-lasting={w.lasting.to_string()}>
+            <title>{ w.label.clone() }</title>
+            <rect x="2" y={top.to_string()} width={(at.width - 4.0).to_string()} height={(bottom - top).to_string()}
+                fill={WINDOW} stroke={FAIL} stroke-opacity="0.35" stroke-dasharray="3 3" rx="4" />
+            <text x={(at.width - 6.0).to_string()} y={(bottom - 4.0).to_string()} text-anchor="end" font-size="12" font-style="italic" fill={FAIL}>{ short_label }</text>
+        </g>
+    }
+}
+
+/// A step's arrow: a button (click or Enter goes to the step), the current one highlighted,
+/// the steps to come faded.
+fn arrow(at: &Geometry, a: &Arrow, cursor: usize, on_seek: &Callback<usize>) -> Html {
+    let step = a.step;
+    let on_click = on_seek.reform(move |_: MouseEvent| step);
+    let on_key = {
+        let on_seek = on_seek.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                // The page's own keys (space plays) must not see it.
+                e.stop_propagation();
+                on_seek.emit(step);
+            }
+        })
+    };
+    let (current, future, y) = (step == cursor, step > cursor, Geometry::y(step));
+    html! {
+        <g class={classes!("diagram__arrow", current.then_some("diagram__arrow--current"), (!a.ok).then_some("diagram__arrow--failed"))}
+            data-step={step.to_string()} onclick={on_click} opacity={if future { "0.38" } else { "1" }}>
+            <title>{ a.description.clone() }</title>
+            // The row is the arrow's button: named by its description, with no text of its
+            // own (the drawn texts beside it are what the name describes).
+            <rect class="diagram__hit" x="2" y={(y - 18.0).to_string()} width={(at.width - 4.0).to_string()} height={(ROW - 3.0).to_string()} rx="4"
+                fill={if current { CURRENT } else { "#ffffff" }} fill-opacity={if current { "1" } else { "0" }}
+                stroke={if current { "#e0b000" } else { "none" }}
+                role="button" tabindex="0" aria-label={a.description.clone()} aria-current={current.then_some("step")} onkeydown={on_key} />
+            <g aria-hidden="true">
+                <text x="8" y={(y - 4.0).to_string()} font-size="12" fill={MUTED}>{ step + 1 }</text>
+                { arrow_shape(a, at.x(a.from), at.x(a.to), y, at.width) }
+            </g>
+        </g>
     }
 }
 

@@ -41,18 +41,13 @@ pub fn side_panel() -> Html {
 }
 
 fn playground(lab: &LabHandle) -> Html {
-    let (state, live, busy) = (&lab.state, lab.live(), lab.busy());
-    let lesson = &state.lesson;
+    let (live, busy) = (lab.live(), lab.busy());
     html! {
         <>
-            <LessonPanel lesson={lesson.clone()} busy={busy} on_start={lab.on_lesson_start()} on_check={lab.on_lesson_check()}
-                python_source={Rc::clone(&state.python.source)} on_open_editor={lab.on_open_editor()} />
+            <LessonPanel />
             <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} />
             <Console on_run={lab.on_console()} />
-            <Controls pattern={live.pattern} faults={live.faults} crashed={live.crashed} queued={live.queue.len()} busy={busy}
-                on_pattern={lab.on_pattern()} on_faults={lab.on_faults()} on_restart={lab.on_restart()} on_flush={lab.on_flush()} on_reset={lab.on_reset()}
-                shared={live.shared} per_key_ordering={live.per_key_ordering} on_per_key_ordering={lab.on_per_key_ordering()}
-                run_mine={lesson.function.as_ref().map(|_| lesson.run_mine)} on_run_mine={lab.on_run_mine()} />
+            <Controls />
         </>
     }
 }

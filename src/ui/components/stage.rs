@@ -17,6 +17,7 @@ use crate::engine::diagram::{Diagram, Lifeline};
 use crate::engine::listing::Listing;
 use crate::engine::trace::{Actor, CodeRef, OperationKind, Step, Store};
 use crate::engine::{patterns, recovery, Consistency, Pattern, StepKind, Table, Trace, Writer};
+use crate::python::colour::Marks;
 use crate::ui::actions::LabHandle;
 use crate::ui::context::{use_lab_handle, use_shown, LiveStores, Shown};
 use crate::ui::state::{CodeView, DbStatus, LabAction};
@@ -273,7 +274,6 @@ fn lines_at(view: &View<'_>) -> (CodeRef, CodeRef) {
 
 /// The learner's editor, its lines marked when the trace is a run of it.
 fn editor(view: &View<'_>) -> Html {
-    let (lab, python) = (view.lab, &view.lab.state.python);
     let python_trace = view.is(OperationKind::Python);
     let (current, next) = if python_trace {
         lines_at(view)
@@ -292,10 +292,7 @@ fn editor(view: &View<'_>) -> Html {
         })
         .map_or(0, |s| s.code.python);
     html! {
-        <Editor source={Rc::clone(&python.source)} ran={python.ran.clone()} current={current.python} next={next.python}
-            error_line={error_line} output={python.output.clone()} error={python.error.clone()}
-            running={python.running} phase={python.phase.clone()} busy={lab.state.busy}
-            on_input={lab.on_python_input()} on_run={lab.on_python_run()} on_load={lab.on_python_load()} />
+        <Editor marks={Marks { current: current.python, next: next.python, error: error_line }} />
     }
 }
 

@@ -19,6 +19,13 @@ type SharedLab = Rc<Lab<AppDb>>;
 
 /// Registers the learner's calls on `api`.
 pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &OnReplaced) {
+    stores(api, lab, on_change, on_replaced);
+    settings(api, lab, on_change);
+    operations(api, lab, on_change, on_replaced);
+}
+
+/// The stores: `execute_command`, `update_price`, `cache`, `database`, `reset`.
+fn stores(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &OnReplaced) {
     let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
     api.promise("execute_command", move |line, _| {
         let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
@@ -47,14 +54,14 @@ pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &
     });
 
     let l = Rc::clone(lab);
-    api.method("cache", move |_, _| Ok(pairs_object(&l.cache())));
+    api.method("cache", move |_, _| Ok(pairs_object(&l.stores().cache())));
 
     let l = Rc::clone(lab);
     api.promise("database", move |_, _| {
         let lab = Rc::clone(&l);
         async move {
             lab.refresh().await.map_err(|e| error(&e.to_string()))?;
-            Ok(pairs_object(&lab.database()))
+            Ok(pairs_object(&lab.stores().database()))
         }
     });
 
@@ -67,7 +74,10 @@ pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &
             Ok(JsValue::UNDEFINED)
         }
     });
+}
 
+/// The pattern, the faults and per-key ordering.
+fn settings(api: &Api, lab: &SharedLab, on_change: &OnChange) {
     let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
     api.method("set_pattern", move |id, _| {
         let id = id.as_string().unwrap_or_default();
@@ -105,7 +115,10 @@ pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &
         changed(None);
         Ok(JsValue::from_bool(l.per_key_ordering()))
     });
+}
 
+/// Operations that end in a trace (`restart`, `flush`, `race`), and the catalog at scale.
+fn operations(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &OnReplaced) {
     // Operations that end in a trace: resolve with it.
     for (name, flush) in [("restart", false), ("flush", true)] {
         let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
@@ -123,31 +136,7 @@ pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &
         });
     }
 
-    api.method("race", |options, _| {
-        let get = |name: &str| {
-            Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-        };
-        let pattern_id = get("pattern")
-            .as_string()
-            .unwrap_or_else(|| "write_through".to_owned());
-        let pattern = Pattern::from_id(&pattern_id)
-            .ok_or_else(|| error(&format!("unknown pattern {pattern_id:?}")))?;
-        let interleaving: Vec<Writer> = js_sys::Array::from(&get("interleaving"))
-            .iter()
-            .map(|w| match w.as_string().as_deref() {
-                Some("A") => Ok(Writer::A),
-                Some("B") => Ok(Writer::B),
-                _ => Err(error("interleaving lists writers as \"A\" or \"B\"")),
-            })
-            .collect::<Result<_, _>>()?;
-        let setup = RaceSetup {
-            pattern,
-            per_key_ordering: get("per_key_ordering").as_bool().unwrap_or(false),
-            a_price: price_text(&get("a_price")).unwrap_or_else(|_| "150".to_owned()),
-            b_price: price_text(&get("b_price")).unwrap_or_else(|_| "175".to_owned()),
-        };
-        Ok(trace_to_js(&race(&setup, &interleaving)))
-    });
+    api.method("race", |options, _| race_from_js(&options));
 
     let (l, changed, replaced) = (Rc::clone(lab), Rc::clone(on_change), Rc::clone(on_replaced));
     api.promise("seed_catalog", move |n, _| {
@@ -181,4 +170,30 @@ pub fn register(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &
             ("rust_heap_occupied_bytes", occupied as f64),
         ]))
     });
+}
+
+/// `lab.race({pattern, interleaving, per_key_ordering, a_price, b_price})`: the race's trace.
+fn race_from_js(options: &JsValue) -> Result<JsValue, JsValue> {
+    let get =
+        |name: &str| Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let pattern_id = get("pattern")
+        .as_string()
+        .unwrap_or_else(|| "write_through".to_owned());
+    let pattern = Pattern::from_id(&pattern_id)
+        .ok_or_else(|| error(&format!("unknown pattern {pattern_id:?}")))?;
+    let interleaving: Vec<Writer> = js_sys::Array::from(&get("interleaving"))
+        .iter()
+        .map(|w| match w.as_string().as_deref() {
+            Some("A") => Ok(Writer::A),
+            Some("B") => Ok(Writer::B),
+            _ => Err(error("interleaving lists writers as \"A\" or \"B\"")),
+        })
+        .collect::<Result<_, _>>()?;
+    let setup = RaceSetup {
+        pattern,
+        per_key_ordering: get("per_key_ordering").as_bool().unwrap_or(false),
+        a_price: price_text(&get("a_price")).unwrap_or_else(|_| "150".to_owned()),
+        b_price: price_text(&get("b_price")).unwrap_or_else(|_| "175".to_owned()),
+    };
+    Ok(trace_to_js(&race(&setup, &interleaving)))
 }
