@@ -1,5 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, cheapest checks first. Run it through `make test`, which sets up first.
+# The whole test suite. Run it through `make test`, which sets up first.
+#
+# On two cores the time goes to compiling, so nothing is compiled twice and both cores are kept
+# busy (docs/structure.md, "The test command's time"):
+# - the release bundle (RustPython's worker with fat LTO over one codegen unit spends minutes on
+#   one core) builds in the background from the start, in a target directory of its own, while
+#   the other steps run;
+# - Clippy lints the crate's own code as its compiler (`RUSTC_WORKSPACE_WRAPPER`, the mechanism
+#   `cargo clippy` itself uses) in the builds the tests run anyway, so the dependencies are
+#   compiled once instead of once checked and once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,35 +22,59 @@ step() {
 }
 # Every test runner's output is also kept here, to count the tests of all layers at the end.
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+bundle_log=$(mktemp)
+bundle=
+cleanup() {
+  [ -z "$bundle" ] || kill "$bundle" 2>/dev/null || true
+  rm -f "$log" "$bundle_log"
+}
+trap cleanup EXIT
 
 step "format (cargo fmt --check)"
 cargo fmt --all --check
 
+step "layer 3, first half: the release bundle (trunk build --release), in the background"
+mkdir -p target
+CARGO_TARGET_DIR=target/bundle trunk build --release --dist dist >"$bundle_log" 2>&1 &
+bundle=$!
+
+# `cargo clippy` is `cargo check` with clippy-driver as the compiler of the workspace's crates and
+# its arguments in CLIPPY_ARGS; the same with `cargo test` lints every target while building it.
+lint() {
+  RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" "$@"
+}
+
 # Every feature is linted; RustPython (the `interpreter` feature) is compiled only where it runs:
 # the host tests and the interpreter's worker. The page and its browser tests are built without.
-step "lint, host (cargo clippy --all-targets --all-features -D warnings)"
-cargo clippy --all-targets --all-features --locked -- -D warnings
+step "lint and build, host (cargo test --no-run --all-targets --all-features, Clippy -D warnings)"
+lint cargo test --locked --all-targets --all-features --no-run
+
+step "layer 1: host tests"
+# make test installs Redis: here the live differential test must fail without it, not skip.
+WTL_REQUIRE_REDIS=1 lint cargo test --locked --all-features 2>&1 | tee -a "$log"
+
+step "Redis's own test suite against minired (scripts/check-redis.sh --check)"
+MINIRED=target/debug/minired scripts/check-redis.sh --check
 
 # In WebAssembly the page and the shared Redis's worker are linted. The interpreter's modules are
 # plain Rust, linted above on the host; only its worker's few lines of wasm glue
 # (src/bin/python_worker.rs) go unlinted here, which spares checking RustPython for wasm32 too.
-step "lint, wasm32 (cargo clippy --all-targets --features bench-hooks --target wasm32-unknown-unknown -D warnings)"
-cargo clippy --all-targets --features bench-hooks --locked --target wasm32-unknown-unknown -- -D warnings
-
-step "layer 1: host tests (cargo test --features interpreter)"
-# make test installs Redis: here the live differential test must fail without it, not skip.
-WTL_REQUIRE_REDIS=1 cargo test --locked --features interpreter 2>&1 | tee -a "$log"
-
-step "Redis's own test suite against minired (scripts/check-redis.sh --check)"
-scripts/check-redis.sh --check
+step "lint and build, wasm32 (cargo test --no-run --all-targets --features bench-hooks, Clippy -D warnings)"
+lint cargo test --locked --target wasm32-unknown-unknown --all-targets --features bench-hooks --no-run
 
 step "layer 2: Rust tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
-  cargo test --locked --target wasm32-unknown-unknown --test browser 2>&1 | tee -a "$log"
+  lint cargo test --locked --target wasm32-unknown-unknown --features bench-hooks --test browser 2>&1 | tee -a "$log"
 
-step "layer 3: end to end (release bundle, served on loopback, driven in Chromium)"
-trunk build --release --dist dist
+step "layer 3: end to end (waiting for the release bundle, then served on loopback and driven in Chromium)"
+if ! wait "$bundle"; then
+  bundle=
+  cat "$bundle_log"
+  echo "trunk build --release failed (its output is above)" >&2
+  exit 1
+fi
+bundle=
+tail -n 3 "$bundle_log"
 npm run --silent e2e 2>&1 | tee -a "$log"
 
 # cargo and wasm-bindgen-test print "test result: ok. N passed; M failed"; node prints "# pass N".

@@ -151,7 +151,7 @@ pub fn check_database(rows: &[(String, String)]) -> Result<(), String> {
 }
 
 /// A line the learner can put in `update_price` (steps 3 and 4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Line {
     BuildCommand,
     BuildCommandSwapped,

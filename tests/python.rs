@@ -470,6 +470,30 @@ mod lesson_by_running {
     }
 
     #[test]
+    fn the_editors_starter_runs_but_passes_neither_step_3_nor_4_until_the_learner_writes() {
+        use write_through_lab::python::programs::STARTER;
+        let (rec, _) = super::go(STARTER, None);
+        assert_eq!(rec.ending, super::Ending::Finished);
+        for answer in [
+            "database[product] = new_price",
+            "redis_command =",
+            "execute_command(redis_command)",
+        ] {
+            assert!(!STARTER.contains(answer), "the starter gives away {answer:?}");
+        }
+        let step3 = check_update(STARTER, false).unwrap_err();
+        assert!(step3.contains("holds product1: 100, not 150"), "{step3}");
+        assert!(check_update(STARTER, true).is_err());
+        // With the learner's three lines in place of `pass`, both pass.
+        let written = STARTER.replace(
+            "    pass  # your code here\n",
+            "    database[product] = new_price\n    redis_command = f\"HSET product_prices {product} {new_price}\"\n    redis_client.execute_command(redis_command)\n",
+        );
+        assert_eq!(check_update(&written, false), Ok(()));
+        assert_eq!(check_update(&written, true), Ok(()));
+    }
+
+    #[test]
     fn a_hard_coded_answer_fails_on_a_call_the_learner_did_not_see() {
         let hard_coded = "def update_price(product, new_price):\n    database['product1'] = 150\n    redis_command = 'HSET product_prices product1 150'\n    redis_client.execute_command(redis_command)\n";
         let why = check_update(hard_coded, true).unwrap_err();

@@ -1,5 +1,5 @@
-//! Whole programs for the editor: the tutorial's finished code (what the editor holds before
-//! the learner changes it) and each built-in pattern's listing made runnable ("Edit this
+//! Whole programs for the editor: the starter the editor holds before the learner writes
+//! (steps 1 and 2 done, `update_price` to write), the tutorial's finished code, and each built-in pattern's listing made runnable ("Edit this
 //! code"): the listing's lines unchanged, between the lines that make its names exist and a
 //! call of `update_price`.
 
@@ -23,6 +23,29 @@ def update_price(product, new_price):
     redis_command = f"HSET product_prices {product} {new_price}"
     redis_client.execute_command(redis_command)
     database[product] = new_price
+
+update_price("product1", 150)
+"#;
+
+/// What the editor holds on a first visit: the tutorial's steps 1 and 2 done (the client, the
+/// hash, the `database` dictionary) and `update_price` to write: its body says what it must do,
+/// no line of the answer (steps 3 and 4 pass only with the learner's own lines).
+pub const STARTER: &str = r#"import redis
+
+redis_client = redis.Redis(host='localhost', port=6379, db=0)
+
+# Step 1: the hash with the three prices
+redis_client.execute_command("HMSET product_prices product1 100 product2 200 product3 300")
+
+# Step 2: the database, a dictionary with the same entries
+database = {'product1': 100, 'product2': 200, 'product3': 300}
+
+# Steps 3 and 4: write-through. Make update_price
+#   - put new_price in the database dictionary,
+#   - build the Redis command that sets the product's field of the hash, in redis_command,
+#   - send it to Redis with redis_client.execute_command.
+def update_price(product, new_price):
+    pass  # your code here
 
 update_price("product1", 150)
 "#;

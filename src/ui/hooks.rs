@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::actions::LabHandle;
 use super::boot::{boot, AppLab, Background};
-use super::state::LabState;
+use super::state::{LabState, LessonState};
 use crate::engine::diagram::{Diagram, Lifeline};
 use crate::engine::Trace;
 use crate::playback::{Playback, PlaybackAction};
@@ -18,15 +18,17 @@ use crate::playback::{Playback, PlaybackAction};
 pub fn use_lab() -> LabHandle {
     let state = use_reducer(|| {
         let mut state = LabState::default();
-        // The editor's text survives a reload.
+        // The editor's text and the lesson's progress survive a reload.
         state.python.source = Rc::from(
             super::python::saved_source()
-                .unwrap_or_else(|| crate::python::programs::TUTORIAL.to_owned()),
+                .unwrap_or_else(|| crate::python::programs::STARTER.to_owned()),
         );
+        state.lesson = LessonState::saved().unwrap_or_default();
         state
     });
     let lab = use_state(|| None::<Rc<AppLab>>);
     let background = use_mut_ref(Background::default);
+    use_effect_with(state.lesson.clone(), |lesson| lesson.save());
     {
         let (dispatch, lab, background) = (state.dispatcher(), lab.clone(), background.clone());
         use_effect_with((), move |_| {

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 use crate::lesson::Line;
@@ -119,8 +120,9 @@ pub enum Answer {
     Python { step: usize, source: String },
 }
 
-/// Where the learner is in the lesson.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Where the learner is in the lesson (kept in the browser's storage between visits).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LessonState {
     /// "Start the lesson" emptied both stores.
     pub started: bool,
@@ -136,7 +138,26 @@ pub struct LessonState {
     pub run_mine: bool,
 }
 
+/// Where the lesson's progress is kept between visits.
+const LESSON_KEY: &str = "write-through-lab.lesson";
+
 impl LessonState {
+    /// The progress kept by an earlier visit in this browser profile, if any.
+    pub fn saved() -> Option<LessonState> {
+        let storage = web_sys::window()?.local_storage().ok()??;
+        serde_json::from_str(&storage.get_item(LESSON_KEY).ok()??).ok()
+    }
+
+    /// Keeps the progress for the next visit (quietly, if storage is refused).
+    pub fn save(&self) {
+        if let (Some(Ok(Some(storage))), Ok(text)) = (
+            web_sys::window().map(|w| w.local_storage()),
+            serde_json::to_string(self),
+        ) {
+            let _ = storage.set_item(LESSON_KEY, &text);
+        }
+    }
+
     /// "Start the lesson" emptied both stores: the first step, told what to do.
     fn started() -> LessonState {
         LessonState {

@@ -142,6 +142,19 @@ export async function openLab(context, url, { reset = false, ...options } = {}) 
 }
 
 /**
+ * Forgets the lesson's progress and the editor's text this browser profile kept, and reloads: a
+ * first visit again.
+ */
+export async function forgetLesson(page) {
+  await page.evaluate(() => {
+    localStorage.removeItem('write-through-lab.lesson');
+    localStorage.removeItem('write-through-lab.python');
+  });
+  await page.reload();
+  await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+}
+
+/**
  * Saves a screenshot to look at: the whole page, or with `{ fullPage: false }` what the viewport
  * shows (a full-page capture resizes the viewport, which resets boxes that scroll).
  */

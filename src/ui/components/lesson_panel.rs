@@ -204,13 +204,14 @@ fn ways(pick: bool, open_editor: Callback<MouseEvent>, toggle_pick: Callback<Mou
     }
 }
 
-/// The lesson's title, its progress and "Start the lesson".
+/// The lesson's title, its progress (kept between visits) and "Start the lesson", or "Start
+/// over" once a step is done.
 fn head(done: usize, start: Callback<MouseEvent>, busy: bool) -> Html {
     html! {
     <div class="lesson__head">
         <h2 class="lesson__title">{ "Lesson: write-through, by hand" }</h2>
         <p class="lesson__progress" aria-live="polite">{ format!("Progress {}/{}", done.min(STEPS.len()), STEPS.len()) }</p>
-        <button type="button" class="button button--quiet" onclick={start} disabled={busy}>{ "Start the lesson (empties both stores)" }</button>
+        <button type="button" class="button button--quiet" onclick={start} disabled={busy}>{ if done > 0 { "Start over (empties both stores)" } else { "Start the lesson (empties both stores)" } }</button>
     </div>
     }
 }
