@@ -479,7 +479,10 @@ mod lesson_by_running {
             "redis_command =",
             "execute_command(redis_command)",
         ] {
-            assert!(!STARTER.contains(answer), "the starter gives away {answer:?}");
+            assert!(
+                !STARTER.contains(answer),
+                "the starter gives away {answer:?}"
+            );
         }
         let step3 = check_update(STARTER, false).unwrap_err();
         assert!(step3.contains("holds product1: 100, not 150"), "{step3}");
