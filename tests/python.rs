@@ -814,3 +814,160 @@ fn deep_recursion_is_a_recursion_error_with_its_frames_collapsed_as_cpython_does
         other => panic!("{other:?}"),
     }
 }
+
+// ---- The learner's function as a client of the challenges' checker ----
+
+mod under_the_checker {
+    use std::rc::Rc;
+
+    use write_through_lab::checker::explore::{exhaustive, Check, Report};
+    use write_through_lab::checker::{Ended, Fault, FaultKind, Process, Run};
+    use write_through_lab::engine::copies::Copies;
+    use write_through_lab::python::{Client, Limits};
+
+    const DATABASE_FIRST: &str = "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\ndatabase = {'product1': 100}\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_command = f\"HSET product_prices {product} {new_price}\"\n    redis_client.execute_command(redis_command)\n\nupdate_price('product1', 150)\n";
+    const CACHE_FIRST: &str = "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\ndef update_price(product, new_price):\n    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n    database[product] = new_price\n";
+    const INVALIDATE: &str = "import redis\nr = redis.Redis()\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    r.hdel('product_prices', product)\n    return 'ok'\n";
+
+    fn now() -> f64 {
+        0.0
+    }
+
+    fn client(source: &str, call: &str) -> Box<dyn Process> {
+        Box::new(Client {
+            source: Rc::from(source),
+            call: call.to_owned(),
+            limits: Limits::default(),
+            now_ms: now,
+        })
+    }
+
+    fn no_stale(run: &Run) -> Result<(), String> {
+        let db = run.stores.rows.get("product4").cloned();
+        match run
+            .stores
+            .cache()
+            .into_iter()
+            .find(|(k, _)| k == "product4")
+        {
+            Some((_, c)) if Some(&c) != db.as_ref() => Err(format!(
+                "the cache holds product4 = {c}, the database {db:?}"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn seed() -> Copies {
+        Copies::seeded(1)
+    }
+
+    /// Every schedule of `make`'s clients from the seed, under each of `faults`.
+    fn every_schedule(
+        make: &dyn Fn() -> Vec<Box<dyn Process>>,
+        faults: &[Vec<Fault>],
+        invariant: &dyn Fn(&Run) -> Result<(), String>,
+    ) -> Report {
+        exhaustive(
+            &Check {
+                clients: make,
+                stores: &seed,
+                faults,
+                invariant,
+            },
+            100,
+        )
+    }
+
+    fn steps(run: &Run) -> Vec<String> {
+        run.events
+            .iter()
+            .map(|e| format!("{}: {}", ["A", "B"][e.client], e.op.describe()))
+            .collect()
+    }
+
+    #[test]
+    fn two_callers_of_the_tutorials_function_race_to_a_stale_cache() {
+        let make = || {
+            vec![
+                client(DATABASE_FIRST, "update_price('product4', 410)"),
+                client(DATABASE_FIRST, "update_price('product4', 420)"),
+            ]
+        };
+        let none = vec![Vec::new()];
+        let report = every_schedule(&make, &none, &no_stale);
+        assert_eq!(report.schedules, 6);
+        let failure = report.failure.expect("the race is found");
+        assert_eq!(
+            steps(&failure.run),
+            [
+                "A: database[\"product4\"] = \"410\"",
+                "B: database[\"product4\"] = \"420\"",
+                "B: HSET product_prices product4 420",
+                "A: HSET product_prices product4 410",
+            ]
+        );
+        // The program's own setup (its `update_price('product1', 150)`) is not the checker's.
+        assert_eq!(
+            failure.run.stores.rows.get("product1").map(String::as_str),
+            Some("100")
+        );
+        assert_eq!(
+            failure.run.ended,
+            [Ended::Returned(None), Ended::Returned(None)]
+        );
+        // Each client's Python ran once per distinct history: 3 + 3 here (first op, second,
+        // end), less than once per schedule and step.
+        assert!(report.process_runs <= 6 * 2, "{}", report.process_runs);
+    }
+
+    #[test]
+    fn invalidating_survives_every_schedule_and_its_return_value_is_kept() {
+        let make = || {
+            vec![
+                client(INVALIDATE, "update_price('product4', 410)"),
+                client(INVALIDATE, "update_price('product4', 420)"),
+            ]
+        };
+        let none = vec![Vec::new()];
+        let runs = std::cell::RefCell::new(Vec::new());
+        let keep = |run: &Run| {
+            runs.borrow_mut().push(run.ended.clone());
+            no_stale(run)
+        };
+        let report = every_schedule(&make, &none, &keep);
+        assert_eq!(report.schedules, 6);
+        assert!(report.failure.is_none());
+        let ok = Ended::Returned(Some("'ok'".to_owned()));
+        assert!(runs
+            .into_inner()
+            .iter()
+            .all(|e| e == &vec![ok.clone(), ok.clone()]));
+    }
+
+    #[test]
+    fn a_refused_database_write_raises_in_the_learners_code_and_cache_first_leaves_a_phantom() {
+        let faults: Vec<Vec<Fault>> = (0..2)
+            .map(|at| {
+                vec![Fault {
+                    client: 0,
+                    at,
+                    kind: FaultKind::DatabaseWriteFails,
+                }]
+            })
+            .collect();
+        let make = || vec![client(CACHE_FIRST, "update_price('product4', 410)")];
+        let report = every_schedule(&make, &faults, &no_stale);
+        let failure = report.failure.expect("the phantom price is found");
+        assert_eq!(failure.faults[0].at, 1);
+        match &failure.run.ended[0] {
+            Ended::Raised(e) => {
+                assert!(e.starts_with("DatabaseError: the database refused"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let make = || vec![client(DATABASE_FIRST, "update_price('product4', 410)")];
+        let report = every_schedule(&make, &faults, &no_stale);
+        assert!(report.failure.is_none());
+        assert_eq!(report.faults, 1);
+    }
+}

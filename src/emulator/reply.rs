@@ -4,7 +4,7 @@ use super::error::CommandError;
 use super::split::push_repr;
 
 /// A reply of the emulated server, mirroring RESP2.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Reply {
     /// A status line such as `OK` or `PONG`.
     Status(&'static str),

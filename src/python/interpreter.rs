@@ -12,6 +12,7 @@ use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{Interpreter, PyObjectRef, PyResult, VirtualMachine};
 
 use super::{collapse_repeats, lines, Ending, Event, Limits, Recording, Stores, LEARNER_FILE};
+use crate::checker::{Ended, Next, Op, Outcome};
 use crate::emulator::{split_args, Emulator, Reply};
 
 const PRELUDE: &str = include_str!("prelude.py");
@@ -19,6 +20,9 @@ const PRELUDE: &str = include_str!("prelude.py");
 struct Run {
     events: Vec<Event>,
     stores: Stores,
+    /// A checker's client: once the call under check starts, its store calls are answered
+    /// from here instead of the copies.
+    replay: Option<Replay>,
     steps: usize,
     stopped: Option<String>,
     limits: Limits,
@@ -27,6 +31,57 @@ struct Run {
 }
 
 type Shared = Rc<RefCell<Run>>;
+
+impl Run {
+    /// A run starting now, shared with the host functions.
+    fn shared(
+        stores: Stores,
+        replay: Option<Replay>,
+        limits: Limits,
+        now_ms: Box<dyn Fn() -> f64>,
+    ) -> Shared {
+        Rc::new(RefCell::new(Run {
+            events: Vec::new(),
+            stores,
+            replay,
+            steps: 0,
+            stopped: None,
+            limits,
+            started_ms: now_ms(),
+            now_ms,
+        }))
+    }
+}
+
+/// The store calls of a checker's client ([`crate::checker::Process`]): the first ones are
+/// answered with the outcomes the checker already decided; the next one is what the client asks
+/// for, and the run stops there.
+struct Replay {
+    /// Set when the call under check starts (the program's own setup runs on the copies).
+    live: bool,
+    got: Vec<Outcome>,
+    used: usize,
+    asked: Option<Op>,
+}
+
+/// A decided outcome that is not of the operation asked for: the client is not deterministic.
+const MISMATCH: &str = "the program asked for another store operation than when it was run before (is it deterministic?)";
+
+/// Why a checker's client was stopped: it asked for its next operation.
+const PAUSED: &str = "the checker's client asked for its next store operation";
+
+/// A store call of a run: applied to the copies, or, for a checker's client under check,
+/// answered from the decided outcomes (`Ok`), or asked for (`Err`: the run stops).
+fn decided(run: &mut Run, op: Op) -> Option<Result<Outcome, ()>> {
+    let replay = run.replay.as_mut().filter(|r| r.live)?;
+    if let Some(outcome) = replay.got.get(replay.used) {
+        replay.used += 1;
+        return Some(Ok(outcome.clone()));
+    }
+    replay.asked = Some(op);
+    run.stopped = Some(PAUSED.to_owned());
+    Some(Err(()))
+}
 
 fn text_of(obj: &PyObjectRef, vm: &VirtualMachine) -> String {
     match obj.downcast_ref::<PyStr>() {
@@ -127,7 +182,13 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                 let reply = if argv.is_empty() {
                     Reply::Error(b"ERR empty command".to_vec())
                 } else {
-                    r.borrow_mut().stores.redis.run(&argv)
+                    let mut run = r.borrow_mut();
+                    match decided(&mut run, Op::Redis(argv.clone())) {
+                        None => run.stores.redis.run(&argv),
+                        Some(Ok(Outcome::Redis(reply))) => reply,
+                        Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
+                        Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                    }
                 };
                 let out = reply_to_python(&reply, vm);
                 r.borrow_mut().events.push(Event::Redis { argv, reply });
@@ -141,22 +202,35 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
         "_lab_db_set",
         vm.new_function(
             "_lab_db_set",
-            move |key: PyObjectRef, value: PyObjectRef, vm: &VirtualMachine| -> Option<String> {
+            move |key: PyObjectRef,
+                  value: PyObjectRef,
+                  vm: &VirtualMachine|
+                  -> PyResult<Option<String>> {
                 let (key, value) = (text_of(&key, vm), text_of(&value, vm));
                 let mut run = r.borrow_mut();
-                let ok = !run.stores.database_fails;
-                if ok {
-                    run.stores.rows.insert(key.clone(), value.clone());
-                }
-                run.events.push(Event::DatabaseWrite {
+                let op = Op::DbSet {
                     key: key.clone(),
+                    value: value.clone(),
+                };
+                let refused = match decided(&mut run, op) {
+                    None if run.stores.database_fails => Some(format!(
+                        "the database refused the write of {key} (fault: database write fails)"
+                    )),
+                    None => {
+                        run.stores.rows.insert(key.clone(), value.clone());
+                        None
+                    }
+                    Some(Ok(Outcome::Written(result))) => result.err(),
+                    Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
+                    Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                };
+                run.events.push(Event::DatabaseWrite {
+                    key,
                     value,
-                    ok,
+                    ok: refused.is_none(),
                 });
                 // The prelude raises `DatabaseError` with this text.
-                (!ok).then(|| {
-                    format!("the database refused the write of {key} (fault: database write fails)")
-                })
+                Ok(refused)
             },
         )
         .into(),
@@ -166,11 +240,39 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
         "_lab_db_del",
         vm.new_function(
             "_lab_db_del",
-            move |key: PyObjectRef, vm: &VirtualMachine| {
+            move |key: PyObjectRef, vm: &VirtualMachine| -> PyResult<Option<String>> {
                 let key = text_of(&key, vm);
                 let mut run = r.borrow_mut();
-                run.stores.rows.remove(&key);
+                let refused = match decided(&mut run, Op::DbDel(key.clone())) {
+                    None => {
+                        run.stores.rows.remove(&key);
+                        None
+                    }
+                    Some(Ok(Outcome::Written(result))) => result.err(),
+                    Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
+                    Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                };
                 run.events.push(Event::DatabaseDelete { key });
+                Ok(refused)
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_db_get",
+        vm.new_function(
+            "_lab_db_get",
+            move |key: PyObjectRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+                let key = text_of(&key, vm);
+                let mut run = r.borrow_mut();
+                let row = match decided(&mut run, Op::DbGet(key.clone())) {
+                    None => run.stores.rows.get(&key).cloned(),
+                    Some(Ok(Outcome::Row(row))) => row,
+                    Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
+                    Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                };
+                Ok(row.map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_str(v).into()))
             },
         )
         .into(),
@@ -251,16 +353,7 @@ pub fn run(
     limits: Limits,
     now_ms: Box<dyn Fn() -> f64>,
 ) -> (Recording, Stores) {
-    let started_ms = now_ms();
-    let shared: Shared = Rc::new(RefCell::new(Run {
-        events: Vec::new(),
-        stores,
-        steps: 0,
-        stopped: None,
-        limits,
-        started_ms,
-        now_ms,
-    }));
+    let shared = Run::shared(stores, None, limits, now_ms);
     let interpreter = Interpreter::without_stdlib(Default::default());
     let ending = interpreter.enter(|vm| run_in(vm, &shared, source, call));
     // The interpreter's objects may still hold the host functions (and so the run): take what
@@ -284,7 +377,9 @@ pub fn run(
     (Recording { events, ending }, stores)
 }
 
-fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
+/// A scope with the host functions, the prelude and the `database` table made from the copies'
+/// rows, with the line tracer on. `Err`: the lab could not start Python (as an ending).
+fn prepare(vm: &VirtualMachine, shared: &Shared) -> Result<rustpython_vm::scope::Scope, Ending> {
     let scope = vm.new_scope_with_builtins();
     let prepared = install(vm, &scope, shared).and_then(|()| {
         vm.run_string(scope.clone(), PRELUDE, "<lab prelude>".to_owned())?;
@@ -321,12 +416,20 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
     if let Err(e) = prepared {
         let mut text = String::new();
         let _ = vm.write_exception(&mut text, &e);
-        return Ending::Raised {
+        return Err(Ending::Raised {
             kind: "SystemError".to_owned(),
             line: 0,
             traceback: format!("The lab could not start Python: {text}"),
-        };
+        });
     }
+    Ok(scope)
+}
+
+fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
+    let scope = match prepare(vm, shared) {
+        Ok(scope) => scope,
+        Err(ending) => return ending,
+    };
     let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
     if result.is_ok() {
         // A `database = {...}` on the program's last line has had no next line to be adopted at.
@@ -341,25 +444,117 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
     }
     match result {
         Ok(_) => Ending::Finished,
-        Err(e) => {
-            let mut traceback = String::new();
-            let _ = vm.write_exception(&mut traceback, &e);
-            let traceback = collapse_repeats(&traceback);
-            let (kind, line) = scope
-                .globals
-                .get_item("_lab_error", vm)
-                .and_then(|f| f.call((e.clone(),), vm))
-                .and_then(|pair| {
-                    let kind = text_of(&pair.get_item(&0, vm)?, vm);
-                    let line: usize = pair.get_item(&1, vm)?.try_into_value(vm)?;
-                    Ok((kind, u32::try_from(line).unwrap_or(0)))
-                })
-                .unwrap_or_else(|_| ("Exception".to_owned(), 0));
-            Ending::Raised {
-                kind,
-                line,
-                traceback,
-            }
-        }
+        Err(e) => raised(vm, &scope, &e),
+    }
+}
+
+/// A Python exception as the run's ending: its class, the learner's line, the traceback.
+fn raised(
+    vm: &VirtualMachine,
+    scope: &rustpython_vm::scope::Scope,
+    e: &rustpython_vm::builtins::PyBaseExceptionRef,
+) -> Ending {
+    let mut traceback = String::new();
+    let _ = vm.write_exception(&mut traceback, e);
+    let traceback = collapse_repeats(&traceback);
+    let (kind, line) = scope
+        .globals
+        .get_item("_lab_error", vm)
+        .and_then(|f| f.call((e.clone(),), vm))
+        .and_then(|pair| {
+            let kind = text_of(&pair.get_item(&0, vm)?, vm);
+            let line: usize = pair.get_item(&1, vm)?.try_into_value(vm)?;
+            Ok((kind, u32::try_from(line).unwrap_or(0)))
+        })
+        .unwrap_or_else(|_| ("Exception".to_owned(), 0));
+    Ending::Raised {
+        kind,
+        line,
+        traceback,
+    }
+}
+
+/// A checker's client ([`crate::checker::Process`]): runs `source` (the learner's program: its
+/// own setup goes to `stores`, copies the checker throws away), then evaluates `call`
+/// (`update_price('product7', 340)`) with its store calls answered by `got` and the `database`
+/// table read and written through the checker. Returns the operation the call asks for next,
+/// or how it ended.
+pub fn resume_client(
+    source: &str,
+    call: &str,
+    stores: Stores,
+    got: &[Outcome],
+    limits: Limits,
+    now_ms: Box<dyn Fn() -> f64>,
+) -> Next {
+    let replay = Replay {
+        live: false,
+        got: got.to_vec(),
+        used: 0,
+        asked: None,
+    };
+    let shared = Run::shared(stores, Some(replay), limits, now_ms);
+    let interpreter = Interpreter::without_stdlib(Default::default());
+    let (ending, value) = interpreter.enter(|vm| client_in(vm, &shared, source, call));
+    let mut run = shared.borrow_mut();
+    if let Some(op) = run.replay.as_mut().and_then(|r| r.asked.take()) {
+        return Next::Op(op);
+    }
+    let ended = match (ending, run.stopped.take()) {
+        (Ending::Finished, _) => Ended::Returned(value),
+        (_, Some(why)) => Ended::Stopped(why),
+        (ending, None) => match ending.error() {
+            Some(error) => Ended::Raised(error),
+            None => Ended::Returned(value),
+        },
+    };
+    drop(run);
+    drop(interpreter);
+    Next::Ended(ended)
+}
+
+fn client_in(
+    vm: &VirtualMachine,
+    shared: &Shared,
+    source: &str,
+    call: &str,
+) -> (Ending, Option<String>) {
+    let scope = match prepare(vm, shared) {
+        Ok(scope) => scope,
+        Err(ending) => return (ending, None),
+    };
+    let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
+    if let Err(e) = result {
+        return (raised(vm, &scope, &e), None);
+    }
+    // The call under check: from here the stores are the checker's.
+    if let Some(replay) = shared.borrow_mut().replay.as_mut() {
+        replay.live = true;
+    }
+    result = vm.run_string(
+        scope.clone(),
+        "database = _lab_live_table()",
+        "<lab prelude>".to_owned(),
+    );
+    let value = result.and_then(|_| {
+        let code = vm
+            .compile(
+                call,
+                rustpython_vm::compiler::Mode::Eval,
+                "<lab call>".to_owned(),
+            )
+            .map_err(|e| vm.new_syntax_error(&e, Some(call)))?;
+        vm.run_code_obj(code, scope.clone())
+    });
+    match value {
+        Ok(v) if vm.is_none(&v) => (Ending::Finished, None),
+        Ok(v) => (
+            Ending::Finished,
+            Some(
+                v.repr(vm)
+                    .map_or_else(|_| "?".to_owned(), |r| r.to_string_lossy().into_owned()),
+            ),
+        ),
+        Err(e) => (raised(vm, &scope, &e), None),
     }
 }

@@ -31,7 +31,35 @@ pub mod worker;
 use crate::emulator::Reply;
 
 #[cfg(feature = "interpreter")]
-pub use interpreter::run;
+pub use interpreter::{resume_client, run};
+
+/// A learner's function called once (`update_price('product7', 340)`), as a client of the
+/// challenges' checker: each resume runs the program again (its own setup on throwaway copies
+/// of the seed stores), then the call, with its store calls answered by the checker.
+#[cfg(feature = "interpreter")]
+pub struct Client {
+    /// The learner's program (it defines the function).
+    pub source: std::rc::Rc<str>,
+    /// The call to check.
+    pub call: String,
+    pub limits: Limits,
+    /// The clock for the time limit.
+    pub now_ms: fn() -> f64,
+}
+
+#[cfg(feature = "interpreter")]
+impl crate::checker::Process for Client {
+    fn resume(&mut self, got: &[crate::checker::Outcome]) -> crate::checker::Next {
+        resume_client(
+            &self.source,
+            &self.call,
+            Stores::seeded(0),
+            got,
+            self.limits,
+            Box::new(self.now_ms),
+        )
+    }
+}
 
 /// The file name the learner's code runs under (in tracebacks).
 pub const LEARNER_FILE: &str = "update_price.py";

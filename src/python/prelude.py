@@ -217,7 +217,9 @@ class Database(dict):
     def __delitem__(self, key):
         if key not in self:
             raise KeyError(key)
-        _lab_db_del(key)
+        refused = _lab_db_del(key)
+        if refused:
+            raise DatabaseError(refused)
         dict.__delitem__(self, key)
 
     def update(self, *args, **kwargs):
@@ -237,6 +239,38 @@ class Database(dict):
         if key not in self:
             self[key] = default
         return dict.__getitem__(self, key)
+
+
+class _LiveDatabase(Database):
+    """The table under the challenges' checker: every read, write and delete is an operation
+    on the shared database (another client may have written in between), none kept here."""
+
+    def __getitem__(self, key):
+        value = _lab_db_get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key, default=None):
+        value = _lab_db_get(key)
+        return default if value is None else value
+
+    def __contains__(self, key):
+        return _lab_db_get(key) is not None
+
+    def __setitem__(self, key, value):
+        refused = _lab_db_set(key, value)
+        if refused:
+            raise DatabaseError(refused)
+
+    def __delitem__(self, key):
+        refused = _lab_db_del(key)
+        if refused:
+            raise DatabaseError(refused)
+
+
+def _lab_live_table():
+    return _LiveDatabase()
 
 
 _lab_locals = {}

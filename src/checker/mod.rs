@@ -1,0 +1,310 @@
+//! The challenges' checker: runs clients (each a deterministic process, such as a learner's
+//! `update_price` called once) against copies of the two stores under every schedule of their
+//! store operations and every fault of a plan, and reports the first schedule that breaks the
+//! challenge's invariant, shrunk (docs/challenges.md).
+//!
+//! It is stateless model checking by re-execution: to reach a point of a schedule, each client
+//! is run again from its start with the outcomes it already got ([`Process::resume`]), and asks
+//! for its next operation. The same question always gets the same answer, so the answers are
+//! remembered (`Memo`): a client is really run once per distinct history, not once per schedule.
+//!
+//! | module | job |
+//! |---|---|
+//! | this one | operations, outcomes, processes, faults, and running one schedule ([`replay`]) |
+//! | [`explore`] | every schedule of two clients, seeded random ones of three, the faults of a plan, and shrinking |
+
+pub mod explore;
+
+use std::collections::HashMap;
+
+use crate::emulator::cmd::{spec, Access};
+use crate::emulator::Reply;
+use crate::engine::copies::Copies;
+
+/// One store operation a client asks for: the points where the checker may switch clients.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// A Redis command, as its argument vector.
+    Redis(Vec<Vec<u8>>),
+    /// Reads a database row.
+    DbGet(String),
+    /// Writes a database row.
+    DbSet { key: String, value: String },
+    /// Deletes a database row.
+    DbDel(String),
+}
+
+/// Which store an operation touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Store {
+    Cache,
+    Database,
+}
+
+impl Op {
+    /// The store, the key (a Redis key, or a row's id) and whether it writes. Two operations
+    /// commute unless they touch the same key of the same store and one of them writes; a
+    /// command without a key (or unknown) is taken to touch everything in Redis.
+    pub fn footprint(&self) -> (Store, Option<&[u8]>, bool) {
+        match self {
+            Op::Redis(argv) => {
+                let name = argv
+                    .first()
+                    .map(|n| String::from_utf8_lossy(n).into_owned());
+                let writes = name
+                    .as_deref()
+                    .and_then(spec)
+                    .is_none_or(|s| s.access != Access::Read);
+                (Store::Cache, argv.get(1).map(Vec::as_slice), writes)
+            }
+            Op::DbGet(key) => (Store::Database, Some(key.as_bytes()), false),
+            Op::DbSet { key, .. } | Op::DbDel(key) => (Store::Database, Some(key.as_bytes()), true),
+        }
+    }
+
+    /// Whether the two operations may give other outcomes, or leave other stores, in the other
+    /// order.
+    pub fn conflicts_with(&self, other: &Op) -> bool {
+        let (a, b) = (self.footprint(), other.footprint());
+        a.0 == b.0 && (a.2 || b.2) && (a.1.is_none() || b.1.is_none() || a.1 == b.1)
+    }
+
+    /// The operation as the learner's code would write it (`HSET product_prices product1 150`,
+    /// `database['product1'] = '150'`).
+    pub fn describe(&self) -> String {
+        match self {
+            Op::Redis(argv) => argv
+                .iter()
+                .map(|a| crate::emulator::quote_arg(a))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Op::DbGet(key) => format!("database[{key:?}]"),
+            Op::DbSet { key, value } => format!("database[{key:?}] = {value:?}"),
+            Op::DbDel(key) => format!("del database[{key:?}]"),
+        }
+    }
+}
+
+/// What an operation gave the client that asked for it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Redis(Reply),
+    /// The row read (`None`: no such row).
+    Row(Option<String>),
+    /// A write or delete of a row: done, or refused with this message.
+    Written(Result<(), String>),
+}
+
+/// How a client's run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ended {
+    /// It returned (its value as text, `None` for `None`).
+    Returned(Option<String>),
+    /// It raised: the exception's last line (`DatabaseError: …`).
+    Raised(String),
+    /// It was killed by a crash fault before this operation (its process memory is gone).
+    Crashed,
+    /// It was stopped (too many steps, too long, or it wanted more operations than allowed).
+    Stopped(String),
+}
+
+/// What a client asks for next, run again from its start with the outcomes it already got.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Next {
+    Op(Op),
+    Ended(Ended),
+}
+
+/// A client: deterministic, so that run again with the same outcomes it asks for the same next
+/// operation (a learner's Python with `random` and `time` pinned by the checker is).
+pub trait Process {
+    /// Runs the client from its start, giving it `got` as the outcomes of its first operations,
+    /// until it asks for the operation after them (or ends).
+    fn resume(&mut self, got: &[Outcome]) -> Next;
+}
+
+/// A fault the checker injects at a client's operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FaultKind {
+    /// The database refuses the write (the learner's code sees `DatabaseError`).
+    DatabaseWriteFails,
+    /// Redis answers `OOM` to the command (only to a command that adds data).
+    RedisOutOfMemory,
+    /// The client's process dies before the operation: it is not made, and nothing after it.
+    CrashBefore,
+}
+
+/// A fault at the `at`-th operation (0-based) of client `client`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fault {
+    pub client: usize,
+    pub at: usize,
+    pub kind: FaultKind,
+}
+
+/// The text Redis 7.0 answers a write with at `maxmemory` under `noeviction`.
+pub const OOM: &[u8] = b"OOM command not allowed when used memory > 'maxmemory'.";
+
+/// What the checker says when the database refuses a write (the learner's code gets it as the
+/// `DatabaseError`'s message).
+pub fn refused(key: &str) -> String {
+    format!("the database refused the write of {key} (fault injected by the checker)")
+}
+
+/// One operation as it happened in a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub client: usize,
+    pub op: Op,
+    pub outcome: Outcome,
+    /// The fault injected at it, if any.
+    pub fault: Option<FaultKind>,
+}
+
+/// A schedule run to its end: what happened, how each client ended, the stores afterwards.
+pub struct Run {
+    pub events: Vec<Event>,
+    pub ended: Vec<Ended>,
+    pub stores: Copies,
+}
+
+/// The answers of a client's process, remembered by the outcomes it had got.
+#[derive(Default)]
+pub struct Memo {
+    answers: HashMap<(usize, Vec<Outcome>), Next>,
+    /// How many times a process was really run.
+    pub runs: usize,
+}
+
+impl Memo {
+    fn next(&mut self, clients: &mut [Box<dyn Process>], client: usize, got: &[Outcome]) -> Next {
+        let key = (client, got.to_vec());
+        if let Some(next) = self.answers.get(&key) {
+            return next.clone();
+        }
+        self.runs += 1;
+        let next = clients[client].resume(got);
+        self.answers.insert(key, next.clone());
+        next
+    }
+}
+
+/// The most operations one client may make in a run: a client that loops on the stores is
+/// stopped there.
+pub const MAX_OPS_PER_CLIENT: usize = 64;
+
+/// Where a run is: each client's outcomes so far and whether it ended.
+struct Progress {
+    got: Vec<Vec<Outcome>>,
+    ended: Vec<Option<Ended>>,
+}
+
+/// Runs clients on `stores`, choosing the next client with `choose` (given the clients that can
+/// move, in order; returning an index into that list), injecting `faults`. Returns the run.
+pub fn replay(
+    clients: &mut [Box<dyn Process>],
+    memo: &mut Memo,
+    mut stores: Copies,
+    faults: &[Fault],
+    mut choose: impl FnMut(&[usize]) -> usize,
+) -> Run {
+    let n = clients.len();
+    let mut at = Progress {
+        got: vec![Vec::new(); n],
+        ended: vec![None; n],
+    };
+    let mut events = Vec::new();
+    loop {
+        let mut ready = Vec::with_capacity(n);
+        for c in 0..n {
+            if at.ended[c].is_none() {
+                match memo.next(clients, c, &at.got[c]) {
+                    Next::Ended(e) => at.ended[c] = Some(e),
+                    Next::Op(_) => ready.push(c),
+                }
+            }
+        }
+        if ready.is_empty() {
+            break;
+        }
+        let c = ready[choose(&ready).min(ready.len() - 1)];
+        let Next::Op(op) = memo.next(clients, c, &at.got[c]) else {
+            continue;
+        };
+        let index = at.got[c].len();
+        if index >= MAX_OPS_PER_CLIENT {
+            at.ended[c] = Some(Ended::Stopped(format!(
+                "stopped after {MAX_OPS_PER_CLIENT} store operations (a loop that never ends?)"
+            )));
+            continue;
+        }
+        let fault = faults
+            .iter()
+            .find(|f| f.client == c && f.at == index)
+            .map(|f| f.kind);
+        if fault == Some(FaultKind::CrashBefore) {
+            at.ended[c] = Some(Ended::Crashed);
+            continue;
+        }
+        let (outcome, applied) = apply(&mut stores, &op, fault);
+        at.got[c].push(outcome.clone());
+        events.push(Event {
+            client: c,
+            op,
+            outcome,
+            fault: applied,
+        });
+    }
+    Run {
+        events,
+        ended: at
+            .ended
+            .into_iter()
+            .map(|e| e.unwrap_or(Ended::Crashed))
+            .collect(),
+        stores,
+    }
+}
+
+/// Applies `op` to the stores, or the fault planned for it if it applies to that operation.
+/// Returns the outcome and the fault that took effect.
+fn apply(stores: &mut Copies, op: &Op, fault: Option<FaultKind>) -> (Outcome, Option<FaultKind>) {
+    match op {
+        Op::Redis(argv) => {
+            let adds = argv
+                .first()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .as_deref()
+                .and_then(spec)
+                .is_some_and(|s| s.access == Access::Write);
+            if fault == Some(FaultKind::RedisOutOfMemory) && adds {
+                return (
+                    Outcome::Redis(Reply::Error(OOM.to_vec())),
+                    Some(FaultKind::RedisOutOfMemory),
+                );
+            }
+            (Outcome::Redis(stores.redis.run(argv)), None)
+        }
+        Op::DbGet(key) => (Outcome::Row(stores.rows.get(key).cloned()), None),
+        Op::DbSet { key, value } => {
+            if fault == Some(FaultKind::DatabaseWriteFails) {
+                return (
+                    Outcome::Written(Err(refused(key))),
+                    Some(FaultKind::DatabaseWriteFails),
+                );
+            }
+            stores.rows.insert(key.clone(), value.clone());
+            (Outcome::Written(Ok(())), None)
+        }
+        Op::DbDel(key) => {
+            if fault == Some(FaultKind::DatabaseWriteFails) {
+                return (
+                    Outcome::Written(Err(refused(key))),
+                    Some(FaultKind::DatabaseWriteFails),
+                );
+            }
+            stores.rows.remove(key);
+            (Outcome::Written(Ok(())), None)
+        }
+    }
+}
