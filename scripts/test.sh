@@ -5,8 +5,8 @@
 # busy (docs/structure.md, "The test command's time"):
 # - the release bundle (RustPython's worker with fat LTO over one codegen unit spends minutes on
 #   one core) builds in the background from the start, in a target directory of its own, while
-#   the other steps run at a lower priority (`nice`): the bundle is the longest path, and they
-#   fill the core it leaves idle;
+#   the other steps run (giving them a lower priority made the whole slower: the bundle's build
+#   starts with two cores' worth of crates and starved them);
 # - Clippy lints the crate's own code as its compiler (`RUSTC_WORKSPACE_WRAPPER`, the mechanism
 #   `cargo clippy` itself uses) in the builds the tests run anyway, so the dependencies are
 #   compiled once instead of once checked and once built.
@@ -42,7 +42,7 @@ bundle=$!
 # `cargo clippy` is `cargo check` with clippy-driver as the compiler of the workspace's crates and
 # its arguments in CLIPPY_ARGS; the same with `cargo test` lints every target while building it.
 lint() {
-  RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" nice -n 15 "$@"
+  RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" "$@"
 }
 
 # Every feature is linted; RustPython (the `interpreter` feature) is compiled only where it runs:

@@ -8,6 +8,7 @@
 //!
 //! | module | what it is for | runs on |
 //! |---|---|---|
+//! | [`challenges`] | the challenges after the lesson: what each asks, the faults and races it tries, what must hold | host and browser |
 //! | [`checker`] | the challenges' checker: clients run against copies of the stores under every schedule of their store operations and every planned fault, the smallest failure kept (pure Rust) | host and browser |
 //! | [`catalog`] | the lesson's seed catalog (`product1: 100`, `product2: 200`, `product3: 300`) | host and browser |
 //! | [`emulator`] | the embedded mini Redis that plays `redis_client` (pure Rust) | host and browser |
@@ -32,6 +33,7 @@
 #[cfg(any(not(target_arch = "wasm32"), feature = "bench-hooks"))]
 pub mod bench_workload;
 pub mod catalog;
+pub mod challenges;
 pub mod checker;
 pub mod db;
 pub mod emulator;

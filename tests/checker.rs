@@ -124,6 +124,7 @@ fn every_schedule(
             stores: &seed,
             faults,
             invariant,
+            then: None,
         },
         1_000,
     )
@@ -258,6 +259,7 @@ fn three_writers_are_tried_on_seeded_random_schedules() {
         stores: &seed,
         faults: &none,
         invariant: &no_stale,
+        then: None,
     };
     let first = random(&check, 200, 42);
     assert_eq!(first.schedules, 200);

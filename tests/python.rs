@@ -873,6 +873,7 @@ mod under_the_checker {
                 stores: &seed,
                 faults,
                 invariant,
+                then: None,
             },
             100,
         )
@@ -969,5 +970,144 @@ mod under_the_checker {
         let report = every_schedule(&make, &faults, &no_stale);
         assert!(report.failure.is_none());
         assert_eq!(report.faults, 1);
+    }
+}
+
+// ---- The challenges, with their known answers ----
+
+mod challenges_known_answers {
+    use std::rc::Rc;
+
+    use write_through_lab::challenges::{check, find, Verdict, CHALLENGES};
+    use write_through_lab::checker::Process;
+    use write_through_lab::python::{Client, Limits};
+
+    fn now() -> f64 {
+        0.0
+    }
+
+    fn verdict(id: &str, source: &str) -> Verdict {
+        let source: Rc<str> = Rc::from(source);
+        let clients = |call: &str| -> Box<dyn Process> {
+            Box::new(Client {
+                source: Rc::clone(&source),
+                call: call.to_owned(),
+                limits: Limits::default(),
+                now_ms: now,
+            })
+        };
+        check(id, &clients).expect("a challenge")
+    }
+
+    fn steps(v: &Verdict) -> Vec<String> {
+        v.counterexample
+            .as_ref()
+            .map(|f| {
+                f.run
+                    .events
+                    .iter()
+                    .map(|e| format!("{}: {}", ["A", "B", "C"][e.client.min(2)], e.op.describe()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn fails(id: &str, source: &str, expected: &str) -> Verdict {
+        let v = verdict(id, source);
+        assert!(!v.passed, "{id} passed: {}", v.message);
+        assert!(v.message.contains(expected), "{id}: {}", v.message);
+        v
+    }
+
+    const HEADER: &str =
+        "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n";
+
+    #[test]
+    fn every_challenges_solution_passes_and_its_starter_fails() {
+        for challenge in CHALLENGES {
+            let solved = verdict(challenge.id, challenge.solution);
+            assert!(solved.passed, "{}: {}", challenge.id, solved.message);
+            assert!(solved.message.starts_with("Passed: "), "{}", solved.message);
+            let starter = verdict(challenge.id, challenge.starter);
+            assert!(!starter.passed, "{}: the starter passes", challenge.id);
+            assert!(starter.counterexample.is_some());
+        }
+        assert!(find("no-such-challenge").is_none());
+    }
+
+    #[test]
+    fn database_refuses_catches_a_phantom_a_silent_failure_and_a_hard_coded_answer() {
+        let starter = find("database-refuses").unwrap().starter;
+        fails(
+            "database-refuses",
+            starter,
+            "update_price('product2', 275) with the database refusing its write: the cache holds product2 = 275, the database product2 = 200",
+        );
+        let silent = format!("{HEADER}def update_price(product, new_price):\n    try:\n        database[product] = new_price\n    except Exception:\n        return\n    redis_client.hset('product_prices', product, new_price)\n");
+        fails(
+            "database-refuses",
+            &silent,
+            "it returned as if it had succeeded",
+        );
+        let hard_coded = format!("{HEADER}def update_price(product, new_price):\n    database['product1'] = new_price\n    redis_client.hset('product_prices', 'product1', new_price)\n");
+        fails(
+            "database-refuses",
+            &hard_coded,
+            "update_price('product2', 275): with no fault",
+        );
+    }
+
+    #[test]
+    fn redis_full_wants_the_stale_field_gone_and_the_failure_said() {
+        let starter = find("redis-full").unwrap().starter;
+        fails(
+            "redis-full",
+            starter,
+            "with Redis answering OOM: the cache holds product2 = 200, the database product2 = 275",
+        );
+        let quiet = format!("{HEADER}def update_price(product, new_price):\n    database[product] = new_price\n    try:\n        redis_client.hset('product_prices', product, new_price)\n    except redis.ResponseError:\n        redis_client.hdel('product_prices', product)\n");
+        fails("redis-full", &quiet, "it returned as if it had succeeded");
+    }
+
+    #[test]
+    fn crash_between_needs_a_recover_that_trusts_the_database() {
+        let starter = find("crash-between").unwrap().starter;
+        let v = fails(
+            "crash-between",
+            starter,
+            "with a crash in the middle, then recover(): the cache holds product2 = 275, the database product2 = 200",
+        );
+        assert_eq!(steps(&v), ["A: HSET product_prices product2 275"]);
+        let database_first = format!("{HEADER}def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hset('product_prices', product, new_price)\n\ndef recover():\n    pass\n");
+        fails(
+            "crash-between",
+            &database_first,
+            "the cache holds product2 = 200, the database product2 = 275",
+        );
+    }
+
+    #[test]
+    fn two_writers_show_the_four_step_race_and_a_lock_survives() {
+        let starter = find("two-writers").unwrap().starter;
+        let v = fails(
+            "two-writers",
+            starter,
+            "after all calls the cache holds product3 = 310, the database product3 = 320",
+        );
+        assert_eq!(
+            steps(&v),
+            [
+                "A: database[\"product3\"] = \"310\"",
+                "B: database[\"product3\"] = \"320\"",
+                "B: HSET product_prices product3 320",
+                "A: HSET product_prices product3 310",
+            ]
+        );
+        let cache_first = format!("{HEADER}def update_price(product, new_price):\n    redis_client.hset('product_prices', product, new_price)\n    database[product] = new_price\n");
+        fails(
+            "two-writers",
+            &cache_first,
+            "after all calls the cache holds",
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::engine::copies::Copies;
 
 /// What a check needs: fresh clients and fresh stores for each run, and the invariant.
 pub struct Check<'a> {
-    /// The clients, made again for each run (a process may keep state between resumes).
+    /// The clients (made once per check: a process answers from the outcomes it is given).
     pub clients: &'a dyn Fn() -> Vec<Box<dyn Process>>,
     /// The stores each run starts from.
     pub stores: &'a dyn Fn() -> Copies,
@@ -22,6 +22,30 @@ pub struct Check<'a> {
     pub faults: &'a [Vec<Fault>],
     /// What must hold after a run: `Err` says what broke.
     pub invariant: &'a dyn Fn(&Run) -> Result<(), String>,
+    /// Clients that run after the others have ended, one after another, on the stores they
+    /// left (a restarted process's `recover()`), if any.
+    pub then: Option<&'a dyn Fn() -> Vec<Box<dyn Process>>>,
+}
+
+impl Check<'_> {
+    /// The run, followed by the `then` clients, each alone, their events and endings appended.
+    fn followed(&self, mut run: Run) -> Run {
+        let Some(then) = self.then else {
+            return run;
+        };
+        for client in then() {
+            let offset = run.ended.len();
+            let mut memo = Memo::default();
+            let after = replay(&mut [client], &mut memo, run.stores, &[], |_| 0);
+            run.events.extend(after.events.into_iter().map(|mut e| {
+                e.client += offset;
+                e
+            }));
+            run.ended.extend(after.ended);
+            run.stores = after.stores;
+        }
+        run
+    }
 }
 
 /// A run that broke the invariant, and why.
@@ -48,6 +72,7 @@ impl Failure {
 }
 
 /// What a check tried and found.
+#[derive(Default)]
 pub struct Report {
     /// Schedules run (each fault set's runs counted).
     pub schedules: usize,
@@ -60,29 +85,12 @@ pub struct Report {
 }
 
 impl Report {
-    fn new() -> Self {
-        Report {
-            schedules: 0,
-            faults: 0,
-            process_runs: 0,
-            failure: None,
-        }
-    }
-
-    fn saw(&mut self, run: Run, faults: &[Fault], check: &Check<'_>) {
-        self.schedules += 1;
-        self.faults += run.events.iter().filter(|e| e.fault.is_some()).count()
-            + run
-                .ended
-                .iter()
-                .filter(|e| matches!(e, super::Ended::Crashed))
-                .count();
-        if let Err(why) = (check.invariant)(&run) {
-            let found = Failure {
-                run,
-                faults: faults.to_vec(),
-                why,
-            };
+    /// `other`'s counts added to these, and the smaller of the two failures kept.
+    pub fn add(&mut self, other: Report) {
+        self.schedules += other.schedules;
+        self.faults += other.faults;
+        self.process_runs += other.process_runs;
+        if let Some(found) = other.failure {
             if self
                 .failure
                 .as_ref()
@@ -92,14 +100,37 @@ impl Report {
             }
         }
     }
+
+    fn saw(&mut self, run: Run, faults: &[Fault], check: &Check<'_>) {
+        let run = check.followed(run);
+        self.schedules += 1;
+        self.faults += run.events.iter().filter(|e| e.fault.is_some()).count()
+            + run
+                .ended
+                .iter()
+                .filter(|e| matches!(e, super::Ended::Crashed))
+                .count();
+        if let Err(why) = (check.invariant)(&run) {
+            self.add(Report {
+                failure: Some(Failure {
+                    run,
+                    faults: faults.to_vec(),
+                    why,
+                }),
+                ..Report::default()
+            });
+        }
+    }
 }
 
 /// Every schedule of the clients, under each fault set, up to `limit` schedules in all.
 pub fn exhaustive(check: &Check<'_>, limit: usize) -> Report {
-    let mut report = Report::new();
+    let mut report = Report::default();
+    // A client's answer depends only on the outcomes it got (a fault is one of them): one memo
+    // serves every fault set.
+    let mut memo = Memo::default();
+    let mut clients = (check.clients)();
     for faults in check.faults {
-        let mut clients = (check.clients)();
-        let mut memo = Memo::default();
         // The choices made at each decision point of the last run, and how many there were.
         let mut path: Vec<(usize, usize)> = Vec::new();
         loop {
@@ -126,28 +157,28 @@ pub fn exhaustive(check: &Check<'_>, limit: usize) -> Report {
                 break;
             }
         }
-        report.process_runs += memo.runs;
         if report.schedules >= limit {
             break;
         }
     }
+    report.process_runs += memo.runs;
     report
 }
 
 /// `count` random schedules under each fault set, from `seed`.
 pub fn random(check: &Check<'_>, count: usize, seed: u64) -> Report {
-    let mut report = Report::new();
+    let mut report = Report::default();
     let mut rng = Rng::seeded(seed);
+    let mut memo = Memo::default();
+    let mut clients = (check.clients)();
     for faults in check.faults {
-        let mut clients = (check.clients)();
-        let mut memo = Memo::default();
         for _ in 0..count {
             let run = replay(&mut clients, &mut memo, (check.stores)(), faults, |ready| {
                 rng.below(ready.len())
             });
             report.saw(run, faults, check);
         }
-        report.process_runs += memo.runs;
     }
+    report.process_runs += memo.runs;
     report
 }

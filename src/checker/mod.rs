@@ -193,10 +193,51 @@ impl Memo {
 /// stopped there.
 pub const MAX_OPS_PER_CLIENT: usize = 64;
 
+/// A client's last operation, the stores' version after it, and how many times in a row it made
+/// it without it changing the stores.
+type Made = (Op, (u64, usize), usize);
+
 /// Where a run is: each client's outcomes so far and whether it ended.
 struct Progress {
     got: Vec<Vec<Outcome>>,
     ended: Vec<Option<Ended>>,
+    /// Each client's last operation, the stores' version after it, and how many times in a row
+    /// the client made it without it changing the stores.
+    last: Vec<Option<Made>>,
+    /// Row writes and deletes applied so far (with Redis's keyspace generation, the stores'
+    /// version: equal versions, equal stores).
+    row_writes: usize,
+}
+
+impl Progress {
+    fn version(&self, stores: &Copies) -> (u64, usize) {
+        (stores.redis.keyspace().generation(), self.row_writes)
+    }
+
+    /// A client that asks again for a write that changed nothing (a lock loop's `SET NX` that
+    /// lost), or a third time in a row for a read, on stores nothing changed since, would get the
+    /// same outcome again: it only retries, so it waits while another client can make progress
+    /// (a fair scheduler; otherwise such a client makes the schedules endless). A read twice in
+    /// a row is still tried both ways: a client may read a key twice on purpose.
+    fn retrying(&self, client: usize, op: &Op, stores: &Copies) -> bool {
+        self.last[client].as_ref().is_some_and(|(last, at, times)| {
+            *times >= 2 && last == op && *at == self.version(stores)
+        })
+    }
+
+    /// Client `client` just made `op`; the stores were at `before` until then.
+    fn made(&mut self, client: usize, op: Op, before: (u64, usize), stores: &Copies) {
+        let after = self.version(stores);
+        let times = match &self.last[client] {
+            Some((last, at, times)) if after == before && *at == before && *last == op => times + 1,
+            // A write that changed nothing (a `SET NX` that lost) is a retry from the start;
+            // a read may be repeated once on purpose.
+            _ if after == before && op.footprint().2 => 2,
+            _ if after == before => 1,
+            _ => 0,
+        };
+        self.last[client] = Some((op, after, times));
+    }
 }
 
 /// Runs clients on `stores`, choosing the next client with `choose` (given the clients that can
@@ -212,17 +253,23 @@ pub fn replay(
     let mut at = Progress {
         got: vec![Vec::new(); n],
         ended: vec![None; n],
+        last: vec![None; n],
+        row_writes: 0,
     };
     let mut events = Vec::new();
     loop {
-        let mut ready = Vec::with_capacity(n);
+        let (mut ready, mut retrying) = (Vec::with_capacity(n), Vec::new());
         for c in 0..n {
             if at.ended[c].is_none() {
                 match memo.next(clients, c, &at.got[c]) {
                     Next::Ended(e) => at.ended[c] = Some(e),
+                    Next::Op(op) if at.retrying(c, &op, &stores) => retrying.push(c),
                     Next::Op(_) => ready.push(c),
                 }
             }
+        }
+        if ready.is_empty() {
+            ready = retrying;
         }
         if ready.is_empty() {
             break;
@@ -246,7 +293,12 @@ pub fn replay(
             at.ended[c] = Some(Ended::Crashed);
             continue;
         }
+        let before = at.version(&stores);
         let (outcome, applied) = apply(&mut stores, &op, fault);
+        if matches!(outcome, Outcome::Written(Ok(()))) {
+            at.row_writes += 1;
+        }
+        at.made(c, op.clone(), before, &stores);
         at.got[c].push(outcome.clone());
         events.push(Event {
             client: c,

@@ -67,6 +67,13 @@ struct Replay {
 /// A decided outcome that is not of the operation asked for: the client is not deterministic.
 const MISMATCH: &str = "the program asked for another store operation than when it was run before (is it deterministic?)";
 
+thread_local! {
+    /// The interpreter the checker's clients run in, made on first use and kept for the
+    /// thread's life (never dropped: RustPython's own thread-locals may be gone by the time a
+    /// thread-local's destructor would run).
+    static CLIENTS_INTERPRETER: RefCell<Option<&'static Interpreter>> = const { RefCell::new(None) };
+}
+
 /// Why a checker's client was stopped: it asked for its next operation.
 const PAUSED: &str = "the checker's client asked for its next store operation";
 
@@ -494,7 +501,14 @@ pub fn resume_client(
         asked: None,
     };
     let shared = Run::shared(stores, Some(replay), limits, now_ms);
-    let interpreter = Interpreter::without_stdlib(Default::default());
+    // A checker runs clients hundreds of times: one interpreter serves them all (making one
+    // costs more than running a learner's function; each run has a scope of its own, and the
+    // prelude and the tracer are installed again in it).
+    let interpreter = CLIENTS_INTERPRETER.with(|cell| {
+        *cell.borrow_mut().get_or_insert_with(|| {
+            Box::leak(Box::new(Interpreter::without_stdlib(Default::default())))
+        })
+    });
     let (ending, value) = interpreter.enter(|vm| client_in(vm, &shared, source, call));
     let mut run = shared.borrow_mut();
     if let Some(op) = run.replay.as_mut().and_then(|r| r.asked.take()) {
@@ -509,7 +523,6 @@ pub fn resume_client(
         },
     };
     drop(run);
-    drop(interpreter);
     Next::Ended(ended)
 }
 

@@ -1,0 +1,401 @@
+//! The challenges after the lesson (issue #21): each asks the learner to write a function that
+//! survives a fault or a race, and is graded by running it under the checker ([`crate::checker`])
+//! on products and prices the learner has not seen. This module says what each challenge asks,
+//! what it tries and what must hold; the learner's code reaches it as clients made by the
+//! caller (the learner's Python, [`crate::python::Client`], in the interpreter's worker).
+
+use crate::checker::explore::{exhaustive, random, Check, Failure, Report};
+use crate::checker::{Ended, Fault, FaultKind, Process, Run};
+use crate::engine::copies::Copies;
+
+/// A challenge as the learner meets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Challenge {
+    /// Its id in links (`?challenge=two-writers`) and in `lab.check_challenge`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The goal, in two or three sentences.
+    pub goal: &'static str,
+    /// What the editor opens with (the naive code, where that is the trap).
+    pub starter: &'static str,
+    /// Three hints, each more concrete.
+    pub hints: [&'static str; 3],
+    /// A solution, offered after three failed checks.
+    pub solution: &'static str,
+}
+
+/// The lesson's own update_price (database first): where two challenges start.
+const TUTORIALS_FUNCTION: &str = concat!(
+    "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+    "def update_price(product, new_price):\n",
+    "    database[product] = new_price\n",
+    "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
+);
+
+/// The challenges, in the order they are offered.
+pub const CHALLENGES: [Challenge; 4] = [
+    Challenge {
+        id: "database-refuses",
+        title: "The database refuses a write",
+        goal: "The database may refuse a write (it raises DatabaseError). Write update_price so that the cache never holds a price the database does not, and so that a refused write is never a silent success: let the error out, or return one.",
+        starter: concat!(
+            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n",
+            "\n# The tutorial's function, cache first. What if the database refuses?\n",
+            "def update_price(product, new_price):\n",
+            "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
+            "    database[product] = new_price\n",
+        ),
+        hints: [
+            "Which store is the truth? Whatever happens, the cache may only hold what the database holds.",
+            "Write the database first: if it raises, the cache has not been touched yet.",
+            "database[product] = new_price first, then the HSET; do not catch the DatabaseError (or return it).",
+        ],
+        solution: concat!(
+            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            "def update_price(product, new_price):\n",
+            "    database[product] = new_price  # raises DatabaseError if refused: nothing cached\n",
+            "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
+        ),
+    },
+    Challenge {
+        id: "redis-full",
+        title: "Redis is full",
+        goal: "Redis may answer OOM to a write, after the database has committed. When update_price returns, the cache must hold no price the database does not, and a cache write that failed must be said (raise, or return an error).",
+        starter: TUTORIALS_FUNCTION,
+        hints: [
+            "After the database write the old price is still in the cache. If the HSET fails, what does a reader get?",
+            "A full Redis still deletes: HDEL removes the stale field, and the next read fills it.",
+            "Catch redis.ResponseError around the HSET, HDEL the field, then raise (or return) the error.",
+        ],
+        solution: concat!(
+            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            "def update_price(product, new_price):\n",
+            "    database[product] = new_price\n",
+            "    try:\n",
+            "        redis_client.hset('product_prices', product, new_price)\n",
+            "    except redis.ResponseError:\n",
+            "        redis_client.hdel('product_prices', product)  # no stale price\n",
+            "        raise\n",
+        ),
+    },
+    Challenge {
+        id: "crash-between",
+        title: "A crash between the writes",
+        goal: "The process may die at any point of update_price; its memory is lost, the stores keep what they had. Write recover(), which a restarted process runs, so that afterwards the cache and the database agree on every product.",
+        starter: concat!(
+            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            "def update_price(product, new_price):\n",
+            "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
+            "    database[product] = new_price\n\n",
+            "def recover():\n",
+            "    pass  # runs after a restart\n",
+        ),
+        hints: [
+            "A crash after the HSET and before the database write leaves a price only the cache has.",
+            "After a restart nothing says which products were being written: trust the database.",
+            "In recover(), make the cache agree with the database: DEL the hash (reads refill it), or HSET every row.",
+        ],
+        solution: concat!(
+            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            "def update_price(product, new_price):\n",
+            "    database[product] = new_price\n",
+            "    redis_client.hset('product_prices', product, new_price)\n\n",
+            "def recover():\n",
+            "    redis_client.delete('product_prices')  # the database is the truth\n",
+        ),
+    },
+    Challenge {
+        id: "two-writers",
+        title: "Two writers at once",
+        goal: "Two or three clients call update_price for the same product at the same time; their Redis and database operations interleave in every order. After all calls, the cache must equal the database for that product. (Lua, and redis-py's lock(), are not in the lab.)",
+        starter: TUTORIALS_FUNCTION,
+        hints: [
+            "Each writer's two writes are right; the trouble is another writer's writes between them.",
+            "Make the two writes one critical section per product: only one writer at a time.",
+            "A lock: loop on redis_client.set('lock:' + product, token, nx=True, px=5000) until it answers True; write both; then delete the lock if it still holds your token.",
+        ],
+        solution: concat!(
+            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            "def update_price(product, new_price):\n",
+            "    lock, token = 'lock:' + product, str(new_price)\n",
+            "    while not redis_client.set(lock, token, nx=True, px=5000):\n",
+            "        pass  # another writer holds it\n",
+            "    try:\n",
+            "        database[product] = new_price\n",
+            "        redis_client.hset('product_prices', product, new_price)\n",
+            "    finally:\n",
+            "        if redis_client.get(lock) == token.encode():  # a checked delete\n",
+            "            redis_client.delete(lock)\n",
+        ),
+    },
+];
+
+/// The challenge with this id.
+pub fn find(id: &str) -> Option<&'static Challenge> {
+    CHALLENGES.iter().find(|c| c.id == id)
+}
+
+/// What a check found.
+pub struct Verdict {
+    pub passed: bool,
+    /// What to tell the learner: what was tried, and what broke.
+    pub message: String,
+    pub schedules: usize,
+    pub faults: usize,
+    /// How many times the learner's code was really run (the rest of the answers were known).
+    pub runs: usize,
+    /// The smallest failing run, to show on the stage.
+    pub counterexample: Option<Failure>,
+}
+
+/// Makes a client that runs `call` (`update_price('product2', 275)`) of the learner's program.
+pub type Clients<'a> = &'a dyn Fn(&str) -> Box<dyn Process>;
+
+/// The calls a single-client challenge checks: products and prices the learner has not seen.
+const CALLS: [(&str, &str); 2] = [("product2", "275"), ("product3", "330")];
+
+/// Checks the learner's program against challenge `id` (`None`: no such challenge).
+pub fn check(id: &str, clients: Clients<'_>) -> Option<Verdict> {
+    let found = match id {
+        "database-refuses" => single(clients, FaultKind::DatabaseWriteFails, None),
+        "redis-full" => single(clients, FaultKind::RedisOutOfMemory, None),
+        "crash-between" => single(clients, FaultKind::CrashBefore, Some("recover()")),
+        "two-writers" => writers(clients),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// The fault plans of one client: none, then `kind` at each of its first operations.
+fn plans(kind: FaultKind) -> Vec<Vec<Fault>> {
+    std::iter::once(Vec::new())
+        .chain((0..6).map(|at| {
+            vec![Fault {
+                client: 0,
+                at,
+                kind,
+            }]
+        }))
+        .collect()
+}
+
+fn call(product: &str, price: &str) -> String {
+    format!("update_price('{product}', {price})")
+}
+
+/// The cached fields whose price the database does not hold.
+fn stale(stores: &Copies) -> Option<String> {
+    stores.cache().into_iter().find_map(|(field, cached)| {
+        let row = stores.rows.get(&field);
+        (row != Some(&cached)).then(|| {
+            format!(
+                "the cache holds {field} = {cached}, the database {}",
+                row.map_or("no row".to_owned(), |r| format!("{field} = {r}"))
+            )
+        })
+    })
+}
+
+/// Whether the run left `price` in both stores for `product`.
+fn wrote_both(stores: &Copies, product: &str, price: &str) -> Result<(), String> {
+    let row = stores.rows.get(product).map(String::as_str);
+    let cached = stores
+        .cache()
+        .into_iter()
+        .find(|(f, _)| f == product)
+        .map(|(_, v)| v);
+    if row == Some(price) && cached.as_deref() == Some(price) {
+        return Ok(());
+    }
+    Err(format!(
+        "with no fault it left the database at {product} = {}, the cache at {}: it must write both",
+        row.unwrap_or("no row"),
+        cached.map_or("no field".to_owned(), |c| format!("{product} = {c}"))
+    ))
+}
+
+/// Whether a client said it failed: raised, or returned something that is not a success.
+fn said_so(ended: &Ended) -> bool {
+    match ended {
+        Ended::Raised(_) => true,
+        Ended::Returned(value) => value.as_deref().is_some_and(|v| v != "True"),
+        Ended::Crashed | Ended::Stopped(_) => false,
+    }
+}
+
+/// A challenge of one client under faults of one kind, each call of [`CALLS`] checked in turn,
+/// `then` run after the client (a restart's `recover()`).
+fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict {
+    let faults = plans(kind);
+    let mut total = Report::default();
+    for (product, price) in CALLS {
+        let the_call = call(product, price);
+        let make = || vec![clients(&the_call)];
+        let after = |then: &str| vec![clients(then)];
+        let follow = then.map(|t| move || after(t));
+        let invariant = |run: &Run| -> Result<(), String> {
+            let fault = run.events.iter().find_map(|e| e.fault).or(run
+                .ended
+                .first()
+                .filter(|e| **e == Ended::Crashed)
+                .map(|_| FaultKind::CrashBefore));
+            if let Some(Ended::Stopped(why)) =
+                run.ended.iter().find(|e| matches!(e, Ended::Stopped(_)))
+            {
+                return Err(format!("{the_call} was stopped: {why}"));
+            }
+            if fault.is_none() {
+                if let Some(Ended::Raised(e)) = run.ended.first() {
+                    return Err(format!("{the_call} raised with no fault injected: {e}"));
+                }
+                // After a restart's recover() the cache may have been emptied: the database
+                // must hold the price, and the cache no other (checked below).
+                let both = wrote_both(&run.stores, product, price);
+                let row_written = run.stores.rows.get(product).map(String::as_str) == Some(price);
+                if both.is_err() && (then.is_none() || !row_written) {
+                    both.map_err(|e| format!("{the_call}: {e}"))?;
+                }
+            }
+            if let Some(why) = stale(&run.stores) {
+                return Err(format!("{}: {why}", described(&the_call, fault, then)));
+            }
+            if kind != FaultKind::CrashBefore && fault.is_some() {
+                let cached_new = run
+                    .stores
+                    .cache()
+                    .iter()
+                    .any(|(f, v)| f == product && v == price);
+                let failed = fault == Some(FaultKind::DatabaseWriteFails) || !cached_new;
+                if failed && !run.ended.first().is_some_and(said_so) {
+                    return Err(format!(
+                        "{}: it returned as if it had succeeded",
+                        described(&the_call, fault, then)
+                    ));
+                }
+            }
+            Ok(())
+        };
+        let follow_ref = follow
+            .as_ref()
+            .map(|f| f as &dyn Fn() -> Vec<Box<dyn Process>>);
+        let report = exhaustive(
+            &Check {
+                clients: &make,
+                stores: &seeded,
+                faults: &faults,
+                invariant: &invariant,
+                then: follow_ref,
+            },
+            1_000,
+        );
+        total.add(report);
+        if total.failure.is_some() {
+            break;
+        }
+    }
+    verdict(total)
+}
+
+/// A failing call, with the fault it ran under.
+fn described(call: &str, fault: Option<FaultKind>, then: Option<&str>) -> String {
+    let under = match fault {
+        Some(FaultKind::DatabaseWriteFails) => " with the database refusing its write",
+        Some(FaultKind::RedisOutOfMemory) => " with Redis answering OOM",
+        Some(FaultKind::CrashBefore) => " with a crash in the middle",
+        None => "",
+    };
+    match then {
+        Some(then) => format!("{call}{under}, then {then}"),
+        None => format!("{call}{under}"),
+    }
+}
+
+/// Two writers of one product, every schedule; then three, on seeded random schedules.
+fn writers(clients: Clients<'_>) -> Verdict {
+    let (product, prices) = ("product3", ["310", "320", "330"]);
+    let invariant = |run: &Run| -> Result<(), String> {
+        if let Some(Ended::Stopped(why)) = run.ended.iter().find(|e| matches!(e, Ended::Stopped(_)))
+        {
+            return Err(format!("a writer was stopped: {why}"));
+        }
+        if let Some(Ended::Raised(e)) = run.ended.iter().find(|e| matches!(e, Ended::Raised(_))) {
+            return Err(format!("a writer raised: {e}"));
+        }
+        let row = run.stores.rows.get(product).cloned();
+        let cached = run
+            .stores
+            .cache()
+            .into_iter()
+            .find(|(f, _)| f == product)
+            .map(|(_, v)| v);
+        if row.is_some() && row == cached {
+            return Ok(());
+        }
+        Err(format!(
+            "after all calls the cache holds {}, the database {}",
+            cached.map_or("no field".to_owned(), |c| format!("{product} = {c}")),
+            row.map_or("no row".to_owned(), |r| format!("{product} = {r}"))
+        ))
+    };
+    let none = vec![Vec::new()];
+    let two = || {
+        prices[..2]
+            .iter()
+            .map(|p| clients(&call(product, p)))
+            .collect()
+    };
+    let mut total = exhaustive(
+        &Check {
+            clients: &two,
+            stores: &seeded,
+            faults: &none,
+            invariant: &invariant,
+            then: None,
+        },
+        2_000,
+    );
+    if total.failure.is_none() {
+        let three = || prices.iter().map(|p| clients(&call(product, p))).collect();
+        total.add(random(
+            &Check {
+                clients: &three,
+                stores: &seeded,
+                faults: &none,
+                invariant: &invariant,
+                then: None,
+            },
+            200,
+            21,
+        ));
+    }
+    verdict(total)
+}
+
+fn seeded() -> Copies {
+    Copies::seeded(5)
+}
+
+fn verdict(report: Report) -> Verdict {
+    let tried = format!(
+        "{} schedules, {} injected faults",
+        report.schedules, report.faults
+    );
+    match report.failure {
+        None => Verdict {
+            passed: true,
+            message: format!("Passed: {tried}, 0 broken."),
+            schedules: report.schedules,
+            faults: report.faults,
+            runs: report.process_runs,
+            counterexample: None,
+        },
+        Some(failure) => Verdict {
+            passed: false,
+            message: format!("Broken: {}. (Tried {tried}.)", failure.why),
+            schedules: report.schedules,
+            faults: report.faults,
+            runs: report.process_runs,
+            counterexample: Some(failure),
+        },
+    }
+}
