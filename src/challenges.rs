@@ -144,8 +144,21 @@ pub struct Verdict {
     pub faults: usize,
     /// How many times the learner's code was really run (the rest of the answers were known).
     pub runs: usize,
-    /// The smallest failing run, to show on the stage.
+    /// The smallest failing run.
     pub counterexample: Option<Failure>,
+    /// The product and the price (the first writer's) the failing run was about.
+    pub product: String,
+    pub price: String,
+}
+
+impl Verdict {
+    /// The failing run drawn as a race on the stores it started from, if the check failed.
+    pub fn trace(&self) -> Option<crate::engine::Trace> {
+        self.counterexample.as_ref().map(|f| {
+            f.run
+                .trace(start(), &self.product, &self.price, Some(&f.why))
+        })
+    }
 }
 
 /// Makes a client that runs `call` (`update_price('product2', 275)`) of the learner's program.
@@ -228,7 +241,9 @@ fn said_so(ended: &Ended) -> bool {
 fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict {
     let faults = plans(kind);
     let mut total = Report::default();
+    let mut about = CALLS[0];
     for (product, price) in CALLS {
+        about = (product, price);
         let the_call = call(product, price);
         let make = || vec![clients(&the_call)];
         let after = |then: &str| vec![clients(then)];
@@ -281,7 +296,7 @@ fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict 
         let report = exhaustive(
             &Check {
                 clients: &make,
-                stores: &seeded,
+                stores: &start,
                 faults: &faults,
                 invariant: &invariant,
                 then: follow_ref,
@@ -293,7 +308,7 @@ fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict 
             break;
         }
     }
-    verdict(total)
+    verdict(total, about)
 }
 
 /// A failing call, with the fault it ran under.
@@ -347,7 +362,7 @@ fn writers(clients: Clients<'_>) -> Verdict {
     let mut total = exhaustive(
         &Check {
             clients: &two,
-            stores: &seeded,
+            stores: &start,
             faults: &none,
             invariant: &invariant,
             then: None,
@@ -359,7 +374,7 @@ fn writers(clients: Clients<'_>) -> Verdict {
         total.add(random(
             &Check {
                 clients: &three,
-                stores: &seeded,
+                stores: &start,
                 faults: &none,
                 invariant: &invariant,
                 then: None,
@@ -368,14 +383,15 @@ fn writers(clients: Clients<'_>) -> Verdict {
             21,
         ));
     }
-    verdict(total)
+    verdict(total, (product, prices[0]))
 }
 
-fn seeded() -> Copies {
+/// The stores every run of a check starts from: the seed catalog.
+pub fn start() -> Copies {
     Copies::seeded(5)
 }
 
-fn verdict(report: Report) -> Verdict {
+fn verdict(report: Report, (product, price): (&str, &str)) -> Verdict {
     let tried = format!(
         "{} schedules, {} injected faults",
         report.schedules, report.faults
@@ -388,6 +404,8 @@ fn verdict(report: Report) -> Verdict {
             faults: report.faults,
             runs: report.process_runs,
             counterexample: None,
+            product: product.to_owned(),
+            price: price.to_owned(),
         },
         Some(failure) => Verdict {
             passed: false,
@@ -396,6 +414,8 @@ fn verdict(report: Report) -> Verdict {
             faults: report.faults,
             runs: report.process_runs,
             counterexample: Some(failure),
+            product: product.to_owned(),
+            price: price.to_owned(),
         },
     }
 }

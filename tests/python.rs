@@ -685,6 +685,35 @@ mod wire {
     }
 
     #[test]
+    fn a_challenge_travels_to_the_worker_and_its_counterexample_back() {
+        let starter = write_through_lab::challenges::find("two-writers")
+            .unwrap()
+            .starter;
+        let request = Request::Challenge {
+            id: "two-writers".to_owned(),
+            source: starter.to_owned(),
+        };
+        let Some(Response::Challenged(found)) =
+            decode::<Response>(&handle(&encode(&request), zero))
+        else {
+            panic!("no verdict");
+        };
+        assert!(!found.passed);
+        assert_eq!(found.steps.len(), 4);
+        let trace = found.trace().expect("the failing schedule");
+        assert_eq!(trace.steps.len(), 4);
+        assert!(!trace.steps[3].consistency.in_step);
+        let unknown = answer(
+            Request::Challenge {
+                id: "nope".to_owned(),
+                source: String::new(),
+            },
+            zero,
+        );
+        assert!(matches!(unknown, Response::Refused { .. }));
+    }
+
+    #[test]
     fn a_run_request_gives_the_recording_a_direct_run_gives() {
         let stores = seed();
         let request = Request::Run {
@@ -1078,6 +1107,15 @@ mod challenges_known_answers {
             "with a crash in the middle, then recover(): the cache holds product2 = 275, the database product2 = 200",
         );
         assert_eq!(steps(&v), ["A: HSET product_prices product2 275"]);
+        let trace = v.trace().expect("a counterexample");
+        let kinds: Vec<_> = trace.steps.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                write_through_lab::engine::StepKind::CacheWrite,
+                write_through_lab::engine::StepKind::Crash
+            ]
+        );
         let database_first = format!("{HEADER}def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hset('product_prices', product, new_price)\n\ndef recover():\n    pass\n");
         fails(
             "crash-between",
@@ -1109,5 +1147,19 @@ mod challenges_known_answers {
             &cache_first,
             "after all calls the cache holds",
         );
+
+        // The counterexample drawn as a race: each step by its writer, the stores apart at the end.
+        let trace = v.trace().expect("a counterexample");
+        let writers: Vec<&str> = trace
+            .steps
+            .iter()
+            .filter_map(|s| s.writer.map(|w| w.label()))
+            .collect();
+        assert_eq!(writers, ["A", "B", "B", "A"]);
+        assert!(matches!(
+            trace.outcome,
+            write_through_lab::engine::Outcome::Failed(_)
+        ));
+        assert!(!trace.steps.last().unwrap().consistency.in_step);
     }
 }

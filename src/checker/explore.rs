@@ -37,6 +37,13 @@ impl Check<'_> {
             let offset = run.ended.len();
             let mut memo = Memo::default();
             let after = replay(&mut [client], &mut memo, run.stores, &[], |_| 0);
+            let events = run.events.len();
+            run.crashes.extend(
+                after
+                    .crashes
+                    .iter()
+                    .map(|&(c, at)| (c + offset, at + events)),
+            );
             run.events.extend(after.events.into_iter().map(|mut e| {
                 e.client += offset;
                 e

@@ -18,8 +18,10 @@ pub mod explore;
 use std::collections::HashMap;
 
 use crate::emulator::cmd::{spec, Access};
-use crate::emulator::Reply;
+use crate::emulator::{CommandError, Reply};
 use crate::engine::copies::Copies;
+use crate::engine::schedule::{schedule_trace, Scheduled};
+use crate::engine::{Trace, Writer};
 
 /// One store operation a client asks for: the points where the checker may switch clients.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -143,7 +145,9 @@ pub struct Fault {
 }
 
 /// The text Redis 7.0 answers a write with at `maxmemory` under `noeviction`.
-pub const OOM: &[u8] = b"OOM command not allowed when used memory > 'maxmemory'.";
+pub fn oom() -> Vec<u8> {
+    CommandError::OutOfMemory.message()
+}
 
 /// What the checker says when the database refuses a write (the learner's code gets it as the
 /// `DatabaseError`'s message).
@@ -166,6 +170,54 @@ pub struct Run {
     pub events: Vec<Event>,
     pub ended: Vec<Ended>,
     pub stores: Copies,
+    /// Clients killed by a crash fault, and how many events had happened by then.
+    pub crashes: Vec<(usize, usize)>,
+}
+
+impl Run {
+    /// The run as the engine draws a race: each client a writer (A, B, C; a client after those,
+    /// such as a restart's `recover()`, is drawn as the next letter still free, or C), each
+    /// operation a step, a crash where it struck.
+    pub fn schedule(&self) -> Vec<(Writer, Scheduled)> {
+        let writer = |c: usize| Writer::ALL[c.min(Writer::ALL.len() - 1)];
+        let mut steps = Vec::with_capacity(self.events.len() + self.crashes.len());
+        for (i, e) in self.events.iter().enumerate() {
+            for &(client, _) in self.crashes.iter().filter(|(_, at)| *at == i) {
+                steps.push((writer(client), Scheduled::Crash));
+            }
+            let refused = e.fault.is_some_and(|f| f != FaultKind::CrashBefore);
+            let step = match &e.op {
+                Op::Redis(argv) => Scheduled::Redis {
+                    argv: argv.clone(),
+                    refused,
+                },
+                Op::DbGet(key) => Scheduled::DatabaseRead { key: key.clone() },
+                Op::DbSet { key, value } => Scheduled::DatabaseWrite {
+                    key: key.clone(),
+                    value: value.clone(),
+                    refused,
+                },
+                Op::DbDel(key) => Scheduled::DatabaseDelete {
+                    key: key.clone(),
+                    refused,
+                },
+            };
+            steps.push((writer(e.client), step));
+        }
+        for &(client, _) in self
+            .crashes
+            .iter()
+            .filter(|(_, at)| *at >= self.events.len())
+        {
+            steps.push((writer(client), Scheduled::Crash));
+        }
+        steps
+    }
+
+    /// [`Run::schedule`] on `start` as a trace about `product`, ending with `broken`.
+    pub fn trace(&self, start: Copies, product: &str, price: &str, broken: Option<&str>) -> Trace {
+        schedule_trace(product, price, start, &self.schedule(), broken)
+    }
 }
 
 /// The answers of a client's process, remembered by the outcomes it had got.
@@ -257,6 +309,7 @@ pub fn replay(
         row_writes: 0,
     };
     let mut events = Vec::new();
+    let mut crashes = Vec::new();
     loop {
         let (mut ready, mut retrying) = (Vec::with_capacity(n), Vec::new());
         for c in 0..n {
@@ -291,6 +344,7 @@ pub fn replay(
             .map(|f| f.kind);
         if fault == Some(FaultKind::CrashBefore) {
             at.ended[c] = Some(Ended::Crashed);
+            crashes.push((c, events.len()));
             continue;
         }
         let before = at.version(&stores);
@@ -315,6 +369,7 @@ pub fn replay(
             .map(|e| e.unwrap_or(Ended::Crashed))
             .collect(),
         stores,
+        crashes,
     }
 }
 
@@ -331,7 +386,7 @@ fn apply(stores: &mut Copies, op: &Op, fault: Option<FaultKind>) -> (Outcome, Op
                 .is_some_and(|s| s.access == Access::Write);
             if fault == Some(FaultKind::RedisOutOfMemory) && adds {
                 return (
-                    Outcome::Redis(Reply::Error(OOM.to_vec())),
+                    Outcome::Redis(Reply::Error(oom())),
                     Some(FaultKind::RedisOutOfMemory),
                 );
             }

@@ -27,6 +27,7 @@ impl Lifeline {
             Lifeline::Application => "Application",
             Lifeline::Writer(Writer::A) => "Writer A",
             Lifeline::Writer(Writer::B) => "Writer B",
+            Lifeline::Writer(Writer::C) => "Writer C",
             Lifeline::OtherTab => "Another tab",
             Lifeline::Queue => "Write-behind queue",
             Lifeline::Cache => "Redis cache",
@@ -40,6 +41,7 @@ impl Lifeline {
             Lifeline::Application => "application",
             Lifeline::Writer(Writer::A) => "writer-a",
             Lifeline::Writer(Writer::B) => "writer-b",
+            Lifeline::Writer(Writer::C) => "writer-c",
             Lifeline::OtherTab => "other-tab",
             Lifeline::Queue => "queue",
             Lifeline::Cache => "cache",
@@ -107,7 +109,14 @@ impl Diagram {
                 .iter()
                 .any(|s| s.actor == Actor::Queue || s.kind == StepKind::Flush);
         let mut lifelines = if race {
-            vec![Lifeline::Writer(Writer::A), Lifeline::Writer(Writer::B)]
+            // Every writer that took a step (a race panel's two even before they have).
+            let took =
+                |w: Writer| w != Writer::C || trace.steps.iter().any(|s| s.writer == Some(w));
+            Writer::ALL
+                .into_iter()
+                .filter(|&w| took(w))
+                .map(Lifeline::Writer)
+                .collect()
         } else {
             vec![Lifeline::Application]
         };

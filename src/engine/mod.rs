@@ -62,6 +62,7 @@ pub mod race;
 mod recorder;
 pub mod recovery;
 pub mod sandbox;
+pub mod schedule;
 pub mod scripted;
 pub mod steps;
 pub mod stores;

@@ -42,9 +42,10 @@ pub struct RaceSetup {
 /// What `writer` does, in order, under `pattern` (from the pattern's own file), with its
 /// price.
 fn program(setup: &RaceSetup, writer: Writer) -> Vec<(RaceStep, String)> {
+    // The race panel has two writers; a third (a challenge's) takes B's part.
     let price = match writer {
         Writer::A => &setup.a_price,
-        Writer::B => &setup.b_price,
+        Writer::B | Writer::C => &setup.b_price,
     };
     patterns::race_steps(setup.pattern, writer == Writer::B)
         .iter()

@@ -123,19 +123,25 @@ impl CodeRef {
     pub const NONE: CodeRef = CodeRef { python: 0, rust: 0 };
 }
 
-/// One of the two writers of a race.
+/// One of the writers of a race (two in the race panel; up to three in a challenge's
+/// counterexample).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Writer {
     A,
     B,
+    C,
 }
 
 impl Writer {
-    /// `"A"` or `"B"`.
+    /// All of them, in order.
+    pub const ALL: [Writer; 3] = [Writer::A, Writer::B, Writer::C];
+
+    /// `"A"`, `"B"` or `"C"`.
     pub fn label(self) -> &'static str {
         match self {
             Writer::A => "A",
             Writer::B => "B",
+            Writer::C => "C",
         }
     }
 }

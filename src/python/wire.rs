@@ -7,8 +7,9 @@
 use super::replay::{connect_note, statements};
 use super::{Ending, Event, Recording};
 use crate::engine::program::{Action, Statement};
+use crate::engine::schedule::Scheduled;
 use crate::engine::trace::CodeRef;
-use crate::engine::Effect;
+use crate::engine::{Effect, Writer};
 use crate::wire::{wire_enum, wire_struct};
 
 /// What the page asks.
@@ -31,6 +32,8 @@ pub enum Request {
     },
     /// Check lesson step `step` (2 to 4) by running `answer` (Python source).
     Check { step: u8, answer: String },
+    /// A challenge's check of the learner's program (`crate::challenges`).
+    Challenge { id: String, source: String },
 }
 
 /// What the worker answers.
@@ -45,7 +48,56 @@ pub enum Response {
         rows: Vec<(String, String)>,
     },
     /// The request could not be read.
-    Refused { message: String },
+    Refused {
+        message: String,
+    },
+    Challenged(Challenged),
+}
+
+/// What a challenge's check found; a failure's schedule travels as its steps, which the page
+/// draws on the stores the check started from ([`crate::challenges::start`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Challenged {
+    pub passed: bool,
+    pub message: String,
+    pub schedules: u64,
+    pub faults: u64,
+    pub runs: u64,
+    pub product: String,
+    pub price: String,
+    /// What broke, and the schedule that broke it.
+    pub broken: Option<String>,
+    pub steps: Vec<(Writer, Scheduled)>,
+}
+
+impl Challenged {
+    pub fn of(verdict: &crate::challenges::Verdict) -> Challenged {
+        let failure = verdict.counterexample.as_ref();
+        Challenged {
+            passed: verdict.passed,
+            message: verdict.message.clone(),
+            schedules: verdict.schedules as u64,
+            faults: verdict.faults as u64,
+            runs: verdict.runs as u64,
+            product: verdict.product.clone(),
+            price: verdict.price.clone(),
+            broken: failure.map(|f| f.why.clone()),
+            steps: failure.map(|f| f.run.schedule()).unwrap_or_default(),
+        }
+    }
+
+    /// The failing schedule as a trace, if the check failed.
+    pub fn trace(&self) -> Option<crate::engine::Trace> {
+        self.broken.as_deref().map(|broken| {
+            crate::engine::schedule::schedule_trace(
+                &self.product,
+                &self.price,
+                crate::challenges::start(),
+                &self.steps,
+                Some(broken),
+            )
+        })
+    }
 }
 
 /// A run as the page needs it ([`Ran::of`]): the worker does the rest, so that the page's
@@ -116,12 +168,40 @@ pub fn output_of(recording: &Recording) -> String {
 wire_enum!(Request {
     0 => Run { source, call, cache, rows, database_fails, cache_full, max_ms },
     1 => Check { step, answer },
+    2 => Challenge { id, source },
 });
 
 wire_enum!(Response {
     0 => Ran(ran),
     1 => Checked { passed, message, rows },
     2 => Refused { message },
+    3 => Challenged(challenged),
+});
+
+wire_struct!(Challenged {
+    passed,
+    message,
+    schedules,
+    faults,
+    runs,
+    product,
+    price,
+    broken,
+    steps
+});
+
+wire_enum!(Writer {
+    0 => A,
+    1 => B,
+    2 => C,
+});
+
+wire_enum!(Scheduled {
+    0 => Redis { argv, refused },
+    1 => DatabaseRead { key },
+    2 => DatabaseWrite { key, value, refused },
+    3 => DatabaseDelete { key, refused },
+    4 => Crash,
 });
 
 wire_struct!(Ran {

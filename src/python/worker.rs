@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::wire::{Ran, Request, Response};
+use super::wire::{Challenged, Ran, Request, Response};
 use super::{lesson, run, Limits, Stores};
 use crate::emulator::Emulator;
 use crate::wire;
@@ -62,6 +62,23 @@ pub fn answer(request: Request, now_ms: fn() -> f64) -> Response {
             };
             let (recording, _) = run(&source, call.as_deref(), copies, limits, Box::new(now_ms));
             Response::Ran(Ran::of(&recording, &source))
+        }
+        Request::Challenge { id, source } => {
+            let source: std::rc::Rc<str> = std::rc::Rc::from(source);
+            let clients = |call: &str| -> Box<dyn crate::checker::Process> {
+                Box::new(super::Client {
+                    source: std::rc::Rc::clone(&source),
+                    call: call.to_owned(),
+                    limits: Limits::default(),
+                    now_ms,
+                })
+            };
+            match crate::challenges::check(&id, &clients) {
+                Some(verdict) => Response::Challenged(Challenged::of(&verdict)),
+                None => Response::Refused {
+                    message: format!("There is no challenge {id:?}."),
+                },
+            }
         }
         Request::Check { step, answer } => {
             let verdict = match step {

@@ -17,7 +17,7 @@ use crate::catalog::{seed_pairs, PRICES_KEY};
 use crate::db::app::AppDb;
 use crate::engine::sandbox::{run_recorded_on, Start};
 use crate::engine::Trace;
-use crate::python::wire::{Request, Response};
+use crate::python::wire::{Challenged, Request, Response};
 use crate::scenario::{Scenario, Shared};
 use crate::wire;
 
@@ -205,7 +205,7 @@ pub async fn run_python(lab: &AppLab, source: &str) -> PythonRun {
     let ran = match ask(&request, RUN_KILL_MS).await {
         Ok(Response::Ran(ran)) => ran,
         Ok(Response::Refused { message }) => return failed(message),
-        Ok(Response::Checked { .. }) => {
+        Ok(Response::Checked { .. } | Response::Challenged(_)) => {
             return failed("The Python worker answered another question.".to_owned())
         }
         Err(why) => return failed(why),
@@ -241,6 +241,51 @@ pub async fn check_step(step: u8, answer: &str) -> (bool, String, Vec<(String, S
             Vec::new(),
         ),
         Err(why) => (false, why, Vec::new()),
+    }
+}
+
+/// A challenge's check may run the learner's code a few hundred times.
+const CHALLENGE_KILL_MS: i32 = 60_000;
+
+/// Checks `source` against challenge `id` in the worker ([`crate::challenges`]): what it tried,
+/// what broke, and the failing schedule.
+pub async fn check_challenge(id: &str, source: &str) -> Result<Challenged, String> {
+    let request = Request::Challenge {
+        id: id.to_owned(),
+        source: source.to_owned(),
+    };
+    match ask(&request, CHALLENGE_KILL_MS).await? {
+        Response::Challenged(found) => Ok(found),
+        Response::Refused { message } => Err(message),
+        _ => Err("The Python worker answered another question.".to_owned()),
+    }
+}
+
+/// Where the challenges the learner solved are kept between visits.
+const SOLVED_KEY: &str = "write-through-lab.challenges";
+
+/// The ids of the challenges solved in this browser profile.
+pub fn solved() -> Vec<String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(SOLVED_KEY).ok().flatten())
+        .map(|text| {
+            text.split(',')
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Keeps `id` as solved (quietly, if storage is refused).
+pub fn mark_solved(id: &str) {
+    let mut ids = solved();
+    if !ids.iter().any(|s| s == id) {
+        ids.push(id.to_owned());
+    }
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(SOLVED_KEY, &ids.join(","));
     }
 }
 

@@ -177,6 +177,44 @@ test('Edit this code: a pattern as a program, and lab.run_python / lab.check_ste
   assert.deepEqual(errors, []);
 });
 
+test('lab.check_challenge: the tutorial\'s function loses the two-writers race, drawn on the stage; a lock passes', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const list = await page.evaluate(() => window.lab.challenges());
+  assert.deepEqual(list.map((c) => c.id), ['database-refuses', 'redis-full', 'crash-between', 'two-writers']);
+  assert.ok(list.every((c) => c.solved === false));
+  const rejected = await page.evaluate(() => window.lab.check_challenge('nope', 'pass').then(() => 'resolved', (e) => e.message));
+  assert.match(rejected, /unknown challenge; use one of database-refuses/);
+  const notText = await page.evaluate(() => window.lab.check_challenge('two-writers', 42).then(() => 'resolved', (e) => e.message));
+  assert.match(notText, /source must be a string/);
+
+  const header = "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n";
+  const tutorial = `${header}def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.execute_command(f"HSET product_prices {product} {new_price}")\n`;
+  const lost = await page.evaluate((s) => window.lab.check_challenge('two-writers', s), tutorial);
+  assert.equal(lost.passed, false);
+  assert.match(lost.message, /after all calls the cache holds product3 = 310, the database product3 = 320/);
+  assert.deepEqual(lost.counterexample.steps.map((s) => `${s.writer}: ${s.action}`), [
+    'A: database["product3"] = "310"',
+    'B: database["product3"] = "320"',
+    'B: HSET product_prices product3 320',
+    'A: HSET product_prices product3 310',
+  ]);
+  // The failing schedule is on the stage: two writers' lifelines in the diagram.
+  const diagram = page.getByRole('figure', { name: 'Sequence diagram' });
+  await diagram.locator('[data-lifeline="writer-b"]').waitFor();
+  await diagram.locator('[data-lifeline="writer-a"]').waitFor();
+  await screenshot(page, 'challenge-counterexample-1440', { fullPage: false });
+
+  const lock = `${header}def update_price(product, new_price):\n    lock, token = 'lock:' + product, str(new_price)\n    while not redis_client.set(lock, token, nx=True, px=5000):\n        pass\n    try:\n        database[product] = new_price\n        redis_client.hset('product_prices', product, new_price)\n    finally:\n        if redis_client.get(lock) == token.encode():\n            redis_client.delete(lock)\n`;
+  const passed = await page.evaluate((s) => window.lab.check_challenge('two-writers', s), lock);
+  assert.equal(passed.passed, true, passed.message);
+  assert.equal(passed.counterexample, null);
+  assert.match(passed.message, /^Passed: \d+ schedules, 0 injected faults, 0 broken\.$/);
+  assert.ok(passed.schedules >= 200);
+  assert.equal((await page.evaluate(() => window.lab.challenges())).find((c) => c.id === 'two-writers').solved, true);
+  assert.deepEqual(errors, []);
+});
+
 test("Link to this step reopens a run of the learner's Python at that step, replayed on copies", async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   const source = 'import redis\nr = redis.Redis()\nr.execute_command("HSET product_prices product2 222")\ndatabase["product2"] = 222\n';

@@ -214,7 +214,7 @@ fn writers(view: &View<'_>) -> Html {
     let listing = view.listing();
     html! {
         <div class="stage__writers" role="region" aria-label="Application">
-            { for [Writer::A, Writer::B].into_iter().map(|w| {
+            { for Writer::ALL.into_iter().filter(|&w| w != Writer::C || trace.steps.iter().any(|s| s.writer == Some(w))).map(|w| {
                 let (just_ran, next) = writer_lines(trace, w, view.cursor);
                 let lifeline = Lifeline::Writer(w);
                 html! {

@@ -1,5 +1,6 @@
-//! `lab.run_python(source)` and `lab.check_step(n, answer)`: the learner's Python from the
-//! console, as the editor and the lesson panel run it.
+//! `lab.run_python(source)`, `lab.check_step(n, answer)`, `lab.challenges()` and
+//! `lab.check_challenge(id, source)`: the learner's Python from the console, as the editor and
+//! the lesson panel run it, and the challenges' checks.
 
 use std::rc::Rc;
 
@@ -8,9 +9,10 @@ use wasm_bindgen::JsValue;
 
 use super::convert::{error, trace_to_js};
 use super::{Api, OnChange};
+use crate::challenges::{find, CHALLENGES};
 use crate::db::app::AppDb;
 use crate::engine::Lab;
-use crate::ui::python::{check_step, run_python};
+use crate::ui::python::{check_challenge, check_step, mark_solved, run_python, solved};
 
 /// What the page does after a Python run: show its source, output and error (if it had one).
 pub type OnPython = Rc<dyn Fn(Rc<str>, String, Option<Rc<str>>)>;
@@ -45,6 +47,62 @@ pub fn register(api: &Api, lab: &Rc<Lab<AppDb>>, on_change: &OnChange, on_python
             let trace = run.trace.as_ref().map_or(JsValue::NULL, trace_to_js);
             let _ = Reflect::set(&out, &"trace".into(), &trace);
             let _ = Reflect::set(&out, &"output".into(), &JsValue::from_str(&run.output));
+            Ok(out.into())
+        }
+    });
+
+    let changed = Rc::clone(on_change);
+    api.method("challenges", |_, _| {
+        let solved = solved();
+        let list = js_sys::Array::new();
+        for c in CHALLENGES {
+            let item = Object::new();
+            let _ = Reflect::set(&item, &"id".into(), &JsValue::from_str(c.id));
+            let _ = Reflect::set(&item, &"title".into(), &JsValue::from_str(c.title));
+            let done = solved.iter().any(|s| s == c.id);
+            let _ = Reflect::set(&item, &"solved".into(), &JsValue::from_bool(done));
+            list.push(&item);
+        }
+        Ok(list.into())
+    });
+
+    api.promise("check_challenge", move |id, source| {
+        let changed = Rc::clone(&changed);
+        async move {
+            let id = id
+                .as_string()
+                .filter(|id| find(id).is_some())
+                .ok_or_else(|| {
+                    let ids: Vec<&str> = CHALLENGES.iter().map(|c| c.id).collect();
+                    error(&format!("unknown challenge; use one of {}", ids.join(", ")))
+                })?;
+            let source = source
+                .as_string()
+                .ok_or_else(|| error("source must be a string of Python"))?;
+            let found = check_challenge(&id, &source).await.map_err(|e| error(&e))?;
+            if found.passed {
+                mark_solved(&id);
+            }
+            let trace = found.trace();
+            if let Some(trace) = &trace {
+                // The failing schedule is put on the stage.
+                changed(Some(trace.clone()));
+            }
+            let out = Object::new();
+            let _ = Reflect::set(&out, &"passed".into(), &JsValue::from_bool(found.passed));
+            let _ = Reflect::set(&out, &"message".into(), &JsValue::from_str(&found.message));
+            let _ = Reflect::set(
+                &out,
+                &"schedules".into(),
+                &JsValue::from_f64(found.schedules as f64),
+            );
+            let _ = Reflect::set(
+                &out,
+                &"faults".into(),
+                &JsValue::from_f64(found.faults as f64),
+            );
+            let counterexample = trace.as_ref().map_or(JsValue::NULL, trace_to_js);
+            let _ = Reflect::set(&out, &"counterexample".into(), &counterexample);
             Ok(out.into())
         }
     });

@@ -1,0 +1,173 @@
+//! A schedule of store operations by several writers (what the challenges' checker found
+//! breaking a learner's code) drawn as a trace: one step per operation, each by its writer, on
+//! copies of the stores, so that the stage and the sequence diagram show it like a race.
+
+use super::copies::Copies;
+use super::faults::Faults;
+use super::pattern::Pattern;
+use super::recorder::{Recorder, StepText};
+use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace, Writer};
+use crate::emulator::cmd::{spec, Access};
+use crate::emulator::{quote_arg, CommandError};
+
+/// One operation of a schedule, as the engine draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scheduled {
+    /// A Redis command; `refused`: Redis answered `OOM` (an injected fault).
+    Redis {
+        argv: Vec<Vec<u8>>,
+        refused: bool,
+    },
+    DatabaseRead {
+        key: String,
+    },
+    /// A row written; `refused`: the database refused it (an injected fault).
+    DatabaseWrite {
+        key: String,
+        value: String,
+        refused: bool,
+    },
+    DatabaseDelete {
+        key: String,
+        refused: bool,
+    },
+    /// The writer's process dies here (an injected fault).
+    Crash,
+}
+
+/// The schedule `steps` run on `start` as a trace about `product`, ending with `broken` (what
+/// the checker found), or completed if it is `None`.
+pub fn schedule_trace(
+    product: &str,
+    price: &str,
+    start: Copies,
+    steps: &[(Writer, Scheduled)],
+    broken: Option<&str>,
+) -> Trace {
+    let mut stores = start;
+    let trace = Trace {
+        operation: OperationKind::Race,
+        pattern: Pattern::WriteThrough,
+        faults: Faults::default(),
+        product: product.to_owned(),
+        new_price: price.to_owned(),
+        steps: Vec::new(),
+        outcome: Outcome::Completed,
+    };
+    let mut rec = Recorder::new(trace, (stores.cache(), stores.database(), Vec::new()));
+    for (writer, step) in steps {
+        rec.writer = Some(*writer);
+        let text = step_text(&mut stores, *writer, step);
+        rec.push(text, stores.cache(), stores.database(), Vec::new());
+    }
+    rec.writer = None;
+    let mut trace = rec.trace;
+    if let Some(broken) = broken {
+        trace.outcome = Outcome::Failed(broken.to_owned());
+    }
+    trace
+}
+
+/// A write or delete of a row: applied unless `refused`.
+fn row_change(
+    stores: &mut Copies,
+    action: String,
+    refused: bool,
+    done: &str,
+    apply: impl FnOnce(&mut std::collections::BTreeMap<String, String>),
+) -> (StepKind, Actor, String, String, bool) {
+    let result = if refused {
+        format!("refused{FAULT}")
+    } else {
+        apply(&mut stores.rows);
+        done.to_owned()
+    };
+    (
+        StepKind::DatabaseWrite,
+        Actor::Database,
+        action,
+        result,
+        !refused,
+    )
+}
+
+/// Said of a step the checker made fail.
+const FAULT: &str = " (fault injected by the checker)";
+
+/// Applies `step` to the copies and says what happened.
+fn step_text(stores: &mut Copies, writer: Writer, step: &Scheduled) -> StepText {
+    let who = format!("Writer {}", writer.label());
+    let (kind, actor, action, result, ok) = match step {
+        Scheduled::Redis { argv, refused } => {
+            let action = argv
+                .iter()
+                .map(|a| quote_arg(a))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let name = argv
+                .first()
+                .map(|n| String::from_utf8_lossy(n).into_owned());
+            let kind = match name.as_deref().and_then(spec).map(|s| s.access) {
+                Some(Access::Read) => StepKind::CacheRead,
+                Some(Access::Remove) => StepKind::CacheInvalidate,
+                _ => StepKind::CacheWrite,
+            };
+            if *refused {
+                let result = format!("(error) {}{FAULT}", CommandError::OutOfMemory);
+                (kind, Actor::Cache, action, result, false)
+            } else {
+                let reply = stores.redis.run(argv);
+                let ok = !reply.is_error();
+                let result = reply.to_cli_string().trim_end().to_owned();
+                (kind, Actor::Cache, action, result, ok)
+            }
+        }
+        Scheduled::DatabaseRead { key } => {
+            let row = stores.rows.get(key).cloned();
+            let result = row.unwrap_or_else(|| "(no row)".to_owned());
+            let action = format!("database[{key:?}]");
+            (
+                StepKind::DatabaseRead,
+                Actor::Database,
+                action,
+                result,
+                true,
+            )
+        }
+        Scheduled::DatabaseWrite {
+            key,
+            value,
+            refused,
+        } => {
+            let action = format!("database[{key:?}] = {value:?}");
+            row_change(stores, action, *refused, "committed", |rows| {
+                rows.insert(key.clone(), value.clone());
+            })
+        }
+        Scheduled::DatabaseDelete { key, refused } => {
+            let action = format!("del database[{key:?}]");
+            row_change(stores, action, *refused, "deleted", |rows| {
+                rows.remove(key);
+            })
+        }
+        Scheduled::Crash => {
+            let result = format!("the process died{FAULT}");
+            (
+                StepKind::Crash,
+                Actor::Application,
+                "crash".to_owned(),
+                result,
+                false,
+            )
+        }
+    };
+    StepText {
+        narration: format!("{who}: {action} → {result}"),
+        kind,
+        actor,
+        action,
+        result,
+        ok,
+        code: CodeRef::NONE,
+    }
+}
