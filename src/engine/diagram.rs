@@ -98,7 +98,7 @@ pub struct Diagram {
 impl Diagram {
     /// The diagram of `trace`.
     pub fn of(trace: &Trace) -> Diagram {
-        let race = trace.operation == OperationKind::Race;
+        let race = trace.operation.has_writers();
         let queue = (trace.pattern == Pattern::WriteBehind
             && matches!(
                 trace.operation,
@@ -289,7 +289,7 @@ fn window(trace: &Trace, from: usize, to: usize, lasting: bool) -> Window {
             "The stores disagree from step {} on: the crash left the cache stale until the application restarts and recovers.",
             from + 1
         )
-    } else if trace.pattern == Pattern::WriteBehind && trace.operation != OperationKind::Race {
+    } else if trace.pattern == Pattern::WriteBehind && !trace.operation.has_writers() {
         format!(
             "The stores disagree from step {} on: the database is behind until the queue is flushed.",
             from + 1

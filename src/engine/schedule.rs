@@ -46,7 +46,7 @@ pub fn schedule_trace(
 ) -> Trace {
     let mut stores = start;
     let trace = Trace {
-        operation: OperationKind::Race,
+        operation: OperationKind::Counterexample,
         pattern: Pattern::WriteThrough,
         faults: Faults::default(),
         product: product.to_owned(),

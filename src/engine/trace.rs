@@ -196,8 +196,19 @@ pub enum OperationKind {
     Recovery,
     Flush,
     Race,
+    /// The schedule a challenge's checker found breaking the learner's code, one writer per
+    /// client (see [`crate::engine::schedule`]).
+    Counterexample,
     /// Redis started empty and the application filled it from the database.
     WarmUp,
+}
+
+impl OperationKind {
+    /// Whether its steps are taken by writers (a race, a challenge's counterexample) rather
+    /// than by one application.
+    pub fn has_writers(&self) -> bool {
+        matches!(self, OperationKind::Race | OperationKind::Counterexample)
+    }
 }
 
 /// How the operation ended.
@@ -267,6 +278,9 @@ impl Trace {
             OperationKind::Recovery => "restart and recovery".to_owned(),
             OperationKind::Flush => "write-behind flush".to_owned(),
             OperationKind::Race => "two writers".to_owned(),
+            OperationKind::Counterexample => {
+                format!("the checker's failing schedule for {}", self.product)
+            }
             OperationKind::WarmUp => "warming the empty cache".to_owned(),
         }
     }

@@ -203,6 +203,7 @@ test('lab.check_challenge: the tutorial\'s function loses the two-writers race, 
   const diagram = page.getByRole('figure', { name: 'Sequence diagram' });
   await diagram.locator('[data-lifeline="writer-b"]').waitFor();
   await diagram.locator('[data-lifeline="writer-a"]').waitFor();
+  await page.getByRole('region', { name: 'Application' }).getByText('Calls your update_price for product3').first().waitFor();
   await screenshot(page, 'challenge-counterexample-1440', { fullPage: false });
 
   const lock = `${header}def update_price(product, new_price):\n    lock, token = 'lock:' + product, str(new_price)\n    while not redis_client.set(lock, token, nx=True, px=5000):\n        pass\n    try:\n        database[product] = new_price\n        redis_client.hset('product_prices', product, new_price)\n    finally:\n        if redis_client.get(lock) == token.encode():\n            redis_client.delete(lock)\n`;

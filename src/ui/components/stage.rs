@@ -175,7 +175,7 @@ pub fn stage(props: &StageProps) -> Html {
         return Html::default();
     };
     let view = View::new(&lab, &shown, &props.mode, props.shown);
-    let race = view.is(OperationKind::Race);
+    let race = view.trace.is_some_and(|t| t.operation.has_writers());
     let show_queue = view.pattern == Pattern::WriteBehind || !view.queue.is_empty();
     html! {
         <section class="stage" aria-label="Stage">
@@ -206,26 +206,54 @@ fn back_to_live(lab: &LabHandle) -> Callback<MouseEvent> {
     Callback::from(move |_| dispatch.dispatch(LabAction::BackToLive))
 }
 
-/// In a race, one card per writer, each with its own code.
+/// In a race, one card per writer, each with its own code (in a challenge's counterexample,
+/// the learner's code, which is in the editor).
 fn writers(view: &View<'_>) -> Html {
     let Some(trace) = view.trace else {
         return Html::default();
     };
     let listing = view.listing();
+    let mine = trace.operation == OperationKind::Counterexample;
+    let took = |w: Writer| w != Writer::C || trace.steps.iter().any(|s| s.writer == Some(w));
     html! {
         <div class="stage__writers" role="region" aria-label="Application">
-            { for Writer::ALL.into_iter().filter(|&w| w != Writer::C || trace.steps.iter().any(|s| s.writer == Some(w))).map(|w| {
+            { for Writer::ALL.into_iter().filter(|&w| took(w)).map(|w| {
                 let (just_ran, next) = writer_lines(trace, w, view.cursor);
                 let lifeline = Lifeline::Writer(w);
+                let role = if mine {
+                    format!("Calls your update_price for {} — one of the checker's clients", trace.product)
+                } else {
+                    format!("Runs update_price(\"product1\", …) — {}", view.pattern.title())
+                };
                 html! {
-                    <ActorCard title={lifeline.title()} role_line={format!("Runs update_price(\"product1\", …) — {}", view.pattern.title())}
+                    <ActorCard title={lifeline.title()} role_line={role}
                         status={ActorStatus::Live(format!("Writer {}", w.label()))} lifeline={lifeline.id()}
-                        active={view.step.is_some_and(|s| s.writer == Some(w) && s.actor == Actor::Application)}>
-                        <CodePane listing={listing} current={just_ran} next={next} />
+                        active={view.step.is_some_and(|s| s.writer == Some(w) && (mine || s.actor == Actor::Application))}>
+                        if mine {
+                            <p class="stage__mine">{ writer_story(trace, w, view.cursor) }</p>
+                        } else {
+                            <CodePane listing={listing} current={just_ran} next={next} />
+                        }
                     </ActorCard>
                 }
             }) }
         </div>
+    }
+}
+
+/// What a writer of a counterexample has done by the current step, in a sentence.
+fn writer_story(trace: &Trace, w: Writer, cursor: usize) -> String {
+    let done: Vec<&str> = trace
+        .steps
+        .iter()
+        .take(cursor + 1)
+        .filter(|s| s.writer == Some(w))
+        .map(|s| s.action.as_str())
+        .collect();
+    if done.is_empty() {
+        "Has not run yet.".to_owned()
+    } else {
+        format!("So far: {}.", done.join("; "))
     }
 }
 
