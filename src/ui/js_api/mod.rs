@@ -69,6 +69,7 @@ pub fn install(
     let api = Api(Object::new());
     learner::register(&api, &lab, &on_change, &on_replaced);
     python::register(&api, &lab, &on_change, &on_python);
+    python::register_challenges(&api, &on_change);
     #[cfg(feature = "bench-hooks")]
     bench::register(&api);
 
