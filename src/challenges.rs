@@ -26,7 +26,8 @@ pub struct Challenge {
 
 /// The lesson's own update_price (database first): where two challenges start.
 const TUTORIALS_FUNCTION: &str = concat!(
-    "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+    crate::tutorial_client!(),
+    "\n",
     "def update_price(product, new_price):\n",
     "    database[product] = new_price\n",
     "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
@@ -39,7 +40,7 @@ pub const CHALLENGES: [Challenge; 4] = [
         title: "The database refuses a write",
         goal: "The database may refuse a write (it raises DatabaseError). Write update_price so that the cache never holds a price the database does not, and so that a refused write is never a silent success: let the error out, or return one.",
         starter: concat!(
-            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n",
+            crate::tutorial_client!(),
             "\n# The tutorial's function, cache first. What if the database refuses?\n",
             "def update_price(product, new_price):\n",
             "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
@@ -51,7 +52,8 @@ pub const CHALLENGES: [Challenge; 4] = [
             "database[product] = new_price first, then the HSET; do not catch the DatabaseError (or return it).",
         ],
         solution: concat!(
-            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            crate::tutorial_client!(),
+            "\n",
             "def update_price(product, new_price):\n",
             "    database[product] = new_price  # raises DatabaseError if refused: nothing cached\n",
             "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
@@ -68,7 +70,8 @@ pub const CHALLENGES: [Challenge; 4] = [
             "Catch redis.ResponseError around the HSET, HDEL the field, then raise (or return) the error.",
         ],
         solution: concat!(
-            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            crate::tutorial_client!(),
+            "\n",
             "def update_price(product, new_price):\n",
             "    database[product] = new_price\n",
             "    try:\n",
@@ -83,7 +86,8 @@ pub const CHALLENGES: [Challenge; 4] = [
         title: "A crash between the writes",
         goal: "The process may die at any point of update_price; its memory is lost, the stores keep what they had. Write recover(), which a restarted process runs, so that afterwards the cache and the database agree on every product.",
         starter: concat!(
-            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            crate::tutorial_client!(),
+            "\n",
             "def update_price(product, new_price):\n",
             "    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n",
             "    database[product] = new_price\n\n",
@@ -96,7 +100,8 @@ pub const CHALLENGES: [Challenge; 4] = [
             "In recover(), make the cache agree with the database: DEL the hash (reads refill it), or HSET every row.",
         ],
         solution: concat!(
-            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            crate::tutorial_client!(),
+            "\n",
             "def update_price(product, new_price):\n",
             "    database[product] = new_price\n",
             "    redis_client.hset('product_prices', product, new_price)\n\n",
@@ -115,7 +120,8 @@ pub const CHALLENGES: [Challenge; 4] = [
             "A lock: loop on redis_client.set('lock:' + product, token, nx=True, px=5000) until it answers True; write both; then delete the lock if it still holds your token.",
         ],
         solution: concat!(
-            "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n",
+            crate::tutorial_client!(),
+            "\n",
             "def update_price(product, new_price):\n",
             "    lock, token = 'lock:' + product, str(new_price)\n",
             "    while not redis_client.set(lock, token, nx=True, px=5000):\n",
@@ -249,11 +255,8 @@ fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict 
         let after = |then: &str| vec![clients(then)];
         let follow = then.map(|t| move || after(t));
         let invariant = |run: &Run| -> Result<(), String> {
-            let fault = run.events.iter().find_map(|e| e.fault).or(run
-                .ended
-                .first()
-                .filter(|e| **e == Ended::Crashed)
-                .map(|_| FaultKind::CrashBefore));
+            let crashed = (!run.crashes.is_empty()).then_some(FaultKind::CrashBefore);
+            let fault = run.events.iter().find_map(|e| e.fault).or(crashed);
             if let Some(Ended::Stopped(why)) =
                 run.ended.iter().find(|e| matches!(e, Ended::Stopped(_)))
             {
@@ -325,7 +328,8 @@ fn described(call: &str, fault: Option<FaultKind>, then: Option<&str>) -> String
     }
 }
 
-/// Two writers of one product, every schedule; then three, on seeded random schedules.
+/// Two writers of one product, every schedule; then, only if two cannot break it, three, on
+/// seeded random schedules (so a failure is shown with two writers when two are enough).
 fn writers(clients: Clients<'_>) -> Verdict {
     let (product, prices) = ("product3", ["310", "320", "330"]);
     let invariant = |run: &Run| -> Result<(), String> {

@@ -17,7 +17,7 @@ pub mod explore;
 
 use std::collections::HashMap;
 
-use crate::emulator::cmd::{spec, Access};
+use crate::emulator::cmd::{access_of, Access};
 use crate::emulator::{CommandError, Reply};
 use crate::engine::copies::Copies;
 use crate::engine::schedule::{schedule_trace, Scheduled};
@@ -50,13 +50,7 @@ impl Op {
     pub fn footprint(&self) -> (Store, Option<&[u8]>, bool) {
         match self {
             Op::Redis(argv) => {
-                let name = argv
-                    .first()
-                    .map(|n| String::from_utf8_lossy(n).into_owned());
-                let writes = name
-                    .as_deref()
-                    .and_then(spec)
-                    .is_none_or(|s| s.access != Access::Read);
+                let writes = access_of(argv) != Some(Access::Read);
                 (Store::Cache, argv.get(1).map(Vec::as_slice), writes)
             }
             Op::DbGet(key) => (Store::Database, Some(key.as_bytes()), false),
@@ -175,9 +169,9 @@ pub struct Run {
 }
 
 impl Run {
-    /// The run as the engine draws a race: each client a writer (A, B, C; a client after those,
-    /// such as a restart's `recover()`, is drawn as the next letter still free, or C), each
-    /// operation a step, a crash where it struck.
+    /// The run as the engine draws a race: each client a writer in order (A, B, C; a client
+    /// run after the others, such as a restart's `recover()`, takes the next letter; clients past
+    /// the third are all drawn as C), each operation a step, a crash where it struck.
     pub fn schedule(&self) -> Vec<(Writer, Scheduled)> {
         let writer = |c: usize| Writer::ALL[c.min(Writer::ALL.len() - 1)];
         let mut steps = Vec::with_capacity(self.events.len() + self.crashes.len());
@@ -378,12 +372,7 @@ pub fn replay(
 fn apply(stores: &mut Copies, op: &Op, fault: Option<FaultKind>) -> (Outcome, Option<FaultKind>) {
     match op {
         Op::Redis(argv) => {
-            let adds = argv
-                .first()
-                .map(|n| String::from_utf8_lossy(n).into_owned())
-                .as_deref()
-                .and_then(spec)
-                .is_some_and(|s| s.access == Access::Write);
+            let adds = access_of(argv) == Some(Access::Write);
             if fault == Some(FaultKind::RedisOutOfMemory) && adds {
                 return (
                     Outcome::Redis(Reply::Error(oom())),
@@ -393,23 +382,15 @@ fn apply(stores: &mut Copies, op: &Op, fault: Option<FaultKind>) -> (Outcome, Op
             (Outcome::Redis(stores.redis.run(argv)), None)
         }
         Op::DbGet(key) => (Outcome::Row(stores.rows.get(key).cloned()), None),
+        Op::DbSet { key, .. } | Op::DbDel(key) if fault == Some(FaultKind::DatabaseWriteFails) => (
+            Outcome::Written(Err(refused(key))),
+            Some(FaultKind::DatabaseWriteFails),
+        ),
         Op::DbSet { key, value } => {
-            if fault == Some(FaultKind::DatabaseWriteFails) {
-                return (
-                    Outcome::Written(Err(refused(key))),
-                    Some(FaultKind::DatabaseWriteFails),
-                );
-            }
             stores.rows.insert(key.clone(), value.clone());
             (Outcome::Written(Ok(())), None)
         }
         Op::DbDel(key) => {
-            if fault == Some(FaultKind::DatabaseWriteFails) {
-                return (
-                    Outcome::Written(Err(refused(key))),
-                    Some(FaultKind::DatabaseWriteFails),
-                );
-            }
             stores.rows.remove(key);
             (Outcome::Written(Ok(())), None)
         }

@@ -9,7 +9,7 @@ use super::recorder::StepText;
 use super::scripted::{command_line, Effect};
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace};
 use crate::db::Database;
-use crate::emulator::cmd::{lookup, Access};
+use crate::emulator::cmd::{access_of, Access};
 
 /// What one line of the program does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,9 +36,8 @@ pub struct Statement {
 /// The kind of step a Redis command is: what its [`Spec`](crate::emulator::cmd::Spec) says it
 /// does to the data (a command the emulator does not know is drawn as a write: Redis will
 /// refuse it, and the step shows the error).
-fn cache_kind(argv: &[Vec<u8>]) -> StepKind {
-    let name = argv.first().map_or(&[][..], Vec::as_slice);
-    match lookup(name).map(|(_, spec)| spec.access) {
+pub(super) fn cache_kind(argv: &[Vec<u8>]) -> StepKind {
+    match access_of(argv) {
         Some(Access::Read) => StepKind::CacheRead,
         Some(Access::Remove) => StepKind::CacheInvalidate,
         Some(Access::Write) | None => StepKind::CacheWrite,

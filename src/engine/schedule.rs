@@ -5,9 +5,9 @@
 use super::copies::Copies;
 use super::faults::Faults;
 use super::pattern::Pattern;
+use super::program::cache_kind;
 use super::recorder::{Recorder, StepText};
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace, Writer};
-use crate::emulator::cmd::{spec, Access};
 use crate::emulator::{quote_arg, CommandError};
 
 /// One operation of a schedule, as the engine draws it.
@@ -104,14 +104,7 @@ fn step_text(stores: &mut Copies, writer: Writer, step: &Scheduled) -> StepText 
                 .map(|a| quote_arg(a))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let name = argv
-                .first()
-                .map(|n| String::from_utf8_lossy(n).into_owned());
-            let kind = match name.as_deref().and_then(spec).map(|s| s.access) {
-                Some(Access::Read) => StepKind::CacheRead,
-                Some(Access::Remove) => StepKind::CacheInvalidate,
-                _ => StepKind::CacheWrite,
-            };
+            let kind = cache_kind(argv);
             if *refused {
                 let result = format!("(error) {}{FAULT}", CommandError::OutOfMemory);
                 (kind, Actor::Cache, action, result, false)

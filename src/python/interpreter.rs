@@ -71,23 +71,32 @@ thread_local! {
     /// The interpreter the checker's clients run in, made on first use and kept for the
     /// thread's life (never dropped: RustPython's own thread-locals may be gone by the time a
     /// thread-local's destructor would run).
-    static CLIENTS_INTERPRETER: RefCell<Option<&'static Interpreter>> = const { RefCell::new(None) };
+    static CLIENTS_INTERPRETER: std::cell::OnceCell<&'static Interpreter> =
+        const { std::cell::OnceCell::new() };
 }
 
 /// Why a checker's client was stopped: it asked for its next operation.
 const PAUSED: &str = "the checker's client asked for its next store operation";
 
-/// A store call of a run: applied to the copies, or, for a checker's client under check,
-/// answered from the decided outcomes (`Ok`), or asked for (`Err`: the run stops).
-fn decided(run: &mut Run, op: Op) -> Option<Result<Outcome, ()>> {
-    let replay = run.replay.as_mut().filter(|r| r.live)?;
+/// A store call of a run: `None` to apply it to the copies; for a checker's client under check,
+/// the outcome the checker decided, or, past those, an error that stops the run (the call is
+/// what the client asks for next).
+fn decided(run: &mut Run, op: Op, vm: &VirtualMachine) -> PyResult<Option<Outcome>> {
+    let Some(replay) = run.replay.as_mut().filter(|r| r.live) else {
+        return Ok(None);
+    };
     if let Some(outcome) = replay.got.get(replay.used) {
         replay.used += 1;
-        return Some(Ok(outcome.clone()));
+        return Ok(Some(outcome.clone()));
     }
     replay.asked = Some(op);
     run.stopped = Some(PAUSED.to_owned());
-    Some(Err(()))
+    Err(vm.new_runtime_error(PAUSED.to_owned()))
+}
+
+/// A decided outcome of another kind than the operation asked for.
+fn mismatch(vm: &VirtualMachine) -> rustpython_vm::builtins::PyBaseExceptionRef {
+    vm.new_runtime_error(MISMATCH.to_owned())
 }
 
 fn text_of(obj: &PyObjectRef, vm: &VirtualMachine) -> String {
@@ -190,11 +199,10 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                     Reply::Error(b"ERR empty command".to_vec())
                 } else {
                     let mut run = r.borrow_mut();
-                    match decided(&mut run, Op::Redis(argv.clone())) {
+                    match decided(&mut run, Op::Redis(argv.clone()), vm)? {
                         None => run.stores.redis.run(&argv),
-                        Some(Ok(Outcome::Redis(reply))) => reply,
-                        Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
-                        Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                        Some(Outcome::Redis(reply)) => reply,
+                        Some(_) => return Err(mismatch(vm)),
                     }
                 };
                 let out = reply_to_python(&reply, vm);
@@ -219,7 +227,7 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                     key: key.clone(),
                     value: value.clone(),
                 };
-                let refused = match decided(&mut run, op) {
+                let refused = match decided(&mut run, op, vm)? {
                     None if run.stores.database_fails => Some(format!(
                         "the database refused the write of {key} (fault: database write fails)"
                     )),
@@ -227,9 +235,8 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                         run.stores.rows.insert(key.clone(), value.clone());
                         None
                     }
-                    Some(Ok(Outcome::Written(result))) => result.err(),
-                    Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
-                    Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                    Some(Outcome::Written(result)) => result.err(),
+                    Some(_) => return Err(mismatch(vm)),
                 };
                 run.events.push(Event::DatabaseWrite {
                     key,
@@ -250,14 +257,13 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
             move |key: PyObjectRef, vm: &VirtualMachine| -> PyResult<Option<String>> {
                 let key = text_of(&key, vm);
                 let mut run = r.borrow_mut();
-                let refused = match decided(&mut run, Op::DbDel(key.clone())) {
+                let refused = match decided(&mut run, Op::DbDel(key.clone()), vm)? {
                     None => {
                         run.stores.rows.remove(&key);
                         None
                     }
-                    Some(Ok(Outcome::Written(result))) => result.err(),
-                    Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
-                    Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                    Some(Outcome::Written(result)) => result.err(),
+                    Some(_) => return Err(mismatch(vm)),
                 };
                 run.events.push(Event::DatabaseDelete { key });
                 Ok(refused)
@@ -273,11 +279,10 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
             move |key: PyObjectRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
                 let key = text_of(&key, vm);
                 let mut run = r.borrow_mut();
-                let row = match decided(&mut run, Op::DbGet(key.clone())) {
+                let row = match decided(&mut run, Op::DbGet(key.clone()), vm)? {
                     None => run.stores.rows.get(&key).cloned(),
-                    Some(Ok(Outcome::Row(row))) => row,
-                    Some(Ok(_)) => return Err(vm.new_runtime_error(MISMATCH.to_owned())),
-                    Some(Err(())) => return Err(vm.new_runtime_error(PAUSED.to_owned())),
+                    Some(Outcome::Row(row)) => row,
+                    Some(_) => return Err(mismatch(vm)),
                 };
                 Ok(row.map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_str(v).into()))
             },
@@ -505,22 +510,17 @@ pub fn resume_client(
     // costs more than running a learner's function; each run has a scope of its own, and the
     // prelude and the tracer are installed again in it).
     let interpreter = CLIENTS_INTERPRETER.with(|cell| {
-        *cell.borrow_mut().get_or_insert_with(|| {
-            Box::leak(Box::new(Interpreter::without_stdlib(Default::default())))
-        })
+        *cell.get_or_init(|| Box::leak(Box::new(Interpreter::without_stdlib(Default::default()))))
     });
     let (ending, value) = interpreter.enter(|vm| client_in(vm, &shared, source, call));
     let mut run = shared.borrow_mut();
     if let Some(op) = run.replay.as_mut().and_then(|r| r.asked.take()) {
         return Next::Op(op);
     }
-    let ended = match (ending, run.stopped.take()) {
-        (Ending::Finished, _) => Ended::Returned(value),
-        (_, Some(why)) => Ended::Stopped(why),
-        (ending, None) => match ending.error() {
-            Some(error) => Ended::Raised(error),
-            None => Ended::Returned(value),
-        },
+    let ended = match (ending.error(), run.stopped.take()) {
+        (None, _) => Ended::Returned(value),
+        (Some(_), Some(why)) => Ended::Stopped(why),
+        (Some(error), None) => Ended::Raised(error),
     };
     drop(run);
     Next::Ended(ended)

@@ -6,18 +6,33 @@
 use crate::engine::patterns;
 use crate::engine::Pattern;
 
+/// The tutorial's client, as a literal for `concat!` (`import redis` and `redis_client`).
+#[macro_export]
+macro_rules! tutorial_client {
+    () => {
+        "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n"
+    };
+}
+
+/// The tutorial's steps 1 and 2 done, after its client: the hash and the `database` dictionary.
+#[macro_export]
+macro_rules! steps_1_and_2 {
+    () => {
+        concat!(
+            $crate::tutorial_client!(),
+            "\n# Step 1: the hash with the three prices\n",
+            "redis_client.execute_command(\"HMSET product_prices product1 100 product2 200 product3 300\")\n",
+            "\n# Step 2: the database, a dictionary with the same entries\n",
+            "database = {'product1': 100, 'product2': 200, 'product3': 300}\n",
+        )
+    };
+}
+
 /// The tutorial's four steps as one program: the client, the hash, the `database` dictionary,
 /// `update_price`, and a call of it.
-pub const TUTORIAL: &str = r#"import redis
-
-redis_client = redis.Redis(host='localhost', port=6379, db=0)
-
-# Step 1: the hash with the three prices
-redis_client.execute_command("HMSET product_prices product1 100 product2 200 product3 300")
-
-# Step 2: the database, a dictionary with the same entries
-database = {'product1': 100, 'product2': 200, 'product3': 300}
-
+pub const TUTORIAL: &str = concat!(
+    crate::steps_1_and_2!(),
+    r#"
 # Steps 3 and 4: write-through, the cache and the database together
 def update_price(product, new_price):
     redis_command = f"HSET product_prices {product} {new_price}"
@@ -25,21 +40,15 @@ def update_price(product, new_price):
     database[product] = new_price
 
 update_price("product1", 150)
-"#;
+"#,
+);
 
 /// What the editor holds on a first visit: the tutorial's steps 1 and 2 done (the client, the
 /// hash, the `database` dictionary) and `update_price` to write: its body says what it must do,
 /// no line of the answer (steps 3 and 4 pass only with the learner's own lines).
-pub const STARTER: &str = r#"import redis
-
-redis_client = redis.Redis(host='localhost', port=6379, db=0)
-
-# Step 1: the hash with the three prices
-redis_client.execute_command("HMSET product_prices product1 100 product2 200 product3 300")
-
-# Step 2: the database, a dictionary with the same entries
-database = {'product1': 100, 'product2': 200, 'product3': 300}
-
+pub const STARTER: &str = concat!(
+    crate::steps_1_and_2!(),
+    r#"
 # Steps 3 and 4: write-through. Make update_price
 #   - put new_price in the database dictionary,
 #   - build the Redis command that sets the product's field of the hash, in redis_command,
@@ -48,7 +57,8 @@ def update_price(product, new_price):
     pass  # your code here
 
 update_price("product1", 150)
-"#;
+"#,
+);
 
 /// The call a pattern's program ends with.
 pub const CALL: &str = "update_price(\"product1\", 150)";

@@ -349,6 +349,11 @@ const PACKED: [u128; COMMANDS.len()] = {
     packed
 };
 
+/// What the command `argv` (name first) does to the data, if the emulator knows it.
+pub fn access_of(argv: &[Vec<u8>]) -> Option<Access> {
+    lookup(argv.first()?).map(|(_, spec)| spec.access)
+}
+
 /// Finds an implemented command by name, in any case.
 pub fn lookup(name: &[u8]) -> Option<(Name, &'static Spec)> {
     if name.contains(&0) {
