@@ -205,6 +205,15 @@ test('lab.check_challenge: the tutorial\'s function loses the two-writers race, 
   await diagram.locator('[data-lifeline="writer-a"]').waitFor();
   await page.getByRole('region', { name: 'Application' }).getByText('Calls your update_price for product3').first().waitFor();
   await screenshot(page, 'challenge-counterexample-1440', { fullPage: false });
+  // At its last step the stage still shows the checker's copies, where the stores disagree, not
+  // the lab's live stores.
+  await page.getByRole('button', { name: 'Last step' }).click();
+  await page.getByRole('status', { name: 'Stage mode' }).getByText('Checker · its failing schedule, on copies of the stores').waitFor();
+  await page.getByRole('status', { name: 'Consistency' }).getByText('Diverged', { exact: false }).waitFor();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('region', { name: 'Stage' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'challenge-counterexample-390', { fullPage: false });
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   const lock = `${header}def update_price(product, new_price):\n    lock, token = 'lock:' + product, str(new_price)\n    while not redis_client.set(lock, token, nx=True, px=5000):\n        pass\n    try:\n        database[product] = new_price\n        redis_client.hset('product_prices', product, new_price)\n    finally:\n        if redis_client.get(lock) == token.encode():\n            redis_client.delete(lock)\n`;
   const passed = await page.evaluate((s) => window.lab.check_challenge('two-writers', s), lock);

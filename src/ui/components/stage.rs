@@ -33,6 +33,9 @@ pub enum StageMode {
     Race,
     /// A shared link, replayed on copies of the stores.
     Link,
+    /// A challenge's failing schedule: the checker's clients, on copies of the stores (never
+    /// the live stores, even at its last step).
+    Checker,
 }
 
 impl StageMode {
@@ -48,6 +51,9 @@ impl StageMode {
             }
             StageMode::Race => "Race · two writers on copies of the stores".to_owned(),
             StageMode::Link => "Shared link · replayed on copies of the stores".to_owned(),
+            StageMode::Checker => {
+                "Checker · its failing schedule, on copies of the stores".to_owned()
+            }
         }
     }
 }

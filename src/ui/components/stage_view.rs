@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::stage::{Stage, StageMode};
+use crate::engine::trace::OperationKind;
 use crate::ui::context::{use_lab_handle, use_shown};
 use crate::ui::hooks::use_travel;
 
@@ -26,9 +27,14 @@ pub fn stage_view() -> Html {
         return Html::default();
     };
     let len = shown.trace.as_ref().map_or(0, |t| t.steps.len());
+    let on_copies = shown
+        .trace
+        .as_ref()
+        .is_some_and(|t| t.operation == OperationKind::Counterexample);
     let mode = match &lab.state.replay {
         Some(r) if r.scenario.is_race() => StageMode::Race,
         Some(_) => StageMode::Link,
+        None if on_copies => StageMode::Checker,
         None if cursor + 1 >= len => StageMode::Live,
         None => StageMode::Step { cursor, len },
     };
