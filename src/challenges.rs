@@ -4,6 +4,8 @@
 //! what it tries and what must hold; the learner's code reaches it as clients made by the
 //! caller (the learner's Python, [`crate::python::Client`], in the interpreter's worker).
 
+pub mod progress;
+
 use crate::checker::explore::{exhaustive, random, Check, Failure, Report};
 use crate::checker::{Ended, Fault, FaultKind, Process, Run};
 use crate::engine::copies::Copies;
@@ -135,6 +137,16 @@ pub const CHALLENGES: [Challenge; 4] = [
         ),
     },
 ];
+
+/// The challenge a link names (`?challenge=two-writers`, among the query's other parameters),
+/// if it is one.
+pub fn from_query(query: &str) -> Option<&'static Challenge> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("challenge="))
+        .and_then(find)
+}
 
 /// The challenge with this id.
 pub fn find(id: &str) -> Option<&'static Challenge> {
@@ -397,8 +409,11 @@ pub fn start() -> Copies {
 
 fn verdict(report: Report, (product, price): (&str, &str)) -> Verdict {
     let tried = format!(
-        "{} schedules, {} injected faults",
-        report.schedules, report.faults
+        "{} schedule{}, {} injected fault{}",
+        report.schedules,
+        if report.schedules == 1 { "" } else { "s" },
+        report.faults,
+        if report.faults == 1 { "" } else { "s" },
     );
     match report.failure {
         None => Verdict {

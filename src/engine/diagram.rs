@@ -109,14 +109,7 @@ impl Diagram {
                 .iter()
                 .any(|s| s.actor == Actor::Queue || s.kind == StepKind::Flush);
         let mut lifelines = if race {
-            // Every writer that took a step (a race panel's two even before they have).
-            let took =
-                |w: Writer| w != Writer::C || trace.steps.iter().any(|s| s.writer == Some(w));
-            Writer::ALL
-                .into_iter()
-                .filter(|&w| took(w))
-                .map(Lifeline::Writer)
-                .collect()
+            trace.writers().into_iter().map(Lifeline::Writer).collect()
         } else {
             vec![Lifeline::Application]
         };

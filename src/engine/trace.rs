@@ -252,6 +252,21 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// The writers shown as lifelines and cards: in a race A and B always (even before they
+    /// have taken a step) and C once it has; in a counterexample, the checker's clients that
+    /// took a step. None for an operation without writers.
+    pub fn writers(&self) -> Vec<Writer> {
+        let took = |w: Writer| self.steps.iter().any(|s| s.writer == Some(w));
+        match self.operation {
+            OperationKind::Race => Writer::ALL
+                .into_iter()
+                .filter(|&w| w != Writer::C || took(w))
+                .collect(),
+            OperationKind::Counterexample => Writer::ALL.into_iter().filter(|&w| took(w)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The last step's snapshot: where the stores stand after the operation.
     pub fn last(&self) -> Option<&Step> {
         self.steps.last()

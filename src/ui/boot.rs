@@ -324,6 +324,7 @@ fn install_api(
                 super::python::set_source(&dispatch, source);
             })
         },
+        dispatch,
     );
 }
 
@@ -332,6 +333,18 @@ async fn open_shared_link(dispatch: UseReducerDispatcher<LabState>) {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
+    if let Some(challenge) = crate::challenges::from_query(&search) {
+        // `?challenge=two-writers`: that challenge, open, with its code in the editor.
+        let source = super::state::saved_challenges()
+            .unwrap_or_default()
+            .source_for(challenge.id);
+        dispatch.dispatch(LabAction::ChallengeOpen(Some(challenge.id.to_owned())));
+        if let Some(source) = source {
+            super::python::set_source(&dispatch, Rc::from(source));
+        }
+        super::python::load();
+        return;
+    }
     if let Some(shared) = Shared::from_query(&search) {
         if matches!(shared.scenario, crate::scenario::Scenario::Python { .. }) {
             super::python::open_link(dispatch, shared).await;

@@ -24,11 +24,13 @@ pub fn use_lab() -> LabHandle {
                 .unwrap_or_else(|| crate::python::programs::STARTER.to_owned()),
         );
         state.lesson = LessonState::saved().unwrap_or_default();
+        state.challenges = super::state::saved_challenges().unwrap_or_default();
         state
     });
     let lab = use_state(|| None::<Rc<AppLab>>);
     let background = use_mut_ref(Background::default);
     use_effect_with(state.lesson.clone(), |lesson| lesson.save());
+    use_effect_with(state.challenges.clone(), super::state::save_challenges);
     {
         let (dispatch, lab, background) = (state.dispatcher(), lab.clone(), background.clone());
         use_effect_with((), move |_| {

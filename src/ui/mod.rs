@@ -5,7 +5,7 @@
 //! | [`boot`] | opening the database, starting the lab, `window.lab`, other tabs, write-behind's timer |
 //! | [`hooks`] | `use_lab` (the lab and the page's state), `use_playback`, `use_travel` (messages that move) |
 //! | [`context`] | what components reach by context: the lab and the state, the trace on the stage and its playback |
-//! | [`actions`] | what the learner's clicks do to the lab, as callbacks |
+//! | [`actions`] | what the learner's clicks do to the lab, as callbacks (the Challenges panel's in `challenge_actions`) |
 //! | [`state`] | the page's state: one reducer, no I/O |
 //! | [`offline`] | the service worker: registered in release builds, "a new version is ready" |
 //! | [`python`] | the learner's Python: the interpreter's worker, a run replayed as a trace, the lesson's checks |
@@ -17,6 +17,7 @@
 
 mod actions;
 mod boot;
+mod challenge_actions;
 pub mod components;
 mod context;
 mod hooks;
@@ -69,12 +70,14 @@ pub fn app() -> Html {
         diagram,
         playback,
     };
+    // An open challenge's panel holds the editor: it gets more room.
+    let challenge = lab.state.challenges.open.is_some() && lab.state.tab == state::Tab::Playground;
     html! {
         <ContextProvider<actions::LabHandle> context={lab}>
             <ContextProvider<Shown> context={shown}>
                 <div class="lab">
                     <Topbar />
-                    <div class="playground">
+                    <div class={classes!("playground", challenge.then_some("playground--challenge"))}>
                         <SidePanel />
                         <main class="playground__main">
                             <StageView />

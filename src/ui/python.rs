@@ -14,6 +14,7 @@ use yew::UseReducerDispatcher;
 use super::boot::AppLab;
 use super::state::{LabAction, LabState, PythonPhase};
 use crate::catalog::{seed_pairs, PRICES_KEY};
+use crate::challenges::progress::ChallengeVerdict;
 use crate::db::app::AppDb;
 use crate::engine::sandbox::{run_recorded_on, Start};
 use crate::engine::Trace;
@@ -261,32 +262,47 @@ pub async fn check_challenge(id: &str, source: &str) -> Result<Challenged, Strin
     }
 }
 
-/// Where the challenges the learner solved are kept between visits.
-const SOLVED_KEY: &str = "write-through-lab.challenges";
-
-/// The ids of the challenges solved in this browser profile.
-pub fn solved() -> Vec<String> {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(SOLVED_KEY).ok().flatten())
-        .map(|text| {
-            text.split(',')
-                .filter(|id| !id.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+/// What the Challenges panel shows of a check's answer.
+pub fn verdict_of(found: &Challenged) -> ChallengeVerdict {
+    ChallengeVerdict {
+        passed: found.passed,
+        message: found.message.clone(),
+        schedules: found.schedules,
+        faults: found.faults,
+        counterexample: !found.steps.is_empty(),
+    }
 }
 
-/// Keeps `id` as solved (quietly, if storage is refused).
-pub fn mark_solved(id: &str) {
-    let mut ids = solved();
-    if !ids.iter().any(|s| s == id) {
-        ids.push(id.to_owned());
+/// Checks the editor's `source` against challenge `id` from the Challenges panel or the
+/// console: the panel says what the check found, a pass is kept as solved, a failing schedule
+/// goes on the stage. `Err` if the check could not run (the worker failed).
+pub async fn run_challenge(
+    dispatch: &UseReducerDispatcher<LabState>,
+    id: &str,
+    source: &str,
+) -> Result<Challenged, String> {
+    let found = check_challenge(id, source).await;
+    let verdict = match &found {
+        Ok(found) => verdict_of(found),
+        Err(why) => ChallengeVerdict {
+            passed: false,
+            message: why.clone(),
+            schedules: 0,
+            faults: 0,
+            counterexample: false,
+        },
+    };
+    if verdict.passed {
+        super::state::save_solved(id);
     }
-    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
-        let _ = storage.set_item(SOLVED_KEY, &ids.join(","));
+    dispatch.dispatch(LabAction::ChallengeChecked {
+        id: id.to_owned(),
+        verdict,
+    });
+    if let Some(trace) = found.as_ref().ok().and_then(Challenged::trace) {
+        dispatch.dispatch(LabAction::Traced(trace));
     }
+    found
 }
 
 /// Opens a shared link to a run of the learner's Python: the program runs again in the worker

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
+use crate::challenges::progress::{ChallengeState, ChallengeVerdict};
 use crate::lesson::Line;
 
 use crate::engine::trace::OperationKind;
@@ -104,6 +105,33 @@ pub struct PythonState {
     /// A run is in flight.
     pub running: bool,
     pub phase: PythonPhase,
+}
+
+/// Where the challenges' progress is kept between visits.
+const CHALLENGES_KEY: &str = "write-through-lab.challenges";
+
+/// The challenges' progress kept by an earlier visit in this browser profile, if any.
+pub fn saved_challenges() -> Option<ChallengeState> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    serde_json::from_str(&storage.get_item(CHALLENGES_KEY).ok()??).ok()
+}
+
+/// Keeps the challenges' progress for the next visit (quietly, if storage is refused).
+pub fn save_challenges(state: &ChallengeState) {
+    if let (Some(Ok(Some(storage))), Ok(text)) = (
+        web_sys::window().map(|w| w.local_storage()),
+        serde_json::to_string(state),
+    ) {
+        let _ = storage.set_item(CHALLENGES_KEY, &text);
+    }
+}
+
+/// Keeps challenge `id` as solved in the browser's storage at once, so that `lab.challenges()`
+/// says so as soon as `lab.check_challenge` resolves, before the page renders.
+pub fn save_solved(id: &str) {
+    let mut saved = saved_challenges().unwrap_or_default();
+    saved.mark_solved(id);
+    save_challenges(&saved);
 }
 
 /// What the learner submits for checking.
@@ -237,6 +265,7 @@ pub struct LabState {
     pub code_view: CodeView,
     pub python: PythonState,
     pub lesson: LessonState,
+    pub challenges: ChallengeState,
     /// What the large-catalog panel last said.
     pub scale_message: Option<String>,
     /// The learner's predictions ("Predict, then see") on the trace on the stage: step →
@@ -316,6 +345,21 @@ pub enum LabAction {
     LessonStarted,
     /// Starting the lesson failed.
     LessonFailed(String),
+    /// The Challenges panel (`true`) or the lesson is shown.
+    ChallengesShown(bool),
+    /// A challenge was opened in the Challenges panel (`None`: back to the list).
+    ChallengeOpen(Option<String>),
+    /// The open challenge's next hint.
+    ChallengeHint,
+    /// "Show a solution".
+    ChallengeSolution,
+    /// A check of challenge `id` started.
+    ChallengeChecking(String),
+    /// A check of challenge `id` ended (from the panel or `lab.check_challenge`).
+    ChallengeChecked {
+        id: String,
+        verdict: ChallengeVerdict,
+    },
     /// A lesson step (0-based) was checked; `function` is the learner's `update_price` when
     /// that step built one from given lines.
     LessonChecked {
@@ -432,7 +476,10 @@ impl LabState {
         let next = self;
         match action {
             LabAction::CodeView(view) => next.code_view = view,
-            LabAction::PythonEdit(source) => next.python.source = source,
+            LabAction::PythonEdit(source) => {
+                next.challenges.edited(&source);
+                next.python.source = source;
+            }
             LabAction::PythonRunning => {
                 next.python.running = true;
                 next.code_view = CodeView::Editor;
@@ -479,6 +526,31 @@ impl LabState {
                 function,
             } => next.lesson.checked(step, verdict, function),
             LabAction::RunMine(on) => next.lesson.run_mine = on,
+            LabAction::ChallengeOpen(id) => {
+                if id.is_some() {
+                    next.code_view = CodeView::Editor;
+                }
+                next.challenges.open(id.as_deref());
+            }
+            LabAction::ChallengesShown(shown) => {
+                next.challenges.open(None);
+                next.challenges.listed = shown;
+            }
+            LabAction::ChallengeHint => next.challenges.hint(),
+            LabAction::ChallengeSolution => next.challenges.solution = true,
+            LabAction::ChallengeChecking(id) => next.challenges.checking_started(&id),
+            LabAction::ChallengeChecked { id, verdict } => {
+                // A pass leaves no failing schedule of an earlier check on the stage.
+                let counterexample = |t: &Option<Rc<Trace>>| {
+                    t.as_ref()
+                        .is_some_and(|t| t.operation == OperationKind::Counterexample)
+                };
+                if verdict.passed && counterexample(&next.last_trace) {
+                    next.last_trace = None;
+                    next.scenario = None;
+                }
+                next.challenges.checked(&id, verdict);
+            }
             LabAction::ScaleMessage(message) => next.scale_message = message,
             LabAction::Predicted { step, choice } => {
                 Rc::make_mut(&mut next.answers).insert(step, choice);

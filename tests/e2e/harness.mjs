@@ -142,13 +142,14 @@ export async function openLab(context, url, { reset = false, ...options } = {}) 
 }
 
 /**
- * Forgets the lesson's progress and the editor's text this browser profile kept, and reloads: a
- * first visit again.
+ * Forgets the lesson's and the challenges' progress and the editor's text this browser profile
+ * kept, and reloads: a first visit again.
  */
 export async function forgetLesson(page) {
   await page.evaluate(() => {
     localStorage.removeItem('write-through-lab.lesson');
     localStorage.removeItem('write-through-lab.python');
+    localStorage.removeItem('write-through-lab.challenges');
   });
   await page.reload();
   await page.waitForFunction(() => typeof window.lab?.update_price === 'function');

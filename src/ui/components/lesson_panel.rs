@@ -58,11 +58,11 @@ pub fn lesson_panel() -> Html {
 
     html! {
         <section class="lesson" aria-label="Lesson">
-            { head(done, start, busy) }
+            { head(done, start, busy, to_challenges(&lab)) }
             { steps(done, &lesson.passed) }
             if finished {
                 <p class="lesson__feedback lesson__feedback--ok" role="status">
-                    { "All four steps done: update_price writes the cache and the database. Now break it: switch a fault on and update a price." }
+                    { "All four steps done: update_price writes the cache and the database. Now break it: switch a fault on and update a price, or take the Challenges, where your own code meets faults and races." }
                 </p>
             } else {
                 <div class="lesson__task">
@@ -206,13 +206,26 @@ fn ways(pick: bool, open_editor: Callback<MouseEvent>, toggle_pick: Callback<Mou
 
 /// The lesson's title, its progress (kept between visits) and "Start the lesson", or "Start
 /// over" once a step is done.
-fn head(done: usize, start: Callback<MouseEvent>, busy: bool) -> Html {
+fn head(done: usize, start: Callback<MouseEvent>, busy: bool, challenges: Html) -> Html {
     html! {
     <div class="lesson__head">
         <h2 class="lesson__title">{ "Lesson: write-through, by hand" }</h2>
         <p class="lesson__progress" aria-live="polite">{ format!("Progress {}/{}", done.min(STEPS.len()), STEPS.len()) }</p>
         <button type="button" class="button button--quiet" onclick={start} disabled={busy}>{ if done > 0 { "Start over (empties both stores)" } else { "Start the lesson (empties both stores)" } }</button>
+        { challenges }
     </div>
+    }
+}
+
+/// The way to the challenges, with how many are solved.
+fn to_challenges(lab: &crate::ui::actions::LabHandle) -> Html {
+    let show = lab.on_challenges_shown().reform(|_: MouseEvent| true);
+    let solved = lab.state.challenges.solved_count();
+    let total = crate::challenges::CHALLENGES.len();
+    html! {
+        <button type="button" class="button button--quiet lesson__to-challenges" onclick={show}>
+            { format!("Challenges ({solved}/{total} solved)") }
+        </button>
     }
 }
 

@@ -1,6 +1,7 @@
 //! One file per component.
 
 pub mod actor_card;
+pub mod challenges_panel;
 pub mod code_pane;
 pub mod compare_panel;
 pub mod console;

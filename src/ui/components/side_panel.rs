@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::challenges_panel::ChallengesPanel;
 use super::compare_panel::ComparePanel;
 use super::console::Console;
 use super::controls::Controls;
@@ -44,7 +45,12 @@ fn playground(lab: &LabHandle) -> Html {
     let (live, busy) = (lab.live(), lab.busy());
     html! {
         <>
-            <LessonPanel />
+            // The challenges take the lesson's place.
+            if lab.state.challenges.listed || lab.state.challenges.open.is_some() {
+                <ChallengesPanel />
+            } else {
+                <LessonPanel />
+            }
             <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} />
             <Console on_run={lab.on_console()} />
             <Controls />

@@ -220,10 +220,10 @@ fn writers(view: &View<'_>) -> Html {
     };
     let listing = view.listing();
     let mine = trace.operation == OperationKind::Counterexample;
-    let took = |w: Writer| w != Writer::C || trace.steps.iter().any(|s| s.writer == Some(w));
+
     html! {
         <div class="stage__writers" role="region" aria-label="Application">
-            { for Writer::ALL.into_iter().filter(|&w| took(w)).map(|w| {
+            { for trace.writers().into_iter().map(|w| {
                 let (just_ran, next) = writer_lines(trace, w, view.cursor);
                 let lifeline = Lifeline::Writer(w);
                 let role = if mine {
@@ -291,7 +291,11 @@ fn application(view: &View<'_>) -> Html {
                 { view_button(CodeView::Pattern, "The pattern") }
                 { view_button(CodeView::Editor, "Your Python") }
             </div>
-            { if editing { editor(view) } else { listing(view) } }
+            { match (editing, state.challenges.open.is_some()) {
+                (true, true) => html! { <p class="stage__mine">{ "Your code for the challenge is in the Challenges panel." }</p> },
+                (true, false) => editor(view),
+                (false, _) => listing(view),
+            } }
         </ActorCard>
     }
 }

@@ -65,11 +65,12 @@ pub fn install(
     on_change: OnChange,
     on_replaced: OnReplaced,
     on_python: python::OnPython,
+    dispatch: &yew::UseReducerDispatcher<crate::ui::state::LabState>,
 ) {
     let api = Api(Object::new());
     learner::register(&api, &lab, &on_change, &on_replaced);
     python::register(&api, &lab, &on_change, &on_python);
-    python::register_challenges(&api, &on_change);
+    python::register_challenges(&api, dispatch);
     #[cfg(feature = "bench-hooks")]
     bench::register(&api);
 

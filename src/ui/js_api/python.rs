@@ -6,13 +6,15 @@ use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
+use yew::UseReducerDispatcher;
 
 use super::convert::{error, trace_to_js};
 use super::{Api, OnChange};
 use crate::challenges::{find, CHALLENGES};
 use crate::db::app::AppDb;
 use crate::engine::Lab;
-use crate::ui::python::{check_challenge, check_step, mark_solved, run_python, solved};
+use crate::ui::python::{check_step, run_challenge, run_python};
+use crate::ui::state::{saved_challenges, LabAction, LabState};
 
 /// What the page does after a Python run: show its source, output and error (if it had one).
 pub type OnPython = Rc<dyn Fn(Rc<str>, String, Option<Rc<str>>)>;
@@ -69,24 +71,24 @@ pub fn register(api: &Api, lab: &Rc<Lab<AppDb>>, on_change: &OnChange, on_python
 
 /// `lab.challenges()` and `lab.check_challenge(id, source)`: a failing schedule is put on the
 /// stage, a pass kept as solved.
-pub fn register_challenges(api: &Api, on_change: &OnChange) {
-    let changed = Rc::clone(on_change);
+pub fn register_challenges(api: &Api, dispatch: &UseReducerDispatcher<LabState>) {
+    let dispatch = dispatch.clone();
     api.method("challenges", |_, _| {
-        let solved = solved();
+        let progress = saved_challenges().unwrap_or_default();
         let list = js_sys::Array::new();
         for c in CHALLENGES {
             let item = Object::new();
             let _ = Reflect::set(&item, &"id".into(), &JsValue::from_str(c.id));
             let _ = Reflect::set(&item, &"title".into(), &JsValue::from_str(c.title));
-            let done = solved.iter().any(|s| s == c.id);
-            let _ = Reflect::set(&item, &"solved".into(), &JsValue::from_bool(done));
+            let done = JsValue::from_bool(progress.is_solved(c.id));
+            let _ = Reflect::set(&item, &"solved".into(), &done);
             list.push(&item);
         }
         Ok(list.into())
     });
 
     api.promise("check_challenge", move |id, source| {
-        let changed = Rc::clone(&changed);
+        let dispatch = dispatch.clone();
         async move {
             let id = id
                 .as_string()
@@ -98,15 +100,13 @@ pub fn register_challenges(api: &Api, on_change: &OnChange) {
             let source = source
                 .as_string()
                 .ok_or_else(|| error("source must be a string of Python"))?;
-            let found = check_challenge(&id, &source).await.map_err(|e| error(&e))?;
-            if found.passed {
-                mark_solved(&id);
-            }
+            // As the panel's Check: the panel says what it found, the failing schedule goes
+            // on the stage.
+            dispatch.dispatch(LabAction::ChallengeChecking(id.clone()));
+            let found = run_challenge(&dispatch, &id, &source)
+                .await
+                .map_err(|e| error(&e))?;
             let trace = found.trace();
-            if let Some(trace) = &trace {
-                // The failing schedule is put on the stage.
-                changed(Some(trace.clone()));
-            }
             let out = Object::new();
             let _ = Reflect::set(&out, &"passed".into(), &JsValue::from_bool(found.passed));
             let _ = Reflect::set(&out, &"message".into(), &JsValue::from_str(&found.message));

@@ -1,0 +1,136 @@
+// End to end: the Challenges panel (issue #21). A learner opens a challenge, checks the trap it
+// starts with, steps through the schedule that broke it on the stage, climbs the hints, fails
+// with answers of their own, is offered a solution, fixes their code and passes; the progress
+// and their code survive a reload, and a link opens a challenge with its starter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { shareServerAndBrowser, openLab, forgetLesson, screenshot } from './harness.mjs';
+
+const shared = shareServerAndBrowser();
+
+const HEADER = "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n";
+const SILENT = `${HEADER}def update_price(product, new_price):\n    try:\n        database[product] = new_price\n    except Exception:\n        return\n    redis_client.hset('product_prices', product, new_price)\n`;
+const HARD_CODED = `${HEADER}def update_price(product, new_price):\n    database['product1'] = new_price\n    redis_client.hset('product_prices', 'product1', new_price)\n`;
+const FIXED = `${HEADER}def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hset('product_prices', product, new_price)\n`;
+
+/** Whether `locator`'s box lies inside the viewport. */
+async function onScreen(page, locator) {
+  const box = await locator.boundingBox();
+  const { width, height } = page.viewportSize();
+  return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 1 && box.y + box.height <= height + 1;
+}
+
+test('a learner checks the trap, steps through what broke, climbs the hints, is offered a solution, fixes it and passes', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await forgetLesson(page);
+  // The challenges are beside the lesson: in its place, one click away.
+  await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Challenges (0/4 solved)' }).click();
+  const panel = page.getByRole('region', { name: 'Challenges' });
+  await panel.getByText('0/4 solved').waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Lesson' }).count(), 0);
+  await panel.getByRole('button', { name: 'The database refuses a write' }).click();
+  assert.match(page.url(), /[?&]challenge=database-refuses$/);
+  await panel.getByText('The database may refuse a write').waitFor();
+  const editor = page.getByLabel('Python code');
+  await editor.waitFor();
+  assert.match(await editor.inputValue(), /The tutorial's function, cache first/);
+
+  // 1. The starter as it is: the cache is written before the database refuses.
+  const verdict = panel.getByRole('status', { name: 'Challenge verdict' });
+  await panel.getByRole('button', { name: 'Check', exact: true }).click();
+  await verdict.getByText("Broken: update_price('product2', 275) with the database refusing its write: the cache holds product2 = 275, the database product2 = 200", { exact: false }).waitFor({ timeout: 60_000 });
+  await verdict.getByText('The schedule that broke it is on the stage').waitFor();
+  // Stepped through on the stage: the cache write, then the refused database write.
+  const mode = page.getByRole('status', { name: 'Stage mode' });
+  await mode.getByText('Checker · its failing schedule, on copies of the stores').waitFor();
+  const narration = page.getByLabel('Narration');
+  await page.getByRole('button', { name: 'First step' }).click();
+  await narration.getByText('Step 1 of 2 — Writer A: HSET product_prices product2 275').waitFor();
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await narration.getByText('Step 2 of 2 — Writer A: database["product2"] = "275" → refused (fault injected by the checker)').waitFor();
+  await page.getByRole('status', { name: 'Consistency' }).getByText('Diverged', { exact: false }).waitFor();
+
+  // The hints, each more concrete.
+  await panel.getByRole('button', { name: 'Hint 1 of 3' }).click();
+  await panel.getByRole('list', { name: 'Hints' }).getByText('Which store is the truth?').waitFor();
+  await panel.getByRole('button', { name: 'Hint 2 of 3' }).click();
+  await panel.getByRole('list', { name: 'Hints' }).getByText('Write the database first').waitFor();
+  // At 1440x900 the challenge, the editor, the stage and the diagram are on one screen.
+  for (const part of [
+    panel.getByText('The database may refuse a write'),
+    panel.locator('.editor'),
+    page.getByRole('region', { name: 'Redis cache' }),
+    page.getByRole('figure', { name: 'Sequence diagram' }),
+  ]) {
+    assert.ok(await onScreen(page, part), `on screen at 1440x900: ${part}`);
+  }
+  await screenshot(page, 'challenge-broken-1440', { fullPage: false });
+
+  // 2. and 3. Answers of their own that are still wrong: a refusal swallowed, then one product only.
+  assert.equal(await panel.getByRole('button', { name: 'Show a solution' }).count(), 0);
+  await editor.fill(SILENT);
+  await panel.getByRole('button', { name: 'Check', exact: true }).click();
+  await verdict.getByText('it returned as if it had succeeded', { exact: false }).waitFor({ timeout: 60_000 });
+  await editor.fill(HARD_CODED);
+  await panel.getByRole('button', { name: 'Check', exact: true }).click();
+  await verdict.getByText("update_price('product2', 275): with no fault", { exact: false }).waitFor({ timeout: 60_000 });
+  // Three failed checks: a solution is offered, shown on request.
+  await panel.getByRole('button', { name: 'Show a solution' }).click();
+  await panel.getByLabel('A solution').getByText('raises DatabaseError if refused', { exact: false }).waitFor();
+
+  // The fix, typed: the database first, then the cache.
+  await editor.fill(FIXED);
+  await panel.getByRole('button', { name: 'Check', exact: true }).click();
+  await verdict.getByText(/^Passed: \d+ schedules, \d+ injected faults?, 0 broken\.$/).waitFor({ timeout: 60_000 });
+  await panel.getByText('1/4 solved').waitFor();
+  await panel.getByText('✓ solved').waitFor();
+  await screenshot(page, 'challenge-passed-1440', { fullPage: false });
+  const listed = await page.evaluate(() => window.lab.challenges());
+  assert.equal(listed.find((c) => c.id === 'database-refuses').solved, true);
+
+  // A reload keeps the progress, the open challenge and the learner's code.
+  await page.reload();
+  await panel.getByText('1/4 solved').waitFor();
+  await panel.getByText('The database may refuse a write').waitFor();
+  await page.getByLabel('Python code').waitFor();
+  assert.equal(await page.getByLabel('Python code').inputValue(), FIXED);
+
+  // At 390x844 the challenge, the editor and the stage are reachable and do not cover each other.
+  await page.setViewportSize({ width: 390, height: 844 });
+  // (The editor's text scrolls sideways inside its box: the box is what must be on screen.)
+  for (const part of [panel.getByRole('button', { name: 'Check', exact: true }), panel.locator('.editor'), page.getByRole('region', { name: 'Redis cache' })]) {
+    await part.scrollIntoViewIfNeeded();
+    assert.ok(await onScreen(page, part), `reachable at 390x844: ${part} ${JSON.stringify(await part.boundingBox())}`);
+    const covered = await part.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + Math.min(r.height / 2, 10));
+      return hit === el || el.contains(hit) ? null : hit?.outerHTML.slice(0, 80);
+    });
+    assert.equal(covered, null, `nothing covers ${part}`);
+  }
+  await panel.getByRole('button', { name: 'Check', exact: true }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'challenge-390', { fullPage: false });
+
+  // Back to the list (the solved one ticked; the address no longer names it), then the lesson.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await panel.getByRole('button', { name: 'All challenges' }).click();
+  await panel.getByRole('listitem').filter({ hasText: 'The database refuses a write' }).getByText('✓ solved').waitFor();
+  assert.doesNotMatch(page.url(), /challenge=/);
+  await screenshot(page, 'challenges-list-1440', { fullPage: false });
+  await panel.getByRole('button', { name: 'Back to the lesson' }).click();
+  await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Challenges (1/4 solved)' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a link ?challenge=two-writers opens that challenge with its starter', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
+  await forgetLesson(page);
+  await page.goto(`${shared.server.url}?challenge=two-writers`);
+  const panel = page.getByRole('region', { name: 'Challenges' });
+  await panel.getByRole('heading', { name: 'Two writers at once' }).waitFor();
+  const editor = page.getByLabel('Python code');
+  await editor.waitFor();
+  assert.match(await editor.inputValue(), /def update_price\(product, new_price\):\n    database\[product\] = new_price\n/);
+  assert.deepEqual(errors, []);
+});
