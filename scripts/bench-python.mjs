@@ -3,33 +3,22 @@
 // run to the rendered trace of the seed's program, against the built-in engine's
 // update_price trace in the same page. Prints a Markdown table.
 // Usage: node scripts/bench-python.mjs [cold rounds] [warm runs]
-import { serveDist, launchBrowser, openLab, median } from '../tests/e2e/harness.mjs';
+import { serveDist, launchBrowser, openLab, median, seedProgram } from '../tests/e2e/harness.mjs';
 
 const coldRounds = Number(process.argv[2] ?? 3);
 const warmRuns = Number(process.argv[3] ?? 20);
-
-const SEED = `import redis
-redis_client = redis.Redis(host='localhost', port=6379, db=0)
-
-def update_price(product, new_price):
-    redis_command = f"HSET product_prices {product} {new_price}"
-    redis_client.execute_command(redis_command)
-    database[product] = new_price
-
-update_price("product1", PRICE)
-`;
 
 /** ms from the call to the frame after it resolved (the trace rendered). */
 function timed(page, what, price) {
   return page.evaluate(
     async ([what, source, price]) => {
       const t = performance.now();
-      if (what === 'python') await window.lab.run_python(source.replace('PRICE', String(price)));
+      if (what === 'python') await window.lab.run_python(source);
       else await window.lab.update_price('product1', price);
       await new Promise((done) => requestAnimationFrame(() => done()));
       return performance.now() - t;
     },
-    [what, SEED, price],
+    [what, seedProgram(price), price],
   );
 }
 

@@ -18,6 +18,14 @@ mod worker {
     /// Answers one request with a response (bytes, [`write_through_lab::python::wire`]).
     #[wasm_bindgen]
     pub fn handle(request: &[u8]) -> Vec<u8> {
+        // A panic aborts this instance (the page starts another); its message goes to the
+        // console first, so that what failed can be told.
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            std::panic::set_hook(Box::new(|info| {
+                web_sys::console::error_1(&format!("python worker panicked: {info}").into());
+            }));
+        });
         write_through_lab::python::worker::handle(request, now_ms)
     }
 }

@@ -255,7 +255,15 @@ pub async fn check_challenge(id: &str, source: &str) -> Result<Challenged, Strin
         id: id.to_owned(),
         source: source.to_owned(),
     };
-    match ask(&request, CHALLENGE_KILL_MS).await? {
+    let mut answer = ask(&request, CHALLENGE_KILL_MS).await;
+    // The interpreter's worker keeps a little of every run it made (cycles RustPython's
+    // reference counting cannot free), so a long session of checks can exhaust it; a check is
+    // deterministic, so it is asked once more of a fresh worker (the crash ended the old one)
+    // before a crash is reported as the answer.
+    if matches!(&answer, Err(why) if why.contains("the interpreter failed")) {
+        answer = ask(&request, CHALLENGE_KILL_MS).await;
+    }
+    match answer? {
         Response::Challenged(found) => Ok(found),
         Response::Refused { message } => Err(message),
         _ => Err("The Python worker answered another question.".to_owned()),

@@ -182,3 +182,15 @@ export async function readyTimes(page, url, n) {
   }
   return times;
 }
+
+/** The seed tutorial's whole program, updating product1 to `price` (the benchmarks' baseline). */
+export const seedProgram = (price) => `import redis
+redis_client = redis.Redis(host='localhost', port=6379, db=0)
+
+def update_price(product, new_price):
+    redis_command = f"HSET product_prices {product} {new_price}"
+    redis_client.execute_command(redis_command)
+    database[product] = new_price
+
+update_price("product1", ${price})
+`;

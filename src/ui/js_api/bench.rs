@@ -1,5 +1,6 @@
 //! The benchmarks' hooks (`make bench` builds the page with the `bench-hooks` feature): the
-//! emulator's workload measured in WebAssembly, and the memory a large hash holds.
+//! emulator's workload measured in WebAssembly, the memory a large hash holds, and the
+//! challenges' solutions (to time their checks).
 
 use wasm_bindgen::JsValue;
 
@@ -39,5 +40,20 @@ pub fn register(api: &Api) {
             ("requested_bytes", requested as f64),
             ("occupied_bytes", occupied as f64),
         ]))
+    });
+
+    // `{id: solution}`: each challenge's known solution, for timing the checks
+    // (`scripts/bench-challenges.mjs`); the learners' bundle offers them only after three failed
+    // checks.
+    api.method("bench_challenge_solutions", |_, _| {
+        let out = js_sys::Object::new();
+        for c in crate::challenges::CHALLENGES {
+            let _ = js_sys::Reflect::set(
+                &out,
+                &JsValue::from_str(c.id),
+                &JsValue::from_str(c.solution),
+            );
+        }
+        Ok(out.into())
     });
 }
