@@ -75,6 +75,49 @@ thread_local! {
         const { std::cell::OnceCell::new() };
 }
 
+thread_local! {
+    /// Code compiled in the clients' interpreter, by its file name and text: the prelude and
+    /// the learner's program are compiled once per check, not once per run of a client.
+    static CLIENTS_CODE: std::cell::RefCell<
+        std::collections::HashMap<(&'static str, String), rustpython_vm::PyRef<rustpython_vm::builtins::PyCode>>,
+    > = std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// How many texts [`CLIENTS_CODE`] keeps before it starts again.
+const CLIENTS_CODE_KEPT: usize = 16;
+
+/// Runs `source` in `scope`; with `cached` (the clients' interpreter, which lives as long as
+/// the thread), compiled once per text.
+fn run_source(
+    vm: &VirtualMachine,
+    scope: rustpython_vm::scope::Scope,
+    source: &str,
+    file: &'static str,
+    cached: bool,
+) -> rustpython_vm::PyResult {
+    if !cached {
+        return vm.run_string(scope, source, file.to_owned());
+    }
+    let key = (file, source.to_owned());
+    let code = match CLIENTS_CODE.with(|c| c.borrow().get(&key).cloned()) {
+        Some(code) => code,
+        None => {
+            let code = vm
+                .compile(source, rustpython_vm::compiler::Mode::Exec, file.to_owned())
+                .map_err(|e| vm.new_syntax_error(&e, Some(source)))?;
+            CLIENTS_CODE.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= CLIENTS_CODE_KEPT {
+                    c.clear();
+                }
+                c.insert(key, code.clone());
+            });
+            code
+        }
+    };
+    vm.run_code_obj(code, scope)
+}
+
 /// Why a checker's client was stopped: it asked for its next operation.
 const PAUSED: &str = "the checker's client asked for its next store operation";
 
@@ -391,10 +434,14 @@ pub fn run(
 
 /// A scope with the host functions, the prelude and the `database` table made from the copies'
 /// rows, with the line tracer on. `Err`: the lab could not start Python (as an ending).
-fn prepare(vm: &VirtualMachine, shared: &Shared) -> Result<rustpython_vm::scope::Scope, Ending> {
+fn prepare(
+    vm: &VirtualMachine,
+    shared: &Shared,
+    cached: bool,
+) -> Result<rustpython_vm::scope::Scope, Ending> {
     let scope = vm.new_scope_with_builtins();
     let prepared = install(vm, &scope, shared).and_then(|()| {
-        vm.run_string(scope.clone(), PRELUDE, "<lab prelude>".to_owned())?;
+        run_source(vm, scope.clone(), PRELUDE, "<lab prelude>", cached)?;
         let rows = {
             let run = shared.borrow();
             run.stores
@@ -438,7 +485,7 @@ fn prepare(vm: &VirtualMachine, shared: &Shared) -> Result<rustpython_vm::scope:
 }
 
 fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
-    let scope = match prepare(vm, shared) {
+    let scope = match prepare(vm, shared, false) {
         Ok(scope) => scope,
         Err(ending) => return ending,
     };
@@ -532,11 +579,11 @@ fn client_in(
     source: &str,
     call: &str,
 ) -> (Ending, Option<String>) {
-    let scope = match prepare(vm, shared) {
+    let scope = match prepare(vm, shared, true) {
         Ok(scope) => scope,
         Err(ending) => return (ending, None),
     };
-    let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
+    let mut result = run_source(vm, scope.clone(), source, LEARNER_FILE, true);
     if let Err(e) = result {
         return (raised(vm, &scope, &e), None);
     }
