@@ -29,6 +29,9 @@ pub enum Scenario {
         faults: Faults,
         source: String,
     },
+    /// A challenge checked on the learner's code: its failing schedule, found again by checking
+    /// the code again in the interpreter's worker (the check is deterministic).
+    Challenge { id: String, source: String },
 }
 
 /// A scenario and the step to show (0-based).
@@ -108,6 +111,11 @@ impl Shared {
                 }
                 parts.push(format!("source={}", encode(source)));
             }
+            Scenario::Challenge { id, source } => {
+                parts.push("scenario=challenge".to_owned());
+                parts.push(format!("challenge={}", encode(id)));
+                parts.push(format!("source={}", encode(source)));
+            }
             Scenario::Race {
                 pattern,
                 per_key_ordering,
@@ -136,11 +144,19 @@ impl Shared {
                 (k == key).then(|| decode(v)).flatten()
             })
         };
-        let pattern = Pattern::from_id(&get("pattern")?)?;
         let step = get("step")
             .and_then(|s| s.parse::<usize>().ok())
             .unwrap_or(1)
             .saturating_sub(1);
+        if get("scenario")? == "challenge" {
+            let id = get("challenge").filter(|id| crate::challenges::find(id).is_some())?;
+            let scenario = Scenario::Challenge {
+                id,
+                source: get("source")?,
+            };
+            return Some(Shared { scenario, step });
+        }
+        let pattern = Pattern::from_id(&get("pattern")?)?;
         let faults_text = get("faults").unwrap_or_default();
         let faults = Faults::from_names(|name: &str| faults_text.split('.').any(|f| f == name));
         let scenario = match get("scenario")?.as_str() {
@@ -215,7 +231,7 @@ impl Scenario {
                 };
                 run_update_on(empty_db(), &start, product, price)
             }
-            Scenario::Python { .. } => None,
+            Scenario::Python { .. } | Scenario::Challenge { .. } => None,
             Scenario::Race {
                 pattern,
                 per_key_ordering,
@@ -298,6 +314,31 @@ mod tests {
             Some(shared.clone())
         );
         assert_eq!(shared.scenario.run(), None, "it needs the interpreter");
+    }
+
+    #[test]
+    fn a_challenge_counterexample_round_trips_and_names_its_challenge() {
+        let shared = Shared {
+            scenario: Scenario::Challenge {
+                id: "two-writers".to_owned(),
+                source: "def update_price(p, v):\n    pass  # 100% & more\n".to_owned(),
+            },
+            step: 2,
+        };
+        let query = shared.to_query();
+        assert!(
+            query.starts_with("scenario=challenge&challenge=two-writers&source="),
+            "{query}"
+        );
+        assert_eq!(Shared::from_query(&query), Some(shared.clone()));
+        // The plain link to the challenge reads the same address.
+        assert_eq!(
+            crate::challenges::from_query(&query).map(|c| c.id),
+            Some("two-writers")
+        );
+        assert_eq!(shared.scenario.run(), None, "it needs the interpreter");
+        let unknown = query.replace("two-writers", "nope");
+        assert_eq!(Shared::from_query(&unknown), None);
     }
 
     #[test]

@@ -333,6 +333,19 @@ async fn open_shared_link(dispatch: UseReducerDispatcher<LabState>) {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
+    if let Some(Shared {
+        scenario: crate::scenario::Scenario::Challenge { id, source },
+        step,
+    }) = Shared::from_query(&search)
+    {
+        // A link to a counterexample: the challenge open with the linked code, checked again,
+        // its failing schedule shown at the linked step.
+        dispatch.dispatch(LabAction::ChallengeOpen(Some(id.clone())));
+        super::python::set_source(&dispatch, Rc::from(source.as_str()));
+        dispatch.dispatch(LabAction::ChallengeChecking(id.clone()));
+        let _ = super::python::run_challenge(&dispatch, &id, &source, Some(step)).await;
+        return;
+    }
     if let Some(challenge) = crate::challenges::from_query(&search) {
         // `?challenge=two-writers`: that challenge, open, with its code in the editor.
         let source = super::state::saved_challenges()

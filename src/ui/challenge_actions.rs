@@ -47,7 +47,7 @@ impl LabHandle {
             dispatch.dispatch(LabAction::ChallengeChecking(id.clone()));
             wasm_bindgen_futures::spawn_local(async move {
                 // What went wrong is in the panel's verdict.
-                let _ = run_challenge(&dispatch, &id, &source).await;
+                let _ = run_challenge(&dispatch, &id, &source, None).await;
             });
         })
     }

@@ -281,13 +281,14 @@ pub fn verdict_of(found: &Challenged) -> ChallengeVerdict {
     }
 }
 
-/// Checks the editor's `source` against challenge `id` from the Challenges panel or the
-/// console: the panel says what the check found, a pass is kept as solved, a failing schedule
-/// goes on the stage. `Err` if the check could not run (the worker failed).
+/// Checks the editor's `source` against challenge `id` from the Challenges panel, the console
+/// or a link: the panel says what the check found, a pass is kept as solved, a failing
+/// schedule goes on the stage (at step `seek`, if given). `Err` if the check could not run (the worker failed).
 pub async fn run_challenge(
     dispatch: &UseReducerDispatcher<LabState>,
     id: &str,
     source: &str,
+    seek: Option<usize>,
 ) -> Result<Challenged, String> {
     let found = check_challenge(id, source).await;
     let verdict = match &found {
@@ -308,7 +309,16 @@ pub async fn run_challenge(
         verdict,
     });
     if let Some(trace) = found.as_ref().ok().and_then(Challenged::trace) {
-        dispatch.dispatch(LabAction::Traced(trace));
+        // It ran on copies of the stores: shown as a replay, with what a link needs to find
+        // it again.
+        dispatch.dispatch(LabAction::Replay {
+            trace,
+            scenario: Scenario::Challenge {
+                id: id.to_owned(),
+                source: source.to_owned(),
+            },
+            seek,
+        });
     }
     found
 }

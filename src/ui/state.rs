@@ -549,6 +549,10 @@ impl LabState {
                     next.last_trace = None;
                     next.scenario = None;
                 }
+                let replayed = next.replay.as_ref().map(|r| Rc::clone(&r.trace));
+                if verdict.passed && counterexample(&replayed) {
+                    next.replay = None;
+                }
                 next.challenges.checked(&id, verdict);
             }
             LabAction::ScaleMessage(message) => next.scale_message = message,

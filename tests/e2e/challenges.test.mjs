@@ -134,3 +134,35 @@ test('a link ?challenge=two-writers opens that challenge with its starter', asyn
   assert.match(await editor.inputValue(), /def update_price\(product, new_price\):\n    database\[product\] = new_price\n/);
   assert.deepEqual(errors, []);
 });
+
+test('Link to this counterexample reopens the challenge with that code, checked again, at that step', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
+  await forgetLesson(page);
+  await page.goto(`${shared.server.url}?challenge=database-refuses`);
+  const panel = page.getByRole('region', { name: 'Challenges' });
+  const editor = page.getByLabel('Python code');
+  await editor.waitFor();
+  await editor.fill(SILENT);
+  await panel.getByRole('button', { name: 'Check', exact: true }).click();
+  await panel.getByRole('status', { name: 'Challenge verdict' }).getByText('it returned as if it had succeeded', { exact: false }).waitFor({ timeout: 60_000 });
+  // At its last step (a schedule of one step is there already).
+  const last = page.getByRole('button', { name: 'Last step' });
+  if (await last.isEnabled()) await last.click();
+  const narration = page.getByLabel('Narration');
+  const at = (await narration.innerText()).match(/^Step (\d+) of (\d+)/);
+  assert.ok(at, await narration.innerText());
+  await page.getByRole('button', { name: 'Link to this counterexample' }).click();
+  const url = await page.getByRole('textbox', { name: 'Link to this counterexample' }).inputValue();
+  assert.match(url, new RegExp(`\\?scenario=challenge&challenge=database-refuses&source=.+&step=${at[1]}$`));
+
+  // Someone else opens it: the challenge, the linked code, the same failing schedule at that step.
+  const other = await openLab(shared.browser.context, url, { newPage: true });
+  const otherPanel = other.page.getByRole('region', { name: 'Challenges' });
+  await otherPanel.getByRole('status', { name: 'Challenge verdict' }).getByText('it returned as if it had succeeded', { exact: false }).waitFor({ timeout: 60_000 });
+  assert.equal(await other.page.getByLabel('Python code').inputValue(), SILENT);
+  await other.page.getByLabel('Narration').getByText(`Step ${at[1]} of ${at[2]}`).waitFor();
+  await other.page.getByRole('status', { name: 'Stage mode' }).getByText('Checker · its failing schedule, on copies of the stores').waitFor();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
+});

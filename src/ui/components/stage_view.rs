@@ -32,9 +32,9 @@ pub fn stage_view() -> Html {
         .as_ref()
         .is_some_and(|t| t.operation == OperationKind::Counterexample);
     let mode = match &lab.state.replay {
+        _ if on_copies => StageMode::Checker,
         Some(r) if r.scenario.is_race() => StageMode::Race,
         Some(_) => StageMode::Link,
-        None if on_copies => StageMode::Checker,
         None if cursor + 1 >= len => StageMode::Live,
         None => StageMode::Step { cursor, len },
     };

@@ -47,17 +47,25 @@ pub fn trace_view() -> Html {
                 </figure>
             }
             <div class="trace-view__side">
-                if scenario.is_some() {
+                if let Some(scenario) = &scenario {
                     <div class="share">
-                        <button type="button" class="playback__button" onclick={on_link}>{ "Link to this step" }</button>
+                        <button type="button" class="playback__button" onclick={on_link}>{ link_label(scenario) }</button>
                         if let Some(url) = &lab.state.link {
-                            <input class="share__url" type="text" readonly=true value={url.clone()} aria-label="Link to this step" />
+                            <input class="share__url" type="text" readonly=true value={url.clone()} aria-label={link_label(scenario)} />
                         }
                     </div>
                 }
                 <LastTrace trace={shown.trace.clone()} cursor={cursor} on_seek={on_seek} />
             </div>
         </div>
+    }
+}
+
+/// What the link button says: a challenge's failing schedule is a counterexample.
+fn link_label(scenario: &Scenario) -> &'static str {
+    match scenario {
+        Scenario::Challenge { .. } => "Link to this counterexample",
+        _ => "Link to this step",
     }
 }
 

@@ -103,7 +103,7 @@ pub fn register_challenges(api: &Api, dispatch: &UseReducerDispatcher<LabState>)
             // As the panel's Check: the panel says what it found, the failing schedule goes
             // on the stage.
             dispatch.dispatch(LabAction::ChallengeChecking(id.clone()));
-            let found = run_challenge(&dispatch, &id, &source)
+            let found = run_challenge(&dispatch, &id, &source, None)
                 .await
                 .map_err(|e| error(&e))?;
             let trace = found.trace();
