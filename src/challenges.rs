@@ -7,7 +7,9 @@
 pub mod progress;
 
 use crate::checker::explore::{exhaustive, random, Check, Failure, Report};
-use crate::checker::{Ended, Fault, FaultKind, Process, Run};
+use std::collections::BTreeMap;
+
+use crate::checker::{Ended, Fault, FaultKind, Op, Outcome, Process, Run};
 use crate::engine::copies::Copies;
 
 /// A challenge as the learner meets it.
@@ -36,7 +38,7 @@ const TUTORIALS_FUNCTION: &str = concat!(
 );
 
 /// The challenges, in the order they are offered.
-pub const CHALLENGES: [Challenge; 4] = [
+pub const CHALLENGES: [Challenge; 5] = [
     Challenge {
         id: "database-refuses",
         title: "The database refuses a write",
@@ -136,6 +138,39 @@ pub const CHALLENGES: [Challenge; 4] = [
             "            redis_client.delete(lock)\n",
         ),
     },
+    Challenge {
+        id: "write-behind",
+        title: "Write-behind: no acknowledged write lost",
+        goal: "Write-behind: update_price only queues the write (and updates the cache); flush() writes the queue to the database later. The process may die at any point of either; a restarted process runs flush() again, twice. No write that update_price acknowledged (returned from) may be lost, and a flush applied twice must change nothing.",
+        starter: concat!(
+            crate::tutorial_client!(),
+            "\n",
+            "queue = []  # the writes waiting for flush(), in this process's memory\n\n",
+            "def update_price(product, new_price):\n",
+            "    redis_client.hset('product_prices', product, new_price)\n",
+            "    queue.append((product, new_price))\n\n",
+            "def flush():\n",
+            "    while queue:\n",
+            "        product, new_price = queue.pop(0)\n",
+            "        database[product] = new_price\n",
+        ),
+        hints: [
+            "A crash loses the process's memory: where does the queue live after a restart?",
+            "Keep the queue in Redis, which outlives the process: a hash of product → price waiting to be written.",
+            "update_price: HSET pending_writes product price, then the cache. flush(): for each entry of HGETALL pending_writes, write the database first, then HDEL the entry.",
+        ],
+        solution: concat!(
+            crate::tutorial_client!(),
+            "\n",
+            "def update_price(product, new_price):\n",
+            "    redis_client.hset('pending_writes', product, new_price)  # durable: outlives a crash\n",
+            "    redis_client.hset('product_prices', product, new_price)\n\n",
+            "def flush():\n",
+            "    for product, price in redis_client.hgetall('pending_writes').items():\n",
+            "        database[product.decode()] = price.decode()  # first the database...\n",
+            "        redis_client.hdel('pending_writes', product)  # ...then the queue\n",
+        ),
+    },
 ];
 
 /// The challenge a link names (`?challenge=two-writers`, among the query's other parameters),
@@ -192,6 +227,7 @@ pub fn check(id: &str, clients: Clients<'_>) -> Option<Verdict> {
         "redis-full" => single(clients, FaultKind::RedisOutOfMemory, None),
         "crash-between" => single(clients, FaultKind::CrashBefore, Some("recover()")),
         "two-writers" => writers(clients),
+        "write-behind" => write_behind(clients),
         _ => return None,
     };
     Some(found)
@@ -308,22 +344,32 @@ fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict 
         let follow_ref = follow
             .as_ref()
             .map(|f| f as &dyn Fn() -> Vec<Box<dyn Process>>);
-        let report = exhaustive(
-            &Check {
-                clients: &make,
-                stores: &start,
-                faults: &faults,
-                invariant: &invariant,
-                then: follow_ref,
-            },
-            1_000,
-        );
-        total.add(report);
+        total.add(one_call(&make, &faults, &invariant, follow_ref));
         if total.failure.is_some() {
             break;
         }
     }
     verdict(total, about)
+}
+
+/// Every schedule of one call's client (and the clients `then` runs after it) under each fault
+/// set, from the seed stores.
+fn one_call(
+    make: &dyn Fn() -> Vec<Box<dyn Process>>,
+    faults: &[Vec<Fault>],
+    invariant: &dyn Fn(&Run) -> Result<(), String>,
+    then: Option<&dyn Fn() -> Vec<Box<dyn Process>>>,
+) -> Report {
+    exhaustive(
+        &Check {
+            clients: make,
+            stores: &start,
+            faults,
+            invariant,
+            then,
+        },
+        1_000,
+    )
 }
 
 /// A failing call, with the fault it ran under.
@@ -400,6 +446,100 @@ fn writers(clients: Clients<'_>) -> Verdict {
         ));
     }
     verdict(total, (product, prices[0]))
+}
+
+/// What the checker's client says between `update_price` returning and `flush()` (a Redis
+/// `ECHO`, so that it is one of its operations): that the write was acknowledged.
+const ACKNOWLEDGED: &str = "update_price returned: the write is acknowledged";
+
+/// Whether `op` is the acknowledgement [`write_behind`] puts after `update_price`.
+fn is_ack(op: &Op) -> bool {
+    matches!(op, Op::Redis(argv) if argv.len() == 2 && argv[0] == b"ECHO" && argv[1] == ACKNOWLEDGED.as_bytes())
+}
+
+/// The database's rows after the events of clients `..=last` (successful writes and deletes).
+fn rows_after(events: &[crate::checker::Event], last: usize) -> BTreeMap<String, String> {
+    let mut rows = start().rows;
+    for e in events.iter().filter(|e| e.client <= last) {
+        match (&e.op, &e.outcome) {
+            (Op::DbSet { key, value }, Outcome::Written(Ok(()))) => {
+                rows.insert(key.clone(), value.clone());
+            }
+            (Op::DbDel(key), Outcome::Written(Ok(()))) => {
+                rows.remove(key);
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+/// `update_price` then `flush()` in one process, crashed before each of its operations in turn
+/// (or not at all); then a restarted process's `flush()`, twice. An acknowledged write must be
+/// in the database, only `flush()` writes it, and the second flush changes nothing.
+fn write_behind(clients: Clients<'_>) -> Verdict {
+    let faults: Vec<Vec<Fault>> = std::iter::once(Vec::new())
+        .chain((0..10).map(|at| {
+            vec![Fault {
+                client: 0,
+                at,
+                kind: FaultKind::CrashBefore,
+            }]
+        }))
+        .collect();
+    let mut total = Report::default();
+    let mut about = CALLS[0];
+    for (product, price) in CALLS {
+        about = (product, price);
+        let the_call = call(product, price);
+        let both = format!("({the_call}, _lab_redis('ECHO', '{ACKNOWLEDGED}'), flush())");
+        let make = || vec![clients(&both)];
+        let restarted = || vec![clients("flush()"), clients("flush()")];
+        let invariant = |run: &Run| -> Result<(), String> {
+            let crashed = (!run.crashes.is_empty()).then_some(FaultKind::CrashBefore);
+            let under = described(
+                &format!("{the_call}, flush()"),
+                crashed,
+                Some("flush() twice"),
+            );
+            if let Some(Ended::Stopped(why)) =
+                run.ended.iter().find(|e| matches!(e, Ended::Stopped(_)))
+            {
+                return Err(format!("{under}: it was stopped: {why}"));
+            }
+            if let Some(Ended::Raised(e)) = run.ended.iter().find(|e| matches!(e, Ended::Raised(_)))
+            {
+                return Err(format!("{under}: it raised {e}"));
+            }
+            let mine = || run.events.iter().filter(|e| e.client == 0);
+            if mine()
+                .take_while(|e| !is_ack(&e.op))
+                .any(|e| matches!(e.op, Op::DbSet { .. }))
+            {
+                return Err(format!(
+                    "{the_call} wrote the database itself: in write-behind only flush() does"
+                ));
+            }
+            let row = run.stores.rows.get(product).map(String::as_str);
+            if mine().any(|e| is_ack(&e.op)) && row != Some(price) {
+                return Err(format!(
+                    "{under}: update_price returned, so the write was acknowledged, but the database holds {}: the write was lost",
+                    row.map_or("no row".to_owned(), |r| format!("{product} = {r}"))
+                ));
+            }
+            if rows_after(&run.events, 1) != run.stores.rows {
+                return Err(format!(
+                    "{under}: the second flush() changed the database again"
+                ));
+            }
+            Ok(())
+        };
+        total.add(one_call(&make, &faults, &invariant, Some(&restarted)));
+        if total.failure.is_some() {
+            break;
+        }
+    }
+    verdict(total, about)
 }
 
 /// The stores every run of a check starts from: the seed catalog.

@@ -1099,6 +1099,32 @@ mod challenges_known_answers {
     }
 
     #[test]
+    fn write_behind_wants_a_durable_queue_flushed_database_first() {
+        let starter = find("write-behind").unwrap().starter;
+        let v = fails(
+            "write-behind",
+            starter,
+            "update_price returned, so the write was acknowledged, but the database holds product2 = 200: the write was lost",
+        );
+        // The shortest: acknowledged, then the crash before flush() wrote the database.
+        assert_eq!(
+            steps(&v),
+            [
+                "A: HSET product_prices product2 275",
+                "A: ECHO \"update_price returned: the write is acknowledged\""
+            ]
+        );
+        let queue_last = format!("{HEADER}def update_price(product, new_price):\n    redis_client.hset('pending_writes', product, new_price)\n    redis_client.hset('product_prices', product, new_price)\n\ndef flush():\n    for product, price in redis_client.hgetall('pending_writes').items():\n        redis_client.hdel('pending_writes', product)\n        database[product.decode()] = price.decode()\n");
+        fails("write-behind", &queue_last, "the write was lost");
+        let through = format!("{HEADER}def update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hset('product_prices', product, new_price)\n\ndef flush():\n    pass\n");
+        fails(
+            "write-behind",
+            &through,
+            "update_price('product2', 275) wrote the database itself",
+        );
+    }
+
+    #[test]
     fn crash_between_needs_a_recover_that_trusts_the_database() {
         let starter = find("crash-between").unwrap().starter;
         let v = fails(

@@ -1,5 +1,5 @@
 //! The Challenges panel, beside the lesson: the learner's own code under faults and races
-//! ("n/4 solved"). A challenge states its goal, puts its starter in the editor, and has Check,
+//! ("n/5 solved"). A challenge states its goal, puts its starter in the editor, and has Check,
 //! a ladder of three hints, and "Show a solution" after three failed checks; a failing
 //! schedule is played on the stage.
 
@@ -83,12 +83,12 @@ fn opened(lab: &LabHandle, challenge: &'static Challenge) -> Html {
             // broke it.
             <Editor marks={Marks::default()} />
             { buttons(lab, progress) }
+            { verdict(progress.checking, progress.verdict.as_ref()) }
             if progress.hints > 0 {
                 <ol class="challenges__hints" aria-label="Hints">
                     { for challenge.hints[..progress.hints].iter().map(|h| html! { <li>{ *h }</li> }) }
                 </ol>
             }
-            { verdict(progress.checking, progress.verdict.as_ref()) }
             if progress.solution {
                 { solution(lab, challenge) }
             }

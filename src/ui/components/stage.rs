@@ -182,6 +182,8 @@ pub fn stage(props: &StageProps) -> Html {
     };
     let view = View::new(&lab, &shown, &props.mode, props.shown);
     let race = view.trace.is_some_and(|t| t.operation.has_writers());
+    // A counterexample of one client has one writer card: as wide as the Application's.
+    let wide = view.trace.is_some_and(|t| t.writers().len() > 1);
     let show_queue = view.pattern == Pattern::WriteBehind || !view.queue.is_empty();
     html! {
         <section class="stage" aria-label="Stage">
@@ -194,7 +196,7 @@ pub fn stage(props: &StageProps) -> Html {
                     <button type="button" class="playback__button stage__live" onclick={back_to_live(&lab)}>{ "Back to live" }</button>
                 }
             </div>
-            <div class={classes!("stage__cards", show_queue.then_some("stage__cards--queue"), race.then_some("stage__cards--race"))}>
+            <div class={classes!("stage__cards", show_queue.then_some("stage__cards--queue"), (race && wide).then_some("stage__cards--race"))}>
                 { if race { writers(&view) } else { application(&view) } }
                 if show_queue {
                     { queue_card(&view) }
@@ -222,7 +224,7 @@ fn writers(view: &View<'_>) -> Html {
     let mine = trace.operation == OperationKind::Counterexample;
 
     html! {
-        <div class="stage__writers" role="region" aria-label="Application">
+        <div class={classes!("stage__writers", (trace.writers().len() == 1).then_some("stage__writers--one"))} role="region" aria-label="Application">
             { for trace.writers().into_iter().map(|w| {
                 let (just_ran, next) = writer_lines(trace, w, view.cursor);
                 let lifeline = Lifeline::Writer(w);
@@ -291,7 +293,8 @@ fn application(view: &View<'_>) -> Html {
                 { view_button(CodeView::Pattern, "The pattern") }
                 { view_button(CodeView::Editor, "Your Python") }
             </div>
-            { match (editing, state.challenges.open.is_some()) {
+            // While a challenge is open beside it, the editor is in the Challenges panel.
+            { match (editing, state.challenges.open.is_some() && state.tab == crate::ui::state::Tab::Playground) {
                 (true, true) => html! { <p class="stage__mine">{ "Your code for the challenge is in the Challenges panel." }</p> },
                 (true, false) => editor(view),
                 (false, _) => listing(view),
