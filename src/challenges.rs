@@ -305,9 +305,7 @@ fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict 
         let invariant = |run: &Run| -> Result<(), String> {
             let crashed = (!run.crashes.is_empty()).then_some(FaultKind::CrashBefore);
             let fault = run.events.iter().find_map(|e| e.fault).or(crashed);
-            if let Some(Ended::Stopped(why)) =
-                run.ended.iter().find(|e| matches!(e, Ended::Stopped(_)))
-            {
+            if let Some(why) = run.stopped() {
                 return Err(format!("{the_call} was stopped: {why}"));
             }
             if fault.is_none() {
@@ -391,11 +389,10 @@ fn described(call: &str, fault: Option<FaultKind>, then: Option<&str>) -> String
 fn writers(clients: Clients<'_>) -> Verdict {
     let (product, prices) = ("product3", ["310", "320", "330"]);
     let invariant = |run: &Run| -> Result<(), String> {
-        if let Some(Ended::Stopped(why)) = run.ended.iter().find(|e| matches!(e, Ended::Stopped(_)))
-        {
+        if let Some(why) = run.stopped() {
             return Err(format!("a writer was stopped: {why}"));
         }
-        if let Some(Ended::Raised(e)) = run.ended.iter().find(|e| matches!(e, Ended::Raised(_))) {
+        if let Some(e) = run.raised() {
             return Err(format!("a writer raised: {e}"));
         }
         let row = run.stores.rows.get(product).cloned();
@@ -502,13 +499,10 @@ fn write_behind(clients: Clients<'_>) -> Verdict {
                 crashed,
                 Some("flush() twice"),
             );
-            if let Some(Ended::Stopped(why)) =
-                run.ended.iter().find(|e| matches!(e, Ended::Stopped(_)))
-            {
+            if let Some(why) = run.stopped() {
                 return Err(format!("{under}: it was stopped: {why}"));
             }
-            if let Some(Ended::Raised(e)) = run.ended.iter().find(|e| matches!(e, Ended::Raised(_)))
-            {
+            if let Some(e) = run.raised() {
                 return Err(format!("{under}: it raised {e}"));
             }
             let mine = || run.events.iter().filter(|e| e.client == 0);

@@ -169,6 +169,22 @@ pub struct Run {
 }
 
 impl Run {
+    /// Why a client was stopped (a limit of the learner's code), if one was.
+    pub fn stopped(&self) -> Option<&str> {
+        self.ended.iter().find_map(|e| match e {
+            Ended::Stopped(why) => Some(why.as_str()),
+            _ => None,
+        })
+    }
+
+    /// What a client raised, if one did.
+    pub fn raised(&self) -> Option<&str> {
+        self.ended.iter().find_map(|e| match e {
+            Ended::Raised(error) => Some(error.as_str()),
+            _ => None,
+        })
+    }
+
     /// The run as the engine draws a race: each client a writer in order (A, B, C; a client
     /// run after the others, such as a restart's `recover()`, takes the next letter; clients past
     /// the third are all drawn as C), each operation a step, a crash where it struck.

@@ -348,14 +348,8 @@ async fn open_shared_link(dispatch: UseReducerDispatcher<LabState>) {
     }
     if let Some(challenge) = crate::challenges::from_query(&search) {
         // `?challenge=two-writers`: that challenge, open, with its code in the editor.
-        let source = super::state::saved_challenges()
-            .unwrap_or_default()
-            .source_for(challenge.id);
-        dispatch.dispatch(LabAction::ChallengeOpen(Some(challenge.id.to_owned())));
-        if let Some(source) = source {
-            super::python::set_source(&dispatch, Rc::from(source));
-        }
-        super::python::load();
+        let progress = super::state::saved_challenges().unwrap_or_default();
+        super::challenge_actions::open_challenge(&dispatch, &progress, Some(challenge.id));
         return;
     }
     if let Some(shared) = Shared::from_query(&search) {

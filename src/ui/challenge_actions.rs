@@ -8,8 +8,9 @@ use yew::prelude::*;
 
 use super::actions::LabHandle;
 use super::python::{run_challenge, set_source};
-use super::state::LabAction;
+use super::state::{LabAction, LabState};
 use crate::challenges::find;
+use crate::challenges::progress::ChallengeState;
 
 impl LabHandle {
     /// Opens challenge `id` with the learner's code for it (its starter the first time) in
@@ -18,12 +19,8 @@ impl LabHandle {
         let dispatch = self.state.dispatcher();
         let progress = self.state.challenges.clone();
         Callback::from(move |id: Option<String>| {
-            dispatch.dispatch(LabAction::ChallengeOpen(id.clone()));
+            open_challenge(&dispatch, &progress, id.as_deref());
             remember_in_url(id.as_deref());
-            if let Some(source) = id.as_deref().and_then(|id| progress.source_for(id)) {
-                set_source(&dispatch, Rc::from(source));
-                super::python::load();
-            }
         })
     }
 
@@ -44,7 +41,6 @@ impl LabHandle {
         Callback::from(move |()| {
             let Some(id) = open.clone() else { return };
             let (dispatch, source) = (dispatch.clone(), Rc::clone(&source));
-            dispatch.dispatch(LabAction::ChallengeChecking(id.clone()));
             wasm_bindgen_futures::spawn_local(async move {
                 // What went wrong is in the panel's verdict.
                 let _ = run_challenge(&dispatch, &id, &source, None).await;
@@ -78,6 +74,21 @@ impl LabHandle {
                 set_source(&dispatch, Rc::from(code));
             }
         })
+    }
+}
+
+/// Opens challenge `id` (from the panel or a `?challenge=` link) with the learner's code for it
+/// in `progress` (its starter the first time) in the editor, the interpreter loading; `None`
+/// goes back to the list.
+pub fn open_challenge(
+    dispatch: &UseReducerDispatcher<LabState>,
+    progress: &ChallengeState,
+    id: Option<&str>,
+) {
+    dispatch.dispatch(LabAction::ChallengeOpen(id.map(str::to_owned)));
+    if let Some(source) = id.and_then(|id| progress.source_for(id)) {
+        set_source(dispatch, Rc::from(source));
+        super::python::load();
     }
 }
 

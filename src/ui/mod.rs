@@ -71,7 +71,7 @@ pub fn app() -> Html {
         playback,
     };
     // An open challenge's panel holds the editor: it gets more room.
-    let challenge = lab.state.challenges.open.is_some() && lab.state.tab == state::Tab::Playground;
+    let challenge = lab.state.challenge_beside_stage();
     html! {
         <ContextProvider<actions::LabHandle> context={lab}>
             <ContextProvider<Shown> context={shown}>

@@ -292,6 +292,7 @@ pub async fn run_challenge(
     source: &str,
     seek: Option<usize>,
 ) -> Result<Challenged, String> {
+    dispatch.dispatch(LabAction::ChallengeChecking(id.to_owned()));
     let found = check_challenge(id, source).await;
     let verdict = match &found {
         Ok(found) => verdict_of(found),

@@ -107,23 +107,33 @@ pub struct PythonState {
     pub phase: PythonPhase,
 }
 
+/// What an earlier visit in this browser profile kept under `key` (JSON), if anything.
+fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    serde_json::from_str(&storage.get_item(key).ok()??).ok()
+}
+
+/// Keeps `value` under `key` for the next visit (quietly, if storage is refused).
+fn keep<T: Serialize>(key: &str, value: &T) {
+    if let (Some(Ok(Some(storage))), Ok(text)) = (
+        web_sys::window().map(|w| w.local_storage()),
+        serde_json::to_string(value),
+    ) {
+        let _ = storage.set_item(key, &text);
+    }
+}
+
 /// Where the challenges' progress is kept between visits.
 const CHALLENGES_KEY: &str = "write-through-lab.challenges";
 
 /// The challenges' progress kept by an earlier visit in this browser profile, if any.
 pub fn saved_challenges() -> Option<ChallengeState> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    serde_json::from_str(&storage.get_item(CHALLENGES_KEY).ok()??).ok()
+    load(CHALLENGES_KEY)
 }
 
-/// Keeps the challenges' progress for the next visit (quietly, if storage is refused).
+/// Keeps the challenges' progress for the next visit.
 pub fn save_challenges(state: &ChallengeState) {
-    if let (Some(Ok(Some(storage))), Ok(text)) = (
-        web_sys::window().map(|w| w.local_storage()),
-        serde_json::to_string(state),
-    ) {
-        let _ = storage.set_item(CHALLENGES_KEY, &text);
-    }
+    keep(CHALLENGES_KEY, state);
 }
 
 /// Keeps challenge `id` as solved in the browser's storage at once, so that `lab.challenges()`
@@ -172,18 +182,12 @@ const LESSON_KEY: &str = "write-through-lab.lesson";
 impl LessonState {
     /// The progress kept by an earlier visit in this browser profile, if any.
     pub fn saved() -> Option<LessonState> {
-        let storage = web_sys::window()?.local_storage().ok()??;
-        serde_json::from_str(&storage.get_item(LESSON_KEY).ok()??).ok()
+        load(LESSON_KEY)
     }
 
-    /// Keeps the progress for the next visit (quietly, if storage is refused).
+    /// Keeps the progress for the next visit.
     pub fn save(&self) {
-        if let (Some(Ok(Some(storage))), Ok(text)) = (
-            web_sys::window().map(|w| w.local_storage()),
-            serde_json::to_string(self),
-        ) {
-            let _ = storage.set_item(LESSON_KEY, &text);
-        }
+        keep(LESSON_KEY, self);
     }
 
     /// "Start the lesson" emptied both stores: the first step, told what to do.
@@ -281,6 +285,12 @@ pub struct LabState {
 pub const MAX_TIMED_FLUSHES: usize = 5;
 
 impl LabState {
+    /// An open challenge is beside the stage (the playground's panel shows it): the editor is
+    /// in its panel, not in the Application card, and the panel is wider.
+    pub fn challenge_beside_stage(&self) -> bool {
+        self.challenges.open.is_some() && self.tab == Tab::Playground
+    }
+
     /// The trace on the stage: a replay if there is one, else the lab's own last operation.
     pub fn shown_trace(&self) -> Option<&Rc<Trace>> {
         self.replay
@@ -540,17 +550,13 @@ impl LabState {
             LabAction::ChallengeSolution => next.challenges.solution = true,
             LabAction::ChallengeChecking(id) => next.challenges.checking_started(&id),
             LabAction::ChallengeChecked { id, verdict } => {
-                // A pass leaves no failing schedule of an earlier check on the stage.
-                let counterexample = |t: &Option<Rc<Trace>>| {
-                    t.as_ref()
-                        .is_some_and(|t| t.operation == OperationKind::Counterexample)
-                };
-                if verdict.passed && counterexample(&next.last_trace) {
-                    next.last_trace = None;
-                    next.scenario = None;
-                }
-                let replayed = next.replay.as_ref().map(|r| Rc::clone(&r.trace));
-                if verdict.passed && counterexample(&replayed) {
+                // A pass leaves no failing schedule of an earlier check on the stage (one is
+                // always shown as a replay: `python::run_challenge`).
+                let counterexample = next
+                    .replay
+                    .as_ref()
+                    .is_some_and(|r| r.trace.operation == OperationKind::Counterexample);
+                if verdict.passed && counterexample {
                     next.replay = None;
                 }
                 next.challenges.checked(&id, verdict);

@@ -20,6 +20,17 @@ async function onScreen(page, locator) {
   return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 1 && box.y + box.height <= height + 1;
 }
 
+/** A first visit's page opened at a link to challenge `id`: its panel and its editor. */
+async function visitChallenge(id) {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
+  await forgetLesson(page);
+  await page.goto(`${shared.server.url}?challenge=${id}`);
+  const panel = page.getByRole('region', { name: 'Challenges' });
+  const editor = page.getByLabel('Python code');
+  await editor.waitFor();
+  return { page, errors, panel, editor };
+}
+
 test('a learner checks the trap, steps through what broke, climbs the hints, is offered a solution, fixes it and passes', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -124,24 +135,14 @@ test('a learner checks the trap, steps through what broke, climbs the hints, is 
 });
 
 test('a link ?challenge=two-writers opens that challenge with its starter', async () => {
-  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
-  await forgetLesson(page);
-  await page.goto(`${shared.server.url}?challenge=two-writers`);
-  const panel = page.getByRole('region', { name: 'Challenges' });
+  const { errors, panel, editor } = await visitChallenge('two-writers');
   await panel.getByRole('heading', { name: 'Two writers at once' }).waitFor();
-  const editor = page.getByLabel('Python code');
-  await editor.waitFor();
   assert.match(await editor.inputValue(), /def update_price\(product, new_price\):\n    database\[product\] = new_price\n/);
   assert.deepEqual(errors, []);
 });
 
 test('Link to this counterexample reopens the challenge with that code, checked again, at that step', async () => {
-  const { page, errors } = await openLab(shared.browser.context, shared.server.url);
-  await forgetLesson(page);
-  await page.goto(`${shared.server.url}?challenge=database-refuses`);
-  const panel = page.getByRole('region', { name: 'Challenges' });
-  const editor = page.getByLabel('Python code');
-  await editor.waitFor();
+  const { page, errors, panel, editor } = await visitChallenge('database-refuses');
   await editor.fill(SILENT);
   await panel.getByRole('button', { name: 'Check', exact: true }).click();
   await panel.getByRole('status', { name: 'Challenge verdict' }).getByText('it returned as if it had succeeded', { exact: false }).waitFor({ timeout: 60_000 });

@@ -222,10 +222,10 @@ fn writers(view: &View<'_>) -> Html {
     };
     let listing = view.listing();
     let mine = trace.operation == OperationKind::Counterexample;
-
+    let writers = trace.writers();
     html! {
-        <div class={classes!("stage__writers", (trace.writers().len() == 1).then_some("stage__writers--one"))} role="region" aria-label="Application">
-            { for trace.writers().into_iter().map(|w| {
+        <div class={classes!("stage__writers", (writers.len() == 1).then_some("stage__writers--one"))} role="region" aria-label="Application">
+            { for writers.into_iter().map(|w| {
                 let (just_ran, next) = writer_lines(trace, w, view.cursor);
                 let lifeline = Lifeline::Writer(w);
                 let role = if mine {
@@ -294,7 +294,7 @@ fn application(view: &View<'_>) -> Html {
                 { view_button(CodeView::Editor, "Your Python") }
             </div>
             // While a challenge is open beside it, the editor is in the Challenges panel.
-            { match (editing, state.challenges.open.is_some() && state.tab == crate::ui::state::Tab::Playground) {
+            { match (editing, state.challenge_beside_stage()) {
                 (true, true) => html! { <p class="stage__mine">{ "Your code for the challenge is in the Challenges panel." }</p> },
                 (true, false) => editor(view),
                 (false, _) => listing(view),

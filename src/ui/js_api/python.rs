@@ -14,7 +14,7 @@ use crate::challenges::{find, CHALLENGES};
 use crate::db::app::AppDb;
 use crate::engine::Lab;
 use crate::ui::python::{check_step, run_challenge, run_python};
-use crate::ui::state::{saved_challenges, LabAction, LabState};
+use crate::ui::state::{saved_challenges, LabState};
 
 /// What the page does after a Python run: show its source, output and error (if it had one).
 pub type OnPython = Rc<dyn Fn(Rc<str>, String, Option<Rc<str>>)>;
@@ -102,7 +102,6 @@ pub fn register_challenges(api: &Api, dispatch: &UseReducerDispatcher<LabState>)
                 .ok_or_else(|| error("source must be a string of Python"))?;
             // As the panel's Check: the panel says what it found, the failing schedule goes
             // on the stage.
-            dispatch.dispatch(LabAction::ChallengeChecking(id.clone()));
             let found = run_challenge(&dispatch, &id, &source, None)
                 .await
                 .map_err(|e| error(&e))?;
