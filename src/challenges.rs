@@ -38,7 +38,7 @@ const TUTORIALS_FUNCTION: &str = concat!(
 );
 
 /// The challenges, in the order they are offered.
-pub const CHALLENGES: [Challenge; 5] = [
+pub const CHALLENGES: [Challenge; 6] = [
     Challenge {
         id: "database-refuses",
         title: "The database refuses a write",
@@ -116,12 +116,12 @@ pub const CHALLENGES: [Challenge; 5] = [
     Challenge {
         id: "two-writers",
         title: "Two writers at once",
-        goal: "Two or three clients call update_price for the same product at the same time; their Redis and database operations interleave in every order. After all calls, the cache must equal the database for that product. (Lua, and redis-py's lock(), are not in the lab.)",
+        goal: "Two or three clients call update_price for the same product at the same time; their Redis and database operations interleave in every order. After all calls, the cache must equal the database for that product. (WATCH, MULTI and EXEC work, as does redis-py's pipeline(); Lua and redis-py's lock() are not in the lab.)",
         starter: TUTORIALS_FUNCTION,
         hints: [
             "Each writer's two writes are right; the trouble is another writer's writes between them.",
-            "Make the two writes one critical section per product: only one writer at a time.",
-            "A lock: loop on redis_client.set('lock:' + product, token, nx=True, px=5000) until it answers True; write both; then delete the lock if it still holds your token.",
+            "Make the two writes one critical section per product (a lock), or make the cache write fail when another writer got in between (WATCH, then MULTI/EXEC: retry if EXEC says a watched key changed).",
+            "A lock: loop on redis_client.set('lock:' + product, token, nx=True, px=5000) until it answers True; write both; then delete the lock if it still holds your token. Or: with redis_client.pipeline() as pipe: loop { pipe.watch('product_prices'); write the database; pipe.multi(); pipe.hset(...); pipe.execute() }, retrying on redis.WatchError.",
         ],
         solution: concat!(
             crate::tutorial_client!(),
@@ -136,6 +136,39 @@ pub const CHALLENGES: [Challenge; 5] = [
             "    finally:\n",
             "        if redis_client.get(lock) == token.encode():  # a checked delete\n",
             "            redis_client.delete(lock)\n",
+        ),
+    },
+    Challenge {
+        id: "read-path",
+        title: "A reader refills an old price",
+        goal: "Cache-aside: get_price reads the cache and, on a miss, reads the database and fills the cache; update_price writes the database, then deletes the cached price. Readers and writers of one product run at once, starting from a miss. After all calls, the cache may not hold a price older than the database's.",
+        starter: READ_PATH_STARTER,
+        hints: [
+            "A reader that missed read the database before a writer changed it. When does its fill reach the cache: before or after the writer's delete?",
+            "The fill must not happen if a writer got in between the reader's database read and its fill: make the fill conditional, with WATCH and MULTI/EXEC.",
+            "Deleting a field that is not there modifies nothing, so WATCH on product_prices does not see it. Let update_price also INCR a key of its own ('version:' + product); get_price WATCHes that key before its database read and fills in MULTI/EXEC, skipping the fill on redis.WatchError.",
+        ],
+        solution: concat!(
+            crate::tutorial_client!(),
+            "\n",
+            "def get_price(product):\n",
+            "    with redis_client.pipeline() as pipe:\n",
+            "        pipe.watch('version:' + product)  # a writer bumps it\n",
+            "        cached = pipe.hget('product_prices', product)\n",
+            "        if cached is not None:\n",
+            "            return cached.decode()\n",
+            "        price = database[product]\n",
+            "        pipe.multi()\n",
+            "        pipe.hset('product_prices', product, price)\n",
+            "        try:\n",
+            "            pipe.execute()  # fills only if no writer came in between\n",
+            "        except redis.WatchError:\n",
+            "            pass  # leave it to the next reader\n",
+            "        return price\n\n",
+            "def update_price(product, new_price):\n",
+            "    database[product] = new_price\n",
+            "    redis_client.incr('version:' + product)\n",
+            "    redis_client.hdel('product_prices', product)\n",
         ),
     },
     Challenge {
@@ -173,6 +206,22 @@ pub const CHALLENGES: [Challenge; 5] = [
     },
 ];
 
+/// Where `read-path` starts: the lesson's cache-aside pair, whose refill may put back an old price.
+const READ_PATH_STARTER: &str = concat!(
+    crate::tutorial_client!(),
+    "\n",
+    "def get_price(product):\n",
+    "    cached = redis_client.hget('product_prices', product)\n",
+    "    if cached is not None:\n",
+    "        return cached.decode()\n",
+    "    price = database[product]  # a miss: the database has it\n",
+    "    redis_client.hset('product_prices', product, price)  # fill the cache\n",
+    "    return price\n\n",
+    "def update_price(product, new_price):\n",
+    "    database[product] = new_price\n",
+    "    redis_client.hdel('product_prices', product)  # the next read refills it\n",
+);
+
 /// The challenge a link names (`?challenge=two-writers`, among the query's other parameters),
 /// if it is one.
 pub fn from_query(query: &str) -> Option<&'static Challenge> {
@@ -202,6 +251,8 @@ pub struct Verdict {
     /// The product and the price (the first writer's) the failing run was about.
     pub product: String,
     pub price: String,
+    /// The stores the runs started from.
+    pub from: fn() -> Copies,
 }
 
 impl Verdict {
@@ -209,7 +260,7 @@ impl Verdict {
     pub fn trace(&self) -> Option<crate::engine::Trace> {
         self.counterexample.as_ref().map(|f| {
             f.run
-                .trace(start(), &self.product, &self.price, Some(&f.why))
+                .trace((self.from)(), &self.product, &self.price, Some(&f.why))
         })
     }
 }
@@ -227,6 +278,7 @@ pub fn check(id: &str, clients: Clients<'_>) -> Option<Verdict> {
         "redis-full" => single(clients, FaultKind::RedisOutOfMemory, None),
         "crash-between" => single(clients, FaultKind::CrashBefore, Some("recover()")),
         "two-writers" => writers(clients),
+        "read-path" => read_path(clients),
         "write-behind" => write_behind(clients),
         _ => return None,
     };
@@ -536,6 +588,145 @@ fn write_behind(clients: Clients<'_>) -> Verdict {
     verdict(total, about)
 }
 
+/// The product `read-path` reads and writes, and the price its writers write.
+const READ_PATH: (&str, [&str; 2]) = ("product2", ["240", "260"]);
+
+/// The seed stores with `read-path`'s product not cached: its readers start with a miss.
+fn start_with_a_miss() -> Copies {
+    let mut stores = start();
+    stores.redis.run(&[
+        b"HDEL".to_vec(),
+        b"product_prices".to_vec(),
+        READ_PATH.0.as_bytes().to_vec(),
+    ]);
+    stores
+}
+
+/// Whether a reader's return value is `price` (as text, bytes or a number).
+fn returned_price(ended: Option<&Ended>, price: &str) -> bool {
+    let Some(Ended::Returned(Some(value))) = ended else {
+        return false;
+    };
+    [
+        format!("'{price}'"),
+        format!("b'{price}'"),
+        price.to_owned(),
+    ]
+    .contains(value)
+}
+
+/// Readers (cache-aside `get_price`) and a writer (`update_price`, database then invalidate) of
+/// one product, from a miss. First each alone, which must do its job (a reader returns the
+/// database's price and fills the cache; a writer leaves the new price in the database and no
+/// other in the cache); then a reader and a writer in every schedule; then, if that holds, two
+/// readers and a writer, and a reader and two writers, on seeded random schedules. After all
+/// calls, the cache may hold no price the database does not.
+fn read_path(clients: Clients<'_>) -> Verdict {
+    let (product, prices) = READ_PATH;
+    let read = format!("get_price('{product}')");
+    let write = |i: usize| call(product, prices[i]);
+    let seed_price = start().rows.get(product).cloned().unwrap_or_default();
+    let ended_well = |run: &Run| -> Result<(), String> {
+        if let Some(why) = run.stopped() {
+            return Err(format!("a call was stopped: {why}"));
+        }
+        if let Some(e) = run.raised() {
+            return Err(format!("a call raised: {e}"));
+        }
+        Ok(())
+    };
+    let no_stale = |run: &Run| -> Result<(), String> {
+        ended_well(run)?;
+        let row = run.stores.rows.get(product);
+        match run.stores.cache().into_iter().find(|(f, _)| f == product) {
+            Some((_, cached)) if row != Some(&cached) => Err(format!(
+                "after all calls the cache holds {product} = {cached}, the database {}: a reader filled the cache with an old price",
+                row.map_or("no row".to_owned(), |r| format!("{product} = {r}"))
+            )),
+            _ => Ok(()),
+        }
+    };
+    let none = vec![Vec::new()];
+    let alone = |make: &dyn Fn() -> Vec<Box<dyn Process>>,
+                 invariant: &dyn Fn(&Run) -> Result<(), String>| {
+        exhaustive(
+            &Check {
+                clients: make,
+                stores: &start_with_a_miss,
+                faults: &none,
+                invariant,
+                then: None,
+            },
+            10,
+        )
+    };
+    // A reader alone, on a miss: the database's price, and the cache filled with it.
+    let reader = || vec![clients(&read)];
+    let mut total = alone(&reader, &|run: &Run| {
+        ended_well(run)?;
+        let cached = run.stores.cache().into_iter().find(|(f, _)| f == product);
+        if !returned_price(run.ended.first(), &seed_price) {
+            return Err(format!(
+                "{read} on a miss, with no writer, must return the database's price {seed_price}"
+            ));
+        }
+        if cached.map(|(_, v)| v) != Some(seed_price.clone()) {
+            return Err(format!(
+                "{read} on a miss, with no writer, must fill the cache with {product} = {seed_price}"
+            ));
+        }
+        Ok(())
+    });
+    // A writer alone: the new price in the database, and no other in the cache.
+    if total.failure.is_none() {
+        let writer = || vec![clients(&write(0))];
+        total.add(alone(&writer, &|run: &Run| {
+            no_stale(run)?;
+            if run.stores.rows.get(product).map(String::as_str) != Some(prices[0]) {
+                return Err(format!("{} must write the database", write(0)));
+            }
+            Ok(())
+        }));
+    }
+    if total.failure.is_none() {
+        let pair = || vec![clients(&read), clients(&write(0))];
+        total.add(exhaustive(
+            &Check {
+                clients: &pair,
+                stores: &start_with_a_miss,
+                faults: &none,
+                invariant: &no_stale,
+                then: None,
+            },
+            2_000,
+        ));
+    }
+    if total.failure.is_none() {
+        let readers = || vec![clients(&read), clients(&read), clients(&write(0))];
+        let writers = || vec![clients(&read), clients(&write(0)), clients(&write(1))];
+        for (make, seed) in [
+            (&readers as &dyn Fn() -> Vec<Box<dyn Process>>, 31),
+            (&writers, 37),
+        ] {
+            total.add(random(
+                &Check {
+                    clients: make,
+                    stores: &start_with_a_miss,
+                    faults: &none,
+                    invariant: &no_stale,
+                    then: None,
+                },
+                100,
+                seed,
+            ));
+        }
+    }
+    Verdict {
+        from: start_with_a_miss,
+        ..verdict(total, (product, prices[0]))
+    }
+}
+
 /// The stores every run of a check starts from: the seed catalog.
 pub fn start() -> Copies {
     Copies::seeded(5)
@@ -559,6 +750,7 @@ fn verdict(report: Report, (product, price): (&str, &str)) -> Verdict {
             counterexample: None,
             product: product.to_owned(),
             price: price.to_owned(),
+            from: start,
         },
         Some(failure) => Verdict {
             passed: false,
@@ -569,6 +761,7 @@ fn verdict(report: Report, (product, price): (&str, &str)) -> Verdict {
             counterexample: Some(failure),
             product: product.to_owned(),
             price: price.to_owned(),
+            from: start,
         },
     }
 }

@@ -317,6 +317,7 @@ fn malformed_messages_decode_to_nothing() {
             Reply::Integer(-5),
         ])],
         wrote: Some(42),
+        ran: vec![vec![b"HSET".to_vec(), b"h".to_vec()]],
     });
     for cut in 0..reply.len() {
         assert_eq!(wire::decode::<FromHub>(&reply[..cut]), None, "cut at {cut}");
@@ -744,4 +745,55 @@ fn a_committed_row_is_told_before_the_cache_write_so_other_tabs_see_the_writes_i
         [("product3=333".to_owned(), Some(b"300".to_vec()))],
         "told once, while the cache still had the old price"
     );
+}
+
+/// Each tab is one connection: its MULTI queues only its own commands, its WATCH sees another
+/// tab's write, and a transaction reaches the other tabs' replicas as the commands EXEC ran.
+#[test]
+fn each_tab_has_its_own_transaction_and_the_replicas_get_what_exec_ran() {
+    let net = Net::new();
+    let (a, b) = (net.open_tab(), net.open_tab());
+    net.run(a, "HSET product_prices product1 100");
+    assert_eq!(net.run(a, "WATCH product_prices"), [Reply::ok()]);
+    assert_eq!(net.run(a, "MULTI"), [Reply::ok()]);
+    assert_eq!(
+        net.run(a, "HSET product_prices product1 150"),
+        [Reply::Status("QUEUED")]
+    );
+    // B is not in A's transaction: its write runs at once, and spoils A's WATCH.
+    assert_eq!(
+        net.run(b, "HSET product_prices product1 120"),
+        [Reply::Integer(0)]
+    );
+    assert_eq!(net.run(a, "EXEC"), [Reply::NilArray]);
+    assert_eq!(net.run(b, "HGET product_prices product1"), [bulk("120")]);
+    net.tab(b).take_other_writes();
+
+    net.run(a, "MULTI");
+    net.run(a, "HSET product_prices product1 150");
+    net.run(a, "HGET product_prices product1");
+    net.run(a, "HINCRBY product_prices product2 5");
+    assert_eq!(
+        net.run(a, "EXEC"),
+        [Reply::Array(vec![
+            Reply::Integer(0),
+            bulk("150"),
+            Reply::Integer(5)
+        ])]
+    );
+    let told: Vec<String> = net
+        .tab(b)
+        .take_other_writes()
+        .iter()
+        .map(|w| format!("{} -> {:?}", w.line(), w.reply))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "HSET product_prices product1 150 -> Integer(0)",
+            "HGET product_prices product1 -> Bulk([49, 53, 48])",
+            "HINCRBY product_prices product2 5 -> Integer(5)",
+        ]
+    );
+    net.assert_replicas_agree();
 }

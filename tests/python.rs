@@ -1015,7 +1015,7 @@ mod challenges_known_answers {
         0.0
     }
 
-    fn verdict(id: &str, source: &str) -> Verdict {
+    pub(super) fn verdict(id: &str, source: &str) -> Verdict {
         let source: Rc<str> = Rc::from(source);
         let clients = |call: &str| -> Box<dyn Process> {
             Box::new(Client {
@@ -1028,7 +1028,7 @@ mod challenges_known_answers {
         check(id, &clients).expect("a challenge")
     }
 
-    fn steps(v: &Verdict) -> Vec<String> {
+    pub(super) fn steps(v: &Verdict) -> Vec<String> {
         v.counterexample
             .as_ref()
             .map(|f| {
@@ -1048,7 +1048,7 @@ mod challenges_known_answers {
         v
     }
 
-    const HEADER: &str =
+    pub(super) const HEADER: &str =
         "import redis\n\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\n";
 
     #[test]
@@ -1187,5 +1187,127 @@ mod challenges_known_answers {
             write_through_lab::engine::Outcome::Failed(_)
         ));
         assert!(!trace.steps.last().unwrap().consistency.in_step);
+    }
+}
+
+/// redis-py's transactions as the lab's Python gives them: the same program, run with CPython and
+/// redis-py against a real redis-server, printed `tests/clients/transactions.out`
+/// (tests/resp_server.rs keeps that recording current).
+#[test]
+fn pipelines_watch_and_transactions_print_what_redis_py_printed_against_redis_server() {
+    let source = include_str!("clients/transactions.py");
+    let (rec, _) = go(source, None);
+    assert_eq!(rec.ending, Ending::Finished, "{rec:?}");
+    assert_eq!(rec.output(), include_str!("clients/transactions.out"));
+}
+
+/// The transactions' answers to the challenges: `two-writers` with WATCH/MULTI/EXEC, `read-path`.
+mod transactions_in_challenges {
+    use super::challenges_known_answers::{steps, verdict, HEADER};
+    use write_through_lab::challenges::find;
+
+    /// The canonical optimistic answer: WATCH the hash, write the database, then the cache in
+    /// MULTI/EXEC, again from the start when EXEC says a watched key changed.
+    #[test]
+    fn two_writers_is_solved_with_a_watched_pipeline() {
+        let source = format!(
+            "{HEADER}def update_price(product, new_price):\n    with redis_client.pipeline() as pipe:\n        while True:\n            try:\n                pipe.watch('product_prices')\n                database[product] = new_price\n                pipe.multi()\n                pipe.hset('product_prices', product, new_price)\n                pipe.execute()\n                return\n            except redis.WatchError:\n                continue\n"
+        );
+        let v = verdict("two-writers", &source);
+        assert!(v.passed, "{}\n{:?}", v.message, steps(&v));
+    }
+
+    /// The same with the commands sent by hand through execute_command.
+    #[test]
+    fn two_writers_is_solved_with_watch_multi_exec_by_hand() {
+        let source = format!(
+            "{HEADER}def update_price(product, new_price):\n    while True:\n        redis_client.execute_command('WATCH product_prices')\n        database[product] = new_price\n        redis_client.execute_command('MULTI')\n        redis_client.execute_command(f'HSET product_prices {{product}} {{new_price}}')\n        if redis_client.execute_command('EXEC') is not None:\n            return\n"
+        );
+        let v = verdict("two-writers", &source);
+        assert!(v.passed, "{}\n{:?}", v.message, steps(&v));
+    }
+
+    /// A transaction with no WATCH makes the cache write atomic, not the pair: it still races.
+    #[test]
+    fn two_writers_fails_with_a_transaction_that_watches_nothing() {
+        let source = format!(
+            "{HEADER}def update_price(product, new_price):\n    database[product] = new_price\n    pipe = redis_client.pipeline()\n    pipe.hset('product_prices', product, new_price)\n    pipe.execute()\n"
+        );
+        let v = verdict("two-writers", &source);
+        assert!(!v.passed, "{}", v.message);
+        assert_eq!(
+            steps(&v),
+            // MULTI and the queued HSET are A's own business: made at once, not a switch point.
+            [
+                "A: database[\"product3\"] = \"310\"",
+                "A: MULTI",
+                "A: HSET product_prices product3 310",
+                "B: database[\"product3\"] = \"320\"",
+                "B: MULTI",
+                "B: HSET product_prices product3 320",
+                "B: EXEC",
+                "A: EXEC",
+            ]
+        );
+    }
+
+    #[test]
+    fn read_path_starter_shows_the_stale_refill() {
+        let starter = find("read-path").unwrap().starter;
+        let v = verdict("read-path", starter);
+        assert!(!v.passed, "{}", v.message);
+        assert!(
+            v.message.contains("after all calls the cache holds product2 = 200, the database product2 = 240: a reader filled the cache with an old price"),
+            "{}",
+            v.message
+        );
+        assert_eq!(
+            steps(&v),
+            [
+                "A: HGET product_prices product2",
+                "A: database[\"product2\"]",
+                "B: database[\"product2\"] = \"240\"",
+                "B: HDEL product_prices product2",
+                "A: HSET product_prices product2 200",
+            ]
+        );
+    }
+
+    /// WATCHing the hash is not enough: the writer's HDEL of a field that is not there modifies
+    /// nothing, so the reader's EXEC still runs.
+    #[test]
+    fn read_path_fails_when_the_reader_watches_only_the_hash() {
+        let source = format!(
+            "{HEADER}def get_price(product):\n    with redis_client.pipeline() as pipe:\n        pipe.watch('product_prices')\n        cached = pipe.hget('product_prices', product)\n        if cached is not None:\n            return cached.decode()\n        price = database[product]\n        pipe.multi()\n        pipe.hset('product_prices', product, price)\n        try:\n            pipe.execute()\n        except redis.WatchError:\n            pass\n        return price\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hdel('product_prices', product)\n"
+        );
+        let v = verdict("read-path", &source);
+        assert!(!v.passed, "{}", v.message);
+        assert!(
+            v.message
+                .contains("a reader filled the cache with an old price"),
+            "{}",
+            v.message
+        );
+    }
+
+    /// A reader that never fills the cache cannot pass by doing nothing, nor one that hard-codes.
+    #[test]
+    fn read_path_wants_a_reader_that_fills_and_returns_the_price() {
+        let never_fills = format!(
+            "{HEADER}def get_price(product):\n    return database[product]\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hdel('product_prices', product)\n"
+        );
+        let v = verdict("read-path", &never_fills);
+        assert!(!v.passed);
+        assert!(
+            v.message
+                .contains("must fill the cache with product2 = 200"),
+            "{}",
+            v.message
+        );
+        let hard_coded = format!(
+            "{HEADER}def get_price(product):\n    redis_client.hset('product_prices', product, 200)\n    return '200'\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hdel('product_prices', product)\n"
+        );
+        let v = verdict("read-path", &hard_coded);
+        assert!(!v.passed, "{}", v.message);
     }
 }

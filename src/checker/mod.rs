@@ -18,7 +18,7 @@ pub mod explore;
 use std::collections::HashMap;
 
 use crate::emulator::cmd::{access_of, Access};
-use crate::emulator::{CommandError, Reply};
+use crate::emulator::{CommandError, Reply, Session};
 use crate::engine::copies::Copies;
 use crate::engine::schedule::{schedule_trace, Scheduled};
 use crate::engine::{Trace, Writer};
@@ -55,6 +55,24 @@ impl Op {
             }
             Op::DbGet(key) => (Store::Database, Some(key.as_bytes()), false),
             Op::DbSet { key, .. } | Op::DbDel(key) => (Store::Database, Some(key.as_bytes()), true),
+        }
+    }
+
+    /// Whether only the client that makes it can see or affect what it does, given that client's
+    /// connection: `MULTI`, `DISCARD`, `UNWATCH`, and any command but `EXEC` inside a transaction
+    /// (it is queued, and its reply, `QUEUED` or a refusal, depends on nothing else).
+    pub fn is_local(&self, session: &Session) -> bool {
+        let Op::Redis(argv) = self else {
+            return false;
+        };
+        let name = argv
+            .first()
+            .map(|n| n.to_ascii_uppercase())
+            .unwrap_or_default();
+        if session.in_transaction() {
+            name != b"EXEC"
+        } else {
+            matches!(name.as_slice(), b"MULTI" | b"DISCARD" | b"UNWATCH")
         }
     }
 
@@ -320,6 +338,8 @@ pub fn replay(
     };
     let mut events = Vec::new();
     let mut crashes = Vec::new();
+    // Each client is one connection to Redis: its own MULTI queue and watched keys.
+    let mut sessions = vec![Session::new(); n];
     loop {
         let (mut ready, mut retrying) = (Vec::with_capacity(n), Vec::new());
         for c in 0..n {
@@ -337,7 +357,15 @@ pub fn replay(
         if ready.is_empty() {
             break;
         }
-        let c = ready[choose(&ready).min(ready.len() - 1)];
+        // An operation no other client can see or affect (MULTI, a command queued in a
+        // transaction) is not a point where switching clients matters: it is made at once.
+        let local = ready.iter().copied().find(|&c| {
+            matches!(memo.next(clients, c, &at.got[c]), Next::Op(op) if op.is_local(&sessions[c]))
+        });
+        let c = match local {
+            Some(c) => c,
+            None => ready[choose(&ready).min(ready.len() - 1)],
+        };
         let Next::Op(op) = memo.next(clients, c, &at.got[c]) else {
             continue;
         };
@@ -358,7 +386,7 @@ pub fn replay(
             continue;
         }
         let before = at.version(&stores);
-        let (outcome, applied) = apply(&mut stores, &op, fault);
+        let (outcome, applied) = apply(&mut stores, &mut sessions[c], &op, fault);
         if matches!(outcome, Outcome::Written(Ok(()))) {
             at.row_writes += 1;
         }
@@ -383,19 +411,32 @@ pub fn replay(
     }
 }
 
-/// Applies `op` to the stores, or the fault planned for it if it applies to that operation.
-/// Returns the outcome and the fault that took effect.
-fn apply(stores: &mut Copies, op: &Op, fault: Option<FaultKind>) -> (Outcome, Option<FaultKind>) {
+/// Applies `op` to the stores for the client whose connection is `session`, or the fault
+/// planned for it if it applies to that operation. Returns the outcome and the fault that took
+/// effect.
+fn apply(
+    stores: &mut Copies,
+    session: &mut Session,
+    op: &Op,
+    fault: Option<FaultKind>,
+) -> (Outcome, Option<FaultKind>) {
     match op {
         Op::Redis(argv) => {
             let adds = access_of(argv) == Some(Access::Write);
             if fault == Some(FaultKind::RedisOutOfMemory) && adds {
+                // The server is at maxmemory for this one command, and answers as Redis would
+                // (OOM; inside MULTI the command is refused and EXEC aborts; an EXEC that would
+                // add data is aborted).
+                stores.redis.set_out_of_memory(true);
+                let reply = stores.redis.run_in(session, argv);
+                stores.redis.set_out_of_memory(false);
+                let struck = reply.is_error();
                 return (
-                    Outcome::Redis(Reply::Error(oom())),
-                    Some(FaultKind::RedisOutOfMemory),
+                    Outcome::Redis(reply),
+                    struck.then_some(FaultKind::RedisOutOfMemory),
                 );
             }
-            (Outcome::Redis(stores.redis.run(argv)), None)
+            (Outcome::Redis(stores.redis.run_in(session, argv)), None)
         }
         Op::DbGet(key) => (Outcome::Row(stores.rows.get(key).cloned()), None),
         Op::DbSet { key, .. } | Op::DbDel(key) if fault == Some(FaultKind::DatabaseWriteFails) => (

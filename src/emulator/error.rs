@@ -56,6 +56,20 @@ pub enum CommandError {
     /// The server is at `maxmemory` with the `noeviction` policy and refuses commands that add
     /// data (`-OOM`, as Redis words it).
     OutOfMemory,
+    /// MULTI inside a transaction.
+    NestedMulti,
+    /// EXEC with no MULTI before it.
+    ExecWithoutMulti,
+    /// DISCARD with no MULTI before it.
+    DiscardWithoutMulti,
+    /// WATCH inside a transaction.
+    WatchInsideMulti,
+    /// EXEC after a command was refused while queueing.
+    ExecAbort,
+    /// EXEC of a transaction that would add data while the server is out of memory.
+    ExecAbortOutOfMemory,
+    /// EXEC with arguments (refused, and the transaction with it, even outside one).
+    ExecAbortArity,
 }
 
 /// C's `%.*s`: at most `max` bytes, and never past a NUL byte.
@@ -119,6 +133,19 @@ impl CommandError {
             CommandError::OutOfMemory => {
                 "OOM command not allowed when used memory > 'maxmemory'.".to_owned()
             }
+            CommandError::NestedMulti => "ERR MULTI calls can not be nested".to_owned(),
+            CommandError::ExecWithoutMulti => "ERR EXEC without MULTI".to_owned(),
+            CommandError::DiscardWithoutMulti => "ERR DISCARD without MULTI".to_owned(),
+            CommandError::WatchInsideMulti => "ERR WATCH inside MULTI is not allowed".to_owned(),
+            CommandError::ExecAbort => {
+                "EXECABORT Transaction discarded because of previous errors.".to_owned()
+            }
+            CommandError::ExecAbortOutOfMemory => "EXECABORT Transaction discarded because of: \
+                 OOM command not allowed when used memory > 'maxmemory'."
+                .to_owned(),
+            CommandError::ExecAbortArity => "EXECABORT Transaction discarded because of: \
+                 wrong number of arguments for 'exec' command"
+                .to_owned(),
             CommandError::TooManyPicks(max) => {
                 format!("ERR the emulator returns at most {max} random fields in one reply")
             }

@@ -50,6 +50,11 @@ pub struct Keyspace {
     /// Bumped by every access that may change a key (Redis's `dirty` counter, conservatively):
     /// a reader that kept a copy knows from it whether the copy is still current.
     generation: u64,
+    /// The keys some client WATCHes, each with the stamp of its last modification (Redis's
+    /// `signalModifiedKey`): a transaction aborts if a key it watched got a newer stamp.
+    watched: rustc_hash::FxHashMap<Vec<u8>, u64>,
+    /// The last stamp given.
+    stamp: u64,
 }
 
 impl Keyspace {
@@ -65,8 +70,14 @@ impl Keyspace {
         if self.volatile > 0 {
             let now = self.now_ms;
             let before = self.entries.len();
-            self.entries
-                .retain(|_, e| e.expires_at_ms.is_none_or(|t| t > now));
+            let (watched, stamp) = (&mut self.watched, &mut self.stamp);
+            self.entries.retain(|key, e| {
+                let keep = e.expires_at_ms.is_none_or(|t| t > now);
+                if !keep {
+                    touch(watched, stamp, key);
+                }
+                keep
+            });
             if self.entries.len() != before {
                 self.generation += 1;
             }
@@ -148,6 +159,7 @@ impl Keyspace {
     /// Sets `key` to `value`; its expiry is kept only if `keep_ttl`.
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
         self.generation += 1;
+        self.touch(key);
         let old_expiry = self.entries.get(key).and_then(|e| e.expires_at_ms);
         let expires_at_ms = if keep_ttl { old_expiry } else { None };
         if old_expiry.is_some() && expires_at_ms.is_none() {
@@ -175,6 +187,7 @@ impl Keyspace {
     /// Gives `key` (which must exist) an expiry time.
     pub fn set_expiry(&mut self, key: &[u8], at_ms: i64) {
         self.generation += 1;
+        self.touch(key);
         if let Some(entry) = self.entries.get_mut(key) {
             if entry.expires_at_ms.is_none() {
                 self.volatile += 1;
@@ -195,6 +208,7 @@ impl Keyspace {
                 entry.expires_at_ms = None;
                 self.volatile -= 1;
                 self.generation += 1;
+                touch(&mut self.watched, &mut self.stamp, key);
                 true
             }
             _ => false,
@@ -209,6 +223,7 @@ impl Keyspace {
                 if entry.expires_at_ms.is_some() {
                     self.volatile -= 1;
                 }
+                self.touch(key);
                 true
             }
             None => false,
@@ -218,6 +233,8 @@ impl Keyspace {
     /// Moves the value and expiry of `from` to `to` (replacing `to`); `from` must exist.
     pub fn rename(&mut self, from: &[u8], to: &[u8]) {
         self.generation += 1;
+        self.touch(from);
+        self.touch(to);
         if let Some(entry) = self.entries.shift_remove(from) {
             if let Some(old) = self.entries.shift_remove(to) {
                 if old.expires_at_ms.is_some() {
@@ -256,8 +273,44 @@ impl Keyspace {
     /// Removes every key.
     pub fn clear(&mut self) {
         self.generation += 1;
+        if !self.watched.is_empty() {
+            for key in self.entries.keys() {
+                touch(&mut self.watched, &mut self.stamp, key);
+            }
+        }
         self.entries.clear();
         self.volatile = 0;
+    }
+}
+
+impl Keyspace {
+    /// Starts watching `key` (for `WATCH`) and returns the stamp of its last modification; the
+    /// watcher compares it with [`Keyspace::stamp_of`] at `EXEC`.
+    pub fn watch(&mut self, key: &[u8]) -> u64 {
+        if let Some(&stamp) = self.watched.get(key) {
+            return stamp;
+        }
+        self.watched.insert(key.to_vec(), self.stamp);
+        self.stamp
+    }
+
+    /// The stamp of `key`'s last modification since someone watched it.
+    pub fn stamp_of(&self, key: &[u8]) -> Option<u64> {
+        self.watched.get(key).copied()
+    }
+
+    /// Says that a command modified `key` (Redis's `signalModifiedKey`). The removing and
+    /// replacing methods say it themselves; a command that changes a hash in place says it
+    /// once it has changed it (not when it only looked, as `HSETNX` on a field that exists).
+    pub fn touch(&mut self, key: &[u8]) {
+        touch(&mut self.watched, &mut self.stamp, key);
+    }
+}
+
+fn touch(watched: &mut rustc_hash::FxHashMap<Vec<u8>, u64>, stamp: &mut u64, key: &[u8]) {
+    if let Some(at) = watched.get_mut(key) {
+        *stamp += 1;
+        *at = *stamp;
     }
 }
 

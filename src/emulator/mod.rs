@@ -10,6 +10,7 @@
 //! | [`keyspace`] | keys holding strings or hashes (fields in insertion order), with expiry |
 //! | [`reply`] | replies as data (RESP2) and redis-cli's printing of them |
 //! | [`error`] | the typed error replies, worded as Redis words them |
+//! | [`session`] | a client's transaction state: `MULTI`'s queue, the `WATCH`ed keys |
 //! | [`cli`] | the redis-cli layer: repeat counts, `quit`, `help`, `clear` |
 //! | [`number`], [`long_double`], [`glob`], [`rng`] | Redis's number parsing, HINCRBYFLOAT's 80-bit arithmetic, KEYS/MATCH globs, seedable randomness |
 //!
@@ -25,11 +26,13 @@ pub mod number;
 pub mod reply;
 pub mod resp;
 pub mod rng;
+pub mod session;
 pub mod split;
 
 pub use error::CommandError;
 pub use keyspace::{Keyspace, Value};
 pub use reply::Reply;
+pub use session::Session;
 pub use split::{quote_arg, split_args, InvalidArguments};
 
 /// The source of the current time, in milliseconds since the Unix epoch (for SET's expiry).
@@ -54,6 +57,10 @@ pub struct Emulator {
     rng: rng::Rng,
     clock: Clock,
     out_of_memory: bool,
+    /// The transaction state of the calls that name no client ([`Emulator::run`],
+    /// [`Emulator::execute_command`]): the emulator's own one client. (Boxed: most emulators
+    /// never open a transaction, and the emulator is moved around.)
+    session: Box<Session>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -93,6 +100,7 @@ impl Emulator {
             rng: rng::Rng::seeded(seed),
             clock,
             out_of_memory: false,
+            session: Box::default(),
         }
     }
 
@@ -119,6 +127,30 @@ impl Emulator {
         self.run_buffered_at(now_ms)
     }
 
+    /// Runs one command for the client whose transaction state is `session` (a server with
+    /// several clients keeps one [`Session`] per connection: `MULTI`, `WATCH` and `EXEC` are
+    /// per client).
+    pub fn run_in(&mut self, session: &mut Session, argv: &[Vec<u8>]) -> Reply {
+        let now = (self.clock)();
+        self.run_in_at(session, argv, now)
+    }
+
+    /// [`Emulator::run_in`] at time `now_ms` instead of the clock's.
+    pub fn run_in_at(&mut self, session: &mut Session, argv: &[Vec<u8>], now_ms: i64) -> Reply {
+        self.args.clear();
+        for arg in argv {
+            self.args.push(arg);
+        }
+        self.keyspace.begin_command(now_ms);
+        let mut ctx = cmd::Ctx {
+            keyspace: &mut self.keyspace,
+            rng: &mut self.rng,
+            out_of_memory: self.out_of_memory,
+            session,
+        };
+        cmd::execute_for_client(self.args.argv(), &mut ctx)
+    }
+
     /// Removes the keys whose time has come by `now_ms`, as the next command would.
     pub fn expire_due(&mut self, now_ms: i64) {
         self.keyspace.begin_command(now_ms);
@@ -136,8 +168,9 @@ impl Emulator {
             keyspace: &mut self.keyspace,
             rng: &mut self.rng,
             out_of_memory: self.out_of_memory,
+            session: &mut self.session,
         };
-        cmd::execute(self.args.argv(), &mut ctx)
+        cmd::execute_for_client(self.args.argv(), &mut ctx)
     }
 
     /// The lesson's `redis_client.execute_command(redis_command)`: splits the line as

@@ -16,6 +16,9 @@ pub enum Reply {
     Bulk(Vec<u8>),
     /// The null bulk string.
     Nil,
+    /// The null array (`*-1`): what `EXEC` replies when a watched key was modified. redis-cli
+    /// prints it as it prints [`Reply::Nil`].
+    NilArray,
     /// An array (possibly nested).
     Array(Vec<Reply>),
 }
@@ -97,7 +100,7 @@ impl Reply {
                 out.extend_from_slice(text.as_bytes());
                 out.push(b'\n');
             }
-            Reply::Nil => out.extend_from_slice(b"(nil)\n"),
+            Reply::Nil | Reply::NilArray => out.extend_from_slice(b"(nil)\n"),
             Reply::Array(items) if items.is_empty() => out.extend_from_slice(b"(empty array)\n"),
             Reply::Array(items) => {
                 // The index is right-aligned to the width of the element count; nested arrays

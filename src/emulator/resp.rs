@@ -250,6 +250,8 @@ pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) 
         Reply::Bulk(b) => bulk(out, b),
         Reply::Nil if resp3 => out.extend_from_slice(b"_\r\n"),
         Reply::Nil => out.extend_from_slice(b"$-1\r\n"),
+        Reply::NilArray if resp3 => out.extend_from_slice(b"_\r\n"),
+        Reply::NilArray => out.extend_from_slice(b"*-1\r\n"),
         Reply::Array(items)
             if resp3 && matches!(shape, Shape::Map | Shape::MapOfMaps) && items.len() % 2 == 0 =>
         {

@@ -14,7 +14,7 @@ wire_enum!(ToHub {
 
 wire_enum!(FromHub {
     0 => Welcome { tab, run_id, cold, started_at_ms, state },
-    1 => Reply { id, replies, wrote },
+    1 => Reply { id, replies, wrote, ran },
     2 => Write { from, at_ms, argv, repeat, refuse_writes, reply },
 });
 
@@ -59,6 +59,7 @@ impl Wire for Reply {
                 b.put(w);
             }
             Reply::Nil => 4u8.put(w),
+            Reply::NilArray => 6u8.put(w),
             Reply::Array(items) => {
                 5u8.put(w);
                 items.put(w);
@@ -74,6 +75,7 @@ impl Wire for Reply {
                 3 => Reply::Bulk(Wire::get(r)?),
                 4 => Reply::Nil,
                 5 => Reply::Array(Wire::get(r)?),
+                6 => Reply::NilArray,
                 _ => return None,
             })
         })

@@ -36,7 +36,7 @@ pub mod router;
 pub mod shared;
 
 use crate::emulator::keyspace::Value;
-use crate::emulator::{Emulator, Reply};
+use crate::emulator::{Emulator, Reply, Session};
 
 pub use crate::engine::cache_link::TabId;
 
@@ -70,11 +70,13 @@ pub enum FromHub {
         state: Vec<Vec<Vec<u8>>>,
     },
     /// The replies to the tab's command `id`. If it may have changed the keyspace, `wrote`
-    /// is the server's time when it ran: the tab runs the same command on its replica then.
+    /// is the server's time when it ran: the tab runs the same command on its replica then, or,
+    /// if the command was an `EXEC` that ran a transaction, the commands in `ran`.
     Reply {
         id: u32,
         replies: Vec<Reply>,
         wrote: Option<i64>,
+        ran: Vec<Vec<Vec<u8>>>,
     },
     /// Another tab's command that may have changed the keyspace: run it on the replica at
     /// `at_ms`, refusing writes if the server refused them for that tab. `reply` is what the
@@ -104,6 +106,8 @@ pub const MAX_REPEAT: u32 = 1_000;
 /// The server every tab shares.
 pub struct Hub {
     redis: Emulator,
+    /// Each tab's connection state (its transaction, its watched keys).
+    sessions: std::collections::HashMap<TabId, Session>,
     /// The tabs connected, in the order they connected.
     tabs: Vec<TabId>,
     next_tab: TabId,
@@ -130,6 +134,7 @@ impl Hub {
         let started_at_ms = now_ms();
         Hub {
             redis,
+            sessions: std::collections::HashMap::new(),
             tabs: Vec::new(),
             next_tab: 1,
             fresh: true,
@@ -160,6 +165,7 @@ impl Hub {
 
     /// Forgets a tab that went away (its page closed).
     pub fn disconnect(&mut self, tab: TabId) {
+        self.sessions.remove(&tab);
         self.tabs.retain(|&t| t != tab);
     }
 
@@ -208,6 +214,7 @@ impl Hub {
                     id,
                     replies: Vec::new(),
                     wrote: None,
+                    ran: Vec::new(),
                 },
             )];
         }
@@ -216,28 +223,49 @@ impl Hub {
         self.redis.set_out_of_memory(refuse_writes);
         let at_ms = (self.now_ms)();
         let mut replies = Vec::with_capacity(repeat as usize);
+        let session = self.sessions.entry(tab).or_default();
         for _ in 0..repeat {
-            replies.push(self.redis.run_at(argv, at_ms));
+            replies.push(self.redis.run_in_at(session, argv, at_ms));
         }
         self.redis.set_out_of_memory(false);
         let wrote = (self.redis.keyspace().generation() != before).then_some(at_ms);
+        let ran = session.executed().to_vec();
         let mut out = Vec::with_capacity(2);
         if let Some(at_ms) = wrote {
             if self.tabs.iter().any(|&t| t != tab) {
-                out.push((
-                    Recipient::Others,
-                    FromHub::Write {
-                        from: tab,
-                        at_ms,
-                        argv: argv.to_vec(),
-                        repeat,
-                        refuse_writes,
-                        reply: replies.last().cloned().unwrap_or(Reply::Nil),
-                    },
-                ));
+                // A transaction reaches the replicas as the commands EXEC ran (Redis's
+                // replication wraps them in MULTI/EXEC; a replica runs one message at a time).
+                let writes: Vec<(Vec<Vec<u8>>, Reply)> = match replies.last() {
+                    Some(Reply::Array(each)) if !ran.is_empty() => {
+                        ran.iter().cloned().zip(each.iter().cloned()).collect()
+                    }
+                    last => vec![(argv.to_vec(), last.cloned().unwrap_or(Reply::Nil))],
+                };
+                let repeat = if ran.is_empty() { repeat } else { 1 };
+                for (argv, reply) in writes {
+                    out.push((
+                        Recipient::Others,
+                        FromHub::Write {
+                            from: tab,
+                            at_ms,
+                            argv,
+                            repeat,
+                            refuse_writes,
+                            reply,
+                        },
+                    ));
+                }
             }
         }
-        out.push((Recipient::Sender, FromHub::Reply { id, replies, wrote }));
+        out.push((
+            Recipient::Sender,
+            FromHub::Reply {
+                id,
+                replies,
+                wrote,
+                ran,
+            },
+        ));
         out
     }
 }

@@ -164,12 +164,22 @@ impl SharedCache {
                     let _ = tx.send(connected);
                 }
             }
-            FromHub::Reply { id, replies, wrote } => {
+            FromHub::Reply {
+                id,
+                replies,
+                wrote,
+                ran,
+            } => {
                 let Some(pending) = self.pending.borrow_mut().remove(&id) else {
                     return;
                 };
                 if let Some(at_ms) = wrote {
-                    self.apply(&pending.argv, pending.repeat, pending.refuse_writes, at_ms);
+                    if ran.is_empty() {
+                        self.apply(&pending.argv, pending.repeat, pending.refuse_writes, at_ms);
+                    }
+                    for argv in &ran {
+                        self.apply(argv, 1, pending.refuse_writes, at_ms);
+                    }
                 }
                 let _ = pending.reply.send(Answer { replies, seq });
             }
@@ -206,8 +216,11 @@ impl SharedCache {
     fn apply(&self, argv: &[Vec<u8>], repeat: u32, refuse_writes: bool, at_ms: i64) {
         let mut replica = self.replica.borrow_mut();
         replica.set_out_of_memory(refuse_writes);
+        // A replica runs what the server ran, outside any transaction: the server sends a
+        // transaction's commands themselves once EXEC has run them.
+        let mut session = crate::emulator::Session::new();
         for _ in 0..repeat.max(1) {
-            replica.run_at(argv, at_ms);
+            replica.run_in_at(&mut session, argv, at_ms);
         }
         replica.set_out_of_memory(false);
     }

@@ -128,6 +128,11 @@ fn decided(run: &mut Run, op: Op, vm: &VirtualMachine) -> PyResult<Option<Outcom
     let Some(replay) = run.replay.as_mut().filter(|r| r.live) else {
         return Ok(None);
     };
+    // Once paused, the client's next operation is known: a call made while the run unwinds (a
+    // `finally:` or a `with` block's exit) is not it, and gets the same error.
+    if replay.asked.is_some() {
+        return Err(vm.new_runtime_error(PAUSED.to_owned()));
+    }
     if let Some(outcome) = replay.got.get(replay.used) {
         replay.used += 1;
         return Ok(Some(outcome.clone()));
@@ -152,21 +157,29 @@ fn text_of(obj: &PyObjectRef, vm: &VirtualMachine) -> String {
     }
 }
 
-/// A reply as the prelude takes it: `(True, value)`, or `(False, error text)`.
+/// A reply as the prelude takes it: `(True, value)`, or `(False, error text)`. An error inside
+/// an array (one command's error in `EXEC`'s reply) is a 1-tuple `(error text,)`, which the
+/// prelude turns into the `ResponseError` redis-py puts in its place.
 fn reply_to_python(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
     fn value(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
+        let text = |e: &[u8]| vm.ctx.new_str(String::from_utf8_lossy(e).into_owned());
         match reply {
             Reply::Status(s) => vm.ctx.new_str(*s).into(),
-            Reply::Error(e) => vm
-                .ctx
-                .new_str(String::from_utf8_lossy(e).into_owned())
-                .into(),
+            Reply::Error(e) => text(e).into(),
             Reply::Integer(i) => vm.ctx.new_int(*i).into(),
             Reply::Bulk(b) => vm.ctx.new_bytes(b.clone()).into(),
-            Reply::Nil => vm.ctx.none(),
+            Reply::Nil | Reply::NilArray => vm.ctx.none(),
             Reply::Array(items) => vm
                 .ctx
-                .new_list(items.iter().map(|r| value(r, vm)).collect())
+                .new_list(
+                    items
+                        .iter()
+                        .map(|r| match r {
+                            Reply::Error(e) => vm.ctx.new_tuple(vec![text(e).into()]).into(),
+                            r => value(r, vm),
+                        })
+                        .collect(),
+                )
                 .into(),
         }
     }

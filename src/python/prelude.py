@@ -30,6 +30,18 @@ class DataError(RedisError):
     pass
 
 
+class WatchError(RedisError):
+    pass
+
+
+class ExecAbortError(ResponseError):
+    pass
+
+
+class OutOfMemoryError(ResponseError):
+    pass
+
+
 class _Namespace:
     pass
 
@@ -38,6 +50,20 @@ exceptions = _Namespace()
 exceptions.RedisError = RedisError
 exceptions.ResponseError = ResponseError
 exceptions.DataError = DataError
+exceptions.WatchError = WatchError
+exceptions.ExecAbortError = ExecAbortError
+exceptions.OutOfMemoryError = OutOfMemoryError
+
+# redis-py's error classes by the first word of the error, which it then leaves out.
+_ERROR_CLASSES = {'ERR': ResponseError, 'EXECABORT': ExecAbortError, 'OOM': OutOfMemoryError}
+
+
+def _error(text):
+    code = text.split(' ')[0]
+    kind = _ERROR_CLASSES.get(code)
+    if kind is None:
+        return ResponseError(text)
+    return kind(text[len(code) + 1:])
 
 
 def _encode(value):
@@ -62,7 +88,7 @@ def _pairs(reply):
 
 # redis-py's response callbacks for the commands a learner types.
 _CALLBACKS = {
-    'SET': lambda r: r == 'OK',
+    'SET': lambda r: r and r == 'OK',
     'HMSET': lambda r: r == 'OK',
     'FLUSHDB': lambda r: r == 'OK',
     'FLUSHALL': lambda r: r == 'OK',
@@ -89,20 +115,35 @@ class Redis:
         )
 
     def execute_command(self, *args, **options):
-        # The seed's course sends a whole command string: split it as redis-cli does.
-        if len(args) == 1 and isinstance(args[0], str):
-            argv = _lab_split(args[0])
-        else:
-            argv = [_encode(a) for a in args]
-        ok, reply = _lab_redis(*argv)
+        argv = _argv(args)
+        return self._reply(argv, *_lab_redis(*argv))
+
+    def _reply(self, argv, ok, reply):
+        """A reply as redis-py gives it: an error raised, the command's callback applied."""
         if not ok:
-            raise ResponseError(reply[4:] if reply.startswith('ERR ') else reply)
-        name = argv[0].decode('utf-8', 'replace').upper() if argv else ''
-        callback = _CALLBACKS.get(name)
-        reply = callback(reply) if callback else reply
+            raise _error(reply)
+        if isinstance(reply, list):
+            # One command's error inside EXEC's reply comes as a 1-tuple: redis-py's exception.
+            reply = [_error(r[0]) if isinstance(r, tuple) else r for r in reply]
         if self.decode_responses:
             reply = _decode(reply)
-        return reply
+        return _callback(argv, reply)
+
+    def pipeline(self, transaction=True, shard_hint=None):
+        return Pipeline(self, transaction)
+
+    def transaction(self, func, *watches, **kwargs):
+        value_from_callable = kwargs.pop('value_from_callable', False)
+        with self.pipeline(True) as pipe:
+            while True:
+                try:
+                    if watches:
+                        pipe.watch(*watches)
+                    func_value = func(pipe)
+                    exec_value = pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    continue
 
     def hset(self, name, key=None, value=None, mapping=None, items=None):
         if key is None and not mapping and not items:
@@ -149,6 +190,25 @@ class Redis:
     def hincrby(self, name, key, amount=1):
         return self.execute_command('HINCRBY', name, key, amount)
 
+    def hsetnx(self, name, key, value):
+        return self.execute_command('HSETNX', name, key, value)
+
+    def incrby(self, name, amount=1):
+        return self.execute_command('INCRBY', name, amount)
+
+    incr = incrby
+
+    def decrby(self, name, amount=1):
+        return self.execute_command('DECRBY', name, amount)
+
+    decr = decrby
+
+    def expire(self, name, time):
+        return self.execute_command('EXPIRE', name, time)
+
+    def ttl(self, name):
+        return self.execute_command('TTL', name)
+
     def delete(self, *names):
         return self.execute_command('DEL', *names)
 
@@ -180,6 +240,150 @@ class Redis:
         return self.execute_command('PING')
 
 
+def _argv(args):
+    # The seed's course sends a whole command string: split it as redis-cli does.
+    if len(args) == 1 and isinstance(args[0], str):
+        return _lab_split(args[0])
+    return [_encode(a) for a in args]
+
+
+def _callback(argv, reply):
+    name = argv[0].decode('utf-8', 'replace').upper() if argv else ''
+    callback = _CALLBACKS.get(name)
+    return callback(reply) if callback and not isinstance(reply, Exception) else reply
+
+
+def _command_text(argv):
+    return ' '.join(a.decode('utf-8', 'replace') for a in argv)
+
+
+def _annotate(error, number, argv):
+    error.args = ('Command # %d (%s) of pipeline caused error: %s'
+                  % (number, _command_text(argv), error.args[0]),) + error.args[1:]
+    return error
+
+
+class Pipeline(Redis):
+    """redis-py's pipeline: commands are queued here and sent by execute(), wrapped in MULTI and
+    EXEC when it is a transaction (the default). After watch(), commands run at once until
+    multi(); a watched key changed before EXEC raises WatchError."""
+
+    def __init__(self, client, transaction):
+        self.client = client
+        self.decode_responses = client.decode_responses
+        self.transaction = transaction
+        self.command_stack = []
+        self.watching = False
+        self.explicit_transaction = False
+
+    def __repr__(self):
+        return '<redis.client.Pipeline(%r)>' % (self.client,)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        self.reset()
+
+    def __len__(self):
+        return len(self.command_stack)
+
+    def __bool__(self):
+        return True
+
+    def reset(self):
+        self.command_stack = []
+        if self.watching:
+            _lab_redis(b'UNWATCH')
+        self.watching = False
+        self.explicit_transaction = False
+
+    def multi(self):
+        if self.explicit_transaction:
+            raise RedisError('Cannot issue nested calls to MULTI')
+        if self.command_stack:
+            raise RedisError('Commands without an initial WATCH have already been issued')
+        self.explicit_transaction = True
+
+    def execute_command(self, *args, **options):
+        argv = _argv(args)
+        name = argv[0].upper() if argv else b''
+        if (self.watching or name == b'WATCH') and not self.explicit_transaction:
+            reply = self._reply(argv, *_lab_redis(*argv))
+            if name == b'WATCH':
+                self.watching = True
+            elif name in (b'UNWATCH', b'EXEC', b'DISCARD'):
+                self.watching = False
+            return reply
+        self.command_stack.append(argv)
+        return self
+
+    def watch(self, *names):
+        if self.explicit_transaction:
+            raise RedisError('Cannot issue a WATCH after a MULTI')
+        return self.execute_command('WATCH', *names)
+
+    def unwatch(self):
+        return self.watching and self.execute_command('UNWATCH') or True
+
+    def discard(self):
+        self.execute_command('DISCARD')
+
+    def execute(self, raise_on_error=True):
+        stack = self.command_stack
+        if not stack and not self.watching:
+            return []
+        try:
+            if self.transaction or self.explicit_transaction:
+                return self._execute_transaction(stack, raise_on_error)
+            return self._execute_pipeline(stack, raise_on_error)
+        finally:
+            self.reset()
+
+    def _execute_transaction(self, stack, raise_on_error):
+        errors = []
+        ok, reply = _lab_redis(b'MULTI')
+        if not ok:
+            errors.append((0, _error(reply)))
+        for i, argv in enumerate(stack):
+            ok, reply = _lab_redis(*argv)
+            if not ok:
+                errors.append((i, _annotate(_error(reply), i + 1, argv)))
+        ok, reply = _lab_redis(b'EXEC')
+        if not ok:
+            error = _error(reply)
+            if isinstance(error, ExecAbortError) and errors:
+                raise errors[0][1]
+            raise error
+        self.watching = False
+        if reply is None:
+            raise WatchError('Watched variable changed.')
+        reply = [_error(r[0]) if isinstance(r, tuple) else r for r in reply]
+        for i, error in errors:
+            reply.insert(i, error)
+        if raise_on_error:
+            self._raise_first_error(stack, reply)
+        if self.decode_responses:
+            reply = _decode(reply)
+        return [_callback(argv, r) for argv, r in zip(stack, reply)]
+
+    def _execute_pipeline(self, stack, raise_on_error):
+        replies = []
+        for argv in stack:
+            try:
+                replies.append(self._reply(argv, *_lab_redis(*argv)))
+            except ResponseError as e:
+                replies.append(e)
+        if raise_on_error:
+            self._raise_first_error(stack, replies)
+        return replies
+
+    def _raise_first_error(self, stack, replies):
+        for i, reply in enumerate(replies):
+            if isinstance(reply, ResponseError):
+                raise _annotate(reply, i + 1, stack[i])
+
+
 def _decode(reply):
     if isinstance(reply, bytes):
         return reply.decode('utf-8', 'replace')
@@ -197,6 +401,9 @@ redis.exceptions = exceptions
 redis.RedisError = RedisError
 redis.ResponseError = ResponseError
 redis.DataError = DataError
+redis.WatchError = WatchError
+redis.client = _Namespace()
+redis.client.Pipeline = Pipeline
 sys.modules['redis'] = redis
 sys.modules['redis.exceptions'] = exceptions
 

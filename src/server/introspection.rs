@@ -343,11 +343,20 @@ fn command_info(spec: &Spec) -> Reply {
     let keyless = matches!(spec.group, "server" | "connection" | "scripting")
         || matches!(
             spec.name,
-            "keys" | "flushdb" | "flushall" | "dbsize" | "ping" | "echo"
+            "keys"
+                | "flushdb"
+                | "flushall"
+                | "dbsize"
+                | "ping"
+                | "echo"
+                | "multi"
+                | "exec"
+                | "discard"
+                | "unwatch"
         );
     let (first, last) = match spec.name {
         _ if keyless => (0, 0),
-        "del" | "exists" => (1, -1),
+        "del" | "exists" | "watch" => (1, -1),
         "rename" => (1, 2),
         _ => (1, 1),
     };
@@ -368,6 +377,7 @@ fn command_info(spec: &Spec) -> Reply {
             "string" => "@string",
             "connection" => "@connection",
             "scripting" => "@scripting",
+            "transactions" => "@transaction",
             "server" => "@admin",
             _ => "@keyspace",
         })]),

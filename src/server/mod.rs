@@ -16,7 +16,7 @@ pub mod tcp;
 use std::time::Instant;
 
 use crate::emulator::resp::{write_reply, Shape};
-use crate::emulator::{Emulator, Reply};
+use crate::emulator::{Emulator, Reply, Session};
 
 /// How many databases `SELECT` can choose from (the browser uses database 0 only).
 pub const DATABASES: usize = 16;
@@ -37,6 +37,8 @@ pub struct Client {
     pub db: usize,
     /// `HELLO 3` switched the connection to RESP3.
     pub resp3: bool,
+    /// Its transaction: `MULTI`'s queue and the keys it `WATCH`es.
+    pub session: Session,
 }
 
 /// What the connection does after a command.
@@ -109,6 +111,7 @@ impl Server {
             name: None,
             db: 0,
             resp3: false,
+            session: Session::new(),
         }
     }
 
@@ -130,10 +133,12 @@ impl Server {
             return (Reply::Nil, Shape::Plain, After::Continue);
         };
         let args = &argv[1..];
-        // Most commands are the emulator's: they go there without a name being copied.
-        if !SERVER_NAMES
-            .iter()
-            .any(|n| first.eq_ignore_ascii_case(n.as_bytes()))
+        // Most commands are the emulator's: they go there without a name being copied. Inside a
+        // transaction every command but QUIT and RESET is (the server's own are not queued: the
+        // emulator refuses them, and EXEC then aborts).
+        let own = |n: &&str| first.eq_ignore_ascii_case(n.as_bytes());
+        if !SERVER_NAMES.iter().any(own)
+            || (client.session.in_transaction() && !["quit", "reset"].iter().any(own))
         {
             return self.data_command(client, argv);
         }
@@ -149,6 +154,7 @@ impl Server {
             "info" => plain(self.info(args)),
             "flushall" => plain(self.flushall(argv)),
             "reset" => {
+                client.session = Session::new();
                 client.db = 0;
                 client.resp3 = false;
                 client.name = None;
@@ -163,8 +169,8 @@ impl Server {
     }
 
     /// A command of the emulator's, on the client's database.
-    fn data_command(&mut self, client: &Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
-        let reply = self.dbs[client.db].run(argv);
+    fn data_command(&mut self, client: &mut Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
+        let reply = self.dbs[client.db].run_in(&mut client.session, argv);
         let name = &argv[0];
         let shape = if name.eq_ignore_ascii_case(b"hgetall") {
             Shape::Map

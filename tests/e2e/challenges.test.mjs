@@ -36,9 +36,9 @@ test('a learner checks the trap, steps through what broke, climbs the hints, is 
   await page.setViewportSize({ width: 1440, height: 900 });
   await forgetLesson(page);
   // The challenges are beside the lesson: in its place, one click away.
-  await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Challenges (0/5 solved)' }).click();
+  await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Challenges (0/6 solved)' }).click();
   const panel = page.getByRole('region', { name: 'Challenges' });
-  await panel.getByText('0/5 solved').waitFor();
+  await panel.getByText('0/6 solved').waitFor();
   assert.equal(await page.getByRole('region', { name: 'Lesson' }).count(), 0);
   await panel.getByRole('button', { name: 'The database refuses a write' }).click();
   assert.match(page.url(), /[?&]challenge=database-refuses$/);
@@ -94,7 +94,7 @@ test('a learner checks the trap, steps through what broke, climbs the hints, is 
   await editor.fill(FIXED);
   await panel.getByRole('button', { name: 'Check', exact: true }).click();
   await verdict.getByText(/^Passed: \d+ schedules, \d+ injected faults?, 0 broken\.$/).waitFor({ timeout: 60_000 });
-  await panel.getByText('1/5 solved').waitFor();
+  await panel.getByText('1/6 solved').waitFor();
   await panel.getByText('✓ solved').waitFor();
   await screenshot(page, 'challenge-passed-1440', { fullPage: false });
   const listed = await page.evaluate(() => window.lab.challenges());
@@ -102,7 +102,7 @@ test('a learner checks the trap, steps through what broke, climbs the hints, is 
 
   // A reload keeps the progress, the open challenge and the learner's code.
   await page.reload();
-  await panel.getByText('1/5 solved').waitFor();
+  await panel.getByText('1/6 solved').waitFor();
   await panel.getByText('The database may refuse a write').waitFor();
   await page.getByLabel('Python code').waitFor();
   assert.equal(await page.getByLabel('Python code').inputValue(), FIXED);
@@ -130,7 +130,7 @@ test('a learner checks the trap, steps through what broke, climbs the hints, is 
   assert.doesNotMatch(page.url(), /challenge=/);
   await screenshot(page, 'challenges-list-1440', { fullPage: false });
   await panel.getByRole('button', { name: 'Back to the lesson' }).click();
-  await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Challenges (1/5 solved)' }).waitFor();
+  await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Challenges (1/6 solved)' }).waitFor();
   assert.deepEqual(errors, []);
 });
 

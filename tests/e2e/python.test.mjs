@@ -181,7 +181,7 @@ test('lab.check_challenge: the tutorial\'s function loses the two-writers race, 
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
   const list = await page.evaluate(() => window.lab.challenges());
-  assert.deepEqual(list.map((c) => c.id), ['database-refuses', 'redis-full', 'crash-between', 'two-writers', 'write-behind']);
+  assert.deepEqual(list.map((c) => c.id), ['database-refuses', 'redis-full', 'crash-between', 'two-writers', 'read-path', 'write-behind']);
   assert.ok(list.every((c) => c.solved === false));
   const rejected = await page.evaluate(() => window.lab.check_challenge('nope', 'pass').then(() => 'resolved', (e) => e.message));
   assert.match(rejected, /unknown challenge; use one of database-refuses/);

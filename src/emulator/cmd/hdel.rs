@@ -45,6 +45,9 @@ impl<'a> Command<'a> for Hdel<'a> {
             }
             Some(_) => return Err(CommandError::WrongType),
         };
+        if removed > 0 {
+            ctx.keyspace.touch(self.key);
+        }
         ctx.keyspace.drop_if_empty(self.key);
         Ok(Reply::Integer(removed as i64))
     }

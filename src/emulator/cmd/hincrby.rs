@@ -56,5 +56,6 @@ fn increment(ctx: &mut Ctx<'_>, key: &[u8], field: &[u8], by: i64) -> Result<Rep
     };
     let new = current.checked_add(by).ok_or(CommandError::Overflow)?;
     hash.insert(field.to_vec(), new.to_string().into_bytes());
+    ctx.keyspace.touch(key);
     Ok(Reply::Integer(new))
 }

@@ -74,5 +74,6 @@ fn increment(
     }
     let text = long_double::format_human(sum).into_bytes();
     hash.insert(field.to_vec(), text.clone());
+    ctx.keyspace.touch(key);
     Ok(Reply::Bulk(text))
 }

@@ -58,6 +58,7 @@ pub(super) fn set_pairs(
             }
         }
     }
+    ctx.keyspace.touch(key);
     Ok(added)
 }
 

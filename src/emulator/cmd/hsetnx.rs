@@ -41,6 +41,7 @@ impl<'a> Command<'a> for Hsetnx<'a> {
             return Ok(Reply::Integer(0));
         }
         hash.insert(self.field.to_vec(), self.value.to_vec());
+        ctx.keyspace.touch(self.key);
         Ok(Reply::Integer(1))
     }
 }

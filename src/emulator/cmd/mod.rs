@@ -9,6 +9,7 @@ use super::error::CommandError;
 use super::keyspace::Keyspace;
 use super::reply::Reply;
 use super::rng::Rng;
+use super::session::Session;
 pub use super::split::Argv;
 
 mod append;
@@ -16,7 +17,9 @@ mod dbsize;
 mod decr;
 mod decrby;
 mod del;
+mod discard;
 mod echo;
+mod exec;
 mod exists;
 mod expire;
 mod expireat;
@@ -50,6 +53,7 @@ mod keys;
 mod mget;
 mod mset;
 mod msetnx;
+mod multi;
 mod persist;
 mod pexpire;
 mod pexpireat;
@@ -66,6 +70,8 @@ mod strlen;
 mod substr;
 mod ttl;
 mod type_;
+mod unwatch;
+mod watch;
 
 /// What a command knows about itself: for dispatch, arity checks, console hints and `help`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +179,8 @@ pub struct Ctx<'a> {
     pub rng: &'a mut Rng,
     /// The server is at `maxmemory` (with `noeviction`): commands that add data are refused.
     pub out_of_memory: bool,
+    /// The client's transaction state.
+    pub session: &'a mut Session,
 }
 
 /// One command type: how it reads its arguments (borrowing them), and what it does. Each
@@ -211,7 +219,9 @@ commands! {
     Decr => decr,
     Decrby => decrby,
     Del => del,
+    Discard => discard,
     Echo => echo,
+    Exec => exec,
     Exists => exists,
     Expire => expire,
     Expireat => expireat,
@@ -245,6 +255,7 @@ commands! {
     Mget => mget,
     Mset => mset,
     Msetnx => msetnx,
+    Multi => multi,
     Persist => persist,
     Pexpire => pexpire,
     Pexpireat => pexpireat,
@@ -261,6 +272,8 @@ commands! {
     Substr => substr,
     Ttl => ttl,
     Type => type_,
+    Unwatch => unwatch,
+    Watch => watch,
 }
 
 /// Every top-level command of Redis 7.0.15 (`COMMAND LIST`), to tell "not implemented here"
@@ -384,10 +397,61 @@ pub fn execute(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Reply {
     }
 }
 
+/// Runs one command for a client: inside a transaction, queues it (after the checks Redis makes
+/// at once: a known command, its arity, memory), and refuses the transaction if a check fails.
+pub fn execute_for_client(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Reply {
+    ctx.session.begin_command();
+    if let Err(CommandError::WrongArity("exec")) = checked(argv) {
+        // Redis answers any refused EXEC by discarding the transaction (and the watches).
+        ctx.session.close();
+        return CommandError::ExecAbortArity.into();
+    }
+    if !ctx.session.in_transaction() {
+        return execute(argv, ctx);
+    }
+    match queue(argv, ctx) {
+        Ok(reply) => reply,
+        Err(error) => {
+            ctx.session.refuse();
+            Reply::from(error)
+        }
+    }
+}
+
+/// A command sent inside a transaction: run at once (EXEC, DISCARD, MULTI, WATCH), or checked and
+/// queued.
+fn queue(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
+    let (command, _) = checked(argv)?;
+    match command {
+        // Their own errors (a nested MULTI, WATCH inside MULTI) do not spoil the transaction.
+        Name::Exec | Name::Discard | Name::Multi | Name::Watch => {
+            Ok(run(argv, ctx).unwrap_or_else(Reply::from))
+        }
+        // Queueing takes memory: at maxmemory Redis refuses every command but EXEC and DISCARD.
+        _ if ctx.out_of_memory => Err(CommandError::OutOfMemory),
+        _ => {
+            ctx.session.queue(argv.to_vecs());
+            Ok(Reply::Status("QUEUED"))
+        }
+    }
+}
+
 fn run(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-    let Some(name) = argv.get(0) else {
+    if argv.is_empty() {
         return Ok(Reply::Array(Vec::new()));
-    };
+    }
+    let (command, spec) = checked(argv)?;
+    // Redis checks memory after the arity and before the command reads its arguments.
+    if ctx.out_of_memory && spec.denyoom {
+        return Err(CommandError::OutOfMemory);
+    }
+    let mut args = Args::new(argv.from(1), spec.name);
+    dispatch(command, &mut args, ctx)
+}
+
+/// The command named by `argv[0]`, if it is one and has a valid number of arguments.
+fn checked(argv: Argv<'_>) -> Result<(Name, &'static Spec), CommandError> {
+    let name = argv.get(0).unwrap_or_default();
     let Some((command, spec)) = lookup(name) else {
         let lower = name.to_ascii_lowercase();
         if let Some(known) = REDIS_7_0_COMMANDS.iter().find(|c| c.as_bytes() == lower) {
@@ -403,12 +467,7 @@ fn run(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(spec.name));
     }
-    // Redis checks memory after the arity and before the command reads its arguments.
-    if ctx.out_of_memory && spec.denyoom {
-        return Err(CommandError::OutOfMemory);
-    }
-    let mut args = Args::new(argv.from(1), spec.name);
-    dispatch(command, &mut args, ctx)
+    Ok((command, spec))
 }
 
 #[cfg(test)]
