@@ -251,16 +251,19 @@ pub struct Verdict {
     /// The product and the price (the first writer's) the failing run was about.
     pub product: String,
     pub price: String,
-    /// The stores the runs started from.
-    pub from: fn() -> Copies,
+    /// The challenge checked (its start: [`start_of`]).
+    pub id: &'static str,
 }
 
 impl Verdict {
     /// The failing run drawn as a race on the stores it started from, if the check failed.
     pub fn trace(&self) -> Option<crate::engine::Trace> {
         self.counterexample.as_ref().map(|f| {
-            f.run
-                .trace((self.from)(), &self.product, &self.price, Some(&f.why))
+            let mut trace =
+                f.run
+                    .trace(start_of(self.id), &self.product, &self.price, Some(&f.why));
+            trace.clients = f.calls.clone();
+            trace
         })
     }
 }
@@ -273,6 +276,7 @@ const CALLS: [(&str, &str); 2] = [("product2", "275"), ("product3", "330")];
 
 /// Checks the learner's program against challenge `id` (`None`: no such challenge).
 pub fn check(id: &str, clients: Clients<'_>) -> Option<Verdict> {
+    let id = find(id)?.id;
     let found = match id {
         "database-refuses" => single(clients, FaultKind::DatabaseWriteFails, None),
         "redis-full" => single(clients, FaultKind::RedisOutOfMemory, None),
@@ -282,7 +286,25 @@ pub fn check(id: &str, clients: Clients<'_>) -> Option<Verdict> {
         "write-behind" => write_behind(clients),
         _ => return None,
     };
-    Some(found)
+    Some(Verdict { id, ..found })
+}
+
+/// The stores every run of challenge `id` starts from.
+pub fn start_of(id: &str) -> Copies {
+    match id {
+        "read-path" => start_with_a_miss(),
+        _ => start(),
+    }
+}
+
+/// `report`, its failure (if any) told what each client was called to do.
+fn calling(mut report: Report, calls: &[String]) -> Report {
+    if let Some(failure) = &mut report.failure {
+        if failure.calls.is_empty() {
+            failure.calls = calls.to_vec();
+        }
+    }
+    report
 }
 
 /// The fault plans of one client: none, then `kind` at each of its first operations.
@@ -394,7 +416,13 @@ fn single(clients: Clients<'_>, kind: FaultKind, then: Option<&str>) -> Verdict 
         let follow_ref = follow
             .as_ref()
             .map(|f| f as &dyn Fn() -> Vec<Box<dyn Process>>);
-        total.add(one_call(&make, &faults, &invariant, follow_ref));
+        let calls: Vec<String> = std::iter::once(the_call.clone())
+            .chain(then.map(str::to_owned))
+            .collect();
+        total.add(calling(
+            one_call(&make, &faults, &invariant, follow_ref),
+            &calls,
+        ));
         if total.failure.is_some() {
             break;
         }
@@ -470,28 +498,35 @@ fn writers(clients: Clients<'_>) -> Verdict {
             .map(|p| clients(&call(product, p)))
             .collect()
     };
-    let mut total = exhaustive(
-        &Check {
-            clients: &two,
-            stores: &start,
-            faults: &none,
-            invariant: &invariant,
-            then: None,
-        },
-        2_000,
-    );
-    if total.failure.is_none() {
-        let three = || prices.iter().map(|p| clients(&call(product, p))).collect();
-        total.add(random(
+    let calls: Vec<String> = prices.iter().map(|p| call(product, p)).collect();
+    let mut total = calling(
+        exhaustive(
             &Check {
-                clients: &three,
+                clients: &two,
                 stores: &start,
                 faults: &none,
                 invariant: &invariant,
                 then: None,
             },
-            200,
-            21,
+            2_000,
+        ),
+        &calls,
+    );
+    if total.failure.is_none() {
+        let three = || prices.iter().map(|p| clients(&call(product, p))).collect();
+        total.add(calling(
+            random(
+                &Check {
+                    clients: &three,
+                    stores: &start,
+                    faults: &none,
+                    invariant: &invariant,
+                    then: None,
+                },
+                200,
+                21,
+            ),
+            &calls,
         ));
     }
     verdict(total, (product, prices[0]))
@@ -580,7 +615,15 @@ fn write_behind(clients: Clients<'_>) -> Verdict {
             }
             Ok(())
         };
-        total.add(one_call(&make, &faults, &invariant, Some(&restarted)));
+        let calls = [
+            format!("{the_call}, then flush()"),
+            "flush()".to_owned(),
+            "flush()".to_owned(),
+        ];
+        total.add(calling(
+            one_call(&make, &faults, &invariant, Some(&restarted)),
+            &calls,
+        ));
         if total.failure.is_some() {
             break;
         }
@@ -662,69 +705,83 @@ fn read_path(clients: Clients<'_>) -> Verdict {
     };
     // A reader alone, on a miss: the database's price, and the cache filled with it.
     let reader = || vec![clients(&read)];
-    let mut total = alone(&reader, &|run: &Run| {
-        ended_well(run)?;
-        let cached = run.stores.cache().into_iter().find(|(f, _)| f == product);
-        if !returned_price(run.ended.first(), &seed_price) {
-            return Err(format!(
+    let mut total = calling(
+        alone(&reader, &|run: &Run| {
+            ended_well(run)?;
+            let cached = run.stores.cache().into_iter().find(|(f, _)| f == product);
+            if !returned_price(run.ended.first(), &seed_price) {
+                return Err(format!(
                 "{read} on a miss, with no writer, must return the database's price {seed_price}"
             ));
-        }
-        if cached.map(|(_, v)| v) != Some(seed_price.clone()) {
-            return Err(format!(
+            }
+            if cached.map(|(_, v)| v) != Some(seed_price.clone()) {
+                return Err(format!(
                 "{read} on a miss, with no writer, must fill the cache with {product} = {seed_price}"
             ));
-        }
-        Ok(())
-    });
+            }
+            Ok(())
+        }),
+        std::slice::from_ref(&read),
+    );
     // A writer alone: the new price in the database, and no other in the cache.
     if total.failure.is_none() {
         let writer = || vec![clients(&write(0))];
-        total.add(alone(&writer, &|run: &Run| {
-            no_stale(run)?;
-            if run.stores.rows.get(product).map(String::as_str) != Some(prices[0]) {
-                return Err(format!("{} must write the database", write(0)));
-            }
-            Ok(())
-        }));
-    }
-    if total.failure.is_none() {
-        let pair = || vec![clients(&read), clients(&write(0))];
-        total.add(exhaustive(
-            &Check {
-                clients: &pair,
-                stores: &start_with_a_miss,
-                faults: &none,
-                invariant: &no_stale,
-                then: None,
-            },
-            2_000,
+        total.add(calling(
+            alone(&writer, &|run: &Run| {
+                no_stale(run)?;
+                if run.stores.rows.get(product).map(String::as_str) != Some(prices[0]) {
+                    return Err(format!("{} must write the database", write(0)));
+                }
+                Ok(())
+            }),
+            &[write(0)],
         ));
     }
     if total.failure.is_none() {
-        let readers = || vec![clients(&read), clients(&read), clients(&write(0))];
-        let writers = || vec![clients(&read), clients(&write(0)), clients(&write(1))];
-        for (make, seed) in [
-            (&readers as &dyn Fn() -> Vec<Box<dyn Process>>, 31),
-            (&writers, 37),
-        ] {
-            total.add(random(
+        let pair = || vec![clients(&read), clients(&write(0))];
+        total.add(calling(
+            exhaustive(
                 &Check {
-                    clients: make,
+                    clients: &pair,
                     stores: &start_with_a_miss,
                     faults: &none,
                     invariant: &no_stale,
                     then: None,
                 },
-                100,
-                seed,
+                2_000,
+            ),
+            &[read.clone(), write(0)],
+        ));
+    }
+    if total.failure.is_none() {
+        let readers = || vec![clients(&read), clients(&read), clients(&write(0))];
+        let writers = || vec![clients(&read), clients(&write(0)), clients(&write(1))];
+        let groups = [
+            (
+                &readers as &dyn Fn() -> Vec<Box<dyn Process>>,
+                31,
+                [read.clone(), read.clone(), write(0)],
+            ),
+            (&writers, 37, [read.clone(), write(0), write(1)]),
+        ];
+        for (make, seed, calls) in groups {
+            total.add(calling(
+                random(
+                    &Check {
+                        clients: make,
+                        stores: &start_with_a_miss,
+                        faults: &none,
+                        invariant: &no_stale,
+                        then: None,
+                    },
+                    100,
+                    seed,
+                ),
+                &calls,
             ));
         }
     }
-    Verdict {
-        from: start_with_a_miss,
-        ..verdict(total, (product, prices[0]))
-    }
+    verdict(total, (product, prices[0]))
 }
 
 /// The stores every run of a check starts from: the seed catalog.
@@ -750,7 +807,7 @@ fn verdict(report: Report, (product, price): (&str, &str)) -> Verdict {
             counterexample: None,
             product: product.to_owned(),
             price: price.to_owned(),
-            from: start,
+            id: "",
         },
         Some(failure) => Verdict {
             passed: false,
@@ -761,7 +818,7 @@ fn verdict(report: Report, (product, price): (&str, &str)) -> Verdict {
             counterexample: Some(failure),
             product: product.to_owned(),
             price: price.to_owned(),
-            from: start,
+            id: "",
         },
     }
 }

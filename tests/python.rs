@@ -1249,6 +1249,24 @@ mod transactions_in_challenges {
                 "A: EXEC",
             ]
         );
+        // Drawn for the page, each writer on its own connection: both transactions run.
+        let trace = write_through_lab::python::wire::Challenged::of(&v)
+            .trace()
+            .expect("a counterexample");
+        let results: Vec<&str> = trace.steps.iter().map(|s| s.result.as_str()).collect();
+        assert_eq!(
+            results,
+            [
+                "committed",
+                "OK",
+                "QUEUED",
+                "committed",
+                "OK",
+                "QUEUED",
+                "1) (integer) 0",
+                "1) (integer) 0"
+            ]
+        );
     }
 
     #[test]
@@ -1271,6 +1289,25 @@ mod transactions_in_challenges {
                 "A: HSET product_prices product2 200",
             ]
         );
+        // As the page draws it (the worker's message, then the trace): from a miss, each
+        // lifeline named by its call.
+        let sent = write_through_lab::python::wire::Challenged::of(&v);
+        let bytes = write_through_lab::wire::encode(&sent);
+        let got: write_through_lab::python::wire::Challenged =
+            write_through_lab::wire::decode(&bytes).expect("decodes");
+        let trace = got.trace().expect("a counterexample");
+        assert_eq!(
+            trace.clients,
+            ["get_price('product2')", "update_price('product2', 240)"]
+        );
+        assert_eq!(
+            (
+                trace.steps[0].action.as_str(),
+                trace.steps[0].result.as_str()
+            ),
+            ("HGET product_prices product2", "(nil)")
+        );
+        assert_eq!(trace.steps[4].result, "(integer) 1");
     }
 
     /// WATCHing the hash is not enough: the writer's HDEL of a field that is not there modifies

@@ -60,6 +60,9 @@ pub struct Failure {
     pub run: Run,
     pub faults: Vec<Fault>,
     pub why: String,
+    /// What each client was called to do (`update_price('product3', 310)`), client A first,
+    /// if the caller said (the stage names each lifeline's call).
+    pub calls: Vec<String>,
 }
 
 impl Failure {
@@ -118,6 +121,7 @@ impl Report {
                     run,
                     faults: faults.to_vec(),
                     why,
+                    calls: Vec::new(),
                 }),
                 ..Report::default()
             });

@@ -151,6 +151,7 @@ mod tests {
                 step(3, StepKind::Done, "150", "150"),
             ],
             outcome: Outcome::Completed,
+            clients: Vec::new(),
         };
         let p = predictions(&trace);
         assert_eq!(p.len(), 2);

@@ -115,6 +115,7 @@ pub fn race(setup: &RaceSetup, interleaving: &[Writer]) -> Trace {
         new_price: setup.a_price.clone(),
         steps: Vec::new(),
         outcome: Outcome::Completed,
+        clients: Vec::new(),
     };
     let mut rec = Recorder::new(trace, (stores.cache(), stores.database(), Vec::new()));
 

@@ -8,7 +8,7 @@ use super::pattern::Pattern;
 use super::program::cache_kind;
 use super::recorder::{Recorder, StepText};
 use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace, Writer};
-use crate::emulator::{quote_arg, CommandError};
+use crate::emulator::{quote_arg, Session};
 
 /// One operation of a schedule, as the engine draws it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,11 +53,15 @@ pub fn schedule_trace(
         new_price: price.to_owned(),
         steps: Vec::new(),
         outcome: Outcome::Completed,
+        clients: Vec::new(),
     };
     let mut rec = Recorder::new(trace, (stores.cache(), stores.database(), Vec::new()));
+    // Each writer is one connection to Redis, as each of the checker's clients was.
+    let mut sessions: [Session; 3] = Default::default();
     for (writer, step) in steps {
         rec.writer = Some(*writer);
-        let text = step_text(&mut stores, *writer, step);
+        let session = &mut sessions[Writer::ALL.iter().position(|w| w == writer).unwrap_or(0)];
+        let text = step_text(&mut stores, session, *writer, step);
         rec.push(text, stores.cache(), stores.database(), Vec::new());
     }
     rec.writer = None;
@@ -95,7 +99,12 @@ fn row_change(
 const FAULT: &str = " (fault injected by the checker)";
 
 /// Applies `step` to the copies and says what happened.
-fn step_text(stores: &mut Copies, writer: Writer, step: &Scheduled) -> StepText {
+fn step_text(
+    stores: &mut Copies,
+    session: &mut Session,
+    writer: Writer,
+    step: &Scheduled,
+) -> StepText {
     let who = format!("Writer {}", writer.label());
     let (kind, actor, action, result, ok) = match step {
         Scheduled::Redis { argv, refused } => {
@@ -105,15 +114,17 @@ fn step_text(stores: &mut Copies, writer: Writer, step: &Scheduled) -> StepText 
                 .collect::<Vec<_>>()
                 .join(" ");
             let kind = cache_kind(argv);
+            // A refused command ran on a server at maxmemory, as the checker ran it (inside
+            // MULTI, the refusal also spoils the transaction).
+            stores.redis.set_out_of_memory(*refused);
+            let reply = stores.redis.run_in(session, argv);
+            stores.redis.set_out_of_memory(false);
+            let ok = !reply.is_error();
+            let mut result = reply.to_cli_string().trim_end().to_owned();
             if *refused {
-                let result = format!("(error) {}{FAULT}", CommandError::OutOfMemory);
-                (kind, Actor::Cache, action, result, false)
-            } else {
-                let reply = stores.redis.run(argv);
-                let ok = !reply.is_error();
-                let result = reply.to_cli_string().trim_end().to_owned();
-                (kind, Actor::Cache, action, result, ok)
+                result.push_str(FAULT);
             }
+            (kind, Actor::Cache, action, result, ok)
         }
         Scheduled::DatabaseRead { key } => {
             let row = stores.rows.get(key).cloned();

@@ -77,6 +77,7 @@ impl<D: Database> Lab<D> {
                 new_price: new_price.to_owned(),
                 steps: Vec::new(),
                 outcome: Outcome::Completed,
+                clients: Vec::new(),
             },
             (
                 self.stores.cache(),

@@ -249,6 +249,9 @@ pub struct Trace {
     pub new_price: String,
     pub steps: Vec<Step>,
     pub outcome: Outcome,
+    /// In a counterexample, the call each client made (writer A's first): `get_price('product2')`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<String>,
 }
 
 impl Trace {

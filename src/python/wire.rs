@@ -55,7 +55,7 @@ pub enum Response {
 }
 
 /// What a challenge's check found; a failure's schedule travels as its steps, which the page
-/// draws on the stores the check started from ([`crate::challenges::start`]).
+/// draws on the stores the check started from ([`crate::challenges::start_of`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Challenged {
     pub passed: bool,
@@ -68,6 +68,10 @@ pub struct Challenged {
     /// What broke, and the schedule that broke it.
     pub broken: Option<String>,
     pub steps: Vec<(Writer, Scheduled)>,
+    /// The challenge's id (the failing schedule is drawn on its start).
+    pub challenge: String,
+    /// What each client of the failing run was called to do, client A first.
+    pub calls: Vec<String>,
 }
 
 impl Challenged {
@@ -83,19 +87,23 @@ impl Challenged {
             price: verdict.price.clone(),
             broken: failure.map(|f| f.why.clone()),
             steps: failure.map(|f| f.run.schedule()).unwrap_or_default(),
+            challenge: verdict.id.to_owned(),
+            calls: failure.map(|f| f.calls.clone()).unwrap_or_default(),
         }
     }
 
     /// The failing schedule as a trace, if the check failed.
     pub fn trace(&self) -> Option<crate::engine::Trace> {
         self.broken.as_deref().map(|broken| {
-            crate::engine::schedule::schedule_trace(
+            let mut trace = crate::engine::schedule::schedule_trace(
                 &self.product,
                 &self.price,
-                crate::challenges::start(),
+                crate::challenges::start_of(&self.challenge),
                 &self.steps,
                 Some(broken),
-            )
+            );
+            trace.clients = self.calls.clone();
+            trace
         })
     }
 }
@@ -187,7 +195,9 @@ wire_struct!(Challenged {
     product,
     price,
     broken,
-    steps
+    steps,
+    challenge,
+    calls
 });
 
 wire_enum!(Writer {

@@ -167,3 +167,51 @@ test('Link to this counterexample reopens the challenge with that code, checked 
   assert.deepEqual(other.errors, []);
   await other.page.close();
 });
+
+test('every challenge: its starter fails three checks, the solution then offered passes', async () => {
+  const ids = ['database-refuses', 'redis-full', 'crash-between', 'two-writers', 'read-path', 'write-behind'];
+  const { page, errors, panel, editor } = await visitChallenge(ids[0]);
+  assert.deepEqual((await page.evaluate(() => window.lab.challenges())).map((c) => c.id), ids);
+  const verdict = panel.getByRole('status', { name: 'Challenge verdict' });
+  const check = panel.getByRole('button', { name: 'Check', exact: true });
+  for (const [n, id] of ids.entries()) {
+    if (n > 0) {
+      await panel.getByRole('button', { name: 'All challenges' }).click();
+      const title = (await page.evaluate(() => window.lab.challenges())).find((c) => c.id === id).title;
+      await panel.getByRole('button', { name: title }).click();
+    }
+    assert.match(page.url(), new RegExp(`[?&]challenge=${id}$`));
+    for (let i = 1; i <= 3; i++) {
+      await check.click();
+      // The button says "Checking…" until this check's verdict is in.
+      await panel.getByRole('button', { name: 'Check', exact: true }).waitFor({ timeout: 60_000 });
+      await verdict.getByText('Broken: ', { exact: false }).waitFor();
+    }
+    await panel.getByRole('button', { name: 'Show a solution' }).click();
+    const solution = await panel.getByLabel('A solution').innerText();
+    await editor.fill(solution);
+    await check.click();
+    await verdict.getByText(/^Passed: \d+ schedules?, \d+ injected faults?, 0 broken\.$/).waitFor({ timeout: 60_000 });
+    await panel.getByText(`${n + 1}/6 solved`).waitFor();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('read-path: the stale refill is played on the stage, and a reader that WATCHes a version key passes', async () => {
+  const { page, errors, panel } = await visitChallenge('read-path');
+  await panel.getByRole('heading', { name: 'A reader refills an old price' }).waitFor();
+  await panel.getByRole('button', { name: 'Check', exact: true }).click();
+  const verdict = panel.getByRole('status', { name: 'Challenge verdict' });
+  await verdict.getByText('after all calls the cache holds product2 = 200, the database product2 = 240: a reader filled the cache with an old price', { exact: false }).waitFor({ timeout: 60_000 });
+  const narration = page.getByLabel('Narration');
+  await page.getByRole('button', { name: 'Last step' }).click();
+  await narration.getByText('Step 5 of 5 — Writer A: HSET product_prices product2 200', { exact: false }).waitFor();
+  await screenshot(page, 'challenge-read-path-1440', { fullPage: false });
+  // The answer through the page's API: lab.check_challenge with a watched pipeline.
+  const solution = `${HEADER}def get_price(product):\n    with redis_client.pipeline() as pipe:\n        pipe.watch('version:' + product)\n        cached = pipe.hget('product_prices', product)\n        if cached is not None:\n            return cached.decode()\n        price = database[product]\n        pipe.multi()\n        pipe.hset('product_prices', product, price)\n        try:\n            pipe.execute()\n        except redis.WatchError:\n            pass\n        return price\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_client.incr('version:' + product)\n    redis_client.hdel('product_prices', product)\n`;
+  const result = await page.evaluate((source) => window.lab.check_challenge('read-path', source), solution);
+  assert.equal(result.passed, true, result.message);
+  assert.equal(result.counterexample, null);
+  assert.ok(result.schedules > 100, result.message);
+  assert.deepEqual(errors, []);
+});

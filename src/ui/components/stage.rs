@@ -223,12 +223,18 @@ fn writers(view: &View<'_>) -> Html {
     let listing = view.listing();
     let mine = trace.operation == OperationKind::Counterexample;
     let writers = trace.writers();
+    let client = |w: Writer| -> Option<&String> {
+        let i = Writer::ALL.iter().position(|&x| x == w)?;
+        trace.clients.get(i)
+    };
     html! {
         <div class={classes!("stage__writers", (writers.len() == 1).then_some("stage__writers--one"))} role="region" aria-label="Application">
             { for writers.into_iter().map(|w| {
                 let (just_ran, next) = writer_lines(trace, w, view.cursor);
                 let lifeline = Lifeline::Writer(w);
-                let role = if mine {
+                let role = if let Some(call) = client(w).filter(|_| mine) {
+                    format!("Runs your {call} — one of the checker's clients")
+                } else if mine {
                     format!("Calls your update_price for {} — one of the checker's clients", trace.product)
                 } else {
                     format!("Runs update_price(\"product1\", …) — {}", view.pattern.title())
