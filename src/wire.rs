@@ -183,6 +183,17 @@ impl<T: Wire> Wire for Option<T> {
     }
 }
 
+impl<A: Wire, B: Wire, C: Wire> Wire for (A, B, C) {
+    fn put(&self, w: &mut Writer) {
+        self.0.put(w);
+        self.1.put(w);
+        self.2.put(w);
+    }
+    fn get(r: &mut Reader<'_>) -> Option<Self> {
+        Some((A::get(r)?, B::get(r)?, C::get(r)?))
+    }
+}
+
 impl<A: Wire, B: Wire> Wire for (A, B) {
     fn put(&self, w: &mut Writer) {
         self.0.put(w);

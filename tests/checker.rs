@@ -56,14 +56,14 @@ fn raised(outcome: &Outcome) -> Option<Next> {
     }
 }
 
-/// Runs `ops` in order; stops at the first failure, raising it.
+/// Runs `ops` in order (the n-th from "line" n + 1); stops at the first failure, raising it.
 fn steps(ops: Vec<Op>) -> Box<dyn Process> {
     Box::new(Script(Box::new(move |got: &[Outcome]| {
         if let Some(next) = got.last().and_then(raised) {
             return next;
         }
         match ops.get(got.len()) {
-            Some(op) => Next::Op(op.clone()),
+            Some(op) => Next::Op(op.clone(), got.len() as u32 + 1),
             None => Next::Ended(Ended::Returned(None)),
         }
     })))

@@ -1308,6 +1308,25 @@ mod transactions_in_challenges {
             ("HGET product_prices product2", "(nil)")
         );
         assert_eq!(trace.steps[4].result, "(integer) 1");
+        // Each step marks the learner's line that made it.
+        let line_of = |i: usize| {
+            let n = trace.steps[i].code.python as usize;
+            starter
+                .lines()
+                .nth(n.wrapping_sub(1))
+                .unwrap_or_default()
+                .trim()
+        };
+        assert_eq!(
+            (0..5).map(line_of).collect::<Vec<_>>(),
+            [
+                "cached = redis_client.hget('product_prices', product)",
+                "price = database[product]  # a miss: the database has it",
+                "database[product] = new_price",
+                "redis_client.hdel('product_prices', product)  # the next read refills it",
+                "redis_client.hset('product_prices', product, price)  # fill the cache",
+            ]
+        );
     }
 
     /// WATCHing the hash is not enough: the writer's HDEL of a field that is not there modifies

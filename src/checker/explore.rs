@@ -42,7 +42,7 @@ impl Check<'_> {
                 after
                     .crashes
                     .iter()
-                    .map(|&(c, at)| (c + offset, at + events)),
+                    .map(|&(c, at, line)| (c + offset, at + events, line)),
             );
             run.events.extend(after.events.into_iter().map(|mut e| {
                 e.client += offset;

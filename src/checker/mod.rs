@@ -125,7 +125,8 @@ pub enum Ended {
 /// What a client asks for next, run again from its start with the outcomes it already got.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Next {
-    Op(Op),
+    /// An operation, and the line of the client's code that asks for it (0: not known).
+    Op(Op, u32),
     Ended(Ended),
 }
 
@@ -172,6 +173,8 @@ pub fn refused(key: &str) -> String {
 pub struct Event {
     pub client: usize,
     pub op: Op,
+    /// The line of the client's code that made it (0: not known).
+    pub line: u32,
     pub outcome: Outcome,
     /// The fault injected at it, if any.
     pub fault: Option<FaultKind>,
@@ -182,8 +185,9 @@ pub struct Run {
     pub events: Vec<Event>,
     pub ended: Vec<Ended>,
     pub stores: Copies,
-    /// Clients killed by a crash fault, and how many events had happened by then.
-    pub crashes: Vec<(usize, usize)>,
+    /// Clients killed by a crash fault, how many events had happened by then, and the line of
+    /// the client's code it died before (0: not known).
+    pub crashes: Vec<(usize, usize, u32)>,
 }
 
 impl Run {
@@ -205,13 +209,14 @@ impl Run {
 
     /// The run as the engine draws a race: each client a writer in order (A, B, C; a client
     /// run after the others, such as a restart's `recover()`, takes the next letter; clients past
-    /// the third are all drawn as C), each operation a step, a crash where it struck.
-    pub fn schedule(&self) -> Vec<(Writer, Scheduled)> {
+    /// the third are all drawn as C), each operation a step with the line of the client's code
+    /// that made it, a crash where it struck.
+    pub fn schedule(&self) -> Vec<(Writer, Scheduled, u32)> {
         let writer = |c: usize| Writer::ALL[c.min(Writer::ALL.len() - 1)];
         let mut steps = Vec::with_capacity(self.events.len() + self.crashes.len());
         for (i, e) in self.events.iter().enumerate() {
-            for &(client, _) in self.crashes.iter().filter(|(_, at)| *at == i) {
-                steps.push((writer(client), Scheduled::Crash));
+            for &(client, _, line) in self.crashes.iter().filter(|(_, at, _)| *at == i) {
+                steps.push((writer(client), Scheduled::Crash, line));
             }
             let refused = e.fault.is_some_and(|f| f != FaultKind::CrashBefore);
             let step = match &e.op {
@@ -230,14 +235,14 @@ impl Run {
                     refused,
                 },
             };
-            steps.push((writer(e.client), step));
+            steps.push((writer(e.client), step, e.line));
         }
-        for &(client, _) in self
+        for &(client, _, line) in self
             .crashes
             .iter()
-            .filter(|(_, at)| *at >= self.events.len())
+            .filter(|(_, at, _)| *at >= self.events.len())
         {
-            steps.push((writer(client), Scheduled::Crash));
+            steps.push((writer(client), Scheduled::Crash, line));
         }
         steps
     }
@@ -346,8 +351,8 @@ pub fn replay(
             if at.ended[c].is_none() {
                 match memo.next(clients, c, &at.got[c]) {
                     Next::Ended(e) => at.ended[c] = Some(e),
-                    Next::Op(op) if at.retrying(c, &op, &stores) => retrying.push(c),
-                    Next::Op(_) => ready.push(c),
+                    Next::Op(op, _) if at.retrying(c, &op, &stores) => retrying.push(c),
+                    Next::Op(..) => ready.push(c),
                 }
             }
         }
@@ -360,13 +365,13 @@ pub fn replay(
         // An operation no other client can see or affect (MULTI, a command queued in a
         // transaction) is not a point where switching clients matters: it is made at once.
         let local = ready.iter().copied().find(|&c| {
-            matches!(memo.next(clients, c, &at.got[c]), Next::Op(op) if op.is_local(&sessions[c]))
+            matches!(memo.next(clients, c, &at.got[c]), Next::Op(op, _) if op.is_local(&sessions[c]))
         });
         let c = match local {
             Some(c) => c,
             None => ready[choose(&ready).min(ready.len() - 1)],
         };
-        let Next::Op(op) = memo.next(clients, c, &at.got[c]) else {
+        let Next::Op(op, line) = memo.next(clients, c, &at.got[c]) else {
             continue;
         };
         let index = at.got[c].len();
@@ -382,7 +387,7 @@ pub fn replay(
             .map(|f| f.kind);
         if fault == Some(FaultKind::CrashBefore) {
             at.ended[c] = Some(Ended::Crashed);
-            crashes.push((c, events.len()));
+            crashes.push((c, events.len(), line));
             continue;
         }
         let before = at.version(&stores);
@@ -395,6 +400,7 @@ pub fn replay(
         events.push(Event {
             client: c,
             op,
+            line,
             outcome,
             fault: applied,
         });

@@ -41,7 +41,7 @@ pub fn schedule_trace(
     product: &str,
     price: &str,
     start: Copies,
-    steps: &[(Writer, Scheduled)],
+    steps: &[(Writer, Scheduled, u32)],
     broken: Option<&str>,
 ) -> Trace {
     let mut stores = start;
@@ -58,10 +58,14 @@ pub fn schedule_trace(
     let mut rec = Recorder::new(trace, (stores.cache(), stores.database(), Vec::new()));
     // Each writer is one connection to Redis, as each of the checker's clients was.
     let mut sessions: [Session; 3] = Default::default();
-    for (writer, step) in steps {
+    for (writer, step, line) in steps {
         rec.writer = Some(*writer);
         let session = &mut sessions[Writer::ALL.iter().position(|w| w == writer).unwrap_or(0)];
-        let text = step_text(&mut stores, session, *writer, step);
+        let mut text = step_text(&mut stores, session, *writer, step);
+        text.code = CodeRef {
+            python: *line,
+            rust: 0,
+        };
         rec.push(text, stores.cache(), stores.database(), Vec::new());
     }
     rec.writer = None;

@@ -61,7 +61,8 @@ struct Replay {
     live: bool,
     got: Vec<Outcome>,
     used: usize,
-    asked: Option<Op>,
+    /// The operation the client asks for next, and the learner's line that asks for it.
+    asked: Option<(Op, u32)>,
 }
 
 /// A decided outcome that is not of the operation asked for: the client is not deterministic.
@@ -137,7 +138,19 @@ fn decided(run: &mut Run, op: Op, vm: &VirtualMachine) -> PyResult<Option<Outcom
         replay.used += 1;
         return Ok(Some(outcome.clone()));
     }
-    replay.asked = Some(op);
+    // The store call comes from the learner's last line (the prelude's lines are not traced).
+    let line = run
+        .events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Event::Line(n) => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(0);
+    if let Some(replay) = run.replay.as_mut() {
+        replay.asked = Some((op, line));
+    }
     run.stopped = Some(PAUSED.to_owned());
     Err(vm.new_runtime_error(PAUSED.to_owned()))
 }
@@ -574,8 +587,8 @@ pub fn resume_client(
     });
     let (ending, value) = interpreter.enter(|vm| client_in(vm, &shared, source, call));
     let mut run = shared.borrow_mut();
-    if let Some(op) = run.replay.as_mut().and_then(|r| r.asked.take()) {
-        return Next::Op(op);
+    if let Some((op, line)) = run.replay.as_mut().and_then(|r| r.asked.take()) {
+        return Next::Op(op, line);
     }
     let ended = match (ending.error(), run.stopped.take()) {
         (None, _) => Ended::Returned(value),

@@ -67,7 +67,8 @@ pub struct Challenged {
     pub price: String,
     /// What broke, and the schedule that broke it.
     pub broken: Option<String>,
-    pub steps: Vec<(Writer, Scheduled)>,
+    /// Each step by its writer, with the line of the learner's code that made it.
+    pub steps: Vec<(Writer, Scheduled, u32)>,
     /// The challenge's id (the failing schedule is drawn on its start).
     pub challenge: String,
     /// What each client of the failing run was called to do, client A first.

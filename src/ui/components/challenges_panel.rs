@@ -1,5 +1,5 @@
 //! The Challenges panel, beside the lesson: the learner's own code under faults and races
-//! ("n/5 solved"). A challenge states its goal, puts its starter in the editor, and has Check,
+//! ("n/6 solved"). A challenge states its goal, puts its starter in the editor, and has Check,
 //! a ladder of three hints, and "Show a solution" after three failed checks; a failing
 //! schedule is played on the stage.
 
@@ -8,9 +8,10 @@ use yew::prelude::*;
 use super::editor::Editor;
 use crate::challenges::progress::{ChallengeState, ChallengeVerdict};
 use crate::challenges::{find, Challenge, CHALLENGES};
+use crate::engine::trace::OperationKind;
 use crate::python::colour::Marks;
 use crate::ui::actions::LabHandle;
-use crate::ui::context::use_lab_handle;
+use crate::ui::context::{use_lab_handle, use_shown, Shown};
 
 #[function_component(ChallengesPanel)]
 pub fn challenges_panel() -> Html {
@@ -19,6 +20,7 @@ pub fn challenges_panel() -> Html {
     };
     let progress = &lab.state.challenges;
     let open = progress.open.as_deref().and_then(find);
+    let marks = use_shown().map_or_else(Marks::default, |s| counterexample_marks(&s));
     let back = match open {
         Some(_) => lab.on_challenge_open().reform(|_: MouseEvent| None),
         None => lab.on_challenges_shown().reform(|_: MouseEvent| false),
@@ -33,10 +35,29 @@ pub fn challenges_panel() -> Html {
                 </button>
             </div>
             { match open {
-                Some(challenge) => opened(&lab, challenge),
+                Some(challenge) => opened(&lab, challenge, marks),
                 None => list(&lab, progress),
             } }
         </section>
+    }
+}
+
+/// The learner's lines along a failing schedule on the stage: the line that made the step at
+/// the cursor (▶) and the one that makes the next (▷).
+fn counterexample_marks(shown: &Shown) -> Marks {
+    let Some(trace) = shown
+        .trace
+        .as_deref()
+        .filter(|t| t.operation == OperationKind::Counterexample)
+    else {
+        return Marks::default();
+    };
+    let line = |i: usize| trace.steps.get(i).map_or(0, |s| s.code.python);
+    let at = shown.cursor();
+    Marks {
+        current: line(at),
+        next: line(at + 1),
+        error: 0,
     }
 }
 
@@ -66,7 +87,7 @@ fn list(lab: &LabHandle, progress: &ChallengeState) -> Html {
 }
 
 /// The open challenge: its goal, what to do, its buttons, hints, verdict and solution.
-fn opened(lab: &LabHandle, challenge: &'static Challenge) -> Html {
+fn opened(lab: &LabHandle, challenge: &'static Challenge, marks: Marks) -> Html {
     let progress = &lab.state.challenges;
     let solved = progress.is_solved(challenge.id);
     html! {
@@ -77,11 +98,11 @@ fn opened(lab: &LabHandle, challenge: &'static Challenge) -> Html {
             </h3>
             <p>{ challenge.goal }</p>
             <p class="lesson__write">
-                { "Write it below. Check runs it under faults and races; Lua (EVAL, redis-py's lock()) is not available." }
+                { "Write it below. Check runs it under faults and races. WATCH, MULTI, EXEC and redis-py's pipeline() work; Lua (EVAL, redis-py's lock()) is not available." }
             </p>
             // The editor is here while a challenge is open, beside the stage that plays what
-            // broke it.
-            <Editor marks={Marks::default()} />
+            // broke it; along a failing schedule it marks the line that made each step.
+            <Editor {marks} />
             { buttons(lab, progress) }
             { verdict(progress.checking, progress.verdict.as_ref()) }
             if progress.hints > 0 {
