@@ -240,6 +240,7 @@ fn interpret(lines: &[Line], product: &str, new_price: &str) -> (Vec<Statement>,
                 python: i as u32 + 2,
                 rust: 0,
             },
+            in_function: true,
         });
         if raises {
             break;

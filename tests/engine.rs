@@ -889,6 +889,7 @@ mod learners_function {
             .map(|(line, _)| Statement {
                 action: Action::Effect(Effect::execute_command(line)),
                 code: CodeRef::NONE,
+                in_function: true,
             })
             .collect();
         let trace = block_on(lab.run_program(&program, "product1", "150"));

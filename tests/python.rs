@@ -206,7 +206,7 @@ database["product1"] = 101
         .iter()
         .filter_map(|e| match e {
             Event::DatabaseWrite { key, .. } => Some(format!("set {key}")),
-            Event::DatabaseDelete { key } => Some(format!("del {key}")),
+            Event::DatabaseDelete { key, .. } => Some(format!("del {key}")),
             _ => None,
         })
         .collect();
@@ -223,20 +223,41 @@ database["product1"] = 101
     assert_eq!(stores.rows["product1"], "101");
     assert!(!stores.rows.contains_key("product4"));
 
+    // "Database write fails" strikes the writes of the learner's update_price, not the
+    // program's own setup of the table.
     let mut failing = seed();
     failing.database_fails = true;
-    let (rec, _) = run(
-        "database['product1'] = 150\n",
+    let (rec, stores) = run(
+        "database['product1'] = 150\n\ndef update_price(product, new_price):\n    database[product] = new_price\n\nupdate_price('product2', 250)\n",
         None,
         failing,
         Limits::default(),
         Box::new(|| 0.0),
     );
     assert!(
-        matches!(&rec.ending, Ending::Raised { kind, line: 1, .. } if kind == "DatabaseError"),
+        matches!(&rec.ending, Ending::Raised { kind, line: 4, .. } if kind == "DatabaseError"),
         "{:?}",
         rec.ending
     );
+    let writes: Vec<(&str, bool, bool)> = rec
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DatabaseWrite {
+                key,
+                ok,
+                in_function,
+                ..
+            } => Some((key.as_str(), *ok, *in_function)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        writes,
+        [("product1", true, false), ("product2", false, true)]
+    );
+    assert_eq!(stores.rows["product1"], "150");
+    assert_eq!(stores.rows["product2"], "200");
 }
 
 #[test]
@@ -358,6 +379,58 @@ mod replayed {
         assert!(last.consistency.in_step);
         assert!(holds(&last.cache, "product1", "150"));
         assert!(holds(&last.database, "product1", "150"));
+    }
+
+    /// With "Database write fails" switched on, the learner's whole program replayed on the lab:
+    /// its own setup (the table, step 1's HSET) goes through, the write of its update_price is
+    /// refused, and the trace is named by that call.
+    #[test]
+    fn the_fault_switches_strike_the_learners_function_not_the_programs_setup() {
+        let source = "import redis\nredis_client = redis.Redis()\nredis_client.hset('product_prices', 'product4', 400)\ndatabase = {'product1': 100, 'product2': 200, 'product3': 300}\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_client.hset('product_prices', product, new_price)\n\nupdate_price('product2', 250)\n";
+        let mut failing = seed();
+        failing.database_fails = true;
+        failing.redis.set_out_of_memory(true);
+        let rec = run(source, None, failing, Limits::default(), Box::new(|| 0.0)).0;
+        assert!(
+            matches!(&rec.ending, Ending::Raised { kind, line: 7, .. } if kind == "DatabaseError"),
+            "{:?}",
+            rec.ending
+        );
+        let ran = write_through_lab::python::wire::Ran::of(&rec, source);
+        assert_eq!(
+            (ran.product.as_str(), ran.price.as_str()),
+            ("product2", "250")
+        );
+        let lab = lab();
+        lab.set_faults(write_through_lab::engine::Faults {
+            database_write: true,
+            cache_write: true,
+            ..Default::default()
+        });
+        let trace = block_on(lab.run_recorded(&ran.program, &ran.product, &ran.price));
+        let effects: Vec<(String, bool)> = trace
+            .steps
+            .iter()
+            .filter(|s| matches!(s.kind, StepKind::DatabaseWrite | StepKind::CacheWrite))
+            .map(|s| (s.action.clone(), s.ok))
+            .collect();
+        assert_eq!(
+            effects,
+            [
+                ("HSET product_prices product4 400".to_owned(), true),
+                ("database[\"product1\"] = \"100\"".to_owned(), true),
+                ("database[\"product2\"] = \"200\"".to_owned(), true),
+                ("database[\"product3\"] = \"300\"".to_owned(), true),
+                ("database[\"product2\"] = \"250\"".to_owned(), false),
+            ]
+        );
+        assert!(
+            matches!(&trace.outcome, Outcome::Failed(m) if m.contains("DatabaseError")),
+            "{:?}",
+            trace.outcome
+        );
+        // The switches are as the learner left them.
+        assert!(lab.faults().database_write && lab.faults().cache_write);
     }
 
     #[test]

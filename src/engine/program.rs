@@ -4,6 +4,7 @@
 //! runs them in order, so that the stage, the diagram and playback work for the learner's code
 //! exactly as for the built-in patterns.
 
+use super::faults::Faults;
 use super::lab::Lab;
 use super::recorder::StepText;
 use super::scripted::{command_line, Effect};
@@ -31,6 +32,10 @@ pub enum Action {
 pub struct Statement {
     pub action: Action,
     pub code: CodeRef,
+    /// Made inside the learner's function (`update_price`, or a challenge's `get_price`,
+    /// `flush`, `recover`): the lab's fault switches strike it. A program's own setup of the
+    /// stores (`database = {…}`, the `HSET` of step 1) they leave alone.
+    pub in_function: bool,
 }
 
 /// The kind of step a Redis command is: what its [`Spec`](crate::emulator::cmd::Spec) says it
@@ -89,126 +94,24 @@ impl<D: Database> Lab<D> {
             return rec.trace;
         }
         let mut writes = 0;
+        let switched_on = self.faults();
         for (i, statement) in program.iter().enumerate() {
-            let code = statement.code;
-            match &statement.action {
-                Action::Local(text) => self.record(
-                    &mut rec,
-                    StepText {
-                        kind: StepKind::BuildCommand,
-                        actor: Actor::Application,
-                        action: text.clone(),
-                        result: String::new(),
-                        ok: true,
-                        code,
-                        narration: format!("Your function sets {text}: nothing is sent yet."),
-                    },
-                ),
-                Action::Line { text, note } => self.record(
-                    &mut rec,
-                    StepText {
-                        kind: StepKind::BuildCommand,
-                        actor: Actor::Application,
-                        action: text.clone(),
-                        result: note.clone(),
-                        ok: true,
-                        code,
-                        narration: if note.is_empty() {
-                            format!("Line {} runs: {text} (no store is touched).", code.python)
-                        } else {
-                            format!("Line {} runs: {text} — {note}", code.python)
-                        },
-                    },
-                ),
-                Action::Effect(Effect::DatabaseDelete { key }) => {
-                    let action = format!("del database[{key:?}]");
-                    let (ok, result, narration) = match self.stores.db.delete(key).await {
-                        Ok(_) => {
-                            self.stores.deleted(key);
-                            writes += 1;
-                            (true, "deleted".to_owned(), format!("The database deletes the row {key}: the cache may still have a price for it."))
-                        }
-                        Err(e) => (
-                            false,
-                            e.to_string(),
-                            format!("The database refuses the delete. {e}"),
-                        ),
-                    };
-                    self.record(
-                        &mut rec,
-                        StepText {
-                            kind: StepKind::DatabaseWrite,
-                            actor: Actor::Database,
-                            action,
-                            result,
-                            ok,
-                            code,
-                            narration,
-                        },
-                    );
-                }
-                Action::Raise(error) => {
-                    self.record(
-                        &mut rec,
-                        StepText {
-                            kind: StepKind::Raise,
-                            actor: Actor::Application,
-                            action: "raise".to_owned(),
-                            result: error.clone(),
-                            ok: false,
-                            code,
-                            narration: format!("Python stops here: {error}"),
-                        },
-                    );
-                    rec.trace.outcome = Outcome::Failed(error.clone());
-                    self.done(
-                        &mut rec,
-                        "Your function raised, so the lines after it never ran.".to_owned(),
-                    );
-                    return rec.trace;
-                }
-                Action::Effect(Effect::Redis(argv)) => {
-                    let kind = cache_kind(argv);
-                    let command = command_line(argv);
-                    let ok = self
-                        .cache_step_argv(&mut rec, kind, argv.clone(), code, |ok, printed| {
-                            if ok {
-                                format!("Redis runs {command} and answers {printed}.")
-                            } else {
-                                format!("Redis answers with an error: {printed}")
-                            }
-                        })
-                        .await;
-                    if ok && kind != StepKind::CacheRead {
-                        writes += 1;
-                    }
-                }
-                Action::Effect(Effect::Database { key, value }) => {
-                    if let Err(e) = self
-                        .database_step(
-                            &mut rec,
-                            key,
-                            value,
-                            if recorded {
-                                "your_python"
-                            } else {
-                                "your_update_price"
-                            },
-                            code,
-                        )
-                        .await
-                    {
-                        if !recorded {
-                            rec.trace.outcome = Outcome::Failed(e.to_string());
-                            self.done(&mut rec, "The database write raised, so your function stopped there; whatever it wrote before stays written.".to_owned());
-                            return rec.trace;
-                        }
-                    } else {
-                        writes += 1;
-                    }
-                }
+            // The faults strike the function's writes only: the setup runs with them off.
+            if !statement.in_function {
+                self.set_faults(Faults::default());
             }
-            if writes == 1 && self.crash_if_on(&mut rec, program.get(i + 1).map_or(CodeRef::NONE, |next| next.code), || {
+            let before = writes;
+            let ended = self
+                .run_statement(&mut rec, statement, recorded, &mut writes)
+                .await;
+            if !statement.in_function {
+                self.set_faults(switched_on);
+                writes = before;
+            }
+            if ended {
+                return rec.trace;
+            }
+            if writes == 1 && before == 0 && self.crash_if_on(&mut rec, program.get(i + 1).map_or(CodeRef::NONE, |next| next.code), || {
                 "The page crashes after your function's first write and before the rest of it ran.".to_owned()
             }) {
                 return rec.trace;
@@ -231,5 +134,135 @@ impl<D: Database> Lab<D> {
             },
         );
         rec.trace
+    }
+
+    /// Runs one statement into `rec`, counting the store writes it made in `writes`. Whether
+    /// the program ended there (it raised, or a database write failed in a lesson's function).
+    async fn run_statement(
+        &self,
+        rec: &mut super::recorder::Recorder,
+        statement: &Statement,
+        recorded: bool,
+        writes: &mut usize,
+    ) -> bool {
+        let code = statement.code;
+        match &statement.action {
+            Action::Local(text) => self.record(
+                rec,
+                StepText {
+                    kind: StepKind::BuildCommand,
+                    actor: Actor::Application,
+                    action: text.clone(),
+                    result: String::new(),
+                    ok: true,
+                    code,
+                    narration: format!("Your function sets {text}: nothing is sent yet."),
+                },
+            ),
+            Action::Line { text, note } => self.record(
+                rec,
+                StepText {
+                    kind: StepKind::BuildCommand,
+                    actor: Actor::Application,
+                    action: text.clone(),
+                    result: note.clone(),
+                    ok: true,
+                    code,
+                    narration: if note.is_empty() {
+                        format!("Line {} runs: {text} (no store is touched).", code.python)
+                    } else {
+                        format!("Line {} runs: {text} — {note}", code.python)
+                    },
+                },
+            ),
+            Action::Effect(Effect::DatabaseDelete { key }) => {
+                let action = format!("del database[{key:?}]");
+                let (ok, result, narration) = match self.stores.db.delete(key).await {
+                    Ok(_) => {
+                        self.stores.deleted(key);
+                        *writes += 1;
+                        (true, "deleted".to_owned(), format!("The database deletes the row {key}: the cache may still have a price for it."))
+                    }
+                    Err(e) => (
+                        false,
+                        e.to_string(),
+                        format!("The database refuses the delete. {e}"),
+                    ),
+                };
+                self.record(
+                    rec,
+                    StepText {
+                        kind: StepKind::DatabaseWrite,
+                        actor: Actor::Database,
+                        action,
+                        result,
+                        ok,
+                        code,
+                        narration,
+                    },
+                );
+            }
+            Action::Raise(error) => {
+                self.record(
+                    rec,
+                    StepText {
+                        kind: StepKind::Raise,
+                        actor: Actor::Application,
+                        action: "raise".to_owned(),
+                        result: error.clone(),
+                        ok: false,
+                        code,
+                        narration: format!("Python stops here: {error}"),
+                    },
+                );
+                rec.trace.outcome = Outcome::Failed(error.clone());
+                self.done(
+                    rec,
+                    "Your function raised, so the lines after it never ran.".to_owned(),
+                );
+                return true;
+            }
+            Action::Effect(Effect::Redis(argv)) => {
+                let kind = cache_kind(argv);
+                let command = command_line(argv);
+                let ok = self
+                    .cache_step_argv(rec, kind, argv.clone(), code, |ok, printed| {
+                        if ok {
+                            format!("Redis runs {command} and answers {printed}.")
+                        } else {
+                            format!("Redis answers with an error: {printed}")
+                        }
+                    })
+                    .await;
+                if ok && kind != StepKind::CacheRead {
+                    *writes += 1;
+                }
+            }
+            Action::Effect(Effect::Database { key, value }) => {
+                if let Err(e) = self
+                    .database_step(
+                        rec,
+                        key,
+                        value,
+                        if recorded {
+                            "your_python"
+                        } else {
+                            "your_update_price"
+                        },
+                        code,
+                    )
+                    .await
+                {
+                    if !recorded {
+                        rec.trace.outcome = Outcome::Failed(e.to_string());
+                        self.done(rec, "The database write raised, so your function stopped there; whatever it wrote before stays written.".to_owned());
+                        return true;
+                    }
+                } else {
+                    *writes += 1;
+                }
+            }
+        }
+        false
     }
 }

@@ -155,6 +155,26 @@ fn decided(run: &mut Run, op: Op, vm: &VirtualMachine) -> PyResult<Option<Outcom
     Err(vm.new_runtime_error(PAUSED.to_owned()))
 }
 
+/// The learner's functions whose store calls the lab's fault switches strike: `update_price`,
+/// and the challenges' `get_price`, `flush` and `recover`.
+const FAULTED_FUNCTIONS: [&str; 4] = ["update_price", "get_price", "flush", "recover"];
+
+/// Whether the store call being made comes from inside one of the learner's
+/// [`FAULTED_FUNCTIONS`] (a frame of it, in the learner's file, is on the stack), rather than
+/// from the program's own setup of the stores.
+fn in_learners_function(vm: &VirtualMachine) -> bool {
+    let mut frame = vm.current_frame();
+    while let Some(f) = frame {
+        if f.code.source_path.as_str() == LEARNER_FILE
+            && FAULTED_FUNCTIONS.contains(&f.code.obj_name.as_str())
+        {
+            return true;
+        }
+        frame = f.f_back(vm);
+    }
+    false
+}
+
 /// A decided outcome of another kind than the operation asked for.
 fn mismatch(vm: &VirtualMachine) -> rustpython_vm::builtins::PyBaseExceptionRef {
     vm.new_runtime_error(MISMATCH.to_owned())
@@ -264,18 +284,30 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                         None => argv.push(text_of(a, vm).into_bytes()),
                     }
                 }
+                let in_function = in_learners_function(vm);
                 let reply = if argv.is_empty() {
                     Reply::Error(b"ERR empty command".to_vec())
                 } else {
                     let mut run = r.borrow_mut();
                     match decided(&mut run, Op::Redis(argv.clone()), vm)? {
-                        None => run.stores.redis.run(&argv),
+                        None => {
+                            // "The cache write fails" strikes the function's commands only.
+                            let full = run.stores.redis.is_out_of_memory();
+                            run.stores.redis.set_out_of_memory(full && in_function);
+                            let reply = run.stores.redis.run(&argv);
+                            run.stores.redis.set_out_of_memory(full);
+                            reply
+                        }
                         Some(Outcome::Redis(reply)) => reply,
                         Some(_) => return Err(mismatch(vm)),
                     }
                 };
                 let out = reply_to_python(&reply, vm);
-                r.borrow_mut().events.push(Event::Redis { argv, reply });
+                r.borrow_mut().events.push(Event::Redis {
+                    argv,
+                    reply,
+                    in_function,
+                });
                 Ok(out)
             },
         )
@@ -291,13 +323,14 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                   vm: &VirtualMachine|
                   -> PyResult<Option<String>> {
                 let (key, value) = (text_of(&key, vm), text_of(&value, vm));
+                let in_function = in_learners_function(vm);
                 let mut run = r.borrow_mut();
                 let op = Op::DbSet {
                     key: key.clone(),
                     value: value.clone(),
                 };
                 let refused = match decided(&mut run, op, vm)? {
-                    None if run.stores.database_fails => Some(format!(
+                    None if run.stores.database_fails && in_function => Some(format!(
                         "the database refused the write of {key} (fault: database write fails)"
                     )),
                     None => {
@@ -311,6 +344,7 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                     key,
                     value,
                     ok: refused.is_none(),
+                    in_function,
                 });
                 // The prelude raises `DatabaseError` with this text.
                 Ok(refused)
@@ -325,6 +359,7 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
             "_lab_db_del",
             move |key: PyObjectRef, vm: &VirtualMachine| -> PyResult<Option<String>> {
                 let key = text_of(&key, vm);
+                let in_function = in_learners_function(vm);
                 let mut run = r.borrow_mut();
                 let refused = match decided(&mut run, Op::DbDel(key.clone()), vm)? {
                     None => {
@@ -334,7 +369,7 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                     Some(Outcome::Written(result)) => result.err(),
                     Some(_) => return Err(mismatch(vm)),
                 };
-                run.events.push(Event::DatabaseDelete { key });
+                run.events.push(Event::DatabaseDelete { key, in_function });
                 Ok(refused)
             },
         )

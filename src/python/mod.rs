@@ -75,16 +75,22 @@ pub enum Event {
         port: String,
         db: String,
     },
-    /// A Redis command and the emulator's reply.
-    Redis { argv: Vec<Vec<u8>>, reply: Reply },
+    /// A Redis command and the emulator's reply. `in_function`, here and below: made inside the
+    /// learner's `update_price` (or a challenge's function), where the lab's faults strike.
+    Redis {
+        argv: Vec<Vec<u8>>,
+        reply: Reply,
+        in_function: bool,
+    },
     /// `database[key] = value`: the row written (the value as the table keeps it, as text).
     DatabaseWrite {
         key: String,
         value: String,
         ok: bool,
+        in_function: bool,
     },
     /// `del database[key]`.
-    DatabaseDelete { key: String },
+    DatabaseDelete { key: String, in_function: bool },
     /// Text the program printed.
     Print(String),
 }

@@ -43,6 +43,7 @@ pub fn statements(recording: &Recording, source: &str, from: u32) -> Vec<Stateme
         |current: Option<(u32, bool)>, out: &mut Vec<Statement>, keep: bool, note: &mut String| {
             if let (Some((line, false)), true) = (current, keep) {
                 out.push(Statement {
+                    in_function: true,
                     action: if from <= 1 {
                         Action::Line {
                             text: text(line),
@@ -72,17 +73,26 @@ pub fn statements(recording: &Recording, source: &str, from: u32) -> Vec<Stateme
             Event::Connect { host, port, .. } => {
                 note.push_str(&connect_note(host, port));
             }
-            Event::Redis { argv, .. } if keep => {
+            Event::Redis {
+                argv, in_function, ..
+            } if keep => {
                 let line = current.map_or(0, |(l, _)| l);
                 out.push(Statement {
+                    in_function: *in_function,
                     action: Action::Effect(Effect::Redis(argv.clone())),
                     code: at(line),
                 });
                 current = current.map(|(l, _)| (l, true));
             }
-            Event::DatabaseWrite { key, value, .. } if keep => {
+            Event::DatabaseWrite {
+                key,
+                value,
+                in_function,
+                ..
+            } if keep => {
                 let line = current.map_or(0, |(l, _)| l);
                 out.push(Statement {
+                    in_function: *in_function,
                     action: Action::Effect(Effect::Database {
                         key: key.clone(),
                         value: value.clone(),
@@ -91,9 +101,10 @@ pub fn statements(recording: &Recording, source: &str, from: u32) -> Vec<Stateme
                 });
                 current = current.map(|(l, _)| (l, true));
             }
-            Event::DatabaseDelete { key } if keep => {
+            Event::DatabaseDelete { key, in_function } if keep => {
                 let line = current.map_or(0, |(l, _)| l);
                 out.push(Statement {
+                    in_function: *in_function,
                     action: Action::Effect(Effect::DatabaseDelete { key: key.clone() }),
                     code: at(line),
                 });
@@ -105,10 +116,12 @@ pub fn statements(recording: &Recording, source: &str, from: u32) -> Vec<Stateme
     match &recording.ending {
         Ending::Finished => close(current, &mut out, keep, &mut note),
         Ending::Raised { line, .. } => out.push(Statement {
+            in_function: true,
             action: Action::Raise(recording.ending.error().unwrap_or_default()),
             code: at(*line),
         }),
         Ending::Stopped(why) => out.push(Statement {
+            in_function: true,
             action: Action::Raise(why.clone()),
             code: at(current.map_or(0, |(l, _)| l)),
         }),

@@ -119,7 +119,8 @@ pub struct Ran {
     pub output: String,
     /// Its error's last line, if it raised or was stopped.
     pub error: Option<String>,
-    /// The trace's name: the last database write's product and price (empty if none).
+    /// The trace's name: the product and price of the last row the learner's function wrote
+    /// (else the program's last; empty if none).
     pub product: String,
     pub price: String,
 }
@@ -128,14 +129,21 @@ impl Ran {
     /// `recording` of `source`, prepared.
     pub fn of(recording: &Recording, source: &str) -> Ran {
         let error = recording.ending.error();
-        let (product, price) = recording
-            .events
-            .iter()
-            .rev()
-            .find_map(|e| match e {
-                Event::DatabaseWrite { key, value, .. } => Some((key.clone(), value.clone())),
+        // Named by the call that was made: the last row the learner's function wrote (or, if
+        // it wrote none, the program's last).
+        let last_write = |in_function_only: bool| {
+            recording.events.iter().rev().find_map(|e| match e {
+                Event::DatabaseWrite {
+                    key,
+                    value,
+                    in_function,
+                    ..
+                } if *in_function || !in_function_only => Some((key.clone(), value.clone())),
                 _ => None,
             })
+        };
+        let (product, price) = last_write(true)
+            .or_else(|| last_write(false))
             .unwrap_or_default();
         Ran {
             program: statements(recording, source, 1),
@@ -222,7 +230,11 @@ wire_struct!(Ran {
     product,
     price
 });
-wire_struct!(Statement { action, code });
+wire_struct!(Statement {
+    action,
+    code,
+    in_function
+});
 wire_struct!(CodeRef { python, rust });
 
 wire_enum!(Action {
