@@ -1381,6 +1381,13 @@ mod transactions_in_challenges {
             ("HGET product_prices product2", "(nil)")
         );
         assert_eq!(trace.steps[4].result, "(integer) 1");
+        // "Predict what HGET returns" offers each answer once, though the old price is a miss.
+        for p in write_through_lab::engine::predict::predictions(&trace) {
+            let mut seen = p.choices.clone();
+            seen.sort();
+            seen.dedup();
+            assert_eq!(seen.len(), p.choices.len(), "{:?}", p.choices);
+        }
         // Each step marks the learner's line that made it.
         let line_of = |i: usize| {
             let n = trace.steps[i].code.python as usize;

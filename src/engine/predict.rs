@@ -62,17 +62,16 @@ pub fn predictions(trace: &Trace) -> Vec<Prediction> {
         let answer = printed(value);
         // The old price, every price the trace writes for the product (in a race, the other
         // writer's too: the value a learner expects the last writer to leave), and a miss.
-        let mut choices: Vec<String> = vec![printed(old.as_deref()), printed(Some(&new))];
-        for written in &written {
-            let w = printed(Some(written));
-            if !choices.contains(&w) {
-                choices.push(w);
+        // (Each once: a product not cached at the start makes the old price a miss too.)
+        let mut choices: Vec<String> = Vec::new();
+        let candidates = [printed(old.as_deref()), printed(Some(&new))]
+            .into_iter()
+            .chain(written.iter().map(|w| printed(Some(w))))
+            .chain(["(nil)".to_owned(), answer.clone()]);
+        for choice in candidates {
+            if !choices.contains(&choice) {
+                choices.push(choice);
             }
-        }
-        choices.push("(nil)".to_owned());
-        choices.dedup();
-        if !choices.contains(&answer) {
-            choices.push(answer.clone());
         }
         let db = step
             .database

@@ -207,9 +207,9 @@ test('read-path: the stale refill is played on the stage, and a reader that WATC
   await page.getByRole('button', { name: 'Last step' }).click();
   await narration.getByText('Step 5 of 5 — Writer A: HSET product_prices product2 200', { exact: false }).waitFor();
   // The editor marks the learner's line that made the step: the reader's fill.
-  await panel.locator('.editor__line--current').getByText("redis_client.hset('product_prices', product, price)", { exact: false }).waitFor();
+  await panel.locator('.editor__line--current', { hasText: "redis_client.hset('product_prices', product, price)" }).waitFor();
   await page.getByRole('button', { name: 'Previous step' }).click();
-  await panel.locator('.editor__line--current').getByText("redis_client.hdel('product_prices', product)", { exact: false }).waitFor();
+  await panel.locator('.editor__line--current', { hasText: "redis_client.hdel('product_prices', product)" }).waitFor();
   await screenshot(page, 'challenge-read-path-1440', { fullPage: false });
   // The answer through the page's API: lab.check_challenge with a watched pipeline.
   const solution = `${HEADER}def get_price(product):\n    with redis_client.pipeline() as pipe:\n        pipe.watch('version:' + product)\n        cached = pipe.hget('product_prices', product)\n        if cached is not None:\n            return cached.decode()\n        price = database[product]\n        pipe.multi()\n        pipe.hset('product_prices', product, price)\n        try:\n            pipe.execute()\n        except redis.WatchError:\n            pass\n        return price\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_client.incr('version:' + product)\n    redis_client.hdel('product_prices', product)\n`;

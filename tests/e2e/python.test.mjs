@@ -203,7 +203,7 @@ test('lab.check_challenge: the tutorial\'s function loses the two-writers race, 
   const diagram = page.getByRole('figure', { name: 'Sequence diagram' });
   await diagram.locator('[data-lifeline="writer-b"]').waitFor();
   await diagram.locator('[data-lifeline="writer-a"]').waitFor();
-  await page.getByRole('region', { name: 'Application' }).getByText('Calls your update_price for product3').first().waitFor();
+  await page.getByRole('region', { name: 'Application' }).getByText("Runs your update_price('product3', 310)").first().waitFor();
   await screenshot(page, 'challenge-counterexample-1440', { fullPage: false });
   // At its last step the stage still shows the checker's copies, where the stores disagree, not
   // the lab's live stores.

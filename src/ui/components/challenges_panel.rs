@@ -3,6 +3,8 @@
 //! a ladder of three hints, and "Show a solution" after three failed checks; a failing
 //! schedule is played on the stage.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::editor::Editor;
@@ -10,6 +12,7 @@ use crate::challenges::progress::{ChallengeState, ChallengeVerdict};
 use crate::challenges::{find, Challenge, CHALLENGES};
 use crate::engine::trace::OperationKind;
 use crate::python::colour::Marks;
+use crate::scenario::Scenario;
 use crate::ui::actions::LabHandle;
 use crate::ui::context::{use_lab_handle, use_shown, Shown};
 
@@ -21,6 +24,12 @@ pub fn challenges_panel() -> Html {
     let progress = &lab.state.challenges;
     let open = progress.open.as_deref().and_then(find);
     let marks = use_shown().map_or_else(Marks::default, |s| counterexample_marks(&s));
+    // The code the failing schedule on the stage ran (its lines are marked while the editor
+    // holds it).
+    let checked: Option<Rc<str>> = match lab.state.replay.as_ref().map(|r| &r.scenario) {
+        Some(Scenario::Challenge { source, .. }) => Some(Rc::from(source.as_str())),
+        _ => None,
+    };
     let back = match open {
         Some(_) => lab.on_challenge_open().reform(|_: MouseEvent| None),
         None => lab.on_challenges_shown().reform(|_: MouseEvent| false),
@@ -35,7 +44,7 @@ pub fn challenges_panel() -> Html {
                 </button>
             </div>
             { match open {
-                Some(challenge) => opened(&lab, challenge, marks),
+                Some(challenge) => opened(&lab, challenge, marks, checked),
                 None => list(&lab, progress),
             } }
         </section>
@@ -87,7 +96,12 @@ fn list(lab: &LabHandle, progress: &ChallengeState) -> Html {
 }
 
 /// The open challenge: its goal, what to do, its buttons, hints, verdict and solution.
-fn opened(lab: &LabHandle, challenge: &'static Challenge, marks: Marks) -> Html {
+fn opened(
+    lab: &LabHandle,
+    challenge: &'static Challenge,
+    marks: Marks,
+    checked: Option<Rc<str>>,
+) -> Html {
     let progress = &lab.state.challenges;
     let solved = progress.is_solved(challenge.id);
     html! {
@@ -102,7 +116,7 @@ fn opened(lab: &LabHandle, challenge: &'static Challenge, marks: Marks) -> Html 
             </p>
             // The editor is here while a challenge is open, beside the stage that plays what
             // broke it; along a failing schedule it marks the line that made each step.
-            <Editor {marks} />
+            <Editor {marks} of={checked} />
             { buttons(lab, progress) }
             { verdict(progress.checking, progress.verdict.as_ref()) }
             if progress.hints > 0 {

@@ -24,6 +24,10 @@ pub struct EditorProps {
     /// The lines the trace on the stage marks (the run's current and next line, the one that
     /// raised), if the trace is a run of the editor's text. The rest is the page's state.
     pub marks: Marks,
+    /// The program the marks are lines of, if not the last one run (a challenge's checked
+    /// code): they show only while the editor holds that text.
+    #[prop_or_default]
+    pub of: Option<Rc<str>>,
 }
 
 /// Scroll the lines back to their starts (typing a long line may have scrolled sideways).
@@ -127,13 +131,15 @@ fn output(output: Option<&str>, failed: bool) -> Html {
 
 /// The coloured copy of the text, with the trace's lines marked when the text is the one that
 /// ran.
-fn marked(python: &PythonState, marks: Marks, stale: bool) -> Markup {
-    let marks = if !stale && python.ran.is_some() {
-        marks
-    } else {
-        Marks::default()
+fn marked(python: &PythonState, marks: Marks, of: Option<&str>, stale: bool) -> Markup {
+    let current = match of {
+        Some(of) => *of == *python.source,
+        None => !stale && python.ran.is_some(),
     };
-    markup(&python.source, marks)
+    markup(
+        &python.source,
+        if current { marks } else { Marks::default() },
+    )
 }
 
 /// Keeps the marked line in view, and the lines at their starts, whenever the current line
@@ -171,7 +177,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let python = &lab.state.python;
     let text: &str = &python.source;
     let stale = python.ran.as_deref().is_some_and(|ran| ran != text);
-    let marked = marked(python, props.marks, stale);
+    let marked = marked(python, props.marks, props.of.as_deref(), stale);
     let width = text
         .split('\n')
         .map(|l| l.chars().count())
