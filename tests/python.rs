@@ -1447,3 +1447,51 @@ mod transactions_in_challenges {
         assert!(!v.passed, "{}", v.message);
     }
 }
+
+/// `time.sleep` passes at once and moves the program's clock on; a negative one is CPython's
+/// `ValueError`; one that would take the run past its time limit stops it and says so.
+#[test]
+fn time_sleep_moves_the_programs_clock_and_a_long_one_is_cut() {
+    let source = "import time\nt = time.time()\nm = time.monotonic()\ntime.sleep(0.25)\nprint(round(time.time() - t, 2), round(time.monotonic() - m, 2))\ntry:\n    time.sleep(-1)\nexcept ValueError as e:\n    print(e)\n";
+    let (rec, _) = go(source, None);
+    assert_eq!(rec.ending, Ending::Finished, "{rec:?}");
+    assert_eq!(
+        rec.output(),
+        "0.25 0.25\nsleep length must be non-negative\n"
+    );
+
+    let (rec, _) = go(
+        "import time\nprint('before')\ntime.sleep(5)\nprint('after')\n",
+        None,
+    );
+    assert_eq!(rec.output(), "before\n");
+    let Ending::Stopped(why) = &rec.ending else {
+        panic!("{:?}", rec.ending)
+    };
+    assert!(
+        why.starts_with("Stopped at time.sleep(5): a run of the lab lasts at most 1000 ms"),
+        "{why}"
+    );
+}
+
+/// Under the checker a client's clock is pinned (a fixed start plus its sleeps), so a lock whose
+/// token is the time, waited for with `time.sleep`, is run again exactly and survives the race.
+#[test]
+fn a_lock_with_a_time_token_and_sleeps_survives_two_writers() {
+    use std::rc::Rc;
+    use write_through_lab::checker::Process;
+    use write_through_lab::python::Client;
+    let source: Rc<str> = Rc::from(
+        "import time\nimport redis\nredis_client = redis.Redis()\n\ndef update_price(product, new_price):\n    lock, token = 'lock:' + product, str(time.time())\n    while not redis_client.set(lock, token, nx=True, px=5000):\n        time.sleep(0.01)\n    try:\n        database[product] = new_price\n        redis_client.hset('product_prices', product, new_price)\n    finally:\n        if redis_client.get(lock) == token.encode():\n            redis_client.delete(lock)\n",
+    );
+    let clients = |call: &str| -> Box<dyn Process> {
+        Box::new(Client {
+            source: Rc::clone(&source),
+            call: call.to_owned(),
+            limits: Limits::default(),
+            now_ms: || 0.0,
+        })
+    };
+    let v = write_through_lab::challenges::check("two-writers", &clients).unwrap();
+    assert!(v.passed, "{}", v.message);
+}

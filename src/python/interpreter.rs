@@ -27,6 +27,9 @@ struct Run {
     stopped: Option<String>,
     limits: Limits,
     started_ms: f64,
+    /// The time the program has slept (`time.sleep`), in milliseconds of the lab's time: a
+    /// sleep passes at once and moves the program's clock on.
+    slept_ms: f64,
     now_ms: Box<dyn Fn() -> f64>,
 }
 
@@ -47,6 +50,7 @@ impl Run {
             steps: 0,
             stopped: None,
             limits,
+            slept_ms: 0.0,
             started_ms: now_ms(),
             now_ms,
         }))
@@ -391,6 +395,42 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                 Ok(row.map_or_else(|| vm.ctx.none(), |v| vm.ctx.new_str(v).into()))
             },
         )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_sleep",
+        vm.new_function("_lab_sleep", move |seconds: f64, vm: &VirtualMachine| -> PyResult<()> {
+            if seconds.is_nan() || seconds < 0.0 {
+                return Err(vm.new_value_error("sleep length must be non-negative".to_owned()));
+            }
+            let mut run = r.borrow_mut();
+            let after = run.slept_ms + seconds * 1000.0;
+            let elapsed = (run.now_ms)() - run.started_ms;
+            if elapsed + after > run.limits.max_ms && run.stopped.is_none() {
+                run.stopped = Some(format!(
+                    "Stopped at time.sleep({seconds}): a run of the lab lasts at most {:.0} ms, and this sleep would take it past that (it had used {:.0} ms).",
+                    run.limits.max_ms,
+                    elapsed + run.slept_ms
+                ));
+            }
+            if let Some(why) = run.stopped.clone() {
+                return Err(vm.new_runtime_error(why));
+            }
+            run.slept_ms = after;
+            Ok(())
+        })
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_clock",
+        vm.new_function("_lab_clock", move || -> (f64, bool) {
+            // The seconds slept, and whether the clock is pinned (a checker's client: its
+            // time must be the same each time it is run again).
+            let run = r.borrow();
+            (run.slept_ms / 1000.0, run.replay.is_some())
+        })
         .into(),
     )?;
     let r = Rc::clone(run);

@@ -164,6 +164,9 @@ test('Edit this code: a pattern as a program, and lab.run_python / lab.check_ste
   assert.ok(ran.trace.steps.some((s) => s.kind === 'database_write'));
   const raised = await page.evaluate(() => window.lab.run_python('1 / 0').then(() => 'resolved', (e) => e.message));
   assert.match(raised, /ZeroDivisionError/);
+  // time.sleep passes in the lab's time (it used to trap the interpreter in the browser).
+  const slept = await page.evaluate(() => window.lab.run_python('import time\nt = time.time()\ntime.sleep(0.2)\nprint(time.time() - t >= 0.2)\n'));
+  assert.equal(slept.output, 'True\n');
 
   const check = (n, answer) => page.evaluate(([n, answer]) => window.lab.check_step(n, answer), [n, answer]);
   assert.equal((await check(1, 'HMSET product_prices product1 100 product2 200 product3 300')).passed, true);
