@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::checker::{Ended, Fault, FaultKind, Op, Outcome, Process, Run};
 use crate::engine::copies::Copies;
+use crate::engine::Writer;
 
 /// A challenge as the learner meets it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -782,6 +783,45 @@ fn read_path(clients: Clients<'_>) -> Verdict {
         }
     }
     verdict(total, (product, prices[0]))
+}
+
+/// The race panel's race of the learner's own `update_price`: writer A sets the race's product
+/// to 150, writer B to 175, on the seed stores; `order` says whose store operation comes next
+/// at each point where both could move (once it is used up, A's). The run, what broke (a call
+/// raised or was stopped, or the cache holds a price the database does not for that product),
+/// and each writer's call.
+pub fn race(clients: Clients<'_>, order: &[Writer]) -> (Run, Option<String>, Vec<String>) {
+    let product = crate::engine::race::RACE_PRODUCT;
+    let calls = vec![call(product, "150"), call(product, "175")];
+    let mut processes: Vec<Box<dyn Process>> = calls.iter().map(|c| clients(c)).collect();
+    let mut memo = crate::checker::Memo::default();
+    let mut moves = order.iter();
+    let run = crate::checker::replay(&mut processes, &mut memo, start(), &[], |ready| {
+        let want = moves.next().map(|w| usize::from(*w != Writer::A));
+        want.and_then(|c| ready.iter().position(|&r| r == c))
+            .unwrap_or(0)
+    });
+    let row = run.stores.rows.get(product).cloned();
+    let cached = run
+        .stores
+        .cache()
+        .into_iter()
+        .find(|(f, _)| f == product)
+        .map(|(_, v)| v);
+    let broken = if let Some(why) = run.stopped() {
+        Some(format!("a writer was stopped: {why}"))
+    } else if let Some(e) = run.raised() {
+        Some(format!("a writer raised: {e}"))
+    } else if cached.is_some() && cached != row {
+        Some(format!(
+            "the cache holds {product} = {}, the database {}",
+            cached.unwrap_or_default(),
+            row.map_or("no row".to_owned(), |r| format!("{product} = {r}"))
+        ))
+    } else {
+        None
+    };
+    (run, broken, calls)
 }
 
 /// The stores every run of a check starts from: the seed catalog.

@@ -32,6 +32,9 @@ pub enum Scenario {
     /// A challenge checked on the learner's code: its failing schedule, found again by checking
     /// the code again in the interpreter's worker (the check is deterministic).
     Challenge { id: String, source: String },
+    /// The race panel's race of the learner's own `update_price` (the editor's program), its
+    /// store operations in `order`; run again in the interpreter's worker.
+    YourRace { source: String, order: Vec<Writer> },
 }
 
 /// A scenario and the step to show (0-based).
@@ -111,6 +114,11 @@ impl Shared {
                 }
                 parts.push(format!("source={}", encode(source)));
             }
+            Scenario::YourRace { source, order } => {
+                parts.push("scenario=your-race".to_owned());
+                parts.push(format!("order={}", order_text(order)));
+                parts.push(format!("source={}", encode(source)));
+            }
             Scenario::Challenge { id, source } => {
                 parts.push("scenario=challenge".to_owned());
                 parts.push(format!("challenge={}", encode(id)));
@@ -124,11 +132,7 @@ impl Shared {
                 parts.push("scenario=race".to_owned());
                 parts.push(format!("pattern={}", pattern.id()));
                 parts.push(format!("ordered={}", u8::from(*per_key_ordering)));
-                let o: String = order
-                    .iter()
-                    .map(|w| if *w == Writer::A { 'A' } else { 'B' })
-                    .collect();
-                parts.push(format!("order={o}"));
+                parts.push(format!("order={}", order_text(order)));
             }
         }
         parts.push(format!("step={}", self.step + 1));
@@ -148,6 +152,13 @@ impl Shared {
             .and_then(|s| s.parse::<usize>().ok())
             .unwrap_or(1)
             .saturating_sub(1);
+        if get("scenario")? == "your-race" {
+            let scenario = Scenario::YourRace {
+                source: get("source")?,
+                order: order_of(&get("order")?)?,
+            };
+            return Some(Shared { scenario, step });
+        }
         if get("scenario")? == "challenge" {
             let id = get("challenge").filter(|id| crate::challenges::find(id).is_some())?;
             let scenario = Scenario::Challenge {
@@ -174,14 +185,7 @@ impl Shared {
             "race" => Scenario::Race {
                 pattern,
                 per_key_ordering: get("ordered").as_deref() == Some("1"),
-                order: get("order")?
-                    .chars()
-                    .map(|c| match c {
-                        'A' => Some(Writer::A),
-                        'B' => Some(Writer::B),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()?,
+                order: order_of(&get("order")?)?,
             },
             _ => return None,
         };
@@ -189,10 +193,29 @@ impl Shared {
     }
 }
 
+/// A race's moves as a link writes them (`ABBA`).
+fn order_text(order: &[Writer]) -> String {
+    order
+        .iter()
+        .map(|w| if *w == Writer::A { 'A' } else { 'B' })
+        .collect()
+}
+
+/// [`order_text`] read back; `None` if a move is not A or B.
+fn order_of(text: &str) -> Option<Vec<Writer>> {
+    text.chars()
+        .map(|c| match c {
+            'A' => Some(Writer::A),
+            'B' => Some(Writer::B),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Scenario {
     /// Whether this is a race between two writers.
     pub fn is_race(&self) -> bool {
-        matches!(self, Scenario::Race { .. })
+        matches!(self, Scenario::Race { .. } | Scenario::YourRace { .. })
     }
 
     /// The scenario an update's trace came from (`None` for other operations).
@@ -231,7 +254,9 @@ impl Scenario {
                 };
                 run_update_on(empty_db(), &start, product, price)
             }
-            Scenario::Python { .. } | Scenario::Challenge { .. } => None,
+            Scenario::Python { .. } | Scenario::Challenge { .. } | Scenario::YourRace { .. } => {
+                None
+            }
             Scenario::Race {
                 pattern,
                 per_key_ordering,
@@ -252,6 +277,24 @@ impl Scenario {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_race_of_the_learners_function_round_trips_through_the_query() {
+        let shared = Shared {
+            scenario: Scenario::YourRace {
+                source: "def update_price(product, new_price):\n    pass\n".to_owned(),
+                order: vec![Writer::A, Writer::B, Writer::B, Writer::A],
+            },
+            step: 3,
+        };
+        let query = shared.to_query();
+        assert!(
+            query.starts_with("scenario=your-race&order=ABBA&source="),
+            "{query}"
+        );
+        assert_eq!(Shared::from_query(&query), Some(shared));
+        assert!(Shared::from_query("scenario=your-race&order=AXBA&source=x").is_none());
+    }
 
     #[test]
     fn an_update_scenario_round_trips_through_the_query() {

@@ -1495,3 +1495,52 @@ fn a_lock_with_a_time_token_and_sleeps_survives_two_writers() {
     let v = write_through_lab::challenges::check("two-writers", &clients).unwrap();
     assert!(v.passed, "{}", v.message);
 }
+
+/// The race panel with the learner's own update_price: the moves say whose store operation
+/// comes next; the tutorial's function goes stale under A, B, B, A and not under A, A, B, B.
+#[test]
+fn the_race_panel_races_the_learners_own_function_in_the_order_picked() {
+    use std::rc::Rc;
+    use write_through_lab::checker::Process;
+    use write_through_lab::engine::trace::OperationKind;
+    use write_through_lab::engine::Writer::{A, B};
+    use write_through_lab::python::wire::Challenged;
+    use write_through_lab::python::Client;
+    let source: Rc<str> = Rc::from(
+        write_through_lab::challenges::find("two-writers")
+            .unwrap()
+            .starter,
+    );
+    let clients = |call: &str| -> Box<dyn Process> {
+        Box::new(Client {
+            source: Rc::clone(&source),
+            call: call.to_owned(),
+            limits: Limits::default(),
+            now_ms: || 0.0,
+        })
+    };
+    let (run, broken, calls) = write_through_lab::challenges::race(&clients, &[A, B, B, A]);
+    assert_eq!(
+        broken.as_deref(),
+        Some("the cache holds product1 = 150, the database product1 = 175")
+    );
+    assert_eq!(
+        calls,
+        [
+            "update_price('product1', 150)",
+            "update_price('product1', 175)"
+        ]
+    );
+    let drawn = Challenged::of_race(&run, broken, calls).race_trace();
+    assert_eq!(drawn.operation, OperationKind::Race);
+    let who: Vec<&str> = drawn
+        .steps
+        .iter()
+        .filter_map(|s| s.writer.map(|w| w.label()))
+        .collect();
+    assert_eq!(who, ["A", "B", "B", "A"]);
+    assert!(!drawn.steps.last().unwrap().consistency.in_step);
+
+    let (_, broken, _) = write_through_lab::challenges::race(&clients, &[A, A, B, B]);
+    assert_eq!(broken, None);
+}

@@ -34,6 +34,9 @@ pub enum Request {
     Check { step: u8, answer: String },
     /// A challenge's check of the learner's program (`crate::challenges`).
     Challenge { id: String, source: String },
+    /// The race panel's race of the learner's `update_price`, its store operations in `order`
+    /// ([`crate::challenges::race`]); answered as a [`Response::Challenged`] to draw.
+    Race { source: String, order: Vec<Writer> },
 }
 
 /// What the worker answers.
@@ -91,6 +94,40 @@ impl Challenged {
             challenge: verdict.id.to_owned(),
             calls: failure.map(|f| f.calls.clone()).unwrap_or_default(),
         }
+    }
+
+    /// A race of the learner's `update_price` ([`crate::challenges::race`]), to draw.
+    pub fn of_race(run: &crate::checker::Run, broken: Option<String>, calls: Vec<String>) -> Self {
+        Challenged {
+            passed: broken.is_none(),
+            message: broken
+                .clone()
+                .unwrap_or_else(|| "the stores agree".to_owned()),
+            schedules: 1,
+            faults: 0,
+            runs: 0,
+            product: crate::engine::race::RACE_PRODUCT.to_owned(),
+            price: "150".to_owned(),
+            broken,
+            steps: run.schedule(),
+            challenge: String::new(),
+            calls,
+        }
+    }
+
+    /// A race of the learner's `update_price` as the race panel shows it: both writers' store
+    /// operations as they interleaved, each lifeline named by its call.
+    pub fn race_trace(&self) -> crate::engine::Trace {
+        let mut trace = crate::engine::schedule::schedule_trace(
+            &self.product,
+            &self.price,
+            crate::challenges::start(),
+            &self.steps,
+            self.broken.as_deref(),
+        );
+        trace.operation = crate::engine::trace::OperationKind::Race;
+        trace.clients = self.calls.clone();
+        trace
     }
 
     /// The failing schedule as a trace, if the check failed.
@@ -186,6 +223,7 @@ wire_enum!(Request {
     0 => Run { source, call, cache, rows, database_fails, cache_full, max_ms },
     1 => Check { step, answer },
     2 => Challenge { id, source },
+    3 => Race { source, order },
 });
 
 wire_enum!(Response {

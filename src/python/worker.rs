@@ -41,6 +41,22 @@ pub fn handle(request: &[u8], now_ms: fn() -> f64) -> Vec<u8> {
     wire::encode(&response)
 }
 
+/// The checker's clients of the learner's program `source`: each runs one call of it.
+fn clients_of(
+    source: String,
+    now_ms: fn() -> f64,
+) -> impl Fn(&str) -> Box<dyn crate::checker::Process> {
+    let source: std::rc::Rc<str> = std::rc::Rc::from(source);
+    move |call: &str| -> Box<dyn crate::checker::Process> {
+        Box::new(super::Client {
+            source: std::rc::Rc::clone(&source),
+            call: call.to_owned(),
+            limits: Limits::default(),
+            now_ms,
+        })
+    }
+}
+
 /// Answers one request.
 pub fn answer(request: Request, now_ms: fn() -> f64) -> Response {
     match request {
@@ -63,16 +79,13 @@ pub fn answer(request: Request, now_ms: fn() -> f64) -> Response {
             let (recording, _) = run(&source, call.as_deref(), copies, limits, Box::new(now_ms));
             Response::Ran(Ran::of(&recording, &source))
         }
+        Request::Race { source, order } => {
+            let clients = clients_of(source, now_ms);
+            let (run, broken, calls) = crate::challenges::race(&clients, &order);
+            Response::Challenged(Challenged::of_race(&run, broken, calls))
+        }
         Request::Challenge { id, source } => {
-            let source: std::rc::Rc<str> = std::rc::Rc::from(source);
-            let clients = |call: &str| -> Box<dyn crate::checker::Process> {
-                Box::new(super::Client {
-                    source: std::rc::Rc::clone(&source),
-                    call: call.to_owned(),
-                    limits: Limits::default(),
-                    now_ms,
-                })
-            };
+            let clients = clients_of(source, now_ms);
             match crate::challenges::check(&id, &clients) {
                 Some(verdict) => Response::Challenged(Challenged::of(&verdict)),
                 None => Response::Refused {

@@ -353,7 +353,10 @@ async fn open_shared_link(dispatch: UseReducerDispatcher<LabState>) {
         return;
     }
     if let Some(shared) = Shared::from_query(&search) {
-        if matches!(shared.scenario, crate::scenario::Scenario::Python { .. }) {
+        if let crate::scenario::Scenario::YourRace { source, order } = &shared.scenario {
+            super::python::set_source(&dispatch, Rc::from(source.as_str()));
+            let _ = super::python::race_yours(&dispatch, source, order, Some(shared.step)).await;
+        } else if matches!(shared.scenario, crate::scenario::Scenario::Python { .. }) {
             super::python::open_link(dispatch, shared).await;
         } else if let Some(trace) = shared.scenario.run_on(AppDb::in_memory) {
             dispatch.dispatch(LabAction::Replay {

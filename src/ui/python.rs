@@ -272,6 +272,35 @@ pub async fn check_challenge(id: &str, source: &str) -> Result<Challenged, Strin
     }
 }
 
+/// Races the learner's `update_price` (`source`) in the worker with its store operations in
+/// `order`, and puts the race on the stage (at step `seek`, if given). `Err` if it could not run.
+pub async fn race_yours(
+    dispatch: &UseReducerDispatcher<LabState>,
+    source: &str,
+    order: &[crate::engine::Writer],
+    seek: Option<usize>,
+) -> Result<(), String> {
+    let request = Request::Race {
+        source: source.to_owned(),
+        order: order.to_vec(),
+    };
+    match ask(&request, CHALLENGE_KILL_MS).await? {
+        Response::Challenged(found) => {
+            dispatch.dispatch(LabAction::Replay {
+                trace: found.race_trace(),
+                scenario: Scenario::YourRace {
+                    source: source.to_owned(),
+                    order: order.to_vec(),
+                },
+                seek,
+            });
+            Ok(())
+        }
+        Response::Refused { message } => Err(message),
+        _ => Err("The Python worker answered another question.".to_owned()),
+    }
+}
+
 /// What the Challenges panel shows of a check's answer.
 pub fn verdict_of(found: &Challenged) -> ChallengeVerdict {
     ChallengeVerdict {

@@ -251,3 +251,40 @@ test("Link to this step reopens a run of the learner's Python at that step, repl
   await other.page.close();
   assert.deepEqual([...errors, ...other.errors], []);
 });
+
+test("the race panel races the learner's own update_price in the moves picked, and a link reopens it", async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  const source = "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\ndef update_price(product, new_price):\n    database[product] = new_price\n    redis_client.execute_command(f\"HSET product_prices {product} {new_price}\")\n";
+  const { editor } = await openEditor(page);
+  await editor.fill(source);
+  await page.getByRole('tab', { name: 'Two writers' }).click();
+  const race = page.getByRole('region', { name: 'Two writers' });
+  await race.getByLabel('Race pattern').selectOption('yours');
+  assert.equal(await race.getByLabel('Per-key ordering').count(), 0, 'the learner\'s function decides the ordering');
+  for (const [i, w] of ['A', 'B', 'B', 'A'].entries()) await race.getByLabel(`Move ${i + 1}`).selectOption(w);
+  await race.getByRole('button', { name: 'Run the race' }).click();
+  await race.getByRole('status', { name: 'Race result' }).getByText('Result: cache 150, database 175 — the cache is stale.').waitFor({ timeout: 60_000 });
+  const app = page.getByRole('region', { name: 'Application' });
+  await app.getByText("Runs your update_price('product1', 150) — the editor's code").waitFor();
+  await app.getByText("Runs your update_price('product1', 175) — the editor's code").waitFor();
+  await page.keyboard.press('End');
+  await page.getByLabel('Narration').getByText('Step 4 of 4 — Writer A: HSET product_prices product1 150', { exact: false }).waitFor();
+  await screenshot(page, 'race-yours-1440', { fullPage: false });
+
+  // In the other order the writers do not overlap: the stores agree.
+  for (const [i, w] of ['A', 'A', 'B', 'B'].entries()) await race.getByLabel(`Move ${i + 1}`).selectOption(w);
+  await race.getByRole('button', { name: 'Run the race' }).click();
+  await race.getByRole('status', { name: 'Race result' }).getByText('Result: cache 175, database 175 — in step.').waitFor({ timeout: 60_000 });
+
+  // A link to the race reopens it, with the code, at the step shown.
+  await page.keyboard.press('End');
+  await page.getByLabel('Narration').getByText('Step 4 of 4 — Writer B: HSET product_prices product1 175', { exact: false }).waitFor();
+  await page.getByRole('button', { name: 'Link to this race' }).click();
+  const url = await page.getByRole('textbox', { name: 'Link to this race' }).inputValue();
+  assert.match(url, /\?scenario=your-race&order=AABB&source=.+&step=4$/);
+  const other = await openLab(shared.browser.context, url, { newPage: true });
+  await other.page.getByLabel('Narration').getByText('Writer B: HSET product_prices product1 175', { exact: false }).waitFor({ timeout: 60_000 });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(other.errors, []);
+  await other.page.close();
+});

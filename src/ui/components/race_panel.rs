@@ -17,21 +17,28 @@ pub struct RacePanelProps {
     /// The race on the stage, if one is: its result is shown here, next to the controls.
     #[prop_or_default]
     pub result: Option<Rc<Trace>>,
+    /// The editor's program: "Your update_price" races its function.
+    pub source: Rc<str>,
 }
+
+/// The select's value for racing the learner's own function.
+const YOURS: &str = "yours";
 
 #[function_component(RacePanel)]
 pub fn race_panel(props: &RacePanelProps) -> Html {
-    let pattern = use_state(|| Pattern::WriteThrough);
+    // `None`: the learner's own update_price (the editor's code).
+    let pattern = use_state(|| Some(Pattern::WriteThrough));
     let ordered = use_state(|| false);
     let order = use_state(|| vec![Writer::A, Writer::B, Writer::B, Writer::A]);
     let on_pattern = {
         let pattern = pattern.clone();
         Callback::from(move |e: Event| {
-            if let Some(p) = e
-                .target_dyn_into::<HtmlSelectElement>()
-                .and_then(|s| Pattern::from_id(&s.value()))
-            {
-                pattern.set(p);
+            if let Some(value) = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()) {
+                if value == YOURS {
+                    pattern.set(None);
+                } else if let Some(p) = Pattern::from_id(&value) {
+                    pattern.set(Some(p));
+                }
             }
         })
     };
@@ -40,23 +47,31 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
         super::on_checked(Callback::from(move |on| ordered.set(on)))
     };
     let run = {
-        let (cb, pattern, ordered, order) = (
+        let (cb, pattern, ordered, order, source) = (
             props.on_run.clone(),
             pattern.clone(),
             ordered.clone(),
             order.clone(),
+            Rc::clone(&props.source),
         );
         Callback::from(move |_: MouseEvent| {
-            cb.emit(Scenario::Race {
-                pattern: *pattern,
-                per_key_ordering: *ordered,
-                order: (*order).clone(),
+            cb.emit(match *pattern {
+                Some(pattern) => Scenario::Race {
+                    pattern,
+                    per_key_ordering: *ordered,
+                    order: (*order).clone(),
+                },
+                None => Scenario::YourRace {
+                    source: source.to_string(),
+                    order: (*order).clone(),
+                },
             })
         })
     };
     let story = match *pattern {
-        Pattern::CacheAside => "Writer A sets product1 to 150 (database, then delete the cached field); B is a reader that misses the cache, reads the database and fills the cache. Try B, A, A, B.",
-        _ => "Writer A sets product1 to 150 and writer B sets it to 175, each in two steps. Try A, B, B, A without ordering, then turn ordering on.",
+        Some(Pattern::CacheAside) => "Writer A sets product1 to 150 (database, then delete the cached field); B is a reader that misses the cache, reads the database and fills the cache. Try B, A, A, B.",
+        Some(_) => "Writer A sets product1 to 150 and writer B sets it to 175, each in two steps. Try A, B, B, A without ordering, then turn ordering on.",
+        None => "Writers A and B both call your update_price, the code in the editor: A sets product1 to 150, B to 175. Each move says whose store operation comes next (once the moves are used up, A's). Try A, B, B, A; your function decides whether they wait for each other.",
     };
     html! {
         <section class="race" aria-label="Two writers">
@@ -67,15 +82,18 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
                     <label for="race-pattern">{ "Race pattern" }</label>
                     <select id="race-pattern" onchange={on_pattern}>
                         { for [Pattern::WriteThrough, Pattern::WriteThroughCacheFirst, Pattern::CacheAside].iter().map(|p| html! {
-                            <option value={p.id()} selected={*p == *pattern}>{ p.title() }</option>
+                            <option value={p.id()} selected={Some(*p) == *pattern}>{ p.title() }</option>
                         }) }
+                        <option value={YOURS} selected={pattern.is_none()}>{ "Your update_price (the editor's code)" }</option>
                     </select>
                 </div>
                 { for (0..2 * STEPS_PER_WRITER).map(|i| slot(&order, i)) }
-                <label class="race__ordered">
-                    <input type="checkbox" checked={*ordered} onchange={on_ordered} />
-                    <span>{ "Per-key ordering" }</span>
-                </label>
+                if pattern.is_some() {
+                    <label class="race__ordered">
+                        <input type="checkbox" checked={*ordered} onchange={on_ordered} />
+                        <span>{ "Per-key ordering" }</span>
+                    </label>
+                }
                 <button type="button" class="button button--app" onclick={run}>{ "Run the race" }</button>
             </div>
             if let Some(trace) = &props.result {
@@ -97,6 +115,17 @@ fn race_result(trace: &Trace) -> Html {
             .find(|(k, _)| k == RACE_PRODUCT)
             .map_or_else(|| "nothing".to_owned(), |(_, v)| v.clone())
     };
+    // A race of the learner's function may end with a writer that raised or was stopped.
+    if let crate::engine::Outcome::Failed(why) = &trace.outcome {
+        if why.starts_with("a writer") {
+            return html! {
+                <p class="race__result race__result--stale" role="status" aria-label="Race result">
+                    { format!("Result: {why}.") }
+                    <span class="race__result-hint">{ " Step through it on the stage." }</span>
+                </p>
+            };
+        }
+    }
     let (cache, db) = (value(&last.cache), value(&last.database));
     let ok = last.consistency.in_step;
     html! {

@@ -62,6 +62,18 @@ fn race(lab: &LabHandle) -> Html {
     let on_run = {
         let dispatch = lab.state.dispatcher();
         Callback::from(move |scenario: Scenario| {
+            if let Scenario::YourRace { source, order } = &scenario {
+                // The learner's own function runs in the interpreter's worker.
+                let (dispatch, source, order) = (dispatch.clone(), source.clone(), order.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(why) =
+                        crate::ui::python::race_yours(&dispatch, &source, &order, None).await
+                    {
+                        web_sys::console::warn_1(&why.into());
+                    }
+                });
+                return;
+            }
             if let Some(trace) = scenario.run_on(crate::db::app::AppDb::in_memory) {
                 dispatch.dispatch(LabAction::Replay {
                     trace,
@@ -77,7 +89,8 @@ fn race(lab: &LabHandle) -> Html {
         .as_ref()
         .filter(|r| r.scenario.is_race())
         .map(|r| Rc::clone(&r.trace));
-    html! { <RacePanel on_run={on_run} result={result} /> }
+    let source = Rc::clone(&lab.state.python.source);
+    html! { <RacePanel on_run={on_run} result={result} {source} /> }
 }
 
 fn compare(lab: &LabHandle) -> Html {

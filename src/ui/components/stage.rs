@@ -221,7 +221,9 @@ fn writers(view: &View<'_>) -> Html {
         return Html::default();
     };
     let listing = view.listing();
-    let mine = trace.operation == OperationKind::Counterexample;
+    // A counterexample, or a race of the learner's own function: each card is a call of it.
+    let mine = !trace.clients.is_empty() || trace.operation == OperationKind::Counterexample;
+    let checker = trace.operation == OperationKind::Counterexample;
     let writers = trace.writers();
     let client = |w: Writer| -> Option<&String> {
         let i = Writer::ALL.iter().position(|&x| x == w)?;
@@ -232,8 +234,10 @@ fn writers(view: &View<'_>) -> Html {
             { for writers.into_iter().map(|w| {
                 let (just_ran, next) = writer_lines(trace, w, view.cursor);
                 let lifeline = Lifeline::Writer(w);
-                let role = if let Some(call) = client(w).filter(|_| mine) {
+                let role = if let Some(call) = client(w).filter(|_| checker) {
                     format!("Runs your {call} — one of the checker's clients")
+                } else if let Some(call) = client(w) {
+                    format!("Runs your {call} — the editor's code")
                 } else if mine {
                     format!("Calls your update_price for {} — one of the checker's clients", trace.product)
                 } else {

@@ -65,6 +65,7 @@ pub fn trace_view() -> Html {
 fn link_label(scenario: &Scenario) -> &'static str {
     match scenario {
         Scenario::Challenge { .. } => "Link to this counterexample",
+        Scenario::YourRace { .. } => "Link to this race",
         _ => "Link to this step",
     }
 }
