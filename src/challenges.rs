@@ -338,14 +338,19 @@ fn stale(stores: &Copies) -> Option<String> {
     })
 }
 
-/// Whether the run left `price` in both stores for `product`.
-fn wrote_both(stores: &Copies, product: &str, price: &str) -> Result<(), String> {
-    let row = stores.rows.get(product).map(String::as_str);
-    let cached = stores
+/// The price the cache holds for `product`, if it holds one.
+fn cached(stores: &Copies, product: &str) -> Option<String> {
+    stores
         .cache()
         .into_iter()
         .find(|(f, _)| f == product)
-        .map(|(_, v)| v);
+        .map(|(_, v)| v)
+}
+
+/// Whether the run left `price` in both stores for `product`.
+fn wrote_both(stores: &Copies, product: &str, price: &str) -> Result<(), String> {
+    let row = stores.rows.get(product).map(String::as_str);
+    let cached = cached(stores, product);
     if row == Some(price) && cached.as_deref() == Some(price) {
         return Ok(());
     }
@@ -477,12 +482,7 @@ fn writers(clients: Clients<'_>) -> Verdict {
             return Err(format!("a writer raised: {e}"));
         }
         let row = run.stores.rows.get(product).cloned();
-        let cached = run
-            .stores
-            .cache()
-            .into_iter()
-            .find(|(f, _)| f == product)
-            .map(|(_, v)| v);
+        let cached = cached(&run.stores, product);
         if row.is_some() && row == cached {
             return Ok(());
         }
@@ -682,8 +682,8 @@ fn read_path(clients: Clients<'_>) -> Verdict {
     let no_stale = |run: &Run| -> Result<(), String> {
         ended_well(run)?;
         let row = run.stores.rows.get(product);
-        match run.stores.cache().into_iter().find(|(f, _)| f == product) {
-            Some((_, cached)) if row != Some(&cached) => Err(format!(
+        match cached(&run.stores, product) {
+            Some(cached) if row != Some(&cached) => Err(format!(
                 "after all calls the cache holds {product} = {cached}, the database {}: a reader filled the cache with an old price",
                 row.map_or("no row".to_owned(), |r| format!("{product} = {r}"))
             )),
@@ -709,13 +709,13 @@ fn read_path(clients: Clients<'_>) -> Verdict {
     let mut total = calling(
         alone(&reader, &|run: &Run| {
             ended_well(run)?;
-            let cached = run.stores.cache().into_iter().find(|(f, _)| f == product);
+            let cached = cached(&run.stores, product);
             if !returned_price(run.ended.first(), &seed_price) {
                 return Err(format!(
                 "{read} on a miss, with no writer, must return the database's price {seed_price}"
             ));
             }
-            if cached.map(|(_, v)| v) != Some(seed_price.clone()) {
+            if cached.as_ref() != Some(&seed_price) {
                 return Err(format!(
                 "{read} on a miss, with no writer, must fill the cache with {product} = {seed_price}"
             ));
@@ -802,12 +802,7 @@ pub fn race(clients: Clients<'_>, order: &[Writer]) -> (Run, Option<String>, Vec
             .unwrap_or(0)
     });
     let row = run.stores.rows.get(product).cloned();
-    let cached = run
-        .stores
-        .cache()
-        .into_iter()
-        .find(|(f, _)| f == product)
-        .map(|(_, v)| v);
+    let cached = cached(&run.stores, product);
     let broken = if let Some(why) = run.stopped() {
         Some(format!("a writer was stopped: {why}"))
     } else if let Some(e) = run.raised() {

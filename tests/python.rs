@@ -1088,17 +1088,21 @@ mod challenges_known_answers {
         0.0
     }
 
-    pub(super) fn verdict(id: &str, source: &str) -> Verdict {
+    /// The checker's clients of the program `source`: each runs one call of it.
+    pub(super) fn clients_of(source: &str) -> impl Fn(&str) -> Box<dyn Process> {
         let source: Rc<str> = Rc::from(source);
-        let clients = |call: &str| -> Box<dyn Process> {
+        move |call: &str| -> Box<dyn Process> {
             Box::new(Client {
                 source: Rc::clone(&source),
                 call: call.to_owned(),
                 limits: Limits::default(),
                 now_ms: now,
             })
-        };
-        check(id, &clients).expect("a challenge")
+        }
+    }
+
+    pub(super) fn verdict(id: &str, source: &str) -> Verdict {
+        check(id, &clients_of(source)).expect("a challenge")
     }
 
     pub(super) fn steps(v: &Verdict) -> Vec<String> {
@@ -1478,21 +1482,8 @@ fn time_sleep_moves_the_programs_clock_and_a_long_one_is_cut() {
 /// token is the time, waited for with `time.sleep`, is run again exactly and survives the race.
 #[test]
 fn a_lock_with_a_time_token_and_sleeps_survives_two_writers() {
-    use std::rc::Rc;
-    use write_through_lab::checker::Process;
-    use write_through_lab::python::Client;
-    let source: Rc<str> = Rc::from(
-        "import time\nimport redis\nredis_client = redis.Redis()\n\ndef update_price(product, new_price):\n    lock, token = 'lock:' + product, str(time.time())\n    while not redis_client.set(lock, token, nx=True, px=5000):\n        time.sleep(0.01)\n    try:\n        database[product] = new_price\n        redis_client.hset('product_prices', product, new_price)\n    finally:\n        if redis_client.get(lock) == token.encode():\n            redis_client.delete(lock)\n",
-    );
-    let clients = |call: &str| -> Box<dyn Process> {
-        Box::new(Client {
-            source: Rc::clone(&source),
-            call: call.to_owned(),
-            limits: Limits::default(),
-            now_ms: || 0.0,
-        })
-    };
-    let v = write_through_lab::challenges::check("two-writers", &clients).unwrap();
+    let source = "import time\nimport redis\nredis_client = redis.Redis()\n\ndef update_price(product, new_price):\n    lock, token = 'lock:' + product, str(time.time())\n    while not redis_client.set(lock, token, nx=True, px=5000):\n        time.sleep(0.01)\n    try:\n        database[product] = new_price\n        redis_client.hset('product_prices', product, new_price)\n    finally:\n        if redis_client.get(lock) == token.encode():\n            redis_client.delete(lock)\n";
+    let v = challenges_known_answers::verdict("two-writers", source);
     assert!(v.passed, "{}", v.message);
 }
 
@@ -1500,25 +1491,13 @@ fn a_lock_with_a_time_token_and_sleeps_survives_two_writers() {
 /// comes next; the tutorial's function goes stale under A, B, B, A and not under A, A, B, B.
 #[test]
 fn the_race_panel_races_the_learners_own_function_in_the_order_picked() {
-    use std::rc::Rc;
-    use write_through_lab::checker::Process;
     use write_through_lab::engine::trace::OperationKind;
     use write_through_lab::engine::Writer::{A, B};
     use write_through_lab::python::wire::Challenged;
-    use write_through_lab::python::Client;
-    let source: Rc<str> = Rc::from(
-        write_through_lab::challenges::find("two-writers")
-            .unwrap()
-            .starter,
-    );
-    let clients = |call: &str| -> Box<dyn Process> {
-        Box::new(Client {
-            source: Rc::clone(&source),
-            call: call.to_owned(),
-            limits: Limits::default(),
-            now_ms: || 0.0,
-        })
-    };
+    let starter = write_through_lab::challenges::find("two-writers")
+        .unwrap()
+        .starter;
+    let clients = challenges_known_answers::clients_of(starter);
     let (run, broken, calls) = write_through_lab::challenges::race(&clients, &[A, B, B, A]);
     assert_eq!(
         broken.as_deref(),
