@@ -80,10 +80,16 @@ impl ChallengeState {
         )
     }
 
-    /// Opens challenge `id` (or closes the open one): its hints hidden, no check yet.
+    /// Opens challenge `id` (or closes the open one): its hints hidden, no check yet. Opening
+    /// the challenge that is open already (a reload, a link to it) keeps where the learner was:
+    /// the hints shown, the failed checks, the solution offered.
     pub fn open(&mut self, id: Option<&str>) {
-        self.open = id.filter(|id| find(id).is_some()).map(str::to_owned);
+        let id = id.filter(|id| find(id).is_some()).map(str::to_owned);
         self.listed = true;
+        if id.is_some() && id == self.open {
+            return;
+        }
+        self.open = id;
         self.hints = 0;
         self.failures = 0;
         self.solution = false;
@@ -135,6 +141,22 @@ impl ChallengeState {
 mod tests {
     use super::*;
 
+    #[test]
+    fn opening_the_open_challenge_again_keeps_its_hints_and_failed_checks() {
+        let mut state = ChallengeState::default();
+        state.open(Some("two-writers"));
+        state.hint();
+        state.checked("two-writers", failed());
+        let saved = serde_json::to_string(&state).unwrap();
+        // A reload: the saved state, then the address's ?challenge=two-writers.
+        let mut again: ChallengeState = serde_json::from_str(&saved).unwrap();
+        again.open(Some("two-writers"));
+        assert_eq!((again.hints, again.failures), (1, 1));
+        // Another challenge starts afresh.
+        again.open(Some("read-path"));
+        assert_eq!((again.hints, again.failures), (0, 0));
+    }
+
     fn failed() -> ChallengeVerdict {
         ChallengeVerdict {
             passed: false,
@@ -158,7 +180,8 @@ mod tests {
         assert!(!state.solution_offered());
         state.checked("two-writers", failed());
         assert!(state.solution_offered());
-        // Reopening starts again.
+        // Reopening it from the list starts again.
+        state.open(None);
         state.open(Some("two-writers"));
         assert!(!state.solution_offered());
         assert_eq!(state.verdict, None);

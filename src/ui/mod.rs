@@ -50,6 +50,10 @@ use hooks::{use_lab, use_playback};
 #[function_component(App)]
 pub fn app() -> Html {
     let lab = use_lab();
+    // `lab.challenges()` reads the page state's progress.
+    use_effect_with(lab.state.challenges.clone(), |progress| {
+        js_api::python::mirror_challenges(progress);
+    });
     let trace = lab.state.shown_trace().cloned();
     // The trace as a diagram, made once per trace for the stage, the travel and the drawing.
     let diagram = {

@@ -9,7 +9,7 @@
 mod bench;
 mod convert;
 mod learner;
-mod python;
+pub mod python;
 
 use std::future::Future;
 use std::rc::Rc;

@@ -14,7 +14,7 @@ use crate::challenges::{find, CHALLENGES};
 use crate::db::app::AppDb;
 use crate::engine::Lab;
 use crate::ui::python::{check_step, run_challenge, run_python};
-use crate::ui::state::{saved_challenges, LabState};
+use crate::ui::state::LabState;
 
 /// What the page does after a Python run: show its source, output and error (if it had one).
 pub type OnPython = Rc<dyn Fn(Rc<str>, String, Option<Rc<str>>)>;
@@ -69,12 +69,25 @@ pub fn register(api: &Api, lab: &Rc<Lab<AppDb>>, on_change: &OnChange, on_python
     });
 }
 
+thread_local! {
+    /// The page state's challenge progress, as of its last render: what `lab.challenges()`
+    /// reads (the page state is the one source; this is its read-only copy for the API).
+    static PROGRESS: std::cell::RefCell<crate::challenges::progress::ChallengeState> =
+        std::cell::RefCell::default();
+}
+
+/// Keeps `lab.challenges()` up to date with the page state (the app calls it when the
+/// challenges' part of the state changes).
+pub fn mirror_challenges(progress: &crate::challenges::progress::ChallengeState) {
+    PROGRESS.with(|p| p.borrow_mut().clone_from(progress));
+}
+
 /// `lab.challenges()` and `lab.check_challenge(id, source)`: a failing schedule is put on the
 /// stage, a pass kept as solved.
 pub fn register_challenges(api: &Api, dispatch: &UseReducerDispatcher<LabState>) {
     let dispatch = dispatch.clone();
     api.method("challenges", |_, _| {
-        let progress = saved_challenges().unwrap_or_default();
+        let progress = PROGRESS.with(|p| p.borrow().clone());
         let list = js_sys::Array::new();
         for c in CHALLENGES {
             let item = Object::new();
@@ -105,6 +118,10 @@ pub fn register_challenges(api: &Api, dispatch: &UseReducerDispatcher<LabState>)
             let found = run_challenge(&dispatch, &id, &source, None)
                 .await
                 .map_err(|e| error(&e))?;
+            if found.passed {
+                // What the page state now says too (its next render copies it here again).
+                PROGRESS.with(|p| p.borrow_mut().mark_solved(&id));
+            }
             let trace = found.trace();
             let out = Object::new();
             let _ = Reflect::set(&out, &"passed".into(), &JsValue::from_bool(found.passed));
