@@ -162,6 +162,8 @@ export async function forgetLesson(page) {
 export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(screenshots, { recursive: true });
   const path = join(screenshots, `${name}.png`);
+  // Two frames: what a scroll or a resize just moved into view is painted before the capture.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await page.screenshot({ path, fullPage });
   return path;
 }
