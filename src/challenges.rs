@@ -260,11 +260,13 @@ impl Verdict {
     /// The failing run drawn as a race on the stores it started from, if the check failed.
     pub fn trace(&self) -> Option<crate::engine::Trace> {
         self.counterexample.as_ref().map(|f| {
-            let mut trace =
-                f.run
-                    .trace(start_of(self.id), &self.product, &self.price, Some(&f.why));
-            trace.clients = f.calls.clone();
-            trace
+            f.run.trace(
+                start_of(self.id),
+                &self.product,
+                &self.price,
+                Some(&f.why),
+                &f.calls,
+            )
         })
     }
 }

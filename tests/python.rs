@@ -1377,6 +1377,22 @@ mod transactions_in_challenges {
             trace.clients,
             ["get_price('product2')", "update_price('product2', 240)"]
         );
+        // The client that calls get_price is a reader, on the stage and in the narration.
+        assert_eq!(
+            trace.role_of(write_through_lab::engine::Writer::A),
+            "Reader A"
+        );
+        assert_eq!(
+            trace.role_of(write_through_lab::engine::Writer::B),
+            "Writer B"
+        );
+        assert!(
+            trace.steps[0]
+                .narration
+                .starts_with("Reader A: HGET product_prices product2"),
+            "{}",
+            trace.steps[0].narration
+        );
         assert_eq!(
             (
                 trace.steps[0].action.as_str(),

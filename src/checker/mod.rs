@@ -248,8 +248,15 @@ impl Run {
     }
 
     /// [`Run::schedule`] on `start` as a trace about `product`, ending with `broken`.
-    pub fn trace(&self, start: Copies, product: &str, price: &str, broken: Option<&str>) -> Trace {
-        schedule_trace(product, price, start, &self.schedule(), broken)
+    pub fn trace(
+        &self,
+        start: Copies,
+        product: &str,
+        price: &str,
+        broken: Option<&str>,
+        calls: &[String],
+    ) -> Trace {
+        schedule_trace(product, price, start, &self.schedule(), broken, calls)
     }
 }
 

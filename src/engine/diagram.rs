@@ -35,6 +35,14 @@ impl Lifeline {
         }
     }
 
+    /// Its heading in `trace` (a writer of a counterexample that only reads is a reader).
+    pub fn title_in(self, trace: &Trace) -> String {
+        match self {
+            Lifeline::Writer(w) => trace.role_of(w),
+            other => other.title().to_owned(),
+        }
+    }
+
     /// A short name for class names and `data-` attributes.
     pub fn id(self) -> &'static str {
         match self {
@@ -204,7 +212,7 @@ fn arrow(trace: &Trace, step: &Step) -> Arrow {
         format!(
             "Step {}: {} — {}{}",
             step.index + 1,
-            from.title(),
+            from.title_in(trace),
             label,
             if step.ok { "" } else { " (failed)" }
         )
@@ -212,10 +220,10 @@ fn arrow(trace: &Trace, step: &Step) -> Arrow {
         format!(
             "Step {}: {} sends {} to {}; {} answers {}",
             step.index + 1,
-            from.title(),
+            from.title_in(trace),
             label,
-            to.title(),
-            to.title(),
+            to.title_in(trace),
+            to.title_in(trace),
             reply.as_deref().unwrap_or("nothing")
         )
     };

@@ -7,7 +7,7 @@ use super::faults::Faults;
 use super::pattern::Pattern;
 use super::program::cache_kind;
 use super::recorder::{Recorder, StepText};
-use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace, Writer};
+use super::trace::{role_of, Actor, CodeRef, OperationKind, Outcome, StepKind, Trace, Writer};
 use crate::emulator::{quote_arg, Session};
 
 /// One operation of a schedule, as the engine draws it.
@@ -43,6 +43,7 @@ pub fn schedule_trace(
     start: Copies,
     steps: &[(Writer, Scheduled, u32)],
     broken: Option<&str>,
+    calls: &[String],
 ) -> Trace {
     let mut stores = start;
     let trace = Trace {
@@ -53,7 +54,7 @@ pub fn schedule_trace(
         new_price: price.to_owned(),
         steps: Vec::new(),
         outcome: Outcome::Completed,
-        clients: Vec::new(),
+        clients: calls.to_vec(),
     };
     let mut rec = Recorder::new(trace, (stores.cache(), stores.database(), Vec::new()));
     // Each writer is one connection to Redis, as each of the checker's clients was.
@@ -61,7 +62,8 @@ pub fn schedule_trace(
     for (writer, step, line) in steps {
         rec.writer = Some(*writer);
         let session = &mut sessions[Writer::ALL.iter().position(|w| w == writer).unwrap_or(0)];
-        let mut text = step_text(&mut stores, session, *writer, step);
+        let who = role_of(calls, *writer);
+        let mut text = step_text(&mut stores, session, &who, step);
         text.code = CodeRef {
             python: *line,
             rust: 0,
@@ -103,13 +105,7 @@ fn row_change(
 const FAULT: &str = " (fault injected by the checker)";
 
 /// Applies `step` to the copies and says what happened.
-fn step_text(
-    stores: &mut Copies,
-    session: &mut Session,
-    writer: Writer,
-    step: &Scheduled,
-) -> StepText {
-    let who = format!("Writer {}", writer.label());
+fn step_text(stores: &mut Copies, session: &mut Session, who: &str, step: &Scheduled) -> StepText {
     let (kind, actor, action, result, ok) = match step {
         Scheduled::Redis { argv, refused } => {
             let action = argv

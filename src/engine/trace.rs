@@ -237,6 +237,13 @@ impl std::fmt::Display for Outcome {
     }
 }
 
+/// [`Trace::role_of`] from the clients' calls alone (while the trace is being made).
+pub fn role_of(clients: &[String], w: Writer) -> String {
+    let i = Writer::ALL.iter().position(|&x| x == w).unwrap_or(0);
+    let reader = clients.get(i).is_some_and(|c| c.starts_with("get_price("));
+    format!("{} {}", if reader { "Reader" } else { "Writer" }, w.label())
+}
+
 /// One operation, step by step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trace {
@@ -255,6 +262,12 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// What writer `w` is called on the stage: "Reader A" for a client of a counterexample
+    /// that calls `get_price` (it only reads and refills), "Writer A" otherwise.
+    pub fn role_of(&self, w: Writer) -> String {
+        role_of(&self.clients, w)
+    }
+
     /// The writers shown as lifelines and cards: in a race A and B always (even before they
     /// have taken a step) and C once it has; in a counterexample, the checker's clients that
     /// took a step. None for an operation without writers.

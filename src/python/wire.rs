@@ -124,24 +124,23 @@ impl Challenged {
             crate::challenges::start(),
             &self.steps,
             self.broken.as_deref(),
+            &self.calls,
         );
         trace.operation = crate::engine::trace::OperationKind::Race;
-        trace.clients = self.calls.clone();
         trace
     }
 
     /// The failing schedule as a trace, if the check failed.
     pub fn trace(&self) -> Option<crate::engine::Trace> {
         self.broken.as_deref().map(|broken| {
-            let mut trace = crate::engine::schedule::schedule_trace(
+            crate::engine::schedule::schedule_trace(
                 &self.product,
                 &self.price,
                 crate::challenges::start_of(&self.challenge),
                 &self.steps,
                 Some(broken),
-            );
-            trace.clients = self.calls.clone();
-            trace
+                &self.calls,
+            )
         })
     }
 }

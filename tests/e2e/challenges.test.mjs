@@ -205,7 +205,9 @@ test('read-path: the stale refill is played on the stage, and a reader that WATC
   await verdict.getByText('after all calls the cache holds product2 = 200, the database product2 = 240: a reader filled the cache with an old price', { exact: false }).waitFor({ timeout: 60_000 });
   const narration = page.getByLabel('Narration');
   await page.getByRole('button', { name: 'Last step' }).click();
-  await narration.getByText('Step 5 of 5 — Writer A: HSET product_prices product2 200', { exact: false }).waitFor();
+  await narration.getByText('Step 5 of 5 — Reader A: HSET product_prices product2 200', { exact: false }).waitFor();
+  // The reader is called a reader, on its card and its lifeline.
+  await page.getByRole('region', { name: 'Application' }).getByRole('heading', { name: 'Reader A' }).waitFor();
   // The editor marks the learner's line that made the step: the reader's fill.
   await panel.locator('.editor__line--current', { hasText: "redis_client.hset('product_prices', product, price)" }).waitFor();
   await page.getByRole('button', { name: 'Previous step' }).click();

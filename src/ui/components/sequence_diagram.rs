@@ -127,7 +127,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     width={width.to_string()} height={height.to_string()} font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif">
                     <rect x="0" y="0" width={width.to_string()} height={height.to_string()} fill="#ffffff" />
                     { for diagram.windows.iter().map(|w| window(&at, w)) }
-                    { for diagram.lifelines.iter().map(|&l| lifeline(&at, l, crash)) }
+                    { for diagram.lifelines.iter().map(|&l| lifeline(&at, l, &l.title_in(&props.trace), crash)) }
                     { for diagram.arrows.iter().map(|a| arrow(&at, a, props.cursor, &props.on_seek)) }
                 </svg>
             </div>
@@ -136,7 +136,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
 }
 
 /// A lifeline: its name on top and its dashed line down, cut by a crash on the application's side.
-fn lifeline(at: &Geometry, l: Lifeline, crash: Option<usize>) -> Html {
+fn lifeline(at: &Geometry, l: Lifeline, title: &str, crash: Option<usize>) -> Html {
     let cx = at.x(l);
     let app_side = matches!(l, Lifeline::Application | Lifeline::Writer(_));
     let end = match crash {
@@ -147,7 +147,7 @@ fn lifeline(at: &Geometry, l: Lifeline, crash: Option<usize>) -> Html {
         <g data-lifeline={l.id()}>
             <rect x={(cx - LANE / 2.0 + 8.0).to_string()} y="6" width={(LANE - 16.0).to_string()} height="28" rx="6"
                 fill="#ffffff" stroke={colour(l)} stroke-width="1.5" />
-            <text x={cx.to_string()} y="25" text-anchor="middle" font-size="13" font-weight="600" fill={colour(l)}>{ l.title() }</text>
+            <text x={cx.to_string()} y="25" text-anchor="middle" font-size="13" font-weight="600" fill={colour(l)}>{ title.to_owned() }</text>
             <line x1={cx.to_string()} y1="34" x2={cx.to_string()} y2={end.to_string()} stroke={colour(l)} stroke-width="1.5" stroke-dasharray="5 4" />
             if l == Lifeline::Queue {
                 // The queue's delay: what it waits for before its writes reach the database.

@@ -244,8 +244,8 @@ fn writers(view: &View<'_>) -> Html {
                     format!("Runs update_price(\"product1\", …) — {}", view.pattern.title())
                 };
                 html! {
-                    <ActorCard title={lifeline.title()} role_line={role}
-                        status={ActorStatus::Live(format!("Writer {}", w.label()))} lifeline={lifeline.id()}
+                    <ActorCard title={lifeline.title_in(trace)} role_line={role}
+                        status={ActorStatus::Live(trace.role_of(w))} lifeline={lifeline.id()}
                         active={view.step.is_some_and(|s| s.writer == Some(w) && (mine || s.actor == Actor::Application))}>
                         if mine {
                             <p class="stage__mine">{ writer_story(trace, w, view.cursor) }</p>
