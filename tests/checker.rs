@@ -2,7 +2,7 @@
 //! same `Process` trait): every schedule of two writers, faults, the smallest failure shown.
 
 use write_through_lab::checker::explore::{exhaustive, random, Check, Report};
-use write_through_lab::checker::{oom, Ended, Fault, FaultKind, Next, Op, Outcome, Process, Run};
+use write_through_lab::checker::{Ended, Fault, FaultKind, Next, Op, Outcome, Process, Run};
 use write_through_lab::emulator::Reply;
 use write_through_lab::engine::copies::Copies;
 
@@ -236,7 +236,9 @@ fn redis_out_of_memory_answers_writes_only_and_a_crash_ends_the_client_there() {
         runs[0].0,
         [Ended::Raised(format!(
             "ResponseError: {}",
-            String::from_utf8_lossy(&oom())
+            String::from_utf8_lossy(
+                &write_through_lab::emulator::CommandError::OutOfMemory.message()
+            )
         ))]
     );
     assert_eq!(runs[0].1.as_deref(), Some("100"), "the HSET was refused");

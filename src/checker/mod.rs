@@ -18,7 +18,7 @@ pub mod explore;
 use std::collections::HashMap;
 
 use crate::emulator::cmd::{access_of, Access};
-use crate::emulator::{CommandError, Reply, Session};
+use crate::emulator::{Reply, Session};
 use crate::engine::copies::Copies;
 use crate::engine::schedule::{schedule_trace, Scheduled};
 use crate::engine::{Trace, Writer};
@@ -155,11 +155,6 @@ pub struct Fault {
     pub client: usize,
     pub at: usize,
     pub kind: FaultKind,
-}
-
-/// The text Redis 7.0 answers a write with at `maxmemory` under `noeviction`.
-pub fn oom() -> Vec<u8> {
-    CommandError::OutOfMemory.message()
 }
 
 /// What the checker says when the database refuses a write (the learner's code gets it as the

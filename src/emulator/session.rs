@@ -28,11 +28,6 @@ impl Session {
         self.queue.is_some()
     }
 
-    /// Whether the connection watches any key.
-    pub fn watches(&self) -> bool {
-        !self.watched.is_empty()
-    }
-
     /// The commands the last command ran as a transaction (empty unless it was an `EXEC` that
     /// ran): what a replica must run, in order, to follow it.
     pub fn executed(&self) -> &[Vec<Vec<u8>>] {

@@ -268,6 +268,16 @@ impl Trace {
         role_of(&self.clients, w)
     }
 
+    /// The lines the step at `cursor` ran (the last step's past the end) and the next step
+    /// runs: what a listing or the editor marks with ▶ and ▷.
+    pub fn lines_at(&self, cursor: usize) -> (CodeRef, CodeRef) {
+        let at = |i: usize| self.steps.get(i).map_or(CodeRef::NONE, |s| s.code);
+        (
+            at(cursor.min(self.steps.len().saturating_sub(1))),
+            at(cursor + 1),
+        )
+    }
+
     /// The writers shown as lifelines and cards: in a race A and B always (even before they
     /// have taken a step) and C once it has; in a counterexample, the checker's clients that
     /// took a step. None for an operation without writers.

@@ -115,33 +115,31 @@ impl Challenged {
         }
     }
 
-    /// A race of the learner's `update_price` as the race panel shows it: both writers' store
-    /// operations as they interleaved, each lifeline named by its call.
-    pub fn race_trace(&self) -> crate::engine::Trace {
-        let mut trace = crate::engine::schedule::schedule_trace(
+    /// The run drawn on the stores it started from ([`crate::challenges::start_of`] its
+    /// challenge; a race's is the seed), each lifeline named by its call.
+    fn drawn(&self) -> crate::engine::Trace {
+        crate::engine::schedule::schedule_trace(
             &self.product,
             &self.price,
-            crate::challenges::start(),
+            crate::challenges::start_of(&self.challenge),
             &self.steps,
             self.broken.as_deref(),
             &self.calls,
-        );
-        trace.operation = crate::engine::trace::OperationKind::Race;
-        trace
+        )
+    }
+
+    /// A race of the learner's `update_price` as the race panel shows it: both writers' store
+    /// operations as they interleaved.
+    pub fn race_trace(&self) -> crate::engine::Trace {
+        crate::engine::Trace {
+            operation: crate::engine::trace::OperationKind::Race,
+            ..self.drawn()
+        }
     }
 
     /// The failing schedule as a trace, if the check failed.
     pub fn trace(&self) -> Option<crate::engine::Trace> {
-        self.broken.as_deref().map(|broken| {
-            crate::engine::schedule::schedule_trace(
-                &self.product,
-                &self.price,
-                crate::challenges::start_of(&self.challenge),
-                &self.steps,
-                Some(broken),
-                &self.calls,
-            )
-        })
+        self.broken.is_some().then(|| self.drawn())
     }
 }
 

@@ -401,31 +401,40 @@ pub fn execute(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Reply {
 /// at once: a known command, its arity, memory), and refuses the transaction if a check fails.
 pub fn execute_for_client(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Reply {
     ctx.session.begin_command();
-    if let Err(CommandError::WrongArity("exec")) = checked(argv) {
+    if argv.is_empty() {
+        return execute(argv, ctx);
+    }
+    // The command is looked up and its arity checked once, for every path below.
+    let found = checked(argv);
+    if let Err(CommandError::WrongArity("exec")) = found {
         // Redis answers any refused EXEC by discarding the transaction (and the watches).
         ctx.session.close();
         return CommandError::ExecAbortArity.into();
     }
-    if !ctx.session.in_transaction() {
-        return execute(argv, ctx);
-    }
-    match queue(argv, ctx) {
-        Ok(reply) => reply,
-        Err(error) => {
+    let outcome = if ctx.session.in_transaction() {
+        let queued = found.and_then(|(command, spec)| queue(command, spec, argv, ctx));
+        if queued.is_err() {
             ctx.session.refuse();
-            Reply::from(error)
         }
-    }
+        queued
+    } else {
+        found.and_then(|(command, spec)| apply(command, spec, argv, ctx))
+    };
+    outcome.unwrap_or_else(Reply::from)
 }
 
-/// A command sent inside a transaction: run at once (EXEC, DISCARD, MULTI, WATCH), or checked and
-/// queued.
-fn queue(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-    let (command, _) = checked(argv)?;
+/// A command sent inside a transaction: run at once (EXEC, DISCARD, MULTI, WATCH), or queued
+/// (its name and arity already checked).
+fn queue(
+    command: Name,
+    spec: &'static Spec,
+    argv: Argv<'_>,
+    ctx: &mut Ctx<'_>,
+) -> Result<Reply, CommandError> {
     match command {
         // Their own errors (a nested MULTI, WATCH inside MULTI) do not spoil the transaction.
         Name::Exec | Name::Discard | Name::Multi | Name::Watch => {
-            Ok(run(argv, ctx).unwrap_or_else(Reply::from))
+            Ok(apply(command, spec, argv, ctx).unwrap_or_else(Reply::from))
         }
         // Queueing takes memory: at maxmemory Redis refuses every command but EXEC and DISCARD.
         _ if ctx.out_of_memory => Err(CommandError::OutOfMemory),
@@ -441,6 +450,16 @@ fn run(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         return Ok(Reply::Array(Vec::new()));
     }
     let (command, spec) = checked(argv)?;
+    apply(command, spec, argv, ctx)
+}
+
+/// Runs a command whose name and arity are checked.
+fn apply(
+    command: Name,
+    spec: &'static Spec,
+    argv: Argv<'_>,
+    ctx: &mut Ctx<'_>,
+) -> Result<Reply, CommandError> {
     // Redis checks memory after the arity and before the command reads its arguments.
     if ctx.out_of_memory && spec.denyoom {
         return Err(CommandError::OutOfMemory);

@@ -61,11 +61,10 @@ fn counterexample_marks(shown: &Shown) -> Marks {
     else {
         return Marks::default();
     };
-    let line = |i: usize| trace.steps.get(i).map_or(0, |s| s.code.python);
-    let at = shown.cursor();
+    let (current, next) = trace.lines_at(shown.cursor());
     Marks {
-        current: line(at),
-        next: line(at + 1),
+        current: current.python,
+        next: next.python,
         error: 0,
     }
 }

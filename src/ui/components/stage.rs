@@ -315,12 +315,8 @@ fn application(view: &View<'_>) -> Html {
 
 /// The lines the cursor's step ran, and the next step runs.
 fn lines_at(view: &View<'_>) -> (CodeRef, CodeRef) {
-    let current = view.step.map_or(CodeRef::NONE, |s| s.code);
-    let next = view
-        .trace
-        .and_then(|t| t.steps.get(view.cursor + 1))
-        .map_or(CodeRef::NONE, |s| s.code);
-    (current, next)
+    view.trace
+        .map_or((CodeRef::NONE, CodeRef::NONE), |t| t.lines_at(view.cursor))
 }
 
 /// The learner's editor, its lines marked when the trace is a run of it.
