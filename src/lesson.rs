@@ -267,6 +267,9 @@ pub fn run(lines: &[Line], product: &str, new_price: &str) -> Result<Run, String
         match statement.action {
             Action::Local(_) | Action::Line { .. } => {}
             Action::Effect(effect) => effects.push(effect),
+            Action::Folded(fold) => {
+                effects.extend(fold.effects().into_iter().map(|(_, e)| e.clone()));
+            }
             Action::Raise(error) => return Err(error),
         }
     }

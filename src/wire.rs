@@ -140,6 +140,24 @@ macro_rules! wire_int {
 }
 wire_int!(u32, u64, i64, f64);
 
+impl Wire for usize {
+    fn put(&self, w: &mut Writer) {
+        (*self as u64).put(w);
+    }
+    fn get(r: &mut Reader<'_>) -> Option<Self> {
+        usize::try_from(u64::get(r)?).ok()
+    }
+}
+
+impl<T: Wire> Wire for Box<T> {
+    fn put(&self, w: &mut Writer) {
+        (**self).put(w);
+    }
+    fn get(r: &mut Reader<'_>) -> Option<Self> {
+        T::get(r).map(Box::new)
+    }
+}
+
 impl Wire for bool {
     fn put(&self, w: &mut Writer) {
         u8::from(*self).put(w);

@@ -558,7 +558,8 @@ fn words_for(kind: StepKind) -> Option<(&'static [&'static str], &'static [&'sta
         | StepKind::Wait
         | StepKind::DatabaseRead
         | StepKind::Raise
-        | StepKind::OtherTab => return None,
+        | StepKind::OtherTab
+        | StepKind::Folded => return None,
     })
 }
 

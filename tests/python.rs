@@ -939,7 +939,7 @@ mod under_the_checker {
         Box::new(Client {
             source: Rc::from(source),
             call: call.to_owned(),
-            limits: Limits::default(),
+            limits: Limits::client(),
             now_ms: now,
         })
     }
@@ -1095,7 +1095,7 @@ mod challenges_known_answers {
             Box::new(Client {
                 source: Rc::clone(&source),
                 call: call.to_owned(),
-                limits: Limits::default(),
+                limits: Limits::client(),
                 now_ms: now,
             })
         }
@@ -1540,4 +1540,130 @@ fn the_race_panel_races_the_learners_own_function_in_the_order_picked() {
 
     let (_, broken, _) = write_through_lab::challenges::race(&clients, &[A, A, B, B]);
     assert_eq!(broken, None);
+}
+
+/// Issue #22: long programs run to their end (or to their time limit), every store operation is
+/// applied, and the page gets the run folded.
+mod long_programs {
+    use super::block_on::block_on;
+    use super::*;
+    use write_through_lab::db::{Database, MemoryDb};
+    use write_through_lab::engine::{Lab, StepKind};
+    use write_through_lab::python::wire::Ran;
+
+    const LOOP: &str = "import redis\nredis_client = redis.Redis()\nfor i in range(10000):\n    redis_client.hset('product_prices', 'product1', i)\n";
+
+    fn lab() -> Lab<MemoryDb> {
+        let lab = Lab::new(
+            Emulator::new(Box::new(|| 0), 1),
+            MemoryDb::new(),
+            Box::new(|| 0.0),
+        );
+        block_on(lab.stores().db().inner().reset(0.0)).unwrap();
+        block_on(lab.start()).unwrap();
+        lab
+    }
+
+    #[test]
+    fn a_loop_of_ten_thousand_iterations_runs_to_its_end() {
+        let (rec, mut stores) = go(LOOP, None);
+        assert_eq!(rec.ending, Ending::Finished);
+        assert_eq!(hget(&mut stores, "product1"), Reply::Bulk(b"9999".to_vec()));
+        assert_eq!(rec.lines().len(), 2 + 2 * 10_000 + 1);
+    }
+
+    #[test]
+    fn the_page_gets_the_loop_folded_and_its_replay_ends_the_stores_where_the_program_did() {
+        let (rec, _) = go(LOOP, None);
+        let ran = Ran::of(&rec, LOOP);
+        assert!(ran.program.len() < 20, "{:#?}", ran.program.len());
+        // Through the worker's wire and back, folds included.
+        let bytes = write_through_lab::wire::encode(&ran);
+        let ran: Ran = write_through_lab::wire::decode(&bytes).unwrap();
+        let lab = lab();
+        let trace = block_on(lab.run_recorded(&ran.program, "", ""));
+        let folded: Vec<_> = trace
+            .steps
+            .iter()
+            .filter(|s| s.kind == StepKind::Folded)
+            .collect();
+        assert_eq!(folded.len(), 1);
+        let step = folded[0];
+        assert_eq!(step.action, "lines 3–4 ran 9,996 more times");
+        assert_eq!(step.result, "cache product1 1 → 9997");
+        let detail = step.folded.as_ref().unwrap();
+        assert_eq!(detail.rows.len(), 9_996);
+        assert_eq!(detail.rows[0].action, "HSET product_prices product1 2");
+        assert_eq!(detail.rows[0].line, 4);
+        // The iterations after the fold are shown in full, and the cache ends at 9999.
+        let last = trace.steps.last().unwrap();
+        assert!(last
+            .cache
+            .contains(&("product1".to_owned(), "9999".to_owned())));
+        assert!(trace.steps.len() < 20, "{}", trace.steps.len());
+    }
+
+    #[test]
+    fn a_folded_database_loop_sends_each_row_its_last_write() {
+        let source = "for i in range(50):\n    database['product2'] = str(i)\n    database['product3'] = str(2 * i)\n";
+        let (rec, stores) = go(source, None);
+        assert_eq!(stores.rows["product2"], "49");
+        let ran = Ran::of(&rec, source);
+        let lab = lab();
+        let trace = block_on(lab.run_recorded(&ran.program, "", ""));
+        let last = trace.steps.last().unwrap();
+        assert!(last
+            .database
+            .contains(&("product2".to_owned(), "49".to_owned())));
+        assert!(last
+            .database
+            .contains(&("product3".to_owned(), "98".to_owned())));
+        let rows = block_on(lab.stores().db().all()).unwrap();
+        assert!(
+            rows.iter().any(|r| r.id == "product2" && r.price == "49"),
+            "{rows:?}"
+        );
+        let step = trace
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::Folded)
+            .unwrap();
+        let opened = &step.folded.as_ref().unwrap().rows;
+        assert_eq!(opened.len(), 2 * 46);
+        assert_eq!(opened[0].result, "replaced by a later write in this fold");
+        assert!(
+            opened[opened.len() - 1].result.starts_with("committed"),
+            "{:?}",
+            opened.last()
+        );
+    }
+
+    /// A clock that moves 50 ms per reading (the lab reads it every 1,024 instructions of a
+    /// busy line: a slower clock only makes the test longer).
+    fn ticking() -> Box<dyn Fn() -> f64> {
+        let tick = std::cell::Cell::new(0.0);
+        Box::new(move || {
+            tick.set(tick.get() + 50.0);
+            tick.get()
+        })
+    }
+
+    #[test]
+    fn a_loop_on_one_line_is_stopped_by_the_time_limit_with_what_it_did_kept() {
+        for source in [
+            "x = 0\nfor i in range(10 ** 9): x += 1\n",
+            "while True: pass\n",
+            "redis_client = __import__('redis').Redis()\nredis_client.hset('product_prices', 'product1', 5)\ntotal = sum([i for i in range(10 ** 8)])\n",
+        ] {
+            let (rec, mut stores) = run(source, None, seed(), Limits::default(), ticking());
+            assert!(
+                matches!(&rec.ending, Ending::Stopped(why) if why.contains("at most 1000 ms")),
+                "{source}: {:?}",
+                rec.ending
+            );
+            if source.contains("hset") {
+                assert_eq!(hget(&mut stores, "product1"), Reply::Bulk(b"5".to_vec()));
+            }
+        }
+    }
 }

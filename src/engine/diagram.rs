@@ -199,6 +199,7 @@ fn arrow(trace: &Trace, step: &Step) -> Arrow {
         | StepKind::Detect
         | StepKind::Wait
         | StepKind::Raise
+        | StepKind::Folded
         | StepKind::Done => (me, me, None),
     };
     let label = match step.kind {

@@ -25,6 +25,7 @@
 //! | [`race`] | two writers with an interleaving chosen by the learner |
 //! | [`diagram`] | a trace as a sequence diagram: lifelines, one arrow per step, failures, the crash, the windows in which the stores disagree |
 //! | [`program`] | the learner's own `update_price`, run line by line on the lab's stores as a trace |
+//! | [`fold`] | a long program's repeated iterations (and, past a length, its middle) folded into one step each |
 //! | [`predict`] | "predict, then see": what a read returns at chosen steps |
 //! | [`sandbox`] | one update on copies of the stores, to compare two patterns side by side |
 //!
@@ -49,6 +50,7 @@ pub mod copies;
 pub mod diagram;
 pub mod faults;
 pub mod fifo_lock;
+pub mod fold;
 pub mod key_lock;
 pub mod lab;
 pub mod listing;

@@ -132,6 +132,7 @@ mod tests {
             queue: Default::default(),
             changes: vec![],
             consistency: Consistency::of(&pair(cache), &pair(db)),
+            folded: None,
         }
     }
 

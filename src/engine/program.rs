@@ -4,11 +4,17 @@
 //! runs them in order, so that the stage, the diagram and playback work for the learner's code
 //! exactly as for the built-in patterns.
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use super::faults::Faults;
+use super::fold::{grouped, Fold, FoldKind};
 use super::lab::Lab;
 use super::recorder::StepText;
 use super::scripted::{command_line, Effect};
-use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Trace};
+use super::trace::{
+    diff, Actor, CodeRef, Folded, FoldedRow, OperationKind, Outcome, StepKind, Store, Trace,
+};
 use crate::db::Database;
 use crate::emulator::cmd::{access_of, Access};
 
@@ -25,6 +31,9 @@ pub enum Action {
     /// A line of a recorded Python program that touched no store: its text, and what it
     /// printed or what the learner should know about it (empty if nothing).
     Line { text: String, note: String },
+    /// Many statements of a long program, run on the stores and shown as one step
+    /// ([`super::fold`]).
+    Folded(Box<Fold>),
 }
 
 /// A line of the program: what it does, and the line of its listing (1-based) it is.
@@ -238,6 +247,7 @@ impl<D: Database> Lab<D> {
                     *writes += 1;
                 }
             }
+            Action::Folded(fold) => *writes += self.run_fold(rec, fold, code).await,
             Action::Effect(Effect::Database { key, value }) => {
                 if let Err(e) = self
                     .database_step(
@@ -265,4 +275,183 @@ impl<D: Database> Lab<D> {
         }
         false
     }
+}
+
+/// `lines 3–4`, `line 3`.
+fn lines_text((first, last): (u32, u32)) -> String {
+    if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    }
+}
+
+impl<D: Database> Lab<D> {
+    /// Runs a folded statement's operations on the stores, in order, and records them as one
+    /// step that can be opened ([`Folded`]). Redis runs every command. The database is sent the
+    /// last write of each row only: the rows end as the program left them, without one
+    /// transaction per iteration. Returns the writes that succeeded.
+    async fn run_fold(
+        &self,
+        rec: &mut super::recorder::Recorder,
+        fold: &Fold,
+        code: CodeRef,
+    ) -> usize {
+        let (cache_before, database_before) = (self.stores.cache(), self.stores.database());
+        let mut rows = Vec::new();
+        let mut other_tabs = Vec::new();
+        let mut writes = 0;
+        let mut failed = 0;
+        // Each row's last write, and the index of its row in `rows`.
+        let mut last_of: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
+        for (statement, effect) in fold.effects() {
+            let line = statement.code.python;
+            match effect {
+                Effect::Redis(argv) => {
+                    let kind = cache_kind(argv);
+                    let (reply, printed, before) = self.run_argv_ordered(argv.clone()).await;
+                    other_tabs.extend(before);
+                    let ok = !reply.is_error();
+                    if ok && kind != StepKind::CacheRead {
+                        writes += 1;
+                    }
+                    failed += usize::from(!ok);
+                    rows.push(FoldedRow {
+                        line,
+                        action: command_line(argv),
+                        result: printed,
+                        ok,
+                    });
+                }
+                Effect::Database { key, value } => {
+                    last_of.insert(key.clone(), (Some(value.clone()), rows.len()));
+                    rows.push(FoldedRow {
+                        line,
+                        action: format!("database[{key:?}] = {value:?}"),
+                        result: "replaced by a later write in this fold".to_owned(),
+                        ok: true,
+                    });
+                }
+                Effect::DatabaseDelete { key } => {
+                    last_of.insert(key.clone(), (None, rows.len()));
+                    rows.push(FoldedRow {
+                        line,
+                        action: format!("del database[{key:?}]"),
+                        result: "replaced by a later write in this fold".to_owned(),
+                        ok: true,
+                    });
+                }
+            }
+        }
+        for (key, (value, row)) in last_of {
+            let done = match value {
+                Some(value) => self
+                    .write_database(&key, &value, "your_python")
+                    .await
+                    .map(|record| format!("committed (revision {})", record.revision)),
+                None => self.stores.db.delete(&key).await.map(|_| {
+                    self.stores.deleted(&key);
+                    "deleted".to_owned()
+                }),
+            };
+            let row = &mut rows[row];
+            match done {
+                Ok(result) => {
+                    writes += 1;
+                    row.result = result;
+                }
+                Err(e) => {
+                    failed += 1;
+                    row.ok = false;
+                    row.result = e.to_string();
+                }
+            }
+        }
+        self.record_other_writes(rec, other_tabs);
+        let mut changes = diff(Store::Cache, &cache_before, &self.stores.cache());
+        changes.extend(diff(
+            Store::Database,
+            &database_before,
+            &self.stores.database(),
+        ));
+        let changed = match changes.as_slice() {
+            [] => "nothing changed".to_owned(),
+            shown => {
+                let mut text: Vec<String> = shown
+                    .iter()
+                    .take(3)
+                    .map(|c| {
+                        format!(
+                            "{} {} {} → {}",
+                            if c.store == Store::Cache {
+                                "cache"
+                            } else {
+                                "database"
+                            },
+                            c.key,
+                            c.before.as_deref().unwrap_or("(none)"),
+                            c.after.as_deref().unwrap_or("(none)")
+                        )
+                    })
+                    .collect();
+                if shown.len() > 3 {
+                    text.push(format!("and {} more", shown.len() - 3));
+                }
+                text.join("; ")
+            }
+        };
+        let operations = rows.len();
+        let (action, narration) = match fold.kind {
+            FoldKind::Repeats => (
+                format!("{} ran {} more times", lines_text(fold.lines), grouped(fold.times)),
+                format!(
+                    "{} ran {} more times, folded into this step: {} store operations, all applied{}. Open the step to see each one.",
+                    upper(&lines_text(fold.lines)),
+                    grouped(fold.times),
+                    grouped(operations),
+                    if failed == 0 { String::new() } else { format!(", {} of them failed", grouped(failed)) }
+                ),
+            ),
+            FoldKind::Cut => (
+                format!("{} steps not drawn", grouped(fold.times)),
+                format!(
+                    "This run is long: {} of its steps ({}) are not drawn one by one. They ran, and their {} store operations were applied{}. Open the step to see each one.",
+                    grouped(fold.times),
+                    lines_text(fold.lines),
+                    grouped(operations),
+                    if failed == 0 { String::new() } else { format!(" ({} failed)", grouped(failed)) }
+                ),
+            ),
+        };
+        self.record(
+            rec,
+            StepText {
+                kind: StepKind::Folded,
+                actor: Actor::Application,
+                action,
+                result: changed,
+                ok: failed == 0,
+                code,
+                narration,
+            },
+        );
+        if let Some(step) = rec.trace.steps.last_mut() {
+            step.folded = Some(Rc::new(Folded {
+                cut: fold.kind == FoldKind::Cut,
+                lines: fold.lines,
+                times: fold.times,
+                rows,
+            }));
+        }
+        writes
+    }
+}
+
+/// `lines 3–4` as `Lines 3–4`.
+fn upper(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -93,6 +93,7 @@ impl Recorder {
             database: Rc::clone(&database),
             queue: Rc::clone(&queue),
             changes,
+            folded: None,
         });
         self.cache = cache;
         self.database = database;

@@ -107,6 +107,8 @@ pub enum StepKind {
     Raise,
     /// Another tab's write landed on the shared cache or database between this trace's steps.
     OtherTab,
+    /// Many statements of a long program, run and shown as one step ([`Folded`]).
+    Folded,
     /// The operation is over.
     Done,
 }
@@ -182,6 +184,35 @@ pub struct Step {
     pub queue: Table,
     pub changes: Vec<Change>,
     pub consistency: Consistency,
+    /// A folded step ([`StepKind::Folded`]): what it stands for, to open on demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folded: Option<Rc<Folded>>,
+}
+
+/// What a folded step stands for: repeated iterations of a loop, or the middle of a run too long
+/// to show (see [`crate::engine::fold`]). Every operation in it ran on the stores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folded {
+    /// `true`: the middle of a long run, cut; `false`: iterations that ran the same lines.
+    pub cut: bool,
+    /// The first and last line of the learner's code it ran.
+    pub lines: (u32, u32),
+    /// How many iterations (or, cut, statements) it stands for.
+    pub times: usize,
+    /// Each store operation in it, in program order, as the steps list shows it opened.
+    pub rows: Vec<FoldedRow>,
+}
+
+/// One store operation inside a folded step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FoldedRow {
+    /// The learner's line that made it.
+    pub line: u32,
+    /// `HSET product_prices product1 7`, `database['product1'] = '7'`.
+    pub action: String,
+    /// The reply, or what the database said.
+    pub result: String,
+    pub ok: bool,
 }
 
 /// What an operation is.

@@ -24,6 +24,8 @@ struct Run {
     /// from here instead of the copies.
     replay: Option<Replay>,
     steps: usize,
+    /// Instructions run on busy lines (see `_lab_tick`).
+    ticks: u32,
     stopped: Option<String>,
     limits: Limits,
     started_ms: f64,
@@ -48,12 +50,34 @@ impl Run {
             stores,
             replay,
             steps: 0,
+            ticks: 0,
             stopped: None,
             limits,
             slept_ms: 0.0,
             started_ms: now_ms(),
             now_ms,
         }))
+    }
+}
+
+impl Run {
+    /// Stops the run (`stopped`) if it has gone past its limits: its steps, or its time.
+    fn check_limits(&mut self) {
+        if self.stopped.is_some() {
+            return;
+        }
+        let elapsed = (self.now_ms)() - self.started_ms;
+        if self.steps >= self.limits.max_steps {
+            self.stopped = Some(format!(
+                "Stopped after {} lines: a function under check may run at most {} (a loop that never ends?).",
+                self.steps, self.limits.max_steps
+            ));
+        } else if elapsed > self.limits.max_ms {
+            self.stopped = Some(format!(
+                "Stopped after {:.0} ms: a run of the lab lasts at most {:.0} ms of Python, and your program was still running (a loop that never ends?). What it did until then is kept.",
+                elapsed, self.limits.max_ms
+            ));
+        }
     }
 }
 
@@ -436,23 +460,38 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
     let r = Rc::clone(run);
     set(
         "_lab_line",
-        vm.new_function("_lab_line", move |line: usize, vm: &VirtualMachine| -> PyResult<()> {
-            let mut run = r.borrow_mut();
-            if run.stopped.is_none() {
-                let elapsed = (run.now_ms)() - run.started_ms;
-                if run.steps >= run.limits.max_steps {
-                    run.stopped = Some(format!("Stopped after {} steps: the program was cut there (a loop that never ends?).", run.steps));
-                } else if elapsed > run.limits.max_ms {
-                    run.stopped = Some(format!("Stopped after {:.0} ms: the program ran too long (a loop that never ends?).", elapsed));
+        vm.new_function(
+            "_lab_line",
+            move |line: usize, vm: &VirtualMachine| -> PyResult<()> {
+                let mut run = r.borrow_mut();
+                run.check_limits();
+                if let Some(why) = run.stopped.clone() {
+                    // Raised again at every line until the program has unwound.
+                    return Err(vm.new_runtime_error(why));
                 }
+                run.steps += 1;
+                run.events
+                    .push(Event::Line(u32::try_from(line).unwrap_or(u32::MAX)));
+                Ok(())
+            },
+        )
+        .into(),
+    )?;
+    let r = Rc::clone(run);
+    set(
+        "_lab_tick",
+        vm.new_function("_lab_tick", move |vm: &VirtualMachine| -> PyResult<()> {
+            // An instruction of a busy line ([`lines::busy_lines`]): the clock is read every
+            // 1,024 of them (reading it costs more than most instructions).
+            let mut run = r.borrow_mut();
+            run.ticks = run.ticks.wrapping_add(1);
+            if run.ticks.is_multiple_of(1024) {
+                run.check_limits();
             }
-            if let Some(why) = run.stopped.clone() {
-                // Raised again at every line until the program has unwound.
-                return Err(vm.new_runtime_error(why));
+            match run.stopped.clone() {
+                Some(why) => Err(vm.new_runtime_error(why)),
+                None => Ok(()),
             }
-            run.steps += 1;
-            run.events.push(Event::Line(u32::try_from(line).unwrap_or(u32::MAX)));
-            Ok(())
         })
         .into(),
     )?;
@@ -585,11 +624,29 @@ fn prepare(
     Ok(scope)
 }
 
+/// Tells the tracer which lines of `source` are busy ([`lines::busy_lines`]).
+fn mark_busy_lines(
+    vm: &VirtualMachine,
+    scope: &rustpython_vm::scope::Scope,
+    source: &str,
+) -> PyResult<()> {
+    let busy: Vec<PyObjectRef> = lines::busy_lines(source)
+        .into_iter()
+        .map(|line| vm.ctx.new_int(line).into())
+        .collect();
+    scope
+        .globals
+        .set_item("_LAB_BUSY_LINES", vm.ctx.new_tuple(busy).into(), vm)
+}
+
 fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
     let scope = match prepare(vm, shared, false) {
         Ok(scope) => scope,
         Err(ending) => return ending,
     };
+    if let Err(e) = mark_busy_lines(vm, &scope, source) {
+        return raised(vm, &scope, &e);
+    }
     let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
     if result.is_ok() {
         // A `database = {...}` on the program's last line has had no next line to be adopted at.
@@ -684,6 +741,9 @@ fn client_in(
         Ok(scope) => scope,
         Err(ending) => return (ending, None),
     };
+    if let Err(e) = mark_busy_lines(vm, &scope, source) {
+        return (raised(vm, &scope, &e), None);
+    }
     let mut result = run_source(vm, scope.clone(), source, LEARNER_FILE, true);
     if let Err(e) = result {
         return (raised(vm, &scope, &e), None);

@@ -85,7 +85,7 @@ pub fn database_of(source: &str) -> Result<Vec<(String, String)>, String> {
         rows: BTreeMap::new(),
         ..seed_stores()
     };
-    let (recording, stores) = run(source, None, empty, Limits::default(), Box::new(|| 0.0));
+    let (recording, stores) = run(source, None, empty, Limits::client(), Box::new(|| 0.0));
     if let Some(why) = failure("Your code", &recording) {
         return Err(why);
     }
@@ -131,7 +131,7 @@ pub fn check_update(source: &str, execute: bool) -> Result<(), String> {
             &program,
             Some(&probe),
             seed_stores(),
-            Limits::default(),
+            Limits::client(),
             Box::new(|| 0.0),
         );
         if let Some(why) = failure(&call, &recording) {

@@ -9,7 +9,8 @@ use ruff_text_size::Ranged;
 use rustpython_vm::compiler::ast::statement_visitor::{
     walk_elif_else_clause, walk_except_handler, walk_stmt, StatementVisitor,
 };
-use rustpython_vm::compiler::ast::{ElifElseClause, ExceptHandler, Stmt};
+use rustpython_vm::compiler::ast::visitor::{self, Visitor};
+use rustpython_vm::compiler::ast::{ElifElseClause, ExceptHandler, Expr, Stmt};
 use rustpython_vm::compiler::parser::parse_module;
 
 /// The statements of a program, by line.
@@ -56,20 +57,87 @@ impl<'a> StatementVisitor<'a> for Collect<'_> {
     }
 }
 
+/// The offset at which each line of `source` starts.
+fn line_starts(source: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(
+        source
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    starts
+}
+
+/// The lines that can run for ever without Python reporting a new line: a loop whose body is on
+/// its header's line (`for i in range(n): total += i`, `while True: pass`) and a comprehension
+/// written on one line. Python's trace function hears of a line only when the line changes, so
+/// on these lines the lab also listens to each instruction, to keep its time limit.
+pub fn busy_lines(source: &str) -> Vec<u32> {
+    let Ok(parsed) = parse_module(source) else {
+        return Vec::new();
+    };
+    let starts = line_starts(source);
+    let mut busy = Busy {
+        collect: Collect {
+            line_starts: &starts,
+            spans: Vec::new(),
+        },
+        lines: Vec::new(),
+    };
+    for stmt in parsed.suite() {
+        busy.visit_stmt(stmt);
+    }
+    busy.lines.sort_unstable();
+    busy.lines.dedup();
+    busy.lines
+}
+
+struct Busy<'s> {
+    collect: Collect<'s>,
+    lines: Vec<u32>,
+}
+
+impl<'a> Visitor<'a> for Busy<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        let body = match stmt {
+            Stmt::For(s) => s.body.first(),
+            Stmt::While(s) => s.body.first(),
+            _ => None,
+        };
+        if let Some(first) = body {
+            let header = self.collect.line_of(usize::from(stmt.range().start()));
+            if self.collect.line_of(usize::from(first.range().start())) == header {
+                self.lines.push(header);
+            }
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if matches!(
+            expr,
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_)
+        ) {
+            let range = expr.range();
+            let first = self.collect.line_of(usize::from(range.start()));
+            let last = self
+                .collect
+                .line_of(usize::from(range.end()).saturating_sub(1));
+            self.lines.extend(first..=last.max(first));
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
 impl Statements {
     /// The statements of `source`; none if it does not parse (Python reports that error).
     pub fn of(source: &str) -> Statements {
         let Ok(parsed) = parse_module(source) else {
             return Statements::default();
         };
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            source
-                .bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        let line_starts = line_starts(source);
         let mut collect = Collect {
             line_starts: &line_starts,
             spans: Vec::new(),

@@ -10,9 +10,11 @@
 //! and the faults are known, so the copies answer as the real stores would. Replaying a
 //! recording on the real stores, step by step, is the next layer.
 //!
-//! Limits: at most [`Limits::max_steps`] lines, then every further line raises again (a
-//! learner's `except Exception:` cannot keep a runaway loop alive), and [`Limits::max_ms`] of
-//! time measured by the clock the caller gives.
+//! Limits: [`Limits::max_ms`] of time measured by the clock the caller gives (and, for a
+//! checker's client only, [`Limits::max_steps`] lines); past them every further line raises
+//! again (a learner's `except Exception:` cannot keep a runaway loop alive). A program from the
+//! editor runs to its end or to its time limit, never to a count of steps: what it did is kept,
+//! and long runs are folded for the page ([`fold`]).
 
 pub mod colour;
 pub mod editing;
@@ -168,6 +170,8 @@ pub type Stores = crate::engine::copies::Copies;
 /// How far a run may go.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
+    /// Lines: unbounded for a program ([`Limits::default`]); a checker's client, run hundreds
+    /// of times, is cut sooner ([`Limits::client`]).
     pub max_steps: usize,
     pub max_ms: f64,
     /// Python's recursion limit: deeper calls raise `RecursionError`. Lower than CPython's 1000
@@ -180,9 +184,20 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_steps: 10_000,
+            max_steps: usize::MAX,
             max_ms: 1_000.0,
             max_depth: 200,
+        }
+    }
+}
+
+impl Limits {
+    /// A checker's client: a function called hundreds of times, so a runaway loop is cut at
+    /// 10,000 lines rather than after a second each time.
+    pub fn client() -> Limits {
+        Limits {
+            max_steps: 10_000,
+            ..Limits::default()
         }
     }
 }

@@ -509,6 +509,8 @@ def _lab_live_table():
 
 
 _lab_locals = {}
+# Set for each program: its busy lines (see `lines::busy_lines`).
+_LAB_BUSY_LINES = ()
 
 
 def _lab_trace(frame, event, arg):
@@ -520,6 +522,12 @@ def _lab_trace(frame, event, arg):
     if event == 'line':
         _lab_adopt(frame.f_globals)
         _lab_line(frame.f_lineno)
+        # A busy line may loop for ever without a new line event: listen to its instructions.
+        busy = frame.f_lineno in _LAB_BUSY_LINES
+        if busy or frame.f_trace_opcodes:
+            frame.f_trace_opcodes = busy
+    elif event == 'opcode':
+        _lab_tick()
     return _lab_trace
 
 

@@ -6,6 +6,7 @@
 
 use super::replay::{connect_note, statements};
 use super::{Ending, Event, Recording};
+use crate::engine::fold::{fold, Fold, FoldKind};
 use crate::engine::program::{Action, Statement};
 use crate::engine::schedule::Scheduled;
 use crate::engine::trace::CodeRef;
@@ -27,7 +28,7 @@ pub enum Request {
         database_fails: bool,
         /// The "cache write fails" fault (Redis out of memory).
         cache_full: bool,
-        /// The time limit (the step limit is [`Limits::default`]'s).
+        /// The time limit (a program has no step limit).
         max_ms: f64,
     },
     /// Check lesson step `step` (2 to 4) by running `answer` (Python source).
@@ -180,7 +181,9 @@ impl Ran {
             .or_else(|| last_write(false))
             .unwrap_or_default();
         Ran {
-            program: statements(recording, source, 1),
+            // Folded here, in the worker: the page gets a few dozen statements to draw for a
+            // loop of 10,000 iterations, each one still applied to its stores.
+            program: fold(statements(recording, source, 1)),
             output: output_of(recording),
             error,
             product,
@@ -277,6 +280,19 @@ wire_enum!(Action {
     1 => Effect(effect),
     2 => Raise(why),
     3 => Line { text, note },
+    4 => Folded(fold),
+});
+
+wire_struct!(Fold {
+    kind,
+    lines,
+    times,
+    body
+});
+
+wire_enum!(FoldKind {
+    0 => Repeats,
+    1 => Cut,
 });
 
 wire_enum!(Effect {

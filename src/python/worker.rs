@@ -51,7 +51,7 @@ fn clients_of(
         Box::new(super::Client {
             source: std::rc::Rc::clone(&source),
             call: call.to_owned(),
-            limits: Limits::default(),
+            limits: Limits::client(),
             now_ms,
         })
     }

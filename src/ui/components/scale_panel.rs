@@ -19,18 +19,7 @@ pub struct ScalePanelProps {
     pub on_reset: Callback<()>,
 }
 
-/// `100000` as `100,000`.
-pub fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::engine::fold::grouped;
 
 #[function_component(ScalePanel)]
 pub fn scale_panel(props: &ScalePanelProps) -> Html {
