@@ -3,7 +3,11 @@
 //! sends [`PlaybackAction::Tick`] while playing.
 
 /// The speeds the learner can choose, as milliseconds per step (slow to fast).
-pub const SPEEDS_MS: [u32; 4] = [2_000, 1_200, 700, 350];
+pub const SPEEDS_MS: [u32; 6] = [2_000, 1_200, 700, 350, 120, 40];
+/// Each speed's name, as the speed menu says it.
+pub const SPEED_NAMES: [&str; 6] = ["Slow", "Normal", "Fast", "Faster", "Very fast", "Skim"];
+/// From this many steps a trace is long: the bar offers "Skip to the end" in words.
+pub const LONG_TRACE: usize = 13;
 
 /// Where playback stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,6 +195,6 @@ mod tests {
     #[test]
     fn speeds_are_clamped() {
         let p = Playback::default().apply(Speed(99));
-        assert_eq!(p.interval_ms(), SPEEDS_MS[3]);
+        assert_eq!(p.interval_ms(), SPEEDS_MS[SPEEDS_MS.len() - 1]);
     }
 }

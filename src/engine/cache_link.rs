@@ -34,6 +34,13 @@ pub trait SharedRedis: std::fmt::Debug {
         repeat: u32,
         refuse_writes: bool,
     ) -> Pin<Box<dyn Future<Output = Ran> + '_>>;
+    /// Runs each of `commands` once, in order, as a pipeline (all sent before the first reply
+    /// is awaited). Other tabs' commands may run between them, as between separate calls.
+    fn run_pipelined(
+        &self,
+        commands: Vec<Vec<Vec<u8>>>,
+        refuse_writes: bool,
+    ) -> Pin<Box<dyn Future<Output = Ran> + '_>>;
     /// Other tabs' writes received since the last call, oldest first.
     fn take_other_writes(&self) -> Vec<OtherWrite>;
     /// Takes a snapshot of the replica with `f` after every write of another tab.
@@ -127,6 +134,19 @@ impl std::fmt::Debug for CacheLink {
 
 /// The reply a tab gets for a command in flight when the shared server went away (its worker
 /// ended, or the tab that ran it closed): the tab connects to the next server on its own.
+/// Runs `f` on a Redis of the tab's own, writes refused (`OOM`) if `refuse_writes`.
+fn own_run(
+    redis: &RefCell<Emulator>,
+    refuse_writes: bool,
+    f: impl FnOnce(&mut Emulator) -> Vec<Reply>,
+) -> Vec<Reply> {
+    let mut redis = redis.borrow_mut();
+    redis.set_out_of_memory(refuse_writes);
+    let replies = f(&mut redis);
+    redis.set_out_of_memory(false);
+    replies
+}
+
 fn gone() -> Reply {
     Reply::Error(
         b"ERR connection lost: the shared Redis restarted; send the command again".to_vec(),
@@ -164,17 +184,40 @@ impl CacheLink {
         refuse_writes: bool,
     ) -> (Vec<Reply>, Vec<OtherWrite>) {
         match self {
-            CacheLink::Own(redis) => {
-                let mut redis = redis.borrow_mut();
-                redis.set_out_of_memory(refuse_writes);
-                let replies = (0..repeat.max(1)).map(|_| redis.run(&argv)).collect();
-                redis.set_out_of_memory(false);
-                (replies, Vec::new())
-            }
+            CacheLink::Own(redis) => (
+                own_run(redis, refuse_writes, |redis| {
+                    (0..repeat.max(1)).map(|_| redis.run(&argv)).collect()
+                }),
+                Vec::new(),
+            ),
             CacheLink::Shared(shared) => shared
                 .run(argv, repeat.max(1), refuse_writes)
                 .await
                 .unwrap_or_else(|_| (vec![gone()], Vec::new())),
+        }
+    }
+
+    /// Runs each of `commands` once, in order (on a shared server, as one pipeline): their
+    /// replies, and the other tabs' writes the server ran before the last of them.
+    pub async fn run_pipelined(
+        &self,
+        commands: Vec<Vec<Vec<u8>>>,
+        refuse_writes: bool,
+    ) -> (Vec<Reply>, Vec<OtherWrite>) {
+        match self {
+            CacheLink::Own(redis) => (
+                own_run(redis, refuse_writes, |redis| {
+                    commands.iter().map(|argv| redis.run(argv)).collect()
+                }),
+                Vec::new(),
+            ),
+            CacheLink::Shared(shared) => {
+                let n = commands.len();
+                shared
+                    .run_pipelined(commands, refuse_writes)
+                    .await
+                    .unwrap_or_else(|_| (vec![gone(); n], Vec::new()))
+            }
         }
     }
 

@@ -17,6 +17,7 @@ use super::trace::{
 };
 use crate::db::Database;
 use crate::emulator::cmd::{access_of, Access};
+use crate::emulator::Reply;
 
 /// What one line of the program does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -304,13 +305,29 @@ impl<D: Database> Lab<D> {
         let mut failed = 0;
         // Each row's last write, and the index of its row in `rows`.
         let mut last_of: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
-        for (statement, effect) in fold.effects() {
+        // The Redis commands go as one pipeline (a shared server answers them all in one round
+        // trip's wait); the database's writes are gathered per row.
+        let effects = fold.effects();
+        let commands: Vec<Vec<Vec<u8>>> = effects
+            .iter()
+            .filter_map(|(_, e)| match e {
+                Effect::Redis(argv) => Some(argv.clone()),
+                _ => None,
+            })
+            .collect();
+        let (replies, before) = self
+            .stores
+            .cache
+            .run_pipelined(commands, self.faults().cache_write)
+            .await;
+        other_tabs.extend(before);
+        let mut replies = replies.into_iter();
+        for (statement, effect) in effects {
             let line = statement.code.python;
             match effect {
                 Effect::Redis(argv) => {
                     let kind = cache_kind(argv);
-                    let (reply, printed, before) = self.run_argv_ordered(argv.clone()).await;
-                    other_tabs.extend(before);
+                    let reply = replies.next().unwrap_or(Reply::Nil);
                     let ok = !reply.is_error();
                     if ok && kind != StepKind::CacheRead {
                         writes += 1;
@@ -319,7 +336,7 @@ impl<D: Database> Lab<D> {
                     rows.push(FoldedRow {
                         line,
                         action: command_line(argv),
-                        result: printed,
+                        result: reply.to_cli_string().trim_end().to_owned(),
                         ok,
                     });
                 }

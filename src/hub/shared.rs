@@ -114,6 +114,40 @@ impl SharedCache {
         repeat: u32,
         refuse_writes: bool,
     ) -> Result<Answer, Disconnected> {
+        self.send_command(argv, repeat, refuse_writes)
+            .await
+            .map_err(|_| Disconnected)
+    }
+
+    /// Runs each of `commands` once, in order, sent one after the other without waiting for
+    /// replies (a pipeline: one round trip's wait for them all, not one each). The replies in
+    /// order, and the sequence number of the last.
+    pub async fn run_pipelined(
+        &self,
+        commands: Vec<Vec<Vec<u8>>>,
+        refuse_writes: bool,
+    ) -> Result<(Vec<Reply>, u64), Disconnected> {
+        let waiting: Vec<_> = commands
+            .into_iter()
+            .map(|argv| self.send_command(argv, 1, refuse_writes))
+            .collect();
+        let mut replies = Vec::with_capacity(waiting.len());
+        let mut seq = 0;
+        for rx in waiting {
+            let answer = rx.await.map_err(|_| Disconnected)?;
+            seq = answer.seq;
+            replies.extend(answer.replies);
+        }
+        Ok((replies, seq))
+    }
+
+    /// Sends one command; its answer comes on the receiver.
+    fn send_command(
+        &self,
+        argv: Vec<Vec<u8>>,
+        repeat: u32,
+        refuse_writes: bool,
+    ) -> oneshot::Receiver<Answer> {
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1));
         let (tx, rx) = oneshot::channel();
@@ -132,7 +166,7 @@ impl SharedCache {
             repeat,
             refuse_writes,
         });
-        rx.await.map_err(|_| Disconnected)
+        rx
     }
 
     /// A message from the hub: the replica runs what the server ran, then whoever waits for a
@@ -270,6 +304,16 @@ impl SharedRedis for SharedCache {
         Box::pin(async move {
             let answer = SharedCache::run(self, argv, repeat, refuse_writes).await?;
             Ok((answer.replies, self.take_other_writes_before(answer.seq)))
+        })
+    }
+    fn run_pipelined(
+        &self,
+        commands: Vec<Vec<Vec<u8>>>,
+        refuse_writes: bool,
+    ) -> Pin<Box<dyn Future<Output = Ran> + '_>> {
+        Box::pin(async move {
+            let (replies, seq) = SharedCache::run_pipelined(self, commands, refuse_writes).await?;
+            Ok((replies, self.take_other_writes_before(seq)))
         })
     }
     fn take_other_writes(&self) -> Vec<OtherWrite> {

@@ -7,9 +7,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use rustpython_vm::builtins::{PyBytes, PyStr};
+use rustpython_vm::builtins::{PyBytes, PyStr, PyTupleRef};
 use rustpython_vm::function::FuncArgs;
-use rustpython_vm::{Interpreter, PyObjectRef, PyResult, VirtualMachine};
+use rustpython_vm::{AsObject, Interpreter, PyObjectRef, PyResult, VirtualMachine};
 
 use super::{collapse_repeats, lines, Ending, Event, Limits, Recording, Stores, LEARNER_FILE};
 use crate::checker::{Ended, Next, Op, Outcome};
@@ -24,8 +24,11 @@ struct Run {
     /// from here instead of the copies.
     replay: Option<Replay>,
     steps: usize,
-    /// Instructions run on busy lines (see `_lab_tick`).
+    /// Instructions run on busy lines ([`lines::busy_lines`]).
     ticks: u32,
+    /// The program's busy lines, and whether the tracer listens to instructions now.
+    busy: Vec<u32>,
+    opcodes_on: bool,
     stopped: Option<String>,
     limits: Limits,
     started_ms: f64,
@@ -51,6 +54,8 @@ impl Run {
             replay,
             steps: 0,
             ticks: 0,
+            busy: Vec::new(),
+            opcodes_on: false,
             stopped: None,
             limits,
             slept_ms: 0.0,
@@ -250,6 +255,84 @@ fn reply_to_python(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
         .into()
 }
 
+/// One Redis command of the learner's program: answered by the copies (or, for a checker's
+/// client, by the checker), recorded, and given back as `(ok, reply)` in Python's terms.
+fn redis_call(run: &Shared, argv: Vec<Vec<u8>>, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+    let in_function = in_learners_function(vm);
+    let reply = if argv.is_empty() {
+        Reply::Error(b"ERR empty command".to_vec())
+    } else {
+        let mut run = run.borrow_mut();
+        match decided(&mut run, Op::Redis(argv.clone()), vm)? {
+            None => {
+                // "The cache write fails" strikes the function's commands only.
+                let full = run.stores.redis.is_out_of_memory();
+                run.stores.redis.set_out_of_memory(full && in_function);
+                let reply = run.stores.redis.run(&argv);
+                run.stores.redis.set_out_of_memory(full);
+                reply
+            }
+            Some(Outcome::Redis(reply)) => reply,
+            Some(_) => return Err(mismatch(vm)),
+        }
+    };
+    let out = reply_to_python(&reply, vm);
+    run.borrow_mut().events.push(Event::Redis {
+        argv,
+        reply,
+        in_function,
+    });
+    Ok(out)
+}
+
+/// A command's arguments as redis-py 5 encodes them: bytes as they are, `str` as UTF-8, `int`
+/// by `str()`, `float` by `repr()`; a `bool` or any other type raises redis-py's `DataError`
+/// (the prelude's class, from `globals`). One `str` alone is a whole command line, split as
+/// redis-cli splits it.
+fn encode_args(
+    args: &[PyObjectRef],
+    globals: &rustpython_vm::builtins::PyDictRef,
+    vm: &VirtualMachine,
+) -> PyResult<Vec<Vec<u8>>> {
+    use rustpython_vm::builtins::{PyFloat, PyInt};
+    let data_error = |what: &str| -> rustpython_vm::builtins::PyBaseExceptionRef {
+        let message = format!(
+            "Invalid input of type: '{what}'. Convert to a bytes, string, int or float first."
+        );
+        match globals
+            .get_item("DataError", vm)
+            .and_then(|class| class.call((message.clone(),), vm))
+            .map(|e| e.downcast::<rustpython_vm::builtins::PyBaseException>())
+        {
+            Ok(Ok(e)) => e,
+            _ => vm.new_value_error(message),
+        }
+    };
+    if let [line] = args {
+        if let Some(text) = line.downcast_ref::<PyStr>() {
+            return split_args(text.to_string_lossy().as_bytes())
+                .map_err(|_| vm.new_value_error("Invalid argument(s)".to_owned()));
+        }
+    }
+    args.iter()
+        .map(|a| {
+            if let Some(b) = a.downcast_ref::<PyBytes>() {
+                Ok(b.as_bytes().to_vec())
+            } else if let Some(s) = a.downcast_ref_if_exact::<PyStr>(vm) {
+                Ok(s.to_string_lossy().into_owned().into_bytes())
+            } else if a.class().is(vm.ctx.types.bool_type) {
+                Err(data_error("bool"))
+            } else if a.downcast_ref::<PyInt>().is_some() || a.downcast_ref::<PyStr>().is_some() {
+                Ok(a.str(vm)?.to_string_lossy().into_owned().into_bytes())
+            } else if a.downcast_ref::<PyFloat>().is_some() {
+                Ok(a.repr(vm)?.to_string_lossy().into_owned().into_bytes())
+            } else {
+                Err(data_error(&a.class().name()))
+            }
+        })
+        .collect()
+}
+
 fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Shared) -> PyResult<()> {
     let set = |name: &str, f: PyObjectRef| scope.globals.set_item(name, f, vm);
     let r = Rc::clone(run);
@@ -278,65 +361,64 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
         )
         .into(),
     )?;
-    set(
-        "_lab_split",
-        vm.new_function(
-            "_lab_split",
-            move |line: PyObjectRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
-                let line = text_of(&line, vm);
-                match split_args(line.as_bytes()) {
-                    Ok(argv) => Ok(vm
-                        .ctx
-                        .new_list(
-                            argv.into_iter()
-                                .map(|a| vm.ctx.new_bytes(a).into())
-                                .collect(),
-                        )
-                        .into()),
-                    Err(_) => Err(vm.new_value_error("Invalid argument(s)".to_owned())),
-                }
-            },
-        )
-        .into(),
-    )?;
     let r = Rc::clone(run);
     set(
         "_lab_redis",
         vm.new_function(
             "_lab_redis",
             move |args: FuncArgs, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
-                let mut argv = Vec::with_capacity(args.args.len());
-                for a in &args.args {
-                    match a.downcast_ref::<PyBytes>() {
-                        Some(b) => argv.push(b.as_bytes().to_vec()),
-                        None => argv.push(text_of(a, vm).into_bytes()),
-                    }
-                }
-                let in_function = in_learners_function(vm);
-                let reply = if argv.is_empty() {
-                    Reply::Error(b"ERR empty command".to_vec())
-                } else {
-                    let mut run = r.borrow_mut();
-                    match decided(&mut run, Op::Redis(argv.clone()), vm)? {
-                        None => {
-                            // "The cache write fails" strikes the function's commands only.
-                            let full = run.stores.redis.is_out_of_memory();
-                            run.stores.redis.set_out_of_memory(full && in_function);
-                            let reply = run.stores.redis.run(&argv);
-                            run.stores.redis.set_out_of_memory(full);
-                            reply
-                        }
-                        Some(Outcome::Redis(reply)) => reply,
-                        Some(_) => return Err(mismatch(vm)),
-                    }
-                };
-                let out = reply_to_python(&reply, vm);
-                r.borrow_mut().events.push(Event::Redis {
-                    argv,
-                    reply,
-                    in_function,
-                });
-                Ok(out)
+                let argv = args
+                    .args
+                    .iter()
+                    .map(|a| match a.downcast_ref::<PyBytes>() {
+                        Some(b) => b.as_bytes().to_vec(),
+                        None => text_of(a, vm).into_bytes(),
+                    })
+                    .collect();
+                redis_call(&r, argv, vm)
+            },
+        )
+        .into(),
+    )?;
+    let (r, globals) = (Rc::clone(run), scope.globals.clone());
+    set(
+        "_lab_call",
+        vm.new_function(
+            "_lab_call",
+            move |args: PyTupleRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+                // redis-py's `execute_command(*args)` in one native call: the arguments encoded
+                // as redis-py encodes them (a single string is split as redis-cli splits a
+                // line, as the seed's course sends it), then run. Answers `(ok, reply, NAME)`.
+                let argv = encode_args(args.as_slice(), &globals, vm)?;
+                let name = argv
+                    .first()
+                    .map(|n| String::from_utf8_lossy(n).to_ascii_uppercase())
+                    .unwrap_or_default();
+                let answer = redis_call(&r, argv, vm)?;
+                let (ok, reply) = (answer.get_item(&0, vm)?, answer.get_item(&1, vm)?);
+                Ok(vm
+                    .ctx
+                    .new_tuple(vec![ok, reply, vm.ctx.new_str(name).into()])
+                    .into())
+            },
+        )
+        .into(),
+    )?;
+    let globals = scope.globals.clone();
+    set(
+        "_lab_argv",
+        vm.new_function(
+            "_lab_argv",
+            move |args: PyTupleRef, vm: &VirtualMachine| -> PyResult<PyObjectRef> {
+                let argv = encode_args(args.as_slice(), &globals, vm)?;
+                Ok(vm
+                    .ctx
+                    .new_list(
+                        argv.into_iter()
+                            .map(|a| vm.ctx.new_bytes(a).into())
+                            .collect(),
+                    )
+                    .into())
             },
         )
         .into(),
@@ -459,44 +541,6 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
     )?;
     let r = Rc::clone(run);
     set(
-        "_lab_line",
-        vm.new_function(
-            "_lab_line",
-            move |line: usize, vm: &VirtualMachine| -> PyResult<()> {
-                let mut run = r.borrow_mut();
-                run.check_limits();
-                if let Some(why) = run.stopped.clone() {
-                    // Raised again at every line until the program has unwound.
-                    return Err(vm.new_runtime_error(why));
-                }
-                run.steps += 1;
-                run.events
-                    .push(Event::Line(u32::try_from(line).unwrap_or(u32::MAX)));
-                Ok(())
-            },
-        )
-        .into(),
-    )?;
-    let r = Rc::clone(run);
-    set(
-        "_lab_tick",
-        vm.new_function("_lab_tick", move |vm: &VirtualMachine| -> PyResult<()> {
-            // An instruction of a busy line ([`lines::busy_lines`]): the clock is read every
-            // 1,024 of them (reading it costs more than most instructions).
-            let mut run = r.borrow_mut();
-            run.ticks = run.ticks.wrapping_add(1);
-            if run.ticks.is_multiple_of(1024) {
-                run.check_limits();
-            }
-            match run.stopped.clone() {
-                Some(why) => Err(vm.new_runtime_error(why)),
-                None => Ok(()),
-            }
-        })
-        .into(),
-    )?;
-    let r = Rc::clone(run);
-    set(
         "_lab_check",
         vm.new_function(
             "_lab_check",
@@ -606,10 +650,23 @@ fn prepare(
         vm.import("sys", 0)?
             .get_attr("setrecursionlimit", vm)?
             .call((depth,), vm)?;
+        // The learner's frames are traced natively ([`trace`]); the prelude's Python tracer
+        // only keeps `update_price`'s variables when it returns.
         let tracer = scope.globals.get_item("_lab_trace", vm)?;
+        let (traced, globals) = (Rc::clone(shared), scope.clone());
+        let gate = vm.new_function(
+            "_lab_trace_gate",
+            move |frame: PyObjectRef,
+                  event: PyObjectRef,
+                  arg: PyObjectRef,
+                  vm: &VirtualMachine|
+                  -> PyResult {
+                trace(&traced, &globals, &tracer, (frame, event, arg), vm)
+            },
+        );
         vm.import("sys", 0)?
             .get_attr("settrace", vm)?
-            .call((tracer,), vm)?;
+            .call((gate,), vm)?;
         Ok(())
     });
     if let Err(e) = prepared {
@@ -625,18 +682,83 @@ fn prepare(
 }
 
 /// Tells the tracer which lines of `source` are busy ([`lines::busy_lines`]).
-fn mark_busy_lines(
-    vm: &VirtualMachine,
+fn mark_busy_lines(shared: &Shared, source: &str) {
+    shared.borrow_mut().busy = lines::busy_lines(source);
+}
+
+/// The tracer of the learner's frames, as Python's `sys.settrace` calls it (RustPython calls the
+/// global tracer for every event of every frame). Natively: the prelude's frames are turned
+/// away, a line is recorded (and the limits checked, raising once they are passed), a busy
+/// line's instructions tick the clock. Python is called only for what needs it: a `database`
+/// dictionary the learner just made (adopted as the lab's table), and `update_price`'s return
+/// (its variables kept for the lesson's checks).
+fn trace(
+    shared: &Shared,
     scope: &rustpython_vm::scope::Scope,
-    source: &str,
-) -> PyResult<()> {
-    let busy: Vec<PyObjectRef> = lines::busy_lines(source)
-        .into_iter()
-        .map(|line| vm.ctx.new_int(line).into())
-        .collect();
-    scope
-        .globals
-        .set_item("_LAB_BUSY_LINES", vm.ctx.new_tuple(busy).into(), vm)
+    tracer: &PyObjectRef,
+    (frame, event, arg): (PyObjectRef, PyObjectRef, PyObjectRef),
+    vm: &VirtualMachine,
+) -> PyResult {
+    let Some(f) = frame.downcast_ref::<rustpython_vm::frame::Frame>() else {
+        return Ok(vm.ctx.none());
+    };
+    if f.code.source_path.as_str() != LEARNER_FILE {
+        return Ok(vm.ctx.none());
+    }
+    let event = event
+        .downcast_ref::<PyStr>()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match event.as_str() {
+        // Any tracer makes the frame traced (its line events fire).
+        "call" => Ok(tracer.clone()),
+        "line" => {
+            let adopt = scope
+                .globals
+                .get_item_opt("database", vm)?
+                .is_some_and(|d| d.class().is(vm.ctx.types.dict_type));
+            if adopt {
+                scope
+                    .globals
+                    .get_item("_lab_adopt", vm)?
+                    .call((scope.globals.clone(),), vm)?;
+            }
+            let line: u32 = frame.get_attr("f_lineno", vm)?.try_into_value(vm)?;
+            let mut run = shared.borrow_mut();
+            run.check_limits();
+            if let Some(why) = run.stopped.clone() {
+                // Raised again at every line until the program has unwound.
+                return Err(vm.new_runtime_error(why));
+            }
+            run.steps += 1;
+            run.events.push(Event::Line(line));
+            // A busy line may loop for ever without a new line event: listen to its
+            // instructions.
+            let busy = run.busy.contains(&line);
+            if busy || run.opcodes_on {
+                run.opcodes_on = busy;
+                drop(run);
+                frame.set_attr("f_trace_opcodes", vm.ctx.new_bool(busy), vm)?;
+            }
+            Ok(vm.ctx.none())
+        }
+        "opcode" => {
+            // The clock is read every 1,024 instructions (reading it costs more than most).
+            let mut run = shared.borrow_mut();
+            run.ticks = run.ticks.wrapping_add(1);
+            if run.ticks.is_multiple_of(1024) {
+                run.check_limits();
+            }
+            match run.stopped.clone() {
+                Some(why) => Err(vm.new_runtime_error(why)),
+                None => Ok(vm.ctx.none()),
+            }
+        }
+        "return" if f.code.obj_name.as_str() == "update_price" => {
+            tracer.call((frame, vm.ctx.new_str(event), arg), vm)
+        }
+        _ => Ok(vm.ctx.none()),
+    }
 }
 
 fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
@@ -644,9 +766,7 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
         Ok(scope) => scope,
         Err(ending) => return ending,
     };
-    if let Err(e) = mark_busy_lines(vm, &scope, source) {
-        return raised(vm, &scope, &e);
-    }
+    mark_busy_lines(shared, source);
     let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
     if result.is_ok() {
         // A `database = {...}` on the program's last line has had no next line to be adopted at.
@@ -741,9 +861,7 @@ fn client_in(
         Ok(scope) => scope,
         Err(ending) => return (ending, None),
     };
-    if let Err(e) = mark_busy_lines(vm, &scope, source) {
-        return (raised(vm, &scope, &e), None);
-    }
+    mark_busy_lines(shared, source);
     let mut result = run_source(vm, scope.clone(), source, LEARNER_FILE, true);
     if let Err(e) = result {
         return (raised(vm, &scope, &e), None);

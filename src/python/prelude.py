@@ -94,22 +94,6 @@ def _error(text):
     return kind(text[len(code) + 1:])
 
 
-def _encode(value):
-    # As redis-py 5 encodes arguments.
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, bool):
-        raise DataError(
-            "Invalid input of type: 'bool'. Convert to a bytes, string, int or float first."
-        )
-    if isinstance(value, (int, float, str)):
-        return str(value).encode() if not isinstance(value, float) else repr(value).encode()
-    raise DataError(
-        "Invalid input of type: '%s'. Convert to a bytes, string, int or float first."
-        % type(value).__name__
-    )
-
-
 def _pairs(reply):
     return {reply[i]: reply[i + 1] for i in range(0, len(reply), 2)}
 
@@ -143,8 +127,17 @@ class Redis:
         )
 
     def execute_command(self, *args, **options):
-        argv = _argv(args)
-        return self._reply(argv, *_lab_redis(*argv))
+        # One native call encodes, runs and names the command: a loop of redis-py calls runs
+        # through few Python frames (docs/benchmarks.md, "Long programs").
+        ok, reply, name = _lab_call(args)
+        if not ok:
+            raise _error(reply)
+        if type(reply) is list:
+            reply = [_error(r[0]) if type(r) is tuple else r for r in reply]
+        if self.decode_responses:
+            reply = _decode(reply)
+        callback = _CALLBACKS.get(name)
+        return reply if callback is None else callback(reply)
 
     def _reply(self, argv, ok, reply):
         """A reply as redis-py gives it: an error raised, the command's callback applied."""
@@ -270,9 +263,7 @@ class Redis:
 
 def _argv(args):
     # The seed's course sends a whole command string: split it as redis-cli does.
-    if len(args) == 1 and isinstance(args[0], str):
-        return _lab_split(args[0])
-    return [_encode(a) for a in args]
+    return _lab_argv(args)
 
 
 def _callback(argv, reply):
@@ -509,25 +500,13 @@ def _lab_live_table():
 
 
 _lab_locals = {}
-# Set for each program: its busy lines (see `lines::busy_lines`).
-_LAB_BUSY_LINES = ()
 
 
 def _lab_trace(frame, event, arg):
-    if frame.f_code.co_filename != _LEARNER_FILE:
-        return None
+    # Called (by the lab's native tracer) when the learner's `update_price` returns: what its
+    # variables held then (the lesson checks them). Lines and instructions are traced natively.
     if event == 'return' and frame.f_code.co_name == 'update_price':
-        # What the function's variables held when it returned (the lesson checks them).
         frame.f_globals['_lab_locals'] = dict(frame.f_locals)
-    if event == 'line':
-        _lab_adopt(frame.f_globals)
-        _lab_line(frame.f_lineno)
-        # A busy line may loop for ever without a new line event: listen to its instructions.
-        busy = frame.f_lineno in _LAB_BUSY_LINES
-        if busy or frame.f_trace_opcodes:
-            frame.f_trace_opcodes = busy
-    elif event == 'opcode':
-        _lab_tick()
     return _lab_trace
 
 
@@ -574,9 +553,9 @@ def _lab_module():
     def restore(product, previous):
         # Undo a cache write: the price the cache had before, or no field if it had none.
         if previous is None:
-            argv = [b'HDEL', b'product_prices', _encode(product)]
+            argv = _lab_argv((b'HDEL', b'product_prices', product))
         else:
-            argv = [b'HSET', b'product_prices', _encode(product), _encode(previous)]
+            argv = _lab_argv((b'HSET', b'product_prices', product, previous))
         ok, reply = _lab_redis(*argv)
         if not ok:
             raise ResponseError(reply)

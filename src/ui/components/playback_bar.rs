@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::playback::{Playback, PlaybackAction, SPEEDS_MS};
+use crate::playback::{Playback, PlaybackAction, LONG_TRACE, SPEEDS_MS, SPEED_NAMES};
 
 #[derive(Properties, PartialEq)]
 pub struct PlaybackBarProps {
@@ -39,7 +39,6 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
         })
     };
     let empty = p.len == 0;
-    let speed_names = ["Slow", "Normal", "Fast", "Fastest"];
     // Icons on screen, names for everyone else (and for the keyboard shortcuts' users).
     let button = |label: &'static str,
                   icon: Html,
@@ -67,16 +66,30 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
                 <label for="playback-step" class="visually-hidden">{ "Step" }</label>
                 <input id="playback-step" type="range" min="1" max={p.len.max(1).to_string()} value={(p.cursor + 1).to_string()} oninput={on_seek} disabled={p.len < 2} />
             </div>
+            if p.len >= LONG_TRACE {
+                <button type="button" class="playback__button playback__skip" onclick={send(PlaybackAction::Last)}>
+                    { "Skip to the end" }
+                </button>
+            }
             <span class="playback__position">{ if empty { "No trace yet".to_owned() } else { format!("Step {} of {}", p.cursor + 1, p.len) } }</span>
             <div class="playback__speed">
                 <label for="playback-speed" class="visually-hidden">{ "Speed" }</label>
                 <select id="playback-speed" onchange={on_speed}>
                     { for SPEEDS_MS.iter().enumerate().map(|(i, ms)| html! {
-                        <option value={i.to_string()} selected={i == p.speed}>{ format!("{} ({:.1} s a step)", speed_names[i], f64::from(*ms) / 1000.0) }</option>
+                        <option value={i.to_string()} selected={i == p.speed}>{ format!("{} ({} s a step)", SPEED_NAMES[i], seconds(*ms)) }</option>
                     }) }
                 </select>
             </div>
         </div>
+    }
+}
+
+/// `1200` as `1.2`, `40` as `0.04`.
+fn seconds(ms: u32) -> String {
+    if ms >= 100 {
+        format!("{:.1}", f64::from(ms) / 1000.0)
+    } else {
+        format!("{:.2}", f64::from(ms) / 1000.0)
     }
 }
 

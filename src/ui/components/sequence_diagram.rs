@@ -5,6 +5,11 @@
 //! Enter on it) goes to that step. Colours are SVG attributes, not CSS, so that "Download
 //! diagram" saves a file that looks the same anywhere (and the page's CSP allows no inline
 //! style).
+//!
+//! Only what is seen is drawn: the arrows of the rows in the diagram's box, plus a margin (the
+//! SVG keeps the whole trace's height, so the scroll bar is the trace's). The diagram is one tab
+//! stop: the arrow of the current step (or the one the learner moved to); the arrow keys move
+//! between arrows, Enter goes to the step.
 
 use std::rc::Rc;
 
@@ -34,6 +39,10 @@ const ROW: f64 = 46.0;
 const FOOT: f64 = 22.0;
 /// The longest label drawn in full; the rest is in the arrow's title.
 const MAX_LABEL: usize = 40;
+/// Rows drawn above and below the ones in view.
+const MARGIN_ROWS: usize = 12;
+/// The box's height before it has been measured (about a screen).
+const FIRST_VIEW: f64 = 900.0;
 
 const INK: &str = "#1d2330";
 const MUTED: &str = "#5a6275";
@@ -87,28 +96,110 @@ impl<'a> Geometry<'a> {
     }
 }
 
+/// The rows of the diagram in view, plus [`MARGIN_ROWS`] each side: `(first, last)` step.
+fn rows_in_view(scroll_top: f64, view_height: f64, scale: f64, steps: usize) -> (usize, usize) {
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let top = ((scroll_top / scale - HEAD) / ROW).floor().max(0.0) as usize;
+    let bottom = (((scroll_top + view_height) / scale - HEAD) / ROW)
+        .ceil()
+        .max(0.0) as usize;
+    (
+        top.saturating_sub(MARGIN_ROWS),
+        (bottom + MARGIN_ROWS).min(steps.saturating_sub(1)),
+    )
+}
+
 #[function_component(SequenceDiagram)]
 pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let svg_ref = use_node_ref();
+    let scroll_ref = use_node_ref();
+    // What the box shows: its scroll position and height, and the SVG's scale on screen.
+    let view = use_state(|| (0.0_f64, FIRST_VIEW, 1.0_f64));
+    // The arrow that holds the diagram's one tab stop, and whether the keyboard just moved it
+    // (then it takes the focus).
+    let focus = use_state(|| (props.cursor, false));
+    let full = use_state(|| false);
+    let measure = {
+        let (view, scroll_ref, svg_ref) = (view.clone(), scroll_ref.clone(), svg_ref.clone());
+        move || {
+            if let (Some(scroller), Some(svg)) = (
+                scroll_ref.cast::<web_sys::Element>(),
+                svg_ref.cast::<web_sys::Element>(),
+            ) {
+                let shown = svg.get_bounding_client_rect().height();
+                let drawn = svg
+                    .get_attribute("height")
+                    .and_then(|h| h.parse::<f64>().ok())
+                    .unwrap_or(shown);
+                let next = (
+                    f64::from(scroller.scroll_top()),
+                    f64::from(scroller.client_height()).max(200.0),
+                    if drawn > 0.0 { shown / drawn } else { 1.0 },
+                );
+                if next != *view {
+                    view.set(next);
+                }
+            }
+        }
+    };
+    {
+        let focus = focus.clone();
+        use_effect_with(props.cursor, move |cursor| focus.set((*cursor, false)));
+    }
     // Keep the current step in view when the diagram is taller than its box.
     {
+        let (svg_ref, measure) = (svg_ref.clone(), measure.clone());
+        use_effect_with(
+            (props.cursor, Rc::as_ptr(&props.trace)),
+            move |(cursor, _)| {
+                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                    if let Ok(Some(row)) = svg.query_selector(&format!("[data-step=\"{cursor}\"]"))
+                    {
+                        scroll_into_view(&row);
+                    }
+                }
+                measure();
+            },
+        );
+    }
+    // The keyboard moved the tab stop: the arrow takes the focus.
+    {
         let svg_ref = svg_ref.clone();
-        use_effect_with(props.cursor, move |cursor| {
-            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
-                if let Ok(Some(row)) = svg.query_selector(&format!("[data-step=\"{cursor}\"]")) {
-                    scroll_into_view(&row);
+        use_effect_with(*focus, move |(step, moved)| {
+            if *moved {
+                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                    if let Ok(Some(hit)) =
+                        svg.query_selector(&format!("[data-step=\"{step}\"] .diagram__hit"))
+                    {
+                        scroll_into_view(&hit);
+                        if let Some(hit) = hit.dyn_ref::<web_sys::SvgElement>() {
+                            let _ = hit.focus();
+                        }
+                    }
                 }
             }
         });
     }
-    let on_download = {
-        let svg_ref = svg_ref.clone();
+    // "Download diagram" draws every arrow for one render, saves the file, and goes back.
+    {
+        let (svg_ref, full) = (svg_ref.clone(), full.clone());
         let name = format!("write-through-{}.svg", props.trace.pattern.id());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
-                download_svg(&svg, &name);
+        use_effect_with(*full, move |on| {
+            if *on {
+                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                    download_svg(&svg, &name);
+                }
+                full.set(false);
             }
-        })
+        });
+    }
+    let on_download = {
+        let full = full.clone();
+        Callback::from(move |_: MouseEvent| full.set(true))
+    };
+    let on_scroll = {
+        let measure = measure.clone();
+        Callback::from(move |_: Event| measure())
     };
     let Some(diagram) = props.diagram.as_ref() else {
         return Html::default();
@@ -116,23 +207,53 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let at = Geometry::of(diagram);
     let (width, height) = (at.width, at.height);
     let crash = diagram.crash_step();
+    let steps = diagram.arrows.len();
+    let (first, last) = if *full {
+        (0, steps.saturating_sub(1))
+    } else {
+        rows_in_view(view.0, view.1, view.2, steps)
+    };
+    let (tab_stop, _) = *focus;
+    let tab_stop = tab_stop.min(steps.saturating_sub(1));
+    let drawn =
+        |step: usize| (first..=last).contains(&step) || step == props.cursor || step == tab_stop;
+    let on_move = {
+        let focus = focus.clone();
+        Callback::from(move |step: usize| focus.set((step.min(steps.saturating_sub(1)), true)))
+    };
     html! {
         <figure class="diagram" aria-label="Sequence diagram">
             <div class="diagram__head">
                 <figcaption class="diagram__caption">{ format!("Sequence diagram — {}", props.trace.title()) }</figcaption>
                 <button type="button" class="playback__button diagram__download" onclick={on_download}>{ "Download diagram" }</button>
             </div>
-            <div class="diagram__scroll">
+            <div class="diagram__scroll" ref={scroll_ref} onscroll={on_scroll}>
                 <svg ref={svg_ref} class="diagram__svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {width} {height}")}
-                    width={width.to_string()} height={height.to_string()} font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif">
+                    width={width.to_string()} height={height.to_string()} font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+                    data-steps={steps.to_string()}>
                     <rect x="0" y="0" width={width.to_string()} height={height.to_string()} fill="#ffffff" />
-                    { for diagram.windows.iter().map(|w| window(&at, w)) }
+                    { for diagram.windows.iter().filter(|w| w.to >= first && w.from <= last).map(|w| window(&at, w)) }
                     { for diagram.lifelines.iter().map(|&l| lifeline(&at, l, &l.title_in(&props.trace), crash)) }
-                    { for diagram.arrows.iter().map(|a| arrow(&at, a, props.cursor, &props.on_seek)) }
+                    { for diagram.arrows.iter().filter(|a| drawn(a.step)).map(|a| arrow(&at, a, Keys {
+                        cursor: props.cursor,
+                        tab_stop,
+                        on_seek: &props.on_seek,
+                        on_move: &on_move,
+                    })) }
                 </svg>
             </div>
         </figure>
     }
+}
+
+/// What an arrow needs to answer the mouse and the keyboard.
+struct Keys<'a> {
+    cursor: usize,
+    /// The arrow that is the diagram's tab stop.
+    tab_stop: usize,
+    on_seek: &'a Callback<usize>,
+    /// Moves the tab stop (arrow keys).
+    on_move: &'a Callback<usize>,
 }
 
 /// A lifeline: its name on top and its dashed line down, cut by a crash on the application's side.
@@ -183,23 +304,46 @@ fn window(at: &Geometry, w: &Window) -> Html {
     }
 }
 
-/// A step's arrow: a button (click or Enter goes to the step), the current one highlighted,
-/// the steps to come faded.
-fn arrow(at: &Geometry, a: &Arrow, cursor: usize, on_seek: &Callback<usize>) -> Html {
+/// A step's arrow: a button (click or Enter goes to the step; the arrow keys move to the arrow
+/// before or after), the current one highlighted, the steps to come faded.
+fn arrow(at: &Geometry, a: &Arrow, keys: Keys<'_>) -> Html {
     let step = a.step;
-    let on_click = on_seek.reform(move |_: MouseEvent| step);
+    let on_click = keys.on_seek.reform(move |_: MouseEvent| step);
     let on_key = {
-        let on_seek = on_seek.clone();
+        let (on_seek, on_move) = (keys.on_seek.clone(), keys.on_move.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
+            let key = e.key();
+            let moved = match key.as_str() {
+                "Enter" | " " => {
+                    on_seek.emit(step);
+                    true
+                }
+                "ArrowDown" | "ArrowRight" => {
+                    on_move.emit(step + 1);
+                    true
+                }
+                "ArrowUp" | "ArrowLeft" => {
+                    on_move.emit(step.saturating_sub(1));
+                    true
+                }
+                "Home" => {
+                    on_move.emit(0);
+                    true
+                }
+                "End" => {
+                    on_move.emit(usize::MAX);
+                    true
+                }
+                _ => false,
+            };
+            if moved {
                 e.prevent_default();
-                // The page's own keys (space plays) must not see it.
+                // The page's own keys (space plays, arrows step) must not see it.
                 e.stop_propagation();
-                on_seek.emit(step);
             }
         })
     };
-    let (current, future, y) = (step == cursor, step > cursor, Geometry::y(step));
+    let (current, future, y) = (step == keys.cursor, step > keys.cursor, Geometry::y(step));
     html! {
         <g class={classes!("diagram__arrow", current.then_some("diagram__arrow--current"), (!a.ok).then_some("diagram__arrow--failed"))}
             data-step={step.to_string()} onclick={on_click} opacity={if future { "0.38" } else { "1" }}>
@@ -209,7 +353,7 @@ fn arrow(at: &Geometry, a: &Arrow, cursor: usize, on_seek: &Callback<usize>) -> 
             <rect class="diagram__hit" x="2" y={(y - 18.0).to_string()} width={(at.width - 4.0).to_string()} height={(ROW - 3.0).to_string()} rx="4"
                 fill={if current { CURRENT } else { "#ffffff" }} fill-opacity={if current { "1" } else { "0" }}
                 stroke={if current { "#e0b000" } else { "none" }}
-                role="button" tabindex="0" aria-label={a.description.clone()} aria-current={current.then_some("step")} onkeydown={on_key} />
+                role="button" tabindex={if step == keys.tab_stop { "0" } else { "-1" }} aria-label={a.description.clone()} aria-current={current.then_some("step")} onkeydown={on_key} />
             <g aria-hidden="true">
                 <text x="8" y={(y - 4.0).to_string()} font-size="12" fill={MUTED}>{ step + 1 }</text>
                 { arrow_shape(a, at.x(a.from), at.x(a.to), y, at.width) }
