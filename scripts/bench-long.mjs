@@ -96,12 +96,17 @@ try {
     await page.getByRole('button', { name: 'Pause' }).click().catch(() => {});
     rows.push({ name, longest, steps, elements, step: stepMs.length ? median(stepMs) : NaN, paused: median(paused), playing: median(playing) });
   }
-  // Memory: the loop, run once, then nine times more.
+  // Memory, in a fresh page: the loop, run once, twice, then ten and twenty times.
+  await page.reload();
+  await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  await app.getByRole('button', { name: 'Your Python' }).click();
+  await app.getByText('Python 3 (RustPython) ready').waitFor({ timeout: 60_000 });
   await editor.fill(PROGRAMS[1][1]);
-  await run(page, app);
-  const one = (await page.evaluate(() => window.lab.memory())).wasm_memory_bytes;
-  for (let i = 0; i < 9; i += 1) await run(page, app);
-  const ten = (await page.evaluate(() => window.lab.memory())).wasm_memory_bytes;
+  const memory = {};
+  for (let i = 1; i <= 20; i += 1) {
+    await run(page, app);
+    if ([1, 2, 10, 20].includes(i)) memory[i] = await page.evaluate(() => window.lab.memory());
+  }
 
   const ms = (x) => (Number.isNaN(x) ? '—' : x.toFixed(1));
   const base = rows[0];
@@ -115,7 +120,12 @@ try {
   }
   console.log();
   const mb = (b) => (b / 1048576).toFixed(1);
-  console.log(`The page's wasm memory after one run of the loop: ${mb(one)} MB; after ten: ${mb(ten)} MB (${(((ten - one) / one) * 100).toFixed(1)} %).`);
+  const grown = (n) => (((memory[n].wasm_memory_bytes - memory[1].wasm_memory_bytes) / memory[1].wasm_memory_bytes) * 100).toFixed(1);
+  console.log('| runs of the loop | wasm linear memory, MB | against one run | Rust heap in use, MB |');
+  console.log('|---:|---:|---:|---:|');
+  for (const n of [1, 2, 10, 20]) {
+    console.log(`| ${n} | ${mb(memory[n].wasm_memory_bytes)} | ${n === 1 ? '' : `+${grown(n)} %`} | ${mb(memory[n].rust_heap_occupied_bytes)} |`);
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -39,6 +39,10 @@ echo "## The learner's Python: cold start and warm runs, in headless Chromium"
 echo
 WTL_DIST="$PWD/dist" node scripts/bench-python.mjs "${BENCH_PYTHON_COLD:-3}" "${BENCH_PYTHON_WARM:-20}"
 echo
+echo "## Long programs: folded runs, the diagram drawn as seen, in headless Chromium"
+echo
+WTL_DIST="$PWD/dist" node scripts/bench-long.mjs "${BENCH_LONG_KEYS:-15}"
+echo
 echo "## The challenges' checks, warm, in headless Chromium"
 echo
 WTL_DIST="$PWD/dist-bench" node scripts/bench-challenges.mjs "${BENCH_CHALLENGE_RUNS:-5}"

@@ -799,10 +799,12 @@ fn each_tab_has_its_own_transaction_and_the_replicas_get_what_exec_ran() {
 }
 
 #[test]
-fn a_pipeline_sends_every_command_before_any_reply_and_keeps_their_order() {
+fn a_pipeline_sends_a_window_of_commands_before_any_reply_and_keeps_their_order() {
+    use write_through_lab::hub::shared::PIPELINE_WINDOW;
     let net = Net::new();
     let (a, b) = (net.open_tab(), net.open_tab());
-    let commands: Vec<Vec<Vec<u8>>> = (0..100)
+    let n = PIPELINE_WINDOW * 2 + 10;
+    let commands: Vec<Vec<Vec<u8>>> = (0..n)
         .map(|i| split_args(format!("HSET h f {i}").as_bytes()).unwrap())
         .chain([split_args(b"HGET h f").unwrap()])
         .collect();
@@ -810,16 +812,21 @@ fn a_pipeline_sends_every_command_before_any_reply_and_keeps_their_order() {
     let mut pipeline = Box::pin(tab.run_pipelined(commands, false));
     let mut cx = Context::from_waker(Waker::noop());
     assert!(Pin::as_mut(&mut pipeline).poll(&mut cx).is_pending());
-    // All 101 commands are on their way before the hub has answered one of them.
-    assert_eq!(net.up.borrow().len(), 101);
-    net.pump();
-    let Poll::Ready(Ok((replies, _))) = Pin::as_mut(&mut pipeline).poll(&mut cx) else {
-        panic!("the pipeline was not answered");
+    // A whole window is on its way before the hub has answered one of them.
+    assert_eq!(net.up.borrow().len(), PIPELINE_WINDOW);
+    let mut windows = 1;
+    let (replies, _) = loop {
+        net.pump();
+        match Pin::as_mut(&mut pipeline).poll(&mut cx) {
+            Poll::Ready(answer) => break answer.unwrap(),
+            Poll::Pending => windows += 1,
+        }
     };
-    assert_eq!(replies.len(), 101);
+    assert_eq!(windows, 3);
+    assert_eq!(replies.len(), n + 1);
     assert_eq!(replies[0], Reply::Integer(1));
     assert_eq!(replies[1], Reply::Integer(0));
-    assert_eq!(replies[100], bulk("99"));
-    assert_eq!(net.tab(b).take_other_writes().len(), 100);
+    assert_eq!(replies[n], bulk(&(n - 1).to_string()));
+    assert_eq!(net.tab(b).take_other_writes().len(), n);
     net.assert_replicas_agree();
 }

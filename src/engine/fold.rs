@@ -48,7 +48,7 @@ pub struct Fold {
     /// How many iterations ([`FoldKind::Repeats`]) or statements ([`FoldKind::Cut`]) it stands
     /// for.
     pub times: usize,
-    /// The folded statements, in program order (inner folds included).
+    /// The folded statements that touch a store, in program order (inner folds included).
     pub body: Vec<Statement>,
 }
 
@@ -170,13 +170,23 @@ fn repeat_at(shapes: &[Shape], i: usize) -> Option<(usize, usize)> {
     None
 }
 
-/// `body` (not empty) as one folded statement, at its first statement's line.
+/// `body` (not empty) as one folded statement, at its first statement's line. Only what the
+/// stores must see is kept of it (its store operations and inner folds): a fold of
+/// `while True: pass` carries no statement at all to the page.
 fn folded_statement(kind: FoldKind, times: usize, body: Vec<Statement>) -> Statement {
     let first = body.iter().map(first_line).filter(|&l| l > 0).min();
     let last = body.iter().map(last_line).max();
     let (in_function, code) = body
         .first()
         .map_or((true, Default::default()), |s| (s.in_function, s.code));
+    let body = body
+        .into_iter()
+        .filter(|s| match &s.action {
+            Action::Effect(_) => true,
+            Action::Folded(fold) => !fold.body.is_empty(),
+            _ => false,
+        })
+        .collect();
     Statement {
         action: Action::Folded(Box::new(Fold {
             kind,
@@ -284,8 +294,14 @@ mod tests {
             (fold.kind, fold.lines, fold.times),
             (FoldKind::Repeats, (1, 2), 9_996)
         );
-        // Nothing is lost: the folded body is the middle, in order.
-        assert_eq!(fold.body[..], program[4..program.len() - 4]);
+        // Nothing the stores must see is lost: the folded body is the middle's store
+        // operations, in order.
+        let middle: Vec<Statement> = program[4..program.len() - 4]
+            .iter()
+            .filter(|s| matches!(s.action, Action::Effect(_)))
+            .cloned()
+            .collect();
+        assert_eq!(fold.body, middle);
         assert_eq!(fold.effects().len(), 9_996);
     }
 

@@ -127,6 +127,9 @@ impl<D: Database> Lab<D> {
                 return rec.trace;
             }
         }
+        // One verdict: what other tabs wrote meanwhile goes first, so that the closing words
+        // and the closing step's badge are about the same stores.
+        self.record_other_tabs(&mut rec);
         let consistency = self.stores.consistency();
         self.done(
             &mut rec,
@@ -419,6 +422,14 @@ impl<D: Database> Lab<D> {
         };
         let operations = rows.len();
         let (action, narration) = match fold.kind {
+            FoldKind::Repeats if operations == 0 => (
+                format!("{} ran {} more times", lines_text(fold.lines), grouped(fold.times)),
+                format!(
+                    "{} ran {} more times, folded into this step; they touched no store.",
+                    upper(&lines_text(fold.lines)),
+                    grouped(fold.times),
+                ),
+            ),
             FoldKind::Repeats => (
                 format!("{} ran {} more times", lines_text(fold.lines), grouped(fold.times)),
                 format!(

@@ -26,6 +26,9 @@ struct Pending {
     reply: oneshot::Sender<Answer>,
 }
 
+/// How many commands a pipeline sends before it waits for their replies.
+pub const PIPELINE_WINDOW: usize = 256;
+
 /// The replies to a command, and where they came in the stream of messages from the hub.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
@@ -119,24 +122,30 @@ impl SharedCache {
             .map_err(|_| Disconnected)
     }
 
-    /// Runs each of `commands` once, in order, sent one after the other without waiting for
-    /// replies (a pipeline: one round trip's wait for them all, not one each). The replies in
+    /// Runs each of `commands` once, in order, sent [`PIPELINE_WINDOW`] at a time without
+    /// waiting for replies (a pipeline: one round trip's wait per window, not one each). The replies in
     /// order, and the sequence number of the last.
     pub async fn run_pipelined(
         &self,
         commands: Vec<Vec<Vec<u8>>>,
         refuse_writes: bool,
     ) -> Result<(Vec<Reply>, u64), Disconnected> {
-        let waiting: Vec<_> = commands
-            .into_iter()
-            .map(|argv| self.send_command(argv, 1, refuse_writes))
-            .collect();
-        let mut replies = Vec::with_capacity(waiting.len());
+        let mut replies = Vec::with_capacity(commands.len());
         let mut seq = 0;
-        for rx in waiting {
-            let answer = rx.await.map_err(|_| Disconnected)?;
-            seq = answer.seq;
-            replies.extend(answer.replies);
+        let mut commands = commands.into_iter().peekable();
+        // A window of commands at a time: sending 10,000 messages in one go would hold the
+        // page's main thread for one long task; between windows it takes the replies.
+        while commands.peek().is_some() {
+            let waiting: Vec<_> = commands
+                .by_ref()
+                .take(PIPELINE_WINDOW)
+                .map(|argv| self.send_command(argv, 1, refuse_writes))
+                .collect();
+            for rx in waiting {
+                let answer = rx.await.map_err(|_| Disconnected)?;
+                seq = answer.seq;
+                replies.extend(answer.replies);
+            }
         }
         Ok((replies, seq))
     }
