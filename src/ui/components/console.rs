@@ -27,6 +27,8 @@ pub struct ConsoleProps {
 struct Entry {
     line: String,
     output: String,
+    /// Its number in the transcript (the screen scrolls when a new one arrives).
+    seq: u64,
 }
 
 /// Where a sent line's output goes: into the transcript under the line (or the screen is
@@ -41,9 +43,11 @@ fn printed(
         if out.clear {
             next.clear();
         } else {
+            let seq = next.last().map_or(0, |e| e.seq) + 1;
             next.push(Entry {
                 line: typed.clone(),
                 output: out.text,
+                seq,
             });
         }
         let excess = next.len().saturating_sub(200);
@@ -57,6 +61,22 @@ pub fn console(props: &ConsoleProps) -> Html {
     let transcript = use_mut_ref(Vec::<Entry>::new);
     let redraw = use_force_update();
     let prompt = use_mut_ref(Prompt::default);
+    let screen = use_node_ref();
+    // A new reply scrolls the screen to it, as a terminal does (HGETALL's output is longer
+    // than the box).
+    let shown = use_mut_ref(|| 0_u64);
+    {
+        let (screen, shown, transcript) = (screen.clone(), shown.clone(), transcript.clone());
+        use_effect(move || {
+            let newest = transcript.borrow().last().map_or(0, |e| e.seq);
+            if *shown.borrow() != newest {
+                *shown.borrow_mut() = newest;
+                if let Some(el) = screen.cast::<web_sys::Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            }
+        });
+    }
 
     let on_input = {
         let (prompt, redraw) = (prompt.clone(), redraw.clone());
@@ -97,7 +117,7 @@ pub fn console(props: &ConsoleProps) -> Html {
         <section class="console" aria-label="Redis console">
             <h2 class="console__title">{ "Redis console" }</h2>
             <p class="console__intro">{ "Type Redis commands as in redis-cli; they change the same cache the stage shows. Try help, HGETALL product_prices, or Tab to complete." }</p>
-            <div class="console__screen" role="log" aria-live="polite" aria-label="Console output" tabindex="0">
+            <div class="console__screen" ref={screen} role="log" aria-live="polite" aria-label="Console output" tabindex="0">
                 { for transcript.borrow().iter().map(|entry| html! {
                     <div class="console__entry">
                         <div class="console__line"><span class="console__prompt" aria-hidden="true">{ "127.0.0.1:6379> " }</span>{ entry.line.clone() }</div>

@@ -39,15 +39,23 @@ pub fn playback_bar(props: &PlaybackBarProps) -> Html {
         })
     };
     let empty = p.len == 0;
-    // Icons on screen, names for everyone else (and for the keyboard shortcuts' users).
+    // Icons on screen, names for everyone else (and for the keyboard shortcuts' users). A step
+    // button with nowhere to go is `aria-disabled`, not `disabled`: a disabled button loses the
+    // focus to the page's body, and the keyboard user their place.
     let button = |label: &'static str,
                   icon: Html,
                   action: PlaybackAction,
                   disabled: bool,
                   keys: &'static str| {
+        let cb = props.on_action.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if !disabled {
+                cb.emit(action);
+            }
+        });
         html! {
             <button type="button" class="playback__button playback__button--icon" aria-label={label} title={format!("{label} ({keys})")}
-                onclick={send(action)} disabled={disabled}>
+                onclick={onclick} aria-disabled={disabled.to_string()}>
                 { icon }
             </button>
         }

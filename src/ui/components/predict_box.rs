@@ -17,7 +17,13 @@ pub fn predict_box(props: &PredictBoxProps) -> Html {
     let p = &props.prediction;
     html! {
         <section class="predict" aria-label="Predict, then see">
-            <p class="predict__question">{ format!("Predict: what would {} return now?", p.read) }</p>
+            <p class="predict__question">
+                { format!("Predict: what would {} return now?", p.read) }
+                if props.answered.is_none() {
+                    // Playing stops at a question: say so, and what moves it on.
+                    <span class="predict__paused">{ " Paused — pick an answer, then play on." }</span>
+                }
+            </p>
             <div class="predict__choices" role="group" aria-label="Your prediction">
                 { for p.choices.iter().map(|choice| {
                     let (cb, c) = (props.on_answer.clone(), choice.clone());
