@@ -338,7 +338,7 @@ mod replayed {
 
     use super::*;
 
-    fn lab() -> Lab<MemoryDb> {
+    pub(super) fn lab() -> Lab<MemoryDb> {
         let lab = Lab::new(
             Emulator::new(Box::new(|| 0), 1),
             MemoryDb::new(),
@@ -1546,23 +1546,13 @@ fn the_race_panel_races_the_learners_own_function_in_the_order_picked() {
 /// applied, and the page gets the run folded.
 mod long_programs {
     use super::block_on::block_on;
+    use super::replayed::lab;
     use super::*;
-    use write_through_lab::db::{Database, MemoryDb};
-    use write_through_lab::engine::{Lab, StepKind};
+    use write_through_lab::db::Database;
+    use write_through_lab::engine::StepKind;
     use write_through_lab::python::wire::Ran;
 
     const LOOP: &str = "import redis\nredis_client = redis.Redis()\nfor i in range(10000):\n    redis_client.hset('product_prices', 'product1', i)\n";
-
-    fn lab() -> Lab<MemoryDb> {
-        let lab = Lab::new(
-            Emulator::new(Box::new(|| 0), 1),
-            MemoryDb::new(),
-            Box::new(|| 0.0),
-        );
-        block_on(lab.stores().db().inner().reset(0.0)).unwrap();
-        block_on(lab.start()).unwrap();
-        lab
-    }
 
     #[test]
     fn a_loop_of_ten_thousand_iterations_runs_to_its_end() {

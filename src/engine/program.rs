@@ -188,11 +188,10 @@ impl<D: Database> Lab<D> {
                     },
                 },
             ),
-            Action::Effect(Effect::DatabaseDelete { key }) => {
-                let action = format!("del database[{key:?}]");
-                let (ok, result, narration) = match self.stores.db.delete(key).await {
-                    Ok(_) => {
-                        self.stores.deleted(key);
+            Action::Effect(effect @ Effect::DatabaseDelete { key }) => {
+                let action = effect.action();
+                let (ok, result, narration) = match self.delete_row(key).await {
+                    Ok(()) => {
                         *writes += 1;
                         (true, "deleted".to_owned(), format!("The database deletes the row {key}: the cache may still have a price for it."))
                     }
@@ -281,6 +280,10 @@ impl<D: Database> Lab<D> {
     }
 }
 
+/// A folded database write that a later one in the same fold replaced (only each row's last
+/// write is sent).
+const REPLACED: &str = "replaced by a later write in this fold";
+
 /// `lines 3–4`, `line 3`.
 fn lines_text((first, last): (u32, u32)) -> String {
     if first == last {
@@ -291,6 +294,13 @@ fn lines_text((first, last): (u32, u32)) -> String {
 }
 
 impl<D: Database> Lab<D> {
+    /// Deletes the row `key` from the database (`del database[key]`).
+    async fn delete_row(&self, key: &str) -> Result<(), crate::db::DbError> {
+        self.stores.db.delete(key).await?;
+        self.stores.deleted(key);
+        Ok(())
+    }
+
     /// Runs a folded statement's operations on the stores, in order, and records them as one
     /// step that can be opened ([`Folded`]). Redis runs every command. The database is sent the
     /// last write of each row only: the rows end as the program left them, without one
@@ -303,7 +313,6 @@ impl<D: Database> Lab<D> {
     ) -> usize {
         let (cache_before, database_before) = (self.stores.cache(), self.stores.database());
         let mut rows = Vec::new();
-        let mut other_tabs = Vec::new();
         let mut writes = 0;
         let mut failed = 0;
         // Each row's last write, and the index of its row in `rows`.
@@ -318,50 +327,39 @@ impl<D: Database> Lab<D> {
                 _ => None,
             })
             .collect();
-        let (replies, before) = self
+        let (replies, other_tabs) = self
             .stores
             .cache
             .run_pipelined(commands, self.faults().cache_write)
             .await;
-        other_tabs.extend(before);
         let mut replies = replies.into_iter();
         for (statement, effect) in effects {
-            let line = statement.code.python;
-            match effect {
+            let (line, action) = (statement.code.python, effect.action());
+            let (result, ok) = match effect {
                 Effect::Redis(argv) => {
-                    let kind = cache_kind(argv);
                     let reply = replies.next().unwrap_or(Reply::Nil);
                     let ok = !reply.is_error();
-                    if ok && kind != StepKind::CacheRead {
+                    if ok && cache_kind(argv) != StepKind::CacheRead {
                         writes += 1;
                     }
                     failed += usize::from(!ok);
-                    rows.push(FoldedRow {
-                        line,
-                        action: command_line(argv),
-                        result: reply.to_cli_string().trim_end().to_owned(),
-                        ok,
-                    });
+                    (reply.to_cli_string().trim_end().to_owned(), ok)
                 }
                 Effect::Database { key, value } => {
                     last_of.insert(key.clone(), (Some(value.clone()), rows.len()));
-                    rows.push(FoldedRow {
-                        line,
-                        action: format!("database[{key:?}] = {value:?}"),
-                        result: "replaced by a later write in this fold".to_owned(),
-                        ok: true,
-                    });
+                    (REPLACED.to_owned(), true)
                 }
                 Effect::DatabaseDelete { key } => {
                     last_of.insert(key.clone(), (None, rows.len()));
-                    rows.push(FoldedRow {
-                        line,
-                        action: format!("del database[{key:?}]"),
-                        result: "replaced by a later write in this fold".to_owned(),
-                        ok: true,
-                    });
+                    (REPLACED.to_owned(), true)
                 }
-            }
+            };
+            rows.push(FoldedRow {
+                line,
+                action,
+                result,
+                ok,
+            });
         }
         for (key, (value, row)) in last_of {
             let done = match value {
@@ -369,10 +367,7 @@ impl<D: Database> Lab<D> {
                     .write_database(&key, &value, "your_python")
                     .await
                     .map(|record| format!("committed (revision {})", record.revision)),
-                None => self.stores.db.delete(&key).await.map(|_| {
-                    self.stores.deleted(&key);
-                    "deleted".to_owned()
-                }),
+                None => self.delete_row(&key).await.map(|()| "deleted".to_owned()),
             };
             let row = &mut rows[row];
             match done {

@@ -29,6 +29,16 @@ impl Effect {
                 .collect(),
         )
     }
+
+    /// What it does, as a step names it: `HSET product_prices product1 150`,
+    /// `database["product1"] = "150"`, `del database["product1"]`.
+    pub fn action(&self) -> String {
+        match self {
+            Effect::Redis(argv) => command_line(argv),
+            Effect::Database { key, value } => format!("database[{key:?}] = {value:?}"),
+            Effect::DatabaseDelete { key } => format!("del database[{key:?}]"),
+        }
+    }
 }
 
 /// `argv` as redis-cli would echo it (`HSET product_prices product1 150`), for a step's text.

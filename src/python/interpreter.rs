@@ -63,9 +63,7 @@ impl Run {
             now_ms,
         }))
     }
-}
 
-impl Run {
     /// Stops the run (`stopped`) if it has gone past its limits: its steps, or its time.
     fn check_limits(&mut self) {
         if self.stopped.is_some() {
@@ -227,6 +225,12 @@ fn text_of(obj: &PyObjectRef, vm: &VirtualMachine) -> String {
 /// an array (one command's error in `EXEC`'s reply) is a 1-tuple `(error text,)`, which the
 /// prelude turns into the `ResponseError` redis-py puts in its place.
 fn reply_to_python(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
+    let (ok, value) = python_reply(reply, vm);
+    vm.ctx.new_tuple(vec![ok, value]).into()
+}
+
+/// [`reply_to_python`]'s two parts: whether it succeeded, and its value.
+fn python_reply(reply: &Reply, vm: &VirtualMachine) -> (PyObjectRef, PyObjectRef) {
     fn value(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
         let text = |e: &[u8]| vm.ctx.new_str(String::from_utf8_lossy(e).into_owned());
         match reply {
@@ -249,15 +253,12 @@ fn reply_to_python(reply: &Reply, vm: &VirtualMachine) -> PyObjectRef {
                 .into(),
         }
     }
-    let ok = !reply.is_error();
-    vm.ctx
-        .new_tuple(vec![vm.ctx.new_bool(ok).into(), value(reply, vm)])
-        .into()
+    (vm.ctx.new_bool(!reply.is_error()).into(), value(reply, vm))
 }
 
 /// One Redis command of the learner's program: answered by the copies (or, for a checker's
-/// client, by the checker), recorded, and given back as `(ok, reply)` in Python's terms.
-fn redis_call(run: &Shared, argv: Vec<Vec<u8>>, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+/// client, by the checker) and recorded. The reply, to give back ([`reply_to_python`]).
+fn redis_call(run: &Shared, argv: Vec<Vec<u8>>, vm: &VirtualMachine) -> PyResult<Reply> {
     let in_function = in_learners_function(vm);
     let reply = if argv.is_empty() {
         Reply::Error(b"ERR empty command".to_vec())
@@ -276,13 +277,12 @@ fn redis_call(run: &Shared, argv: Vec<Vec<u8>>, vm: &VirtualMachine) -> PyResult
             Some(_) => return Err(mismatch(vm)),
         }
     };
-    let out = reply_to_python(&reply, vm);
     run.borrow_mut().events.push(Event::Redis {
         argv,
-        reply,
+        reply: reply.clone(),
         in_function,
     });
-    Ok(out)
+    Ok(reply)
 }
 
 /// A command's arguments as redis-py 5 encodes them: bytes as they are, `str` as UTF-8, `int`
@@ -375,7 +375,8 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                         None => text_of(a, vm).into_bytes(),
                     })
                     .collect();
-                redis_call(&r, argv, vm)
+                let reply = redis_call(&r, argv, vm)?;
+                Ok(reply_to_python(&reply, vm))
             },
         )
         .into(),
@@ -394,11 +395,11 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
                     .first()
                     .map(|n| String::from_utf8_lossy(n).to_ascii_uppercase())
                     .unwrap_or_default();
-                let answer = redis_call(&r, argv, vm)?;
-                let (ok, reply) = (answer.get_item(&0, vm)?, answer.get_item(&1, vm)?);
+                let reply = redis_call(&r, argv, vm)?;
+                let (ok, value) = python_reply(&reply, vm);
                 Ok(vm
                     .ctx
-                    .new_tuple(vec![ok, reply, vm.ctx.new_str(name).into()])
+                    .new_tuple(vec![ok, value, vm.ctx.new_str(name).into()])
                     .into())
             },
         )
@@ -705,11 +706,8 @@ fn trace(
     if f.code.source_path.as_str() != LEARNER_FILE {
         return Ok(vm.ctx.none());
     }
-    let event = event
-        .downcast_ref::<PyStr>()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match event.as_str() {
+    let name = event.downcast_ref::<PyStr>();
+    match name.and_then(|e| e.to_str()).unwrap_or_default() {
         // Any tracer makes the frame traced (its line events fire).
         "call" => Ok(tracer.clone()),
         "line" => {
@@ -755,7 +753,7 @@ fn trace(
             }
         }
         "return" if f.code.obj_name.as_str() == "update_price" => {
-            tracer.call((frame, vm.ctx.new_str(event), arg), vm)
+            tracer.call((frame, event.clone(), arg), vm)
         }
         _ => Ok(vm.ctx.none()),
     }
