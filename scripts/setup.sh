@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh serve   Rust's wasm32 target, Trunk, wasm-bindgen-cli (the version in
 #                            Cargo.lock) and the npm packages (wasm-opt, playwright-core)
-#   scripts/setup.sh test    all of the above, plus Debian's Chromium, ChromeDriver and Redis,
+#   scripts/setup.sh test    all of the above, plus Debian's Chromium, ChromeDriver, Firefox ESR,
+#                            WebKitGTK's WebDriver (with Xvfb to give it a display) and Redis,
 #                            and redis-py (PyPI) in .venv
 #
 # Everything comes from the package registries (crates.io, npm, Debian): Trunk is pinned to the
@@ -78,6 +79,12 @@ debian_packages() {
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v redis-cli >/dev/null || missing+=(redis-tools)
+  # The end-to-end suite's other two engines (tests/e2e/engines.mjs): Firefox driven over
+  # WebDriver BiDi, WebKitGTK's MiniBrowser through WebKitWebDriver on a virtual display.
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  command -v xauth >/dev/null || missing+=(xauth)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing from Debian: ${missing[*]}"
     as_root apt-get update -qq

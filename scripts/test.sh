@@ -76,7 +76,18 @@ if ! wait "$bundle"; then
 fi
 bundle=
 tail -n 3 "$bundle_log"
-npm run --silent e2e 2>&1 | tee -a "$log"
+# The whole suite in Chromium (engines.test.mjs among it, in Chromium only here).
+WTL_ENGINES=chromium npm run --silent e2e 2>&1 | tee -a "$log"
+
+# The engines' file again in Firefox ESR and WebKitGTK (tests/e2e/engines.mjs drives them).
+for engine in firefox webkit; do
+  step "layer 3 in $engine: tests/e2e/engines.test.mjs"
+  engine_log=$(mktemp)
+  WTL_ENGINES=$engine npm run --silent e2e:engines 2>&1 | tee "$engine_log"
+  cat "$engine_log" >>"$log"
+  echo "$engine: $(grep -oE '^# pass [0-9]+' "$engine_log" | grep -oE '[0-9]+') tests passed"
+  rm -f "$engine_log"
+done
 
 # cargo and wasm-bindgen-test print "test result: ok. N passed; M failed"; node prints "# pass N".
 passed=$(grep -oE '(test result: [a-zA-Z]+\. [0-9]+ passed|^# pass [0-9]+)' "$log" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }')

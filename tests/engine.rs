@@ -527,14 +527,20 @@ fn a_failed_seeding_keeps_the_catalog_that_was_there() {
 /// The listing a trace's steps point into.
 fn listing_of(trace: &Trace) -> write_through_lab::engine::listing::Listing {
     match trace.operation {
-        OperationKind::Recovery => write_through_lab::engine::recovery::LISTING,
+        OperationKind::Recovery | OperationKind::RemoveStrays => {
+            write_through_lab::engine::recovery::LISTING
+        }
+        OperationKind::Read => write_through_lab::engine::read::LISTING,
         _ => write_through_lab::engine::patterns::listing(trace.pattern),
     }
 }
 
 /// What the line a step of `kind` runs must say, in Python and in Rust (any of the words);
 /// `None`: the step runs no line.
-fn words_for(kind: StepKind) -> Option<(&'static [&'static str], &'static [&'static str])> {
+fn words_for(
+    kind: StepKind,
+    trace_reads: bool,
+) -> Option<(&'static [&'static str], &'static [&'static str])> {
     Some(match kind {
         StepKind::Validate | StepKind::Reject => (&["check("], &["check("]),
         StepKind::BuildCommand => (&["redis_command = "], &["let redis_command = "]),
@@ -554,6 +560,7 @@ fn words_for(kind: StepKind) -> Option<(&'static [&'static str], &'static [&'sta
         StepKind::Reconcile => (&["reconcile("], &["reconcile("]),
         // A crash stops before the line it names, which may be any line; checked below.
         StepKind::Crash => return None,
+        StepKind::DatabaseRead if trace_reads => (&["database[product]"], &["get_price("]),
         StepKind::Done
         | StepKind::Wait
         | StepKind::DatabaseRead
@@ -570,7 +577,9 @@ fn assert_lines_say_what_steps_do(trace: &Trace, context: &str) {
             listing.python_line(step.code.python),
             listing.rust_line(step.code.rust),
         );
-        let Some((py_words, rs_words)) = words_for(step.kind) else {
+        let Some((py_words, rs_words)) =
+            words_for(step.kind, trace.operation == OperationKind::Read)
+        else {
             if step.kind == StepKind::Crash {
                 assert!(
                     python.is_some() && rust.is_some(),
@@ -641,6 +650,80 @@ fn every_step_points_at_a_line_that_says_what_it_does() {
     let stale_lab = lab(Pattern::WriteThrough);
     block_on(stale_lab.edit_database("product2", "999")).unwrap();
     assert_lines_say_what_steps_do(&block_on(stale_lab.restart()), "recovery");
+    block_on(stale_lab.execute_command("HDEL product_prices product1")).unwrap();
+    for product in ["product1", "product1", "product9"] {
+        assert_lines_say_what_steps_do(&block_on(stale_lab.read_price(product)), "get_price");
+    }
+    block_on(stale_lab.execute_command("HSET product_prices {product} 5")).unwrap();
+    assert_lines_say_what_steps_do(&block_on(stale_lab.remove_stray_fields()), "strays");
+}
+
+#[test]
+fn a_read_that_misses_fills_the_cache_from_the_database_and_the_next_one_hits() {
+    let lab = lab(Pattern::CacheAside);
+    block_on(lab.update_price("product1", "150"));
+    assert!(
+        !lab.stores().cache().iter().any(|(k, _)| k == "product1"),
+        "cache-aside deleted it"
+    );
+    let miss = block_on(lab.read_price("product1"));
+    assert_eq!(miss.title(), "get_price(\"product1\")");
+    assert_eq!(
+        miss.kinds(),
+        [
+            StepKind::CacheRead,
+            StepKind::DatabaseRead,
+            StepKind::CacheWrite,
+            StepKind::Done
+        ]
+    );
+    assert_eq!(miss.steps[0].result, "(nil)");
+    assert_eq!(miss.steps[1].result, "150");
+    assert!(miss.ends_in_step());
+    assert!(lab
+        .stores()
+        .cache()
+        .contains(&("product1".to_owned(), "150".to_owned())));
+    let hit = block_on(lab.read_price("product1"));
+    assert_eq!(hit.kinds(), [StepKind::CacheRead, StepKind::Done]);
+    assert!(hit.steps[1]
+        .narration
+        .contains("returns 150, from the cache"));
+    // A full cache refuses the fill: the read still answers from the database.
+    block_on(lab.execute_command("HDEL product_prices product2")).unwrap();
+    lab.set_faults(Faults {
+        cache_write: true,
+        ..Faults::default()
+    });
+    let refused = block_on(lab.read_price("product2"));
+    assert!(!refused.steps[2].ok);
+    assert!(refused.steps[3]
+        .narration
+        .contains("returns 200 from the database"));
+    // No such product: nothing to cache.
+    lab.set_faults(Faults::default());
+    let none = block_on(lab.read_price("product9"));
+    assert_eq!(
+        none.kinds(),
+        [StepKind::CacheRead, StepKind::DatabaseRead, StepKind::Done]
+    );
+    assert!(!lab.stores().cache().iter().any(|(k, _)| k == "product9"));
+}
+
+#[test]
+fn stray_fields_are_removed_and_only_they() {
+    let lab = lab(Pattern::WriteThrough);
+    block_on(lab.execute_command("HSET product_prices {product} 150 product1 999")).unwrap();
+    let trace = block_on(lab.remove_stray_fields());
+    assert_eq!(trace.title(), "removing stray fields");
+    assert_eq!(trace.kinds(), [StepKind::CacheInvalidate, StepKind::Done]);
+    assert_eq!(trace.steps[0].action, "HDEL product_prices {product}");
+    let cache = lab.stores().cache();
+    assert!(!cache.iter().any(|(k, _)| k == "{product}"));
+    assert!(
+        cache.contains(&("product1".to_owned(), "999".to_owned())),
+        "a stale price is not a stray"
+    );
 }
 
 #[test]
@@ -949,5 +1032,42 @@ mod learners_function {
         assert_eq!(raised.kinds(), [StepKind::Raise, StepKind::Done]);
         assert!(raised.steps[0].result.starts_with("NameError"));
         assert_eq!(raised.steps[0].code.python, 2);
+    }
+}
+
+#[test]
+fn every_prediction_offers_distinct_choices_one_of_them_the_answer() {
+    use write_through_lab::engine::predict::predictions;
+    for pattern in Pattern::ALL {
+        for fault in FAULTS {
+            let lab = lab(pattern);
+            with_faults(&lab, fault);
+            // A cached product, then one the cache does not hold (its old price is a miss too).
+            let mut traces = vec![block_on(lab.update_price("product1", "150"))];
+            if !lab.is_crashed() {
+                block_on(lab.execute_command("HDEL product_prices product2")).unwrap();
+                traces.push(block_on(lab.update_price("product2", "250")));
+            }
+            for trace in &traces {
+                for p in predictions(trace) {
+                    let mut unique = p.choices.clone();
+                    unique.sort();
+                    unique.dedup();
+                    assert_eq!(
+                        unique.len(),
+                        p.choices.len(),
+                        "{} {fault}: {:?}",
+                        pattern.id(),
+                        p.choices
+                    );
+                    assert!(
+                        p.choices.contains(&p.answer),
+                        "{} {fault}: {}",
+                        pattern.id(),
+                        p.answer
+                    );
+                }
+            }
+        }
     }
 }

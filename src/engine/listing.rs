@@ -15,8 +15,10 @@ pub enum Mark {
     BuildCommand,
     /// The database row is written.
     DatabaseWrite,
-    /// The cache's previous value is read (to undo).
+    /// The cache's previous value is read (to undo), or a read asks the cache first.
     CacheRead,
+    /// A read that missed the cache reads the database.
+    DatabaseRead,
     /// The cache is written (`execute_command(redis_command)`).
     CacheWrite,
     /// The cached field is deleted (`HDEL`).

@@ -61,6 +61,7 @@ pub mod predict;
 pub mod program;
 pub mod queue;
 pub mod race;
+pub mod read;
 mod recorder;
 pub mod recovery;
 pub mod sandbox;

@@ -44,7 +44,7 @@ pub const LISTING: Listing = Listing {
 };
 
 const DETECT: CodeRef = LISTING.at(Mark::Detect);
-const RECONCILE: CodeRef = LISTING.at(Mark::Reconcile);
+pub(super) const RECONCILE: CodeRef = LISTING.at(Mark::Reconcile);
 
 impl<D: Database> Lab<D> {
     /// Restarts the application after a crash (or at any time): compares the cache with the

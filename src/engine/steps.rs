@@ -129,7 +129,7 @@ impl<D: Database> Lab<D> {
     }
 
     /// [`Lab::run_redis`], and the other tabs' writes the server ran before it.
-    async fn run_redis_ordered(&self, line: &str) -> (Reply, String, Vec<OtherWrite>) {
+    pub(super) async fn run_redis_ordered(&self, line: &str) -> (Reply, String, Vec<OtherWrite>) {
         let error = |e: LineError| {
             (
                 Reply::Error(e.to_string().into_bytes()),
@@ -362,7 +362,7 @@ impl<D: Database> Lab<D> {
         self.record_cache_reply(rec, kind, line, ran, code, narrate)
     }
 
-    fn record_cache_reply(
+    pub(super) fn record_cache_reply(
         &self,
         rec: &mut Recorder,
         kind: StepKind,

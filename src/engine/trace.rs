@@ -232,6 +232,11 @@ pub enum OperationKind {
     Counterexample,
     /// Redis started empty and the application filled it from the database.
     WarmUp,
+    /// `get_price(product)`: the cache, and on a miss the database and a fill (see
+    /// [`crate::engine::read`]).
+    Read,
+    /// Cached prices of products the database has no row for, deleted.
+    RemoveStrays,
 }
 
 impl OperationKind {
@@ -354,6 +359,8 @@ impl Trace {
                 format!("the checker's failing schedule for {}", self.product)
             }
             OperationKind::WarmUp => "warming the empty cache".to_owned(),
+            OperationKind::Read => format!("get_price({:?})", self.product),
+            OperationKind::RemoveStrays => "removing stray fields".to_owned(),
         }
     }
 

@@ -765,6 +765,13 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
         Err(ending) => return ending,
     };
     mark_busy_lines(shared, source);
+    // The time limit is the learner's program's: starting the interpreter and the prelude do
+    // not count (an engine that compiles WebAssembly lazily, WebKit's, spends most of a first
+    // run there).
+    {
+        let mut run = shared.borrow_mut();
+        run.started_ms = (run.now_ms)();
+    }
     let mut result = vm.run_string(scope.clone(), source, LEARNER_FILE.to_owned());
     if result.is_ok() {
         // A `database = {...}` on the program's last line has had no next line to be adopted at.

@@ -71,6 +71,26 @@ impl LabHandle {
         })
     }
 
+    /// `get_price(product)`: a read, through the cache (a miss fills it from the database).
+    pub fn on_read(&self) -> Callback<String> {
+        let (lab, dispatch, background) = self.parts();
+        Callback::from(move |product: String| {
+            run_traced(&lab, &dispatch, &background, move |lab| async move {
+                lab.read_price(&product).await
+            });
+        })
+    }
+
+    /// Deletes the cached prices of products the database has no row for.
+    pub fn on_remove_strays(&self) -> Callback<()> {
+        let (lab, dispatch, background) = self.parts();
+        Callback::from(move |()| {
+            run_traced(&lab, &dispatch, &background, |lab| async move {
+                lab.remove_stray_fields().await
+            })
+        })
+    }
+
     /// Shows the pattern's listing or the learner's editor in the Application card.
     pub fn on_code_view(&self) -> Callback<CodeView> {
         let dispatch = self.state.dispatcher();

@@ -119,18 +119,20 @@ pub async fn boot(
             None
         }
     };
-    dispatch.dispatch(LabAction::Opened {
-        persistent,
-        notice: notice.map(|e| e.to_string()).or_else(|| redis.notice()),
-    });
     let cold = lab
         .stores()
         .cache_link()
         .connected()
         .is_some_and(|c| c.cold);
+    // Before the stores are shown: the cache's card shows its table and the warm-up's note in
+    // one paint, so the note moves nothing.
     if let Some(trace) = warm_up.filter(|_| cold) {
         dispatch.dispatch(LabAction::WarmedUp(trace));
     }
+    dispatch.dispatch(LabAction::Opened {
+        persistent,
+        notice: notice.map(|e| e.to_string()).or_else(|| redis.notice()),
+    });
     follow_other_tabs(&lab, &dispatch, &background);
     flush_by_age(&lab, &dispatch, &background);
     install_api(&lab, &dispatch, &background);
@@ -245,7 +247,7 @@ fn follow_other_tabs(
                 );
                 lab.other_tab_wrote(record);
                 dispatch.dispatch(LabAction::Changed);
-                dispatch.dispatch(LabAction::Notice(what));
+                dispatch.dispatch(LabAction::OtherTabWrote(what));
             }
             TabMessage::TableReplaced => {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -299,7 +301,8 @@ fn install_api(
 ) {
     let frame = FrameBatch::new(dispatch.clone());
     background.borrow_mut().frames = Some(Rc::clone(&frame));
-    let (replaced_frame, replaced_bg) = (Rc::clone(&frame), Rc::clone(background));
+    let (replaced_frame, replaced_bg, replaced_dispatch) =
+        (Rc::clone(&frame), Rc::clone(background), dispatch.clone());
     // Other tabs' commands on the shared Redis: the live stage shows them at the next frame.
     if let CacheLink::Shared(cache) = lab.stores().cache_link() {
         let other_frame = Rc::clone(&frame);
@@ -310,6 +313,7 @@ fn install_api(
         Rc::new(move |trace| frame.push(trace)),
         Rc::new(move || {
             post(&replaced_bg, &TabMessage::TableReplaced);
+            replaced_dispatch.dispatch(LabAction::StoresReplaced);
             replaced_frame.push(None);
         }),
         {
@@ -451,7 +455,7 @@ pub fn replace_stores<F>(
         match op(lab).await {
             Ok(()) => {
                 post(&background, &TabMessage::TableReplaced);
-                dispatch.dispatch(LabAction::Changed);
+                dispatch.dispatch(LabAction::StoresReplaced);
             }
             Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
         }

@@ -233,6 +233,32 @@ impl PythonState {
     }
 }
 
+/// Something the learner should know, shown over the page (it moves nothing) until dismissed
+/// or until its reason is gone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub reason: NoticeReason,
+}
+
+/// Why a notice is shown, which says when it leaves by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeReason {
+    /// About the lab itself (storage, the shared Redis): until dismissed or replaced.
+    Lab,
+    /// Another tab changed the stores: until dismissed or replaced.
+    OtherTab,
+}
+
+impl Notice {
+    pub fn lab(text: impl Into<String>) -> Notice {
+        Notice {
+            text: text.into(),
+            reason: NoticeReason::Lab,
+        }
+    }
+}
+
 /// What the page knows. The stores themselves live in the lab; `version` changes whenever
 /// they may have, so that the cards read them again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -245,7 +271,7 @@ pub struct LabState {
     /// The last database failure, until the next success.
     pub error: Option<String>,
     /// Something the learner should know (fallback to memory, another tab, a blocked upgrade).
-    pub notice: Option<String>,
+    pub notice: Option<Notice>,
     /// The lab's own last operation.
     pub last_trace: Option<Rc<Trace>>,
     /// Where that operation came from, if it can be replayed from a link.
@@ -264,7 +290,8 @@ pub struct LabState {
     pub live_token: u64,
     /// A new version of the lab is installed and waits for a reload.
     pub update_ready: bool,
-    /// Redis started empty and this tab warmed it: the warm-up, to open.
+    /// Redis started empty and this tab warmed it: the warm-up, said in the cache's card and
+    /// there to open, until opened, dismissed, or the stores are replaced.
     pub warm_up: Option<Rc<Trace>>,
     pub code_view: CodeView,
     pub python: PythonState,
@@ -315,6 +342,15 @@ pub enum LabAction {
         persistent: bool,
         notice: Option<String>,
     },
+    /// Another tab wrote a row (what it wrote, said).
+    OtherTabWrote(String),
+    /// The learner closed the notice.
+    DismissNotice,
+    /// The learner closed the warm-up's note.
+    DismissWarmUp,
+    /// Both stores were replaced (reset to the seed, a generated catalog): as `Changed`, and
+    /// the warm-up is no longer what they hold.
+    StoresReplaced,
     Changed,
     Traced(Trace),
     /// A trace replayed from a scenario (a race, or a shared link), shown at `seek` if given.
@@ -424,13 +460,19 @@ impl LabState {
                 } else {
                     DbStatus::InMemory
                 };
-                next.notice = notice;
+                next.notice = notice.map(Notice::lab);
                 next.version += 1;
             }
             LabAction::Changed => {
                 next.version += 1;
                 next.busy = false;
                 next.error = None;
+            }
+            LabAction::StoresReplaced => {
+                next.version += 1;
+                next.busy = false;
+                next.error = None;
+                next.warm_up = None;
             }
             LabAction::Traced(trace) => {
                 next.version += 1;
@@ -473,7 +515,16 @@ impl LabState {
                 next.busy = false;
                 next.error = Some(message);
             }
-            LabAction::Notice(message) => next.notice = Some(message),
+            LabAction::Notice(message) => next.notice = Some(Notice::lab(message)),
+            LabAction::OtherTabWrote(what) => {
+                // The stage may be showing a step of an earlier operation: say where the write is.
+                next.notice = Some(Notice {
+                    text: format!("{what} The live stores have it; a step being replayed shows the stores as they were then."),
+                    reason: NoticeReason::OtherTab,
+                });
+            }
+            LabAction::DismissNotice => next.notice = None,
+            LabAction::DismissWarmUp => next.warm_up = None,
             LabAction::Tab(tab) => next.tab = tab,
             LabAction::UpdateReady => next.update_ready = true,
             LabAction::WarmedUp(trace) => next.warmed_up(trace),
@@ -526,7 +577,11 @@ impl LabState {
                     next.open(trace);
                 }
             }
-            LabAction::LessonStarted => next.lesson = LessonState::started(),
+            LabAction::LessonStarted => {
+                next.lesson = LessonState::started();
+                // The stores were emptied: the warm-up is no longer what they hold.
+                next.warm_up = None;
+            }
             LabAction::LessonFailed(why) => {
                 next.lesson.feedback = Some((next.lesson.done, Err(why)));
             }
@@ -578,6 +633,10 @@ impl LabState {
             | LabAction::Busy
             | LabAction::Failed(_)
             | LabAction::Notice(_)
+            | LabAction::OtherTabWrote(_)
+            | LabAction::DismissNotice
+            | LabAction::DismissWarmUp
+            | LabAction::StoresReplaced
             | LabAction::Tab(_)
             | LabAction::UpdateReady
             | LabAction::WarmedUp(_) => {}
@@ -604,14 +663,10 @@ impl LabState {
         }
     }
 
-    /// Redis started empty and this tab warmed it: said, and kept to open.
+    /// Redis started empty and this tab warmed it: said in the cache's card (the stage's
+    /// `warm_up` note) until opened, dismissed, or the stores are replaced.
     fn warmed_up(&mut self, trace: Trace) {
         self.version += 1;
-        let n = trace.steps.last().map_or(0, |s| s.cache.len());
-        self.notice = Some(format!(
-            "Redis started with an empty cache (no tab of the lab was open): this tab filled it from the database ({n} product{}).",
-            if n == 1 { "" } else { "s" }
-        ));
         self.warm_up = Some(Rc::new(trace));
     }
 

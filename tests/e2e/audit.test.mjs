@@ -33,6 +33,47 @@ test('axe finds no serious or critical accessibility violation, idle and mid-tra
   assert.deepEqual(errors, []);
 });
 
+test('axe finds none either after the console, a Python run, a race, a read and a challenge', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // The console, used until its transcript scrolls.
+  const input = page.getByLabel('Redis command');
+  for (let i = 0; i < 3; i += 1) {
+    await input.fill('HGETALL product_prices');
+    await input.press('Enter');
+  }
+  await page.getByRole('log', { name: 'Console output' }).locator('.console__entry').nth(2).waitFor();
+  assert.deepEqual(await audit(page), [], 'after the console');
+  // A Python run, from the editor.
+  await page.getByRole('region', { name: 'Application' }).getByRole('button', { name: 'Your Python' }).click();
+  await page.getByLabel('Python code').fill("for i in range(30):\n    print('line', i)\ndatabase['product2'] = 222\n");
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('region', { name: 'Output' }).getByText('line 29').waitFor({ timeout: 60_000 });
+  assert.deepEqual(await audit(page), [], 'after a Python run');
+  // A read through the cache, and a stray field offered for removal.
+  await page.getByRole('button', { name: 'Read price' }).click();
+  await page.getByRole('region', { name: 'Last operation' }).getByRole('heading', { name: /get_price/ }).waitFor();
+  await input.fill('HSET product_prices {product} 1');
+  await input.press('Enter');
+  await page.getByRole('button', { name: 'Remove stray fields' }).waitFor();
+  assert.deepEqual(await audit(page), [], 'after a read and a stray field');
+  // A race, paused on its prediction.
+  await page.getByRole('tab', { name: 'Two writers' }).click();
+  await page.getByRole('button', { name: 'Run the race' }).click();
+  await page.getByRole('status', { name: 'Race result' }).waitFor();
+  assert.deepEqual(await audit(page), [], 'after a race');
+  // A challenge checked, its counterexample on the stage.
+  await page.getByRole('tab', { name: 'Playground' }).click();
+  const verdict = await page.evaluate(() =>
+    window.lab.check_challenge('database-refuses', "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n\ndef update_price(product, new_price):\n    redis_client.execute_command(f'HSET product_prices {product} {new_price}')\n    database[product] = new_price\n"),
+  );
+  assert.equal(verdict.passed, false);
+  await page.getByRole('status', { name: 'Stage mode' }).getByText(/^Checker/).waitFor();
+  assert.deepEqual(await audit(page), [], 'after a challenge');
+  await page.evaluate(() => window.lab.reset());
+  assert.deepEqual(errors, []);
+});
+
 test('untrusted names show as text and run nothing; the page keeps to its CSP', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   const violations = [];

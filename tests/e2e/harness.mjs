@@ -75,6 +75,17 @@ export async function serveDist({ compress = false, dir = dist, prefix = '/' } =
   };
 }
 
+/** Chromium's flags here: no sandbox (root), no GPU, and none of its calls to Google's hosts. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** A persistent Chromium context (IndexedDB survives reloads) in a new temporary profile. */
 export async function launchBrowser() {
   const profile = await mkdtemp(join(tmpdir(), 'wtl-e2e-'));
@@ -82,15 +93,7 @@ export async function launchBrowser() {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return {
     context,

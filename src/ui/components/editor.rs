@@ -1,7 +1,8 @@
 //! The learner's Python editor ("Python code"): a plain `<textarea>` over a coloured copy of
 //! its text, with line numbers, the line the current step ran marked as in the code pane,
 //! Tab/Shift-Tab to indent, Enter keeping the indentation (one level more after a `:`),
-//! Escape to leave it (focus goes to Run), Ctrl/Cmd-Enter to run; and the output pane.
+//! Escape to leave it (focus goes to the output, after it: Tab then moves on, Shift-Tab comes
+//! back), Ctrl/Cmd-Enter to run; and the output pane. The keys are said under the editor.
 //!
 //! Why not CodeMirror: it is JavaScript (a bundler, about 130 KB gzip for a Python setup) and
 //! the page's first load may grow by 10 KB at most; a textarea keeps every browser's own
@@ -42,12 +43,12 @@ fn apply(area: &HtmlTextAreaElement, edit: &Edit) {
     let _ = area.set_selection_range(edit.start, edit.end);
 }
 
-/// The editor's keys: Ctrl/Cmd-Enter runs, Escape leaves (focus to Run), Tab/Shift-Tab indent,
-/// Enter keeps the indentation.
+/// The editor's keys: Ctrl/Cmd-Enter runs, Escape leaves (focus to `after`, the output pane),
+/// Tab/Shift-Tab indent, Enter keeps the indentation.
 fn keys(
     on_input: Callback<Rc<str>>,
     on_run: Callback<()>,
-    run_button: NodeRef,
+    after: NodeRef,
 ) -> Callback<KeyboardEvent> {
     Callback::from(move |e: KeyboardEvent| {
         let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
@@ -63,9 +64,9 @@ fn keys(
                 return;
             }
             "Escape" => {
-                // Leave the editor: keyboard users are never trapped in it.
-                if let Some(button) = run_button.cast::<HtmlElement>() {
-                    let _ = button.focus();
+                // Leave the editor forwards: keyboard users are never trapped in it.
+                if let Some(next) = after.cast::<HtmlElement>() {
+                    let _ = next.focus();
                 }
                 return;
             }
@@ -114,17 +115,21 @@ fn status(phase: &PythonPhase, running: bool, error: Option<&str>) -> Html {
     }
 }
 
-/// What the last run printed, or what Run will do.
-fn output(output: Option<&str>, failed: bool) -> Html {
-    let text = match output {
+/// What the last run printed, or what Run will do; while a run is in flight, only that (the
+/// last run's output, an error among it, is not this run's). `pane` is where Escape leaves the
+/// editor to.
+fn output(python: &PythonState, pane: NodeRef) -> Html {
+    let text = match python.output.as_deref() {
+        _ if python.running => "(this run's output appears when it ends)",
         Some("") => "(nothing printed)",
         Some(text) => text,
         None => "Press Run (or Ctrl+Enter): print() output and errors appear here.",
     };
+    let failed = python.error.is_some() && !python.running;
     html! {
         <section class={classes!("editor-pane__output", failed.then_some("editor-pane__output--failed"))} aria-label="Output">
             <h4 class="editor-pane__heading">{ "Output" }</h4>
-            <pre class="editor-pane__text" role="log" tabindex="0">{ text }</pre>
+            <pre class="editor-pane__text" role="log" tabindex="0" ref={pane}>{ text }</pre>
         </section>
     }
 }
@@ -164,7 +169,7 @@ fn use_current_line_in_view(current: u32) -> (NodeRef, NodeRef) {
 pub fn editor(props: &EditorProps) -> Html {
     let lab = use_lab_handle();
     let area = use_node_ref();
-    let run_button = use_node_ref();
+    let output_pane = use_node_ref();
     let (scroller, sideways) = use_current_line_in_view(props.marks.current);
     // Load the interpreter as soon as the editor is shown.
     {
@@ -190,7 +195,7 @@ pub fn editor(props: &EditorProps) -> Html {
         lab.on_python_load(),
     );
 
-    let on_keydown = keys(on_input.clone(), on_run.clone(), run_button.clone());
+    let on_keydown = keys(on_input.clone(), on_run.clone(), output_pane.clone());
     let on_input = {
         Callback::from(move |e: InputEvent| {
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
@@ -203,15 +208,21 @@ pub fn editor(props: &EditorProps) -> Html {
         Callback::from(move |_: FocusEvent| to_line_starts(&sideways))
     };
     let on_focus = on_load.reform(|_: FocusEvent| ());
-    let run = on_run.reform(|_: MouseEvent| ());
+    // Disabled while a run is in flight, yet focusable: a keyboard's press keeps its place.
+    let unavailable = lab.state.busy || python.running;
+    let run = Callback::from(move |_: MouseEvent| {
+        if !unavailable {
+            on_run.emit(());
+        }
+    });
 
     let status = status(&python.phase, python.running, python.error.as_deref());
 
     html! {
         <div class="editor-pane">
             <div class="editor-pane__bar">
-                <button type="button" class="button button--app editor-pane__run" ref={run_button} onclick={run}
-                    disabled={lab.state.busy || python.running} aria-keyshortcuts="Control+Enter Meta+Enter" title="Run (Ctrl+Enter)">
+                <button type="button" class="button button--app editor-pane__run" onclick={run}
+                    aria-disabled={unavailable.to_string()} aria-keyshortcuts="Control+Enter Meta+Enter" title="Run (Ctrl+Enter)">
                     { "Run" }
                 </button>
                 { status }
@@ -228,13 +239,14 @@ pub fn editor(props: &EditorProps) -> Html {
                         <pre class="editor__colour" aria-hidden="true">
                             { Html::from_html_unchecked(AttrValue::from(marked.lines)) }
                         </pre>
-                        <textarea class="editor__input" ref={area} aria-label="Python code" spellcheck="false" autocapitalize="off"
+                        <textarea class="editor__input" ref={area} aria-label="Python code" aria-describedby="editor-keys" spellcheck="false" autocapitalize="off"
                             autocomplete="off" wrap="off" rows={marked.count.max(1).to_string()} cols={width.to_string()}
                             value={python.source.to_string()} oninput={on_input} onkeydown={on_keydown} onfocus={on_focus} onblur={on_blur} />
                     </div>
                 </div>
             </div>
-            { output(python.output.as_deref(), python.error.is_some()) }
+            <p class="editor-pane__keys" id="editor-keys">{ "Tab indents · Esc leaves the editor, then Tab moves on · Ctrl+Enter runs" }</p>
+            { output(python, output_pane) }
         </div>
     }
 }

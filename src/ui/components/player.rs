@@ -79,8 +79,8 @@ pub fn player() -> Html {
     }
 }
 
-/// Buttons that put a trace on the stage without replacing the one being stepped through: the
-/// warm-up (Redis started empty), and write-behind's timed flushes.
+/// Buttons that put a trace on the stage without replacing the one being stepped through:
+/// write-behind's timed flushes (the warm-up's is in its notice).
 fn openers(state: &UseReducerHandle<LabState>) -> Html {
     let open = |action: LabAction| {
         let dispatch = state.dispatcher();
@@ -88,13 +88,6 @@ fn openers(state: &UseReducerHandle<LabState>) -> Html {
     };
     html! {
         <>
-            if state.warm_up.is_some() {
-                <div class="player__extras">
-                    <button type="button" class="playback__button player__flush" onclick={open(LabAction::OpenWarmUp)}>
-                        { "Open the warm-up (Redis started empty)" }
-                    </button>
-                </div>
-            }
             if !state.timed_flushes.is_empty() {
                 <div class="player__extras">
                     { for state.timed_flushes.iter().enumerate().map(|(i, t)| {

@@ -28,9 +28,12 @@ pub fn predict_box(props: &PredictBoxProps) -> Html {
                 { for p.choices.iter().map(|choice| {
                     let (cb, c) = (props.on_answer.clone(), choice.clone());
                     let picked = props.answered.as_deref() == Some(choice.as_str());
+                    // Answered: the buttons stay focusable (the keyboard keeps its place) and
+                    // ignore a second answer.
+                    let answered = props.answered.is_some();
                     html! {
                         <button type="button" class="predict__choice" aria-pressed={picked.to_string()}
-                            disabled={props.answered.is_some()} onclick={Callback::from(move |_| cb.emit(c.clone()))}>
+                            aria-disabled={answered.to_string()} onclick={Callback::from(move |_| if !answered { cb.emit(c.clone()) })}>
                             { choice.clone() }
                         </button>
                     }

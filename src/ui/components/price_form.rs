@@ -33,6 +33,9 @@ pub struct PriceFormProps {
     pub message: Option<AttrValue>,
     /// Receives `(product, price)` once the price is valid.
     pub on_submit: Callback<(String, String)>,
+    /// If given, a "Read price" button: receives the product chosen (the price is not needed).
+    #[prop_or_default]
+    pub on_read: Option<Callback<String>>,
     /// Shown above the fields.
     #[prop_or_default]
     pub children: Html,
@@ -66,8 +69,12 @@ pub fn price_form(props: &PriceFormProps) -> Html {
     let on_submit = {
         let (product, price, error) = (product.clone(), price.clone(), error.clone());
         let on_submit = props.on_submit.clone();
+        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if busy {
+                return;
+            }
             match validate_price(&price) {
                 Ok(valid) => {
                     error.set(None);
@@ -107,10 +114,31 @@ pub fn price_form(props: &PriceFormProps) -> Html {
                         aria-describedby={error_id.clone()}
                     />
                 </div>
-                <button type="submit" class={classes!("button", props.submit_class.to_string())} disabled={props.busy}>{ props.submit_label.clone() }</button>
+                // Busy, the buttons stay focusable (a keyboard's press keeps its place) and do
+                // nothing.
+                <button type="submit" class={classes!("button", props.submit_class.to_string())} aria-disabled={props.busy.to_string()}>{ props.submit_label.clone() }</button>
+                if let Some(on_read) = &props.on_read {
+                    { read_button(on_read, &product, props.busy) }
+                }
             </div>
             <p id={error_id} class={format!("{block}__error")} role="alert">{ message.unwrap_or_default() }</p>
         </form>
+    }
+}
+
+/// "Read price": `get_price` of the chosen product (no price needed).
+fn read_button(on_read: &Callback<String>, product: &UseStateHandle<String>, busy: bool) -> Html {
+    let (on_read, product) = (on_read.clone(), product.clone());
+    let onclick = Callback::from(move |_: MouseEvent| {
+        if !busy {
+            on_read.emit((*product).clone());
+        }
+    });
+    html! {
+        <button type="button" class="button button--quiet" aria-disabled={busy.to_string()} {onclick}
+            title="get_price(product): the cache first; on a miss, the database, then the cache is filled">
+            { "Read price" }
+        </button>
     }
 }
 

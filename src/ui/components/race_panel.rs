@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::engine::race::{Writer, RACE_PRODUCT, STEPS_PER_WRITER};
 use crate::engine::{Pattern, Trace};
 use crate::scenario::Scenario;
+use crate::ui::context::use_shown;
 
 #[derive(Properties, PartialEq)]
 pub struct RacePanelProps {
@@ -30,6 +31,15 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
     let pattern = use_state(|| Some(Pattern::WriteThrough));
     let ordered = use_state(|| false);
     let order = use_state(|| vec![Writer::A, Writer::B, Writer::B, Writer::A]);
+    // The result is told once the stage has played the race to its last step: told before, it
+    // would answer the predictions on the way.
+    let shown = use_shown();
+    let at_end = |trace: &Rc<Trace>| {
+        shown.as_ref().is_none_or(|s| {
+            !s.trace.as_ref().is_some_and(|t| Rc::ptr_eq(t, trace))
+                || s.cursor() + 1 >= trace.steps.len()
+        })
+    };
     let on_pattern = {
         let pattern = pattern.clone();
         Callback::from(move |e: Event| {
@@ -97,7 +107,13 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
                 <button type="button" class="button button--app" onclick={run}>{ "Run the race" }</button>
             </div>
             if let Some(trace) = &props.result {
-                { race_result(trace) }
+                if at_end(trace) {
+                    { race_result(trace) }
+                } else {
+                    <p class="race__result" role="status" aria-label="Race result">
+                        { "Result: told at the race's last step. Step through it on the stage, predicting as you go." }
+                    </p>
+                }
             }
             { try_it_for_real() }
         </section>

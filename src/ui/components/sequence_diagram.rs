@@ -228,7 +228,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 <button type="button" class="playback__button diagram__download" onclick={on_download}>{ "Download diagram" }</button>
             </div>
             <div class="diagram__scroll" ref={scroll_ref} onscroll={on_scroll}>
-                <svg ref={svg_ref} class="diagram__svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {width} {height}")}
+                <svg ref={svg_ref} class={classes!("diagram__svg", format!("diagram__svg--lanes-{}", diagram.lifelines.len().clamp(2, 6)))} xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {width} {height}")}
                     width={width.to_string()} height={height.to_string()} font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
                     data-steps={steps.to_string()}>
                     <rect x="0" y="0" width={width.to_string()} height={height.to_string()} fill="#ffffff" />

@@ -51,7 +51,7 @@ fn playground(lab: &LabHandle) -> Html {
             } else {
                 <LessonPanel />
             }
-            <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} />
+            <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} on_read={lab.on_read()} />
             <Console on_run={lab.on_console()} />
             <Controls />
         </>

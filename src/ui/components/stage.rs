@@ -169,7 +169,15 @@ impl<'a> View<'a> {
 
     fn listing(&self) -> Listing {
         match self.trace {
-            Some(t) if t.operation == OperationKind::Recovery => recovery::LISTING,
+            Some(t)
+                if matches!(
+                    t.operation,
+                    OperationKind::Recovery | OperationKind::RemoveStrays
+                ) =>
+            {
+                recovery::LISTING
+            }
+            Some(t) if t.operation == OperationKind::Read => crate::engine::read::LISTING,
             _ => patterns::listing(self.pattern),
         }
     }
@@ -362,9 +370,24 @@ fn listing(view: &View<'_>) -> Html {
 }
 
 fn queue_card(view: &View<'_>) -> Html {
+    // Live, the queue may have been flushed (on its timer) since the operation whose last step
+    // the narration tells: the count says that it is now's.
+    let flushed_since = view.live_mode
+        && view
+            .trace
+            .and_then(|t| t.steps.last())
+            .is_some_and(|last| last.queue.len() != view.queue.len());
+    let status = if flushed_since {
+        format!(
+            "{} waiting now (the queue changed after this operation)",
+            view.queue.len()
+        )
+    } else {
+        format!("{} waiting", view.queue.len())
+    };
     html! {
         <ActorCard title="Write-behind queue" role_line="Database writes waiting to be flushed" lifeline={Lifeline::Queue.id()}
-            status={ActorStatus::Live(format!("{} waiting", view.queue.len()))} active={view.active(Actor::Queue)}>
+            status={ActorStatus::Live(status)} active={view.active(Actor::Queue)}>
             <PriceTable caption="Pending database writes" key_heading="product" value_heading="price"
                 rows={Rc::clone(&view.queue)} changed={view.changed(Store::Queue)} />
         </ActorCard>
@@ -410,8 +433,68 @@ fn cache_card(view: &View<'_>) -> Html {
                 if let Some(note) = window_note {
                     <p class="consistency__why">{ note }</p>
                 }
+                { strays(view) }
+                { warm_up_note(view) }
             }
         </ActorCard>
+    }
+}
+
+/// Live, after Redis started empty and this tab filled it: said where it happened, in the
+/// cache's card (a banner above the page would push it down after its first paint), with the
+/// warm-up to open, until opened, dismissed or the stores are replaced.
+fn warm_up_note(view: &View<'_>) -> Html {
+    let Some(trace) = view.lab.state.warm_up.as_ref().filter(|_| view.live_mode) else {
+        return Html::default();
+    };
+    let n = trace.steps.last().map_or(0, |s| s.cache.len());
+    let send = |action: LabAction| {
+        let dispatch = view.lab.state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
+    };
+    html! {
+        <div class="warm-up" role="status">
+            <p class="warm-up__text">
+                { format!("Redis started with an empty cache (no tab of the lab was open): this tab filled it from the database ({n} product{}).", if n == 1 { "" } else { "s" }) }
+            </p>
+            <div class="warm-up__actions">
+                <button type="button" class="button button--quiet" onclick={send(LabAction::OpenWarmUp)}>{ "Open the warm-up (Redis started empty)" }</button>
+                <button type="button" class="button button--quiet" onclick={send(LabAction::DismissWarmUp)} aria-label="Dismiss the warm-up note">{ "Dismiss" }</button>
+            </div>
+        </div>
+    }
+}
+
+/// Live, cached prices of products the database has no row for (a mistyped `HSET` leaves
+/// one): said, with a way to remove them, since every later write ends with the stores
+/// disagreeing while they stay.
+fn strays(view: &View<'_>) -> Html {
+    if !view.live_mode {
+        return Html::default();
+    }
+    let names: Vec<&str> = view
+        .live
+        .consistency
+        .diverged
+        .iter()
+        .filter(|d| d.database.is_none())
+        .map(|d| d.product.as_str())
+        .collect();
+    if names.is_empty() {
+        return Html::default();
+    }
+    let busy = view.lab.busy();
+    let remove = view.lab.on_remove_strays();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        if !busy {
+            remove.emit(());
+        }
+    });
+    html! {
+        <div class="consistency__strays">
+            <p>{ format!("The cache holds {}, which the database has no row for: the stores disagree until it is removed.", names.join(", ")) }</p>
+            <button type="button" class="button button--quiet" aria-disabled={busy.to_string()} {onclick}>{ "Remove stray fields" }</button>
+        </div>
     }
 }
 

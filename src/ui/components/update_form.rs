@@ -1,4 +1,4 @@
-//! The update form: a product, a new price, and `update_price`.
+//! The update form: a product, a new price, and `update_price`; and `get_price`, a read.
 
 use yew::prelude::*;
 
@@ -13,6 +13,8 @@ pub struct UpdateFormProps {
     pub rejection: Option<AttrValue>,
     /// Runs `update_price(product, new_price)`.
     pub on_update: Callback<(String, String)>,
+    /// Runs `get_price(product)`.
+    pub on_read: Callback<String>,
 }
 
 #[function_component(UpdateForm)]
@@ -31,6 +33,7 @@ pub fn update_form(props: &UpdateFormProps) -> Html {
             busy={props.busy}
             message={props.rejection.clone()}
             on_submit={props.on_update.clone()}
+            on_read={props.on_read.clone()}
         />
     }
 }

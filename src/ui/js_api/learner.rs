@@ -117,24 +117,39 @@ fn settings(api: &Api, lab: &SharedLab, on_change: &OnChange) {
     });
 }
 
-/// Operations that end in a trace (`restart`, `flush`, `race`), and the catalog at scale.
+/// Operations that end in a trace (`restart`, `flush`, `remove_stray_fields`, `get_price`,
+/// `race`), and the catalog at scale.
 fn operations(api: &Api, lab: &SharedLab, on_change: &OnChange, on_replaced: &OnReplaced) {
     // Operations that end in a trace: resolve with it.
-    for (name, flush) in [("restart", false), ("flush", true)] {
+    for name in ["restart", "flush", "remove_stray_fields"] {
         let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
         api.promise(name, move |_, _| {
             let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
             async move {
-                let trace = if flush {
-                    lab.flush().await
-                } else {
-                    lab.restart().await
+                let trace = match name {
+                    "flush" => lab.flush().await,
+                    "remove_stray_fields" => lab.remove_stray_fields().await,
+                    _ => lab.restart().await,
                 };
                 changed(Some(trace.clone()));
                 Ok(trace_to_js(&trace))
             }
         });
     }
+
+    // `get_price(product)`: a read through the cache, resolving with its trace.
+    let (l, changed) = (Rc::clone(lab), Rc::clone(on_change));
+    api.promise("get_price", move |product, _| {
+        let (lab, changed) = (Rc::clone(&l), Rc::clone(&changed));
+        async move {
+            let product = product
+                .as_string()
+                .ok_or_else(|| error("product must be a string, such as \"product1\""))?;
+            let trace = lab.read_price(&product).await;
+            changed(Some(trace.clone()));
+            Ok(trace_to_js(&trace))
+        }
+    });
 
     api.method("race", |options, _| race_from_js(&options));
 
