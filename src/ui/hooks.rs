@@ -233,9 +233,12 @@ fn playback_key(e: &web_sys::KeyboardEvent) -> Option<PlaybackAction> {
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
     let tag = target.as_ref().map(|el| el.tag_name());
-    // A focused scrolling table takes the arrows, Home, End and Space to scroll.
+    // A focused scrolling table or actor card takes the arrows, Home, End and Space to scroll.
     let in_field = matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA"))
-        || target.is_some_and(|el| el.class_list().contains("price-table__scroll"));
+        || target.is_some_and(|el| {
+            el.class_list().contains("price-table__scroll")
+                || el.class_list().contains("actor-card")
+        });
     // A focused button handles Space itself (it clicks).
     let on_button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
     if in_field || on_button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {

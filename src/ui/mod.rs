@@ -50,6 +50,15 @@ use hooks::{use_lab, use_playback};
 #[function_component(App)]
 pub fn app() -> Html {
     let lab = use_lab();
+    // The page's first paint (index.html's `#boot`) gives way to the app's.
+    use_effect_with((), |()| {
+        if let Some(boot) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("boot"))
+        {
+            boot.remove();
+        }
+    });
     // `lab.challenges()` reads the page state's progress.
     use_effect_with(lab.state.challenges.clone(), |progress| {
         js_api::python::mirror_challenges(progress);

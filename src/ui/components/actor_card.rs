@@ -57,9 +57,11 @@ pub fn actor_card(props: &ActorCardProps) -> Html {
         "actor-card__status actor-card__status--{}",
         props.status.modifier()
     );
+    // A card scrolls when its contents are taller than the stage gives it: focusable, so that
+    // the keyboard can scroll it too (its arrow keys are its own, not playback's).
     html! {
         <section class={classes!("actor-card", format!("actor-card--{}", props.lifeline), props.active.then_some("actor-card--active"))}
-            aria-label={props.title.clone()} data-lifeline={props.lifeline.clone()}>
+            aria-label={props.title.clone()} data-lifeline={props.lifeline.clone()} tabindex="0">
             <h2 class="actor-card__title">{ props.title.clone() }</h2>
             <p class="actor-card__role">{ props.role_line.clone() }</p>
             <p class={status_class}>{ props.status.text().to_owned() }</p>
