@@ -47,13 +47,15 @@ async function assertOneScreen(page, parts) {
   }
 }
 
-test('at 1440×900 the task, the form, the console, the actors, the diagram and playback share one screen', async () => {
+test('at 1440×900 the task, the form, the faults, the console, the actors, the diagram and playback share one screen', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
   await updateAndPause(page, 'product1', '175');
   const parts = {
     lesson: page.getByRole('region', { name: 'Lesson' }).getByRole('heading', { level: 3 }),
     form: page.getByRole('form', { name: 'Update a price' }),
+    // The switches that break a write are on screen with the form that makes one.
+    faults: page.getByRole('group', { name: 'Faults:' }),
     console: page.getByLabel('Redis command'),
     application: page.getByRole('region', { name: 'Application' }),
     cache: page.getByRole('region', { name: 'Redis cache' }),

@@ -139,10 +139,10 @@ fn buttons(lab: &LabHandle, progress: &ChallengeState) -> Html {
     let hints = progress.hints;
     html! {
         <div class="lesson__ways">
-            <button type="button" class="button button--app" onclick={check} disabled={progress.checking}>
+            <button type="button" class="button button--app" onclick={super::unless(progress.checking, check)} aria-disabled={progress.checking.to_string()}>
                 { if progress.checking { "Checking…" } else { "Check" } }
             </button>
-            <button type="button" class="button button--quiet" onclick={hint} disabled={hints >= 3}>
+            <button type="button" class="button button--quiet" onclick={super::unless(hints >= 3, hint)} aria-disabled={(hints >= 3).to_string()}>
                 { if hints >= 3 { "All 3 hints shown".to_owned() } else { format!("Hint {} of 3", hints + 1) } }
             </button>
             <button type="button" class="button button--quiet" onclick={starter}>{ "Start again from the starter" }</button>

@@ -116,7 +116,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     html! {
         <section class="console" aria-label="Redis console">
             <h2 class="console__title">{ "Redis console" }</h2>
-            <p class="console__intro">{ "Type Redis commands as in redis-cli; they change the same cache the stage shows. Try help, HGETALL product_prices, or Tab to complete." }</p>
+            <p class="console__intro">{ "Redis commands, as in redis-cli, on the cache the stage shows. Try help, HGETALL product_prices, or Tab to complete." }</p>
             <div class="console__screen" ref={screen} role="log" aria-live="polite" aria-label="Console output" tabindex="0">
                 { for transcript.borrow().iter().map(|entry| html! {
                     <div class="console__entry">

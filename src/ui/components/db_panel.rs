@@ -42,7 +42,7 @@ pub fn db_panel(props: &DbPanelProps) -> Html {
             >
                 <p class="db-panel__hint">{ "Write a row directly, bypassing the cache:" }</p>
             </PriceForm>
-            <button type="button" class="button button--quiet" onclick={on_reset} disabled={props.busy}>
+            <button type="button" class="button button--quiet" onclick={super::unless(props.busy, on_reset)} aria-disabled={props.busy.to_string()}>
                 { "Reset database to the seed" }
             </button>
         </div>

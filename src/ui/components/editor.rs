@@ -210,11 +210,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let on_focus = on_load.reform(|_: FocusEvent| ());
     // Disabled while a run is in flight, yet focusable: a keyboard's press keeps its place.
     let unavailable = lab.state.busy || python.running;
-    let run = Callback::from(move |_: MouseEvent| {
-        if !unavailable {
-            on_run.emit(());
-        }
-    });
+    let run = super::unless(unavailable, on_run.reform(|_: MouseEvent| ()));
 
     let status = status(&python.phase, python.running, python.error.as_deref());
 

@@ -83,7 +83,7 @@ pub fn lesson_panel() -> Html {
                     if current >= 2 {
                         { ways(*pick, open_editor, toggle_pick) }
                     }
-                    <button type="button" class="button button--app" onclick={check} disabled={busy}>
+                    <button type="button" class="button button--app" onclick={super::unless(busy, check)} aria-disabled={busy.to_string()}>
                         { if current == 0 { "Check the hash" } else { "Run and check" } }
                     </button>
                     { verdict(feedback) }
@@ -164,9 +164,9 @@ fn line_builder(props: &LineBuilderProps) -> Html {
                     { for body.iter().enumerate().map(|(i, &line)| html! {
                         <li>
                             <code>{ line.code() }</code>
-                            <button type="button" class="lesson__small" aria-label={format!("Move up: {}", line.code())} disabled={i == 0}
+                            <button type="button" class="lesson__small" aria-label={format!("Move up: {}", line.code())} aria-disabled={(i == 0).to_string()}
                                 onclick={edit(Box::new(move |b| if i > 0 { b.swap(i, i - 1) }))}>{ "↑" }</button>
-                            <button type="button" class="lesson__small" aria-label={format!("Move down: {}", line.code())} disabled={i + 1 == body.len()}
+                            <button type="button" class="lesson__small" aria-label={format!("Move down: {}", line.code())} aria-disabled={(i + 1 == body.len()).to_string()}
                                 onclick={edit(Box::new(move |b| if i + 1 < b.len() { b.swap(i, i + 1) }))}>{ "↓" }</button>
                             <button type="button" class="lesson__small" aria-label={format!("Remove: {}", line.code())}
                                 onclick={edit(Box::new(move |b| { b.remove(i); }))}>{ "✕" }</button>
@@ -211,7 +211,7 @@ fn head(done: usize, start: Callback<MouseEvent>, busy: bool, challenges: Html) 
     <div class="lesson__head">
         <h2 class="lesson__title">{ "Lesson: write-through, by hand" }</h2>
         <p class="lesson__progress" aria-live="polite">{ format!("Progress {}/{}", done.min(STEPS.len()), STEPS.len()) }</p>
-        <button type="button" class="button button--quiet" onclick={start} disabled={busy}>{ if done > 0 { "Start over (empties both stores)" } else { "Start the lesson (empties both stores)" } }</button>
+        <button type="button" class="button button--quiet" onclick={super::unless(busy, start)} aria-disabled={busy.to_string()}>{ if done > 0 { "Start over (empties both stores)" } else { "Start the lesson (empties both stores)" } }</button>
         { challenges }
     </div>
     }

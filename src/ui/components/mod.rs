@@ -50,3 +50,14 @@ pub fn on_checked(cb: yew::Callback<bool>) -> yew::Callback<web_sys::Event> {
         }
     })
 }
+
+/// A click that does nothing while `unavailable`. With `aria-disabled` instead of `disabled`, a
+/// button that disables itself when pressed keeps the keyboard's focus (a `disabled` one drops
+/// it to the page's body).
+pub fn unless<E: 'static>(unavailable: bool, cb: yew::Callback<E>) -> yew::Callback<E> {
+    yew::Callback::from(move |e| {
+        if !unavailable {
+            cb.emit(e);
+        }
+    })
+}

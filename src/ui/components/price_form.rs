@@ -128,12 +128,11 @@ pub fn price_form(props: &PriceFormProps) -> Html {
 
 /// "Read price": `get_price` of the chosen product (no price needed).
 fn read_button(on_read: &Callback<String>, product: &UseStateHandle<String>, busy: bool) -> Html {
-    let (on_read, product) = (on_read.clone(), product.clone());
-    let onclick = Callback::from(move |_: MouseEvent| {
-        if !busy {
-            on_read.emit((*product).clone());
-        }
-    });
+    let product = product.clone();
+    let onclick = super::unless(
+        busy,
+        on_read.reform(move |_: MouseEvent| (*product).clone()),
+    );
     html! {
         <button type="button" class="button button--quiet" aria-disabled={busy.to_string()} {onclick}
             title="get_price(product): the cache first; on a miss, the database, then the cache is filled">

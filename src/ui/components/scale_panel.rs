@@ -46,10 +46,10 @@ pub fn scale_panel(props: &ScalePanelProps) -> Html {
                 { ") into both stores: the pattern does not change with size — an update still writes one row and one field, and the tables scroll through every product." }
             </p>
             <div class="race__controls">
-                <button type="button" class="button button--app" onclick={seed} disabled={props.busy}>
+                <button type="button" class="button button--app" onclick={super::unless(props.busy, seed)} aria-disabled={props.busy.to_string()}>
                     { format!("Load {} products", grouped(MAX_CATALOG)) }
                 </button>
-                <button type="button" class="button button--quiet" onclick={reset} disabled={props.busy}>
+                <button type="button" class="button button--quiet" onclick={super::unless(props.busy, reset)} aria-disabled={props.busy.to_string()}>
                     { format!("Back to the {} seed products", SEED.len()) }
                 </button>
             </div>

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::challenges_panel::ChallengesPanel;
 use super::compare_panel::ComparePanel;
 use super::console::Console;
-use super::controls::Controls;
+use super::controls::{Controls, FaultSwitches};
 use super::lesson_panel::LessonPanel;
 use super::race_panel::RacePanel;
 use super::scale_panel::ScalePanel;
@@ -52,6 +52,7 @@ fn playground(lab: &LabHandle) -> Html {
                 <LessonPanel />
             }
             <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} on_read={lab.on_read()} />
+            <FaultSwitches />
             <Console on_run={lab.on_console()} />
             <Controls />
         </>

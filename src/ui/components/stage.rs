@@ -484,12 +484,7 @@ fn strays(view: &View<'_>) -> Html {
         return Html::default();
     }
     let busy = view.lab.busy();
-    let remove = view.lab.on_remove_strays();
-    let onclick = Callback::from(move |_: MouseEvent| {
-        if !busy {
-            remove.emit(());
-        }
-    });
+    let onclick = super::unless(busy, view.lab.on_remove_strays().reform(|_: MouseEvent| ()));
     html! {
         <div class="consistency__strays">
             <p>{ format!("The cache holds {}, which the database has no row for: the stores disagree until it is removed.", names.join(", ")) }</p>
