@@ -241,13 +241,14 @@ fn follow_other_tabs(
         let (lab, dispatch) = (Rc::clone(&tab_lab), tab_dispatch.clone());
         match message {
             TabMessage::RowWritten(record) => {
+                // The stage may be showing a step of an earlier operation: say where the write is.
                 let what = format!(
-                    "Another tab wrote {} = {} to the database.",
+                    "Another tab wrote {} = {} to the database. The live stores have it; a step being replayed shows the stores as they were then.",
                     record.id, record.price
                 );
                 lab.other_tab_wrote(record);
                 dispatch.dispatch(LabAction::Changed);
-                dispatch.dispatch(LabAction::OtherTabWrote(what));
+                dispatch.dispatch(LabAction::Notice(what));
             }
             TabMessage::TableReplaced => {
                 wasm_bindgen_futures::spawn_local(async move {

@@ -233,32 +233,6 @@ impl PythonState {
     }
 }
 
-/// Something the learner should know, shown over the page (it moves nothing) until dismissed
-/// or until its reason is gone.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Notice {
-    pub text: String,
-    pub reason: NoticeReason,
-}
-
-/// Why a notice is shown, which says when it leaves by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NoticeReason {
-    /// About the lab itself (storage, the shared Redis): until dismissed or replaced.
-    Lab,
-    /// Another tab changed the stores: until dismissed or replaced.
-    OtherTab,
-}
-
-impl Notice {
-    pub fn lab(text: impl Into<String>) -> Notice {
-        Notice {
-            text: text.into(),
-            reason: NoticeReason::Lab,
-        }
-    }
-}
-
 /// What the page knows. The stores themselves live in the lab; `version` changes whenever
 /// they may have, so that the cards read them again.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -271,7 +245,7 @@ pub struct LabState {
     /// The last database failure, until the next success.
     pub error: Option<String>,
     /// Something the learner should know (fallback to memory, another tab, a blocked upgrade).
-    pub notice: Option<Notice>,
+    pub notice: Option<String>,
     /// The lab's own last operation.
     pub last_trace: Option<Rc<Trace>>,
     /// Where that operation came from, if it can be replayed from a link.
@@ -342,8 +316,6 @@ pub enum LabAction {
         persistent: bool,
         notice: Option<String>,
     },
-    /// Another tab wrote a row (what it wrote, said).
-    OtherTabWrote(String),
     /// The learner closed the notice.
     DismissNotice,
     /// The learner closed the warm-up's note.
@@ -460,7 +432,7 @@ impl LabState {
                 } else {
                     DbStatus::InMemory
                 };
-                next.notice = notice.map(Notice::lab);
+                next.notice = notice;
                 next.version += 1;
             }
             LabAction::Changed => {
@@ -515,14 +487,7 @@ impl LabState {
                 next.busy = false;
                 next.error = Some(message);
             }
-            LabAction::Notice(message) => next.notice = Some(Notice::lab(message)),
-            LabAction::OtherTabWrote(what) => {
-                // The stage may be showing a step of an earlier operation: say where the write is.
-                next.notice = Some(Notice {
-                    text: format!("{what} The live stores have it; a step being replayed shows the stores as they were then."),
-                    reason: NoticeReason::OtherTab,
-                });
-            }
+            LabAction::Notice(message) => next.notice = Some(message),
             LabAction::DismissNotice => next.notice = None,
             LabAction::DismissWarmUp => next.warm_up = None,
             LabAction::Tab(tab) => next.tab = tab,
@@ -633,7 +598,6 @@ impl LabState {
             | LabAction::Busy
             | LabAction::Failed(_)
             | LabAction::Notice(_)
-            | LabAction::OtherTabWrote(_)
             | LabAction::DismissNotice
             | LabAction::DismissWarmUp
             | LabAction::StoresReplaced

@@ -8,7 +8,7 @@ use super::tabs::Tabs;
 use crate::ui::actions::LabHandle;
 use crate::ui::context::use_lab_handle;
 use crate::ui::offline;
-use crate::ui::state::{LabAction, Notice};
+use crate::ui::state::LabAction;
 
 #[function_component(Topbar)]
 pub fn topbar() -> Html {
@@ -43,12 +43,12 @@ pub fn topbar() -> Html {
 }
 
 /// One notice, which the learner can dismiss.
-fn notice_view(lab: &LabHandle, notice: &Notice) -> Html {
+fn notice_view(lab: &LabHandle, notice: &str) -> Html {
     let dispatch = lab.state.dispatcher();
     let dismiss = Callback::from(move |_: MouseEvent| dispatch.dispatch(LabAction::DismissNotice));
     html! {
         <div class="lab__notice" role="status">
-            <p class="lab__notice-text">{ notice.text.clone() }</p>
+            <p class="lab__notice-text">{ notice.to_owned() }</p>
             <div class="lab__notice-actions">
                 <button type="button" class="button button--quiet" onclick={dismiss}>{ "Dismiss" }</button>
             </div>
