@@ -119,6 +119,9 @@ pub async fn boot(
             None
         }
     };
+    // Starting the lab and showing it are two tasks: one would be long enough to keep a phone
+    // from answering a tap.
+    super::next_task().await;
     let cold = lab
         .stores()
         .cache_link()

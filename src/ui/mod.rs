@@ -83,6 +83,19 @@ pub fn app() -> Html {
         diagram,
         playback,
     };
+    // The page is drawn in parts, each in a task of its own, in the order they stand on the
+    // page (so no part moves one drawn before it): drawn at once, the whole page was one task
+    // long enough to keep a phone from answering a tap (Lighthouse's total blocking time).
+    let drawn = use_state_eq(|| 1_u8);
+    {
+        let drawn = drawn.clone();
+        use_effect_with(*drawn, move |&n| {
+            if n < PARTS {
+                after_this_task(move || drawn.set(n + 1));
+            }
+        });
+    }
+    let drawn = *drawn;
     // An open challenge's panel holds the editor: it gets more room.
     let challenge = lab.state.challenge_beside_stage();
     html! {
@@ -91,17 +104,46 @@ pub fn app() -> Html {
                 <div class="lab">
                     <Topbar />
                     <div class={classes!("playground", challenge.then_some("playground--challenge"))}>
-                        <SidePanel />
+                        <SidePanel drawn={drawn} />
                         <main class="playground__main">
-                            <StageView />
-                            <Player />
-                            <TraceView />
+                            if drawn >= 5 { <StageView /> }
+                            if drawn >= 6 { <Player /> }
+                            if drawn >= PARTS { <TraceView /> }
                         </main>
                     </div>
                 </div>
             </ContextProvider<Shown>>
         </ContextProvider<actions::LabHandle>>
     }
+}
+
+/// How many parts the page is drawn in (see `App`): the top bar; the lesson; the update form
+/// and the faults; the console; the stage; the playback; the sequence diagram.
+const PARTS: u8 = 7;
+
+/// Runs `f` in a task of its own, after this one (and after a paint, if one is due).
+fn after_this_task(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    if let Some(w) = web_sys::window() {
+        let f = Closure::once_into_js(f);
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0);
+    }
+}
+
+/// Resolves in a task of its own, after this one: long work split by it leaves the page free
+/// to paint and to answer the learner in between.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let queued = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if !queued {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Scrolls the stage into view if the layout stacks and the stage is below the fold.

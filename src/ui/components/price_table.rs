@@ -127,8 +127,10 @@ fn use_windowed(
     {
         let (view, scroller) = (view.clone(), scroller.clone());
         let (rows, wanted) = (Rc::clone(rows), reveal.clone());
+        // A table that is not boxed shows every row: nothing to measure, and measuring would
+        // make the browser lay the page out in the middle of the render (a long task at start).
         use_effect_with((boxed, reveal.clone(), reveal_token), move |_| {
-            if let Some(el) = scroller.cast::<HtmlElement>() {
+            if let Some(el) = scroller.cast::<HtmlElement>().filter(|_| boxed) {
                 follow(&el, &view, &rows, wanted.filter(|_| boxed));
             }
         });

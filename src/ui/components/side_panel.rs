@@ -20,41 +20,58 @@ use crate::ui::actions::LabHandle;
 use crate::ui::context::use_lab_handle;
 use crate::ui::state::{LabAction, Tab};
 
+#[derive(Properties, PartialEq)]
+pub struct SidePanelProps {
+    /// How much of the page is drawn yet (the page is drawn in parts at start, see `App`): the
+    /// playground's task is part 2, the update form part 3, the console part 4.
+    #[prop_or(u8::MAX)]
+    pub drawn: u8,
+}
+
 #[function_component(SidePanel)]
-pub fn side_panel() -> Html {
+pub fn side_panel(props: &SidePanelProps) -> Html {
     let Some(lab) = use_lab_handle() else {
         return Html::default();
     };
     let tab = lab.state.tab;
+    let drawn = props.drawn;
     html! {
         <div class="playground__side" id={format!("panel-{}", tab.id())} role="tabpanel" aria-labelledby={format!("tab-{}", tab.id())}>
             { match tab {
-                Tab::Playground => playground(&lab),
+                Tab::Playground => playground(&lab, drawn),
                 Tab::Race => race(&lab),
                 Tab::Compare => compare(&lab),
                 Tab::Scale => scale(&lab),
             } }
+            // Last, so that no part drawn after it moves it.
+            if drawn >= 4 {
             <footer class="lab__footer">
                 { "Runs entirely in your browser: the cache is an embedded Redis emulator, the database is IndexedDB. Scriptable from the console as window.lab." }
             </footer>
+            }
         </div>
     }
 }
 
-fn playground(lab: &LabHandle) -> Html {
+fn playground(lab: &LabHandle, drawn: u8) -> Html {
     let (live, busy) = (lab.live(), lab.busy());
     html! {
         <>
             // The challenges take the lesson's place.
-            if lab.state.challenges.listed || lab.state.challenges.open.is_some() {
+            if drawn < 2 {
+            } else if lab.state.challenges.listed || lab.state.challenges.open.is_some() {
                 <ChallengesPanel />
             } else {
                 <LessonPanel />
             }
-            <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} on_read={lab.on_read()} />
-            <FaultSwitches />
-            <Console on_run={lab.on_console()} />
-            <Controls />
+            if drawn >= 3 {
+                <UpdateForm products={Rc::clone(&live.database)} busy={busy} rejection={lab.rejection()} on_update={lab.on_update()} on_read={lab.on_read()} />
+                <FaultSwitches />
+            }
+            if drawn >= 4 {
+                <Console on_run={lab.on_console()} />
+                <Controls />
+            }
         </>
     }
 }
