@@ -205,3 +205,54 @@ fn out_of_memory_refuses_writes_but_serves_reads_and_deletes() {
         "(integer) 1\n"
     );
 }
+
+/// What Redis would allow up to 512 MB, the lab's Redis allows up to its own limit (64 MiB) and
+/// answers `OOM` past it, before allocating anything: one learner's SETRANGE or SETBIT must not
+/// end the page. Redis's own limits keep Redis's own error text.
+#[test]
+fn strings_past_the_labs_limit_are_refused_with_oom_not_built() {
+    let mut redis = emulator();
+    let oom = Reply::Error(b"OOM command not allowed when used memory > 'maxmemory'.".to_vec());
+    let too_long =
+        Reply::Error(b"ERR string exceeds maximum allowed size (proto-max-bulk-len)".to_vec());
+    // 64 MiB exactly is allowed; one byte more is not.
+    assert_eq!(
+        redis.execute_command("SETRANGE s 67108863 x").unwrap(),
+        Reply::Integer(67_108_864)
+    );
+    assert_eq!(redis.execute_command("SETRANGE s 67108864 x").unwrap(), oom);
+    assert_eq!(redis.execute_command("APPEND s x").unwrap(), oom);
+    assert_eq!(
+        redis.execute_command("SETRANGE t 536870911 x").unwrap(),
+        oom
+    );
+    assert_eq!(
+        redis.execute_command("SETRANGE t 536870912 x").unwrap(),
+        too_long
+    );
+    // Bit 2^32 - 1 is in Redis's range (a 512 MB string); the lab refuses it.
+    assert_eq!(redis.execute_command("SETBIT b 4294967295 1").unwrap(), oom);
+    assert_eq!(
+        redis.execute_command("SETBIT b 536870911 1").unwrap(),
+        Reply::Integer(0)
+    );
+    assert_eq!(redis.execute_command("SETBIT b 536870912 1").unwrap(), oom);
+    assert_eq!(
+        redis.execute_command("EXISTS t").unwrap(),
+        Reply::Integer(0)
+    );
+    // LCS of two 8 KiB strings needs a table of 64 Mi cells: past the lab's 16 Mi.
+    let long = "x".repeat(8192);
+    redis
+        .execute_command(format!("MSET a {long} b {long}"))
+        .unwrap();
+    assert_eq!(
+        redis.execute_command("LCS a b LEN").unwrap(),
+        Reply::Error(b"ERR Insufficient memory".to_vec())
+    );
+    redis.execute_command("SETRANGE a 4000 y").unwrap();
+    assert_eq!(
+        redis.execute_command("LCS a c LEN").unwrap(),
+        Reply::Integer(0)
+    );
+}

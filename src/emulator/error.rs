@@ -53,6 +53,24 @@ pub enum CommandError {
     /// HRANDFIELD with a negative count beyond what the emulator will hold in one reply
     /// (Redis itself would stream billions of fields; this is the emulator's own limit).
     TooManyPicks(i64),
+    /// SETRANGE's offset is negative.
+    OffsetOutOfRange,
+    /// SETBIT's and GETBIT's offset is not an integer, negative, or 2^32 bits or more.
+    BitOffset,
+    /// SETBIT's value is not 0 or 1.
+    BitValue,
+    /// LCS on a key that holds something other than a string.
+    LcsNotStrings,
+    /// LCS with both LEN and IDX.
+    LcsLenAndIdx,
+    /// An allocation the server cannot make (LCS's table).
+    InsufficientMemory,
+    /// COPY of a key to itself.
+    SameObject,
+    /// A database number that is not one of the sixteen.
+    DbIndexOutOfRange,
+    /// COPY to another database where there is only one (the lab's Redis is database 0).
+    OtherDatabase,
     /// The server is at `maxmemory` with the `noeviction` policy and refuses commands that add
     /// data (`-OOM`, as Redis words it).
     OutOfMemory,
@@ -132,6 +150,26 @@ impl CommandError {
             CommandError::OutOfRange => "ERR value is out of range".to_owned(),
             CommandError::OutOfMemory => {
                 "OOM command not allowed when used memory > 'maxmemory'.".to_owned()
+            }
+            CommandError::OffsetOutOfRange => "ERR offset is out of range".to_owned(),
+            CommandError::BitOffset => {
+                "ERR bit offset is not an integer or out of range".to_owned()
+            }
+            CommandError::BitValue => "ERR bit is not an integer or out of range".to_owned(),
+            CommandError::LcsNotStrings => {
+                "ERR The specified keys must contain string values".to_owned()
+            }
+            CommandError::LcsLenAndIdx => {
+                "ERR If you want both the length and indexes, please just use IDX.".to_owned()
+            }
+            CommandError::InsufficientMemory => "ERR Insufficient memory".to_owned(),
+            CommandError::SameObject => {
+                "ERR source and destination objects are the same".to_owned()
+            }
+            CommandError::DbIndexOutOfRange => "ERR DB index is out of range".to_owned(),
+            CommandError::OtherDatabase => {
+                "ERR the lab's Redis has one database (0): COPY to another one is not possible here"
+                    .to_owned()
             }
             CommandError::NestedMulti => "ERR MULTI calls can not be nested".to_owned(),
             CommandError::ExecWithoutMulti => "ERR EXEC without MULTI".to_owned(),

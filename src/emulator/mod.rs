@@ -215,6 +215,33 @@ impl Emulator {
     pub fn keyspace(&self) -> &Keyspace {
         &self.keyspace
     }
+
+    /// COPY's first half when the copy goes to another database (`minired` has sixteen): the
+    /// value at `key` and its expiry, as a command run now would see them.
+    pub fn copy_out(&mut self, key: &[u8]) -> Option<(Value, Option<i64>)> {
+        self.keyspace.begin_command((self.clock)());
+        let value = self.keyspace.get(key)?.clone();
+        Some((value, self.keyspace.expires_at(key)))
+    }
+
+    /// COPY's second half: puts `value` with its expiry at `key`, unless the key exists and
+    /// `replace` is false; whether it did.
+    pub fn copy_in(
+        &mut self,
+        key: &[u8],
+        (value, expires_at): (Value, Option<i64>),
+        replace: bool,
+    ) -> bool {
+        self.keyspace.begin_command((self.clock)());
+        if self.keyspace.contains(key) && !replace {
+            return false;
+        }
+        self.keyspace.set(key, value, false);
+        if let Some(at) = expires_at {
+            self.keyspace.set_expiry(key, at);
+        }
+        true
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

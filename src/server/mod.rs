@@ -24,9 +24,9 @@ pub const DATABASES: usize = 16;
 pub const REDIS_VERSION: &str = "7.0.15";
 
 /// The commands this module answers itself (every other goes to the emulator).
-const SERVER_NAMES: [&str; 13] = [
+const SERVER_NAMES: [&str; 14] = [
     "quit", "hello", "client", "select", "command", "config", "info", "flushall", "reset", "auth",
-    "debug", "function", "memory",
+    "debug", "function", "memory", "copy",
 ];
 
 /// One connection's own state.
@@ -164,6 +164,7 @@ impl Server {
             "debug" => plain(err("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")),
             "function" => plain(Self::function(args)),
             "memory" => plain(self.memory(client, args)),
+            "copy" => self.copy(client, argv),
             _ => self.data_command(client, argv),
         }
     }
@@ -172,7 +173,11 @@ impl Server {
     fn data_command(&mut self, client: &mut Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
         let reply = self.dbs[client.db].run_in(&mut client.session, argv);
         let name = &argv[0];
-        let shape = if name.eq_ignore_ascii_case(b"hgetall") {
+        let lcs_idx = name.eq_ignore_ascii_case(b"lcs")
+            && argv[3.min(argv.len())..]
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(b"idx"));
+        let shape = if name.eq_ignore_ascii_case(b"hgetall") || lcs_idx {
             Shape::Map
         } else if name.eq_ignore_ascii_case(b"hrandfield")
             && argv.len() == 4
@@ -290,6 +295,39 @@ impl Server {
             }
             Some(_) => err("ERR DB index is out of range"),
         }
+    }
+
+    /// COPY: within the client's database the emulator's own (handed the command without its
+    /// `DB` option); to another of the sixteen, this server's, in Redis's order (options, the
+    /// same key, a missing source, an existing destination without REPLACE).
+    fn copy(&mut self, client: &mut Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
+        let options: Vec<&[u8]> = argv.iter().skip(3).map(Vec::as_slice).collect();
+        let (replace, target) = match argv.len() {
+            3.. => match crate::emulator::cmd::copy::parse_options(&options) {
+                Ok((replace, Some(db))) if db as usize != client.db => (replace, db as usize),
+                Ok(_) => {
+                    let mut same: Vec<Vec<u8>> = argv[..3].to_vec();
+                    let mut rest = options.iter();
+                    while let Some(option) = rest.next() {
+                        if option.eq_ignore_ascii_case(b"db") {
+                            rest.next();
+                        } else {
+                            same.push(option.to_vec());
+                        }
+                    }
+                    return self.data_command(client, &same);
+                }
+                Err(e) => return (Reply::from(e), Shape::Plain, After::Continue),
+            },
+            _ => return self.data_command(client, argv),
+        };
+        let reply = match self.dbs[client.db].copy_out(&argv[1]) {
+            Some(copied) => Reply::Integer(i64::from(
+                self.dbs[target].copy_in(&argv[2], copied, replace),
+            )),
+            None => Reply::Integer(0),
+        };
+        (reply, Shape::Plain, After::Continue)
     }
 
     fn flushall(&mut self, argv: &[Vec<u8>]) -> Reply {

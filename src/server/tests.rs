@@ -136,3 +136,59 @@ fn unknown_commands_answer_as_redis_does_and_quit_closes() {
     assert_eq!(server.execute(&mut c, &argv, &mut out), After::Close);
     assert_eq!(out, b"+OK\r\n");
 }
+
+/// COPY between the sixteen databases, step by step as Redis 7.0.15 answered the same session
+/// (recorded with redis-cli): the value and its expiry go to the other database; the same key
+/// name may be copied to another database; an existing destination is kept without REPLACE.
+#[test]
+fn copy_goes_between_databases_as_redis_does() {
+    let mut server = Server::new(6379, 1);
+    let mut c = server.connect();
+    let steps = [
+        ("SET s foobar EX 1000", "+OK\r\n"),
+        ("COPY s t DB 1", ":1\r\n"),
+        ("EXISTS t", ":0\r\n"),
+        ("SELECT 1", "+OK\r\n"),
+        ("GET t", "$6\r\nfoobar\r\n"),
+        ("PERSIST t", ":1\r\n"),
+        ("COPY t s DB 0", ":0\r\n"),
+        ("SET t other", "+OK\r\n"),
+        ("COPY t t DB 0", ":1\r\n"),
+        ("COPY t t DB 0 REPLACE", ":1\r\n"),
+        ("SELECT 0", "+OK\r\n"),
+        ("GET t", "$5\r\nother\r\n"),
+        ("COPY s t DB 0", ":0\r\n"),
+        (
+            "COPY s s DB 0",
+            "-ERR source and destination objects are the same\r\n",
+        ),
+        ("COPY s s DB 1", ":1\r\n"),
+        ("COPY s s DB 1 REPLACE", ":1\r\n"),
+        ("COPY s x DB 16", "-ERR DB index is out of range\r\n"),
+        (
+            "COPY s x DB one",
+            "-ERR value is not an integer or out of range\r\n",
+        ),
+        ("SELECT 1", "+OK\r\n"),
+        ("GET s", "$6\r\nfoobar\r\n"),
+    ];
+    for (line, reply) in steps {
+        assert_eq!(run(&mut server, &mut c, line), reply, "{line}");
+    }
+}
+
+/// LCS ... IDX is a map in RESP3, as HGETALL is.
+#[test]
+fn lcs_idx_is_a_map_in_resp3() {
+    let mut server = Server::new(6379, 1);
+    let mut c = server.connect();
+    run(&mut server, &mut c, "MSET a ohmytext b mynewtext");
+    let resp2 = run(&mut server, &mut c, "LCS a b IDX MINMATCHLEN 4");
+    assert!(resp2.starts_with("*4\r\n$7\r\nmatches\r\n"), "{resp2}");
+    run(&mut server, &mut c, "HELLO 3");
+    let resp3 = run(&mut server, &mut c, "LCS a b IDX MINMATCHLEN 4");
+    assert_eq!(
+        resp3,
+        "%2\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n$3\r\nlen\r\n:6\r\n"
+    );
+}

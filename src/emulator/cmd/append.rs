@@ -1,10 +1,9 @@
 //! APPEND: add bytes to the end of the string stored at a key.
 
-use super::{Access, Args, Command, Ctx, Spec};
+use super::{check_string_length, Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
 use crate::emulator::reply::Reply;
-use crate::emulator::resp::PROTO_MAX_BULK_LEN;
 
 /// Name, arity, syntax and summary.
 pub const SPEC: Spec = Spec {
@@ -21,7 +20,8 @@ pub const SPEC: Spec = Spec {
 /// APPEND key value
 /// ```
 /// Replies with the new length; a missing key is created; WRONGTYPE for a hash; a result
-/// longer than `proto-max-bulk-len` (512 MB) is refused. The key keeps its expiry.
+/// longer than `proto-max-bulk-len` (512 MB) is refused, and one longer than the lab's limit
+/// ([`super::LAB_MAX_STRING`]) gets `OOM`. The key keeps its expiry.
 #[derive(Debug)]
 pub struct Append<'a> {
     key: &'a [u8],
@@ -39,12 +39,12 @@ impl<'a> Command<'a> for Append<'a> {
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         let mut current = match ctx.keyspace.get(self.key) {
             None => Vec::new(),
-            Some(Value::Str(s)) => s.clone(),
+            Some(Value::Str(s)) => {
+                check_string_length(s.len() as u64, self.value.len() as u64)?;
+                s.clone()
+            }
             Some(_) => return Err(CommandError::WrongType),
         };
-        if (current.len() + self.value.len()) as i64 > PROTO_MAX_BULK_LEN {
-            return Err(CommandError::StringTooLong);
-        }
         current.extend_from_slice(self.value);
         let len = current.len() as i64;
         ctx.keyspace.set(self.key, Value::Str(current), true);

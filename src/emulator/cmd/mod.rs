@@ -13,6 +13,8 @@ use super::session::Session;
 pub use super::split::Argv;
 
 mod append;
+mod bitcount;
+pub mod copy;
 mod dbsize;
 mod decr;
 mod decrby;
@@ -26,6 +28,7 @@ mod expireat;
 mod flushall;
 mod flushdb;
 mod get;
+mod getbit;
 mod getdel;
 mod getex;
 mod getrange;
@@ -50,6 +53,7 @@ mod incr;
 mod incrby;
 mod incrbyfloat;
 mod keys;
+mod lcs;
 mod mget;
 mod mset;
 mod msetnx;
@@ -64,8 +68,10 @@ mod randomkey;
 mod rename;
 mod renamenx;
 mod set;
+mod setbit;
 mod setex;
 mod setnx;
+mod setrange;
 mod strlen;
 mod substr;
 mod ttl;
@@ -215,6 +221,8 @@ macro_rules! commands {
 
 commands! {
     Append => append,
+    Bitcount => bitcount,
+    Copy => copy,
     Dbsize => dbsize,
     Decr => decr,
     Decrby => decrby,
@@ -228,6 +236,7 @@ commands! {
     Flushall => flushall,
     Flushdb => flushdb,
     Get => get,
+    Getbit => getbit,
     Getdel => getdel,
     Getex => getex,
     Getrange => getrange,
@@ -252,6 +261,7 @@ commands! {
     Incrby => incrby,
     Incrbyfloat => incrbyfloat,
     Keys => keys,
+    Lcs => lcs,
     Mget => mget,
     Mset => mset,
     Msetnx => msetnx,
@@ -266,8 +276,10 @@ commands! {
     Rename => rename,
     Renamenx => renamenx,
     Set => set,
+    Setbit => setbit,
     Setex => setex,
     Setnx => setnx,
+    Setrange => setrange,
     Strlen => strlen,
     Substr => substr,
     Ttl => ttl,
@@ -316,6 +328,37 @@ const REDIS_7_0_COMMANDS: &[&str] = &[
 pub(super) fn option_name(bytes: &[u8]) -> &[u8] {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
     &bytes[..end]
+}
+
+/// The longest string the lab's Redis holds: 64 MiB. Redis's own limit is 512 MB
+/// (`proto-max-bulk-len`), and a command past it gets Redis's error; a string between the two
+/// gets `OOM`, as a Redis with `maxmemory` set would answer, because a browser tab that runs out
+/// of memory ends the page.
+pub const LAB_MAX_STRING: u64 = 64 << 20;
+
+/// Redis's `checkStringLength`: a string of `size + append` bytes must fit `proto-max-bulk-len`
+/// (and not overflow), then the lab's own limit.
+pub(super) fn check_string_length(size: u64, append: u64) -> Result<(), CommandError> {
+    match size.checked_add(append) {
+        Some(total) if total <= crate::emulator::resp::PROTO_MAX_BULK_LEN as u64 => {
+            if total > LAB_MAX_STRING {
+                Err(CommandError::OutOfMemory)
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(CommandError::StringTooLong),
+    }
+}
+
+/// Redis's `getBitOffsetFromArgument` (without the `#` form): an integer from 0 to just under
+/// 2^32 bits (512 MB), else `bit offset is not an integer or out of range`.
+pub(super) fn parse_bit_offset(bytes: &[u8]) -> Result<u64, CommandError> {
+    let offset = super::number::parse_i64(bytes).ok_or(CommandError::BitOffset)?;
+    u64::try_from(offset)
+        .ok()
+        .filter(|o| (o >> 3) < crate::emulator::resp::PROTO_MAX_BULK_LEN as u64)
+        .ok_or(CommandError::BitOffset)
 }
 
 /// FLUSHDB's and FLUSHALL's one optional argument, `ASYNC` or `SYNC`; anything else is a
