@@ -71,6 +71,20 @@ pub enum CommandError {
     DbIndexOutOfRange,
     /// COPY to another database where there is only one (the lab's Redis is database 0).
     OtherDatabase,
+    /// RESTORE onto an existing key without REPLACE.
+    BusyKey,
+    /// RESTORE's TTL is negative.
+    InvalidTtl,
+    /// RESTORE's IDLETIME is negative.
+    InvalidIdletime,
+    /// RESTORE's FREQ is outside 0 to 255.
+    InvalidFreq,
+    /// A DUMP payload too short, of a newer RDB version, or with a wrong checksum.
+    DumpPayload,
+    /// A DUMP payload whose value Redis could not have written.
+    BadDataFormat,
+    /// A DUMP payload of a kind of value the emulator does not hold.
+    UnsupportedPayload(&'static str),
     /// The server is at `maxmemory` with the `noeviction` policy and refuses commands that add
     /// data (`-OOM`, as Redis words it).
     OutOfMemory,
@@ -171,6 +185,19 @@ impl CommandError {
                 "ERR the lab's Redis has one database (0): COPY to another one is not possible here"
                     .to_owned()
             }
+            CommandError::BusyKey => "BUSYKEY Target key name already exists.".to_owned(),
+            CommandError::InvalidTtl => "ERR Invalid TTL value, must be >= 0".to_owned(),
+            CommandError::InvalidIdletime => "ERR Invalid IDLETIME value, must be >= 0".to_owned(),
+            CommandError::InvalidFreq => {
+                "ERR Invalid FREQ value, must be >= 0 and <= 255".to_owned()
+            }
+            CommandError::DumpPayload => {
+                "ERR DUMP payload version or checksum are wrong".to_owned()
+            }
+            CommandError::BadDataFormat => "ERR Bad data format".to_owned(),
+            CommandError::UnsupportedPayload(kind) => format!(
+                "ERR the payload holds a {kind}: the lab's Redis holds strings and hashes only"
+            ),
             CommandError::NestedMulti => "ERR MULTI calls can not be nested".to_owned(),
             CommandError::ExecWithoutMulti => "ERR EXEC without MULTI".to_owned(),
             CommandError::DiscardWithoutMulti => "ERR DISCARD without MULTI".to_owned(),

@@ -23,6 +23,7 @@ pub mod glob;
 pub mod keyspace;
 pub mod long_double;
 pub mod number;
+pub mod rdb;
 pub mod reply;
 pub mod resp;
 pub mod rng;

@@ -17,7 +17,7 @@ use crate::emulator::Reply;
 /// `OBJECT ENCODING` would show.
 pub(super) const SETTABLE: &[(&str, &str)] = &[
     ("appendonly", "no"),
-    ("hash-max-listpack-entries", "128"),
+    ("hash-max-listpack-entries", "512"),
     ("hash-max-listpack-value", "64"),
     ("lazyfree-lazy-user-del", "no"),
     ("list-max-listpack-size", "-2"),

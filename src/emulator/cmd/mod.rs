@@ -20,6 +20,7 @@ mod decr;
 mod decrby;
 mod del;
 mod discard;
+mod dump;
 mod echo;
 mod exec;
 mod exists;
@@ -67,6 +68,7 @@ mod pttl;
 mod randomkey;
 mod rename;
 mod renamenx;
+mod restore;
 mod set;
 mod setbit;
 mod setex;
@@ -228,6 +230,7 @@ commands! {
     Decrby => decrby,
     Del => del,
     Discard => discard,
+    Dump => dump,
     Echo => echo,
     Exec => exec,
     Exists => exists,
@@ -275,6 +278,7 @@ commands! {
     Randomkey => randomkey,
     Rename => rename,
     Renamenx => renamenx,
+    Restore => restore,
     Set => set,
     Setbit => setbit,
     Setex => setex,
