@@ -1,4 +1,6 @@
-//! DUMP and RESTORE against the real server, live: values written to a real Redis 7.0.15 are
+//! The bytes on the wire and DUMP/RESTORE against the real server, live. "On the wire" (the
+//! lab's view of a command's frames) must show what redis-cli sends and what redis-server
+//! answers, byte for byte, in RESP2 and RESP3. And DUMP and RESTORE: values written to a real Redis 7.0.15 are
 //! DUMPed there, RESTOREd into the emulator and read back; the emulator's DUMPs of them are
 //! RESTOREd into Redis and read back there; and the emulator's payload is Redis's, byte for
 //! byte, except where the two LZF compressors choose differently (a long run of one byte) or
@@ -9,7 +11,8 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 
-use write_through_lab::emulator::{Emulator, Reply};
+use write_through_lab::emulator::{split_args, Emulator, Reply};
+use write_through_lab::engine::Wire;
 
 #[path = "support/differential.rs"]
 #[allow(dead_code)]
@@ -51,9 +54,22 @@ impl Client {
         self.read()
     }
 
+    /// One reply, as the bytes that came.
+    fn raw(&mut self, frame: &[u8]) -> Vec<u8> {
+        self.writer.write_all(frame).expect("send");
+        let mut raw = Vec::new();
+        self.read_into(&mut raw);
+        raw
+    }
+
     fn read(&mut self) -> Resp {
+        self.read_into(&mut Vec::new())
+    }
+
+    fn read_into(&mut self, raw: &mut Vec<u8>) -> Resp {
         let mut line = Vec::new();
         self.reader.read_until(b'\n', &mut line).expect("read");
+        raw.extend_from_slice(&line);
         line.truncate(line.len() - 2);
         let (kind, rest) = (line[0], line[1..].to_vec());
         let number = || -> i64 { String::from_utf8_lossy(&rest).parse().expect("a number") };
@@ -65,10 +81,15 @@ impl Client {
             b'$' => {
                 let mut data = vec![0; number() as usize + 2];
                 self.reader.read_exact(&mut data).expect("read a bulk");
+                raw.extend_from_slice(&data);
                 data.truncate(data.len() - 2);
                 Resp::Bulk(Some(data))
             }
-            b'*' => Resp::Array((0..number()).map(|_| self.read()).collect()),
+            b'_' => Resp::Bulk(None),
+            b'*' | b'%' => {
+                let n = number() * if kind == b'%' { 2 } else { 1 };
+                Resp::Array((0..n).map(|_| self.read_into(raw)).collect())
+            }
             _ => panic!("not RESP: {line:?}"),
         }
     }
@@ -330,4 +351,107 @@ fn a_dump_from_redis_restores_here_and_back_and_is_the_same_bytes() {
         (99_000..=100_000).contains(&ttl) && (99_000..=100_000).contains(&our_ttl),
         "{ttl} {our_ttl}"
     );
+}
+
+/// "On the wire" shows, for a command the lab ran, the request frame redis-cli sends for the
+/// same line (captured on a socket that plays the server) and the reply frames redis-server
+/// sends, in RESP2 and after HELLO 3.
+#[test]
+fn on_the_wire_is_what_redis_cli_sends_and_redis_server_answers() {
+    if !["redis-server", "redis-cli"].into_iter().all(installed) {
+        skip_unless_required("the wire test needs Debian's redis-server and redis-tools");
+        return;
+    }
+    let server = RedisServer::start();
+    let (mut resp2, mut resp3) = (Client::connect(server.port), Client::connect(server.port));
+    assert!(matches!(resp3.call(&[b"HELLO", b"3"]), Resp::Array(_)));
+    // Each connection gets the same commands on a database of its own.
+    assert_eq!(resp3.call(&[b"SELECT", b"1"]), Resp::Status(b"OK".to_vec()));
+    let mut emulator = Emulator::with_system_clock(3);
+    let lines = [
+        "HMSET product_prices product1 100 product2 200 product3 300",
+        "HSET product_prices product1 150",
+        "HGET product_prices product1",
+        "HGET product_prices nope",
+        "HGETALL product_prices",
+        "HSET product_prices \"the product\" \"1\\r\\n2\"",
+        "HSET product_prices",
+        "HINCRBY product_prices product2 x",
+        "GET product_prices",
+        "SET greeting \"hello world\"",
+        "HSET product_prices {product} 150",
+    ];
+    for line in lines {
+        let argv = split_args(line.as_bytes()).expect("a line redis-cli splits");
+        let reply = emulator.run(&argv);
+        let wire = Wire::of(argv.clone(), &reply);
+        assert_eq!(
+            wire.request,
+            sent_by_redis_cli(&argv),
+            "the request frame of {line}"
+        );
+        assert_eq!(
+            wire.reply2,
+            resp2.raw(&wire.request),
+            "the RESP2 reply to {line}"
+        );
+        assert_eq!(
+            wire.reply3,
+            resp3.raw(&wire.request),
+            "the RESP3 reply to {line}"
+        );
+    }
+}
+
+/// The bytes redis-cli sends for `argv` (given as its arguments, so that it sends nothing
+/// else first), caught by a listener that answers `+OK`.
+fn sent_by_redis_cli(argv: &[Vec<u8>]) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("its address").port();
+    let mut cli = std::process::Command::new("redis-cli")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(argv.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-cli");
+    let (mut socket, _) = listener.accept().expect("redis-cli connects");
+    let mut sent = Vec::new();
+    let mut buf = [0_u8; 4096];
+    loop {
+        let n = socket.read(&mut buf).expect("read what redis-cli sends");
+        sent.extend_from_slice(&buf[..n]);
+        if n == 0 || frame_complete(&sent) {
+            break;
+        }
+    }
+    let _ = socket.write_all(b"+OK\r\n");
+    drop(socket);
+    let _ = cli.wait();
+    sent
+}
+
+fn frame_complete(bytes: &[u8]) -> bool {
+    fn line(bytes: &[u8], at: &mut usize) -> Option<usize> {
+        let end = bytes[*at..].windows(2).position(|w| w == b"\r\n")? + *at;
+        let n = String::from_utf8_lossy(&bytes[*at + 1..end]).parse().ok()?;
+        *at = end + 2;
+        Some(n)
+    }
+    let mut at = 0;
+    let Some(count) = line(bytes, &mut at) else {
+        return false;
+    };
+    for _ in 0..count {
+        let Some(len) = line(bytes, &mut at) else {
+            return false;
+        };
+        if at + len + 2 > bytes.len() {
+            return false;
+        }
+        at += len + 2;
+    }
+    true
 }

@@ -1071,3 +1071,33 @@ fn every_prediction_offers_distinct_choices_one_of_them_the_answer() {
         }
     }
 }
+
+/// Every step whose command reached Redis carries what travelled ("On the wire"); the
+/// tutorial's HSET is the frame redis-cli would send, and its reply `:0`.
+#[test]
+fn a_command_that_reached_redis_carries_its_frames() {
+    let lab = lab(Pattern::WriteThrough);
+    let trace = block_on(lab.update_price("product1", "150"));
+    let hset = trace
+        .steps
+        .iter()
+        .find(|s| s.action.starts_with("HSET"))
+        .expect("an HSET step");
+    let wire = hset.wire.as_ref().expect("its frames");
+    assert_eq!(
+        wire.request,
+        b"*4\r\n$4\r\nHSET\r\n$14\r\nproduct_prices\r\n$8\r\nproduct1\r\n$3\r\n150\r\n"
+    );
+    assert_eq!(wire.reply2, b":0\r\n");
+    assert_eq!(wire.reply3, b":0\r\n");
+    assert_eq!(
+        write_through_lab::engine::Wire::shown(&wire.request, true),
+        "*4\\r\\n\n$4\\r\\n\nHSET\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n$8\\r\\n\nproduct1\\r\\n\n$3\\r\\n\n150\\r\\n\n"
+    );
+    // Steps that send nothing to Redis carry nothing.
+    assert!(trace
+        .steps
+        .iter()
+        .filter(|s| s.wire.is_some())
+        .all(|s| s.actor == write_through_lab::engine::trace::Actor::Cache));
+}

@@ -234,6 +234,38 @@ fn bulk(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// A command as a client sends it (redis-cli, redis-py): an array of bulk strings.
+pub fn encode_request(argv: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + argv.iter().map(|a| a.len() + 16).sum::<usize>());
+    number_line(&mut out, b'*', argv.len() as i64);
+    for arg in argv {
+        bulk(&mut out, arg);
+    }
+    out
+}
+
+/// How the reply to the data command `argv` is laid out in RESP3: HGETALL's and LCS … IDX's
+/// are maps, HRANDFIELD … WITHVALUES's an array of pairs.
+pub fn shape_of(argv: &[Vec<u8>]) -> Shape {
+    let Some(name) = argv.first() else {
+        return Shape::Plain;
+    };
+    let lcs_idx = name.eq_ignore_ascii_case(b"lcs")
+        && argv
+            .get(3..)
+            .is_some_and(|options| options.iter().any(|a| a.eq_ignore_ascii_case(b"idx")));
+    if name.eq_ignore_ascii_case(b"hgetall") || lcs_idx {
+        Shape::Map
+    } else if name.eq_ignore_ascii_case(b"hrandfield")
+        && argv.len() == 4
+        && argv[3].eq_ignore_ascii_case(b"withvalues")
+    {
+        Shape::Pairs
+    } else {
+        Shape::Plain
+    }
+}
+
 /// Writes `reply` to `out` in RESP2, or in RESP3 (`resp3`) laid out as `shape` says.
 pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) {
     match reply {

@@ -78,4 +78,4 @@ pub use pattern::Pattern;
 pub use scripted::Effect;
 pub use steps::check_update;
 pub use stores::Stores;
-pub use trace::{Consistency, Outcome, Step, StepKind, Table, Trace, Writer};
+pub use trace::{Consistency, Outcome, Step, StepKind, Table, Trace, Wire, Writer};

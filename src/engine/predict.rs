@@ -133,6 +133,7 @@ mod tests {
             changes: vec![],
             consistency: Consistency::of(&pair(cache), &pair(db)),
             folded: None,
+            wire: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::trace::{
-    diff, Actor, CodeRef, Consistency, Step, StepKind, Store, Table, Trace, Writer,
+    diff, Actor, CodeRef, Consistency, Step, StepKind, Store, Table, Trace, Wire, Writer,
 };
 
 /// One step's description, before the recorder adds the snapshot.
@@ -63,6 +63,13 @@ impl Recorder {
         }
     }
 
+    /// What travelled for the last step's command (see [`Wire`]).
+    pub fn wire_last(&mut self, wire: Wire) {
+        if let Some(step) = self.trace.steps.last_mut() {
+            step.wire = Some(Rc::new(wire));
+        }
+    }
+
     /// Adds a step with the stores as they are now.
     pub fn push(
         &mut self,
@@ -94,6 +101,7 @@ impl Recorder {
             queue: Rc::clone(&queue),
             changes,
             folded: None,
+            wire: None,
         });
         self.cache = cache;
         self.database = database;

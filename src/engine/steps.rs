@@ -8,7 +8,7 @@ use super::cache_link::OtherWrite;
 use super::lab::Lab;
 use super::recorder::{Recorder, StepText};
 use super::scripted::command_line;
-use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Table, Trace};
+use super::trace::{Actor, CodeRef, OperationKind, Outcome, StepKind, Table, Trace, Wire};
 use crate::catalog::{validate_price, PRICES_KEY};
 use crate::db::{Database, DbError, PriceWrite, ProductRecord};
 use crate::emulator::{quote_arg, split_args, Emulator, LineError, Reply};
@@ -373,6 +373,11 @@ impl<D: Database> Lab<D> {
     ) -> bool {
         let ok = !reply.is_error();
         let narration = narrate(ok, &printed);
+        // A line redis-cli cannot split never reached Redis: nothing travelled.
+        let wire = split_args(action.as_bytes())
+            .ok()
+            .filter(|argv| !argv.is_empty())
+            .map(|argv| Wire::of(argv, &reply));
         self.record_cache_step(
             rec,
             before,
@@ -386,6 +391,9 @@ impl<D: Database> Lab<D> {
                 narration,
             },
         );
+        if let Some(wire) = wire {
+            rec.wire_last(wire);
+        }
         ok
     }
 

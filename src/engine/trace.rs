@@ -187,6 +187,54 @@ pub struct Step {
     /// A folded step ([`StepKind::Folded`]): what it stands for, to open on demand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folded: Option<Rc<Folded>>,
+    /// A command that reached Redis: the bytes that travelled ("On the wire").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire: Option<Rc<Wire>>,
+}
+
+/// What travelled between the application and Redis for one command, as the emulator's own
+/// encoder writes it (the bytes `minired` sends): the argument vector the client made of the
+/// line or the call, the request frame, and the reply in RESP2 and in RESP3 (after `HELLO 3`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wire {
+    pub argv: Vec<Vec<u8>>,
+    pub request: Vec<u8>,
+    pub reply2: Vec<u8>,
+    pub reply3: Vec<u8>,
+}
+
+impl Wire {
+    /// The frames of `argv` and of its `reply`.
+    pub fn of(argv: Vec<Vec<u8>>, reply: &crate::emulator::Reply) -> Wire {
+        use crate::emulator::resp::{encode_request, shape_of, write_reply};
+        let shape = shape_of(&argv);
+        let (mut reply2, mut reply3) = (Vec::new(), Vec::new());
+        write_reply(&mut reply2, reply, false, shape);
+        write_reply(&mut reply3, reply, true, shape);
+        Wire {
+            request: encode_request(&argv),
+            argv,
+            reply2,
+            reply3,
+        }
+    }
+
+    /// Bytes as text: printable ASCII as it is, `\r` and `\n` written out (in a frame, a real
+    /// line break after each `\n`), a backslash doubled, anything else `\xNN`.
+    pub fn shown(bytes: &[u8], frame: bool) -> String {
+        let mut out = String::with_capacity(bytes.len() + 16);
+        for &b in bytes {
+            match b {
+                b'\r' => out.push_str("\\r"),
+                b'\n' if frame => out.push_str("\\n\n"),
+                b'\n' => out.push_str("\\n"),
+                b'\\' => out.push_str("\\\\"),
+                0x20..=0x7e => out.push(char::from(b)),
+                _ => out.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        out
+    }
 }
 
 /// What a folded step stands for: repeated iterations of a loop, or the middle of a run too long

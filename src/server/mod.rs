@@ -172,21 +172,7 @@ impl Server {
     /// A command of the emulator's, on the client's database.
     fn data_command(&mut self, client: &mut Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
         let reply = self.dbs[client.db].run_in(&mut client.session, argv);
-        let name = &argv[0];
-        let lcs_idx = name.eq_ignore_ascii_case(b"lcs")
-            && argv[3.min(argv.len())..]
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(b"idx"));
-        let shape = if name.eq_ignore_ascii_case(b"hgetall") || lcs_idx {
-            Shape::Map
-        } else if name.eq_ignore_ascii_case(b"hrandfield")
-            && argv.len() == 4
-            && argv[3].eq_ignore_ascii_case(b"withvalues")
-        {
-            Shape::Pairs
-        } else {
-            Shape::Plain
-        };
+        let shape = crate::emulator::resp::shape_of(argv);
         (reply, shape, After::Continue)
     }
 

@@ -193,3 +193,33 @@ test('on a phone the diagram keeps its text at 11 px or more and scrolls sideway
   }
   assert.deepEqual(errors, []);
 });
+
+test('On the wire: an arrow to Redis shows the bytes that travelled, RESP2 and RESP3', async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByLabel('Product').selectOption('product1');
+  await page.getByLabel('New price').fill('150');
+  await page.getByRole('button', { name: 'Update price' }).click();
+  const figure = page.getByRole('figure', { name: 'Sequence diagram' });
+  // The arrow of the HSET step: the one whose label names it.
+  const arrow = figure.getByRole('button', { name: /sends HSET product_prices product1 150/ });
+  await arrow.click();
+  await figure.locator('[aria-current="step"][aria-label*="sends HSET product_prices product1 150"]').waitFor();
+  const summary = page.locator('summary', { hasText: 'On the wire' });
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  const request = page.getByLabel('Request frame');
+  await request.waitFor();
+  assert.equal(
+    await request.textContent(),
+    '*4\\r\\n\n$4\\r\\n\nHSET\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n$8\\r\\n\nproduct1\\r\\n\n$3\\r\\n\n150\\r\\n\n',
+  );
+  assert.equal(await page.getByLabel('Reply frame, RESP2').textContent(), ':0\\r\\n\n');
+  assert.equal(await page.locator('.wire__argv tbody tr').count(), 4);
+  await page.locator('.wire').scrollIntoViewIfNeeded();
+  await screenshot(page, 'on-the-wire-hset-1440', { fullPage: false });
+  // A step that sends nothing to Redis says so.
+  await figure.locator('[data-step="0"] .diagram__hit').click();
+  await page.getByText('This step sends nothing to Redis').waitFor();
+  assert.deepEqual(errors, []);
+});

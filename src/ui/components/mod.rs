@@ -10,6 +10,7 @@ pub mod db_panel;
 pub mod editor;
 pub mod last_trace;
 pub mod lesson_panel;
+pub mod on_the_wire;
 pub mod playback_bar;
 pub mod player;
 pub mod predict_box;

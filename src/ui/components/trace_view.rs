@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::last_trace::LastTrace;
+use super::on_the_wire::OnTheWire;
 use super::sequence_diagram::SequenceDiagram;
 use crate::playback::PlaybackAction;
 use crate::scenario::{Scenario, Shared};
@@ -54,6 +55,9 @@ pub fn trace_view() -> Html {
                             <input class="share__url" type="text" readonly=true value={url.clone()} aria-label={link_label(scenario)} />
                         }
                     </div>
+                }
+                if let Some(trace) = &shown.trace {
+                    <OnTheWire trace={trace.clone()} cursor={cursor} />
                 }
                 <LastTrace trace={shown.trace.clone()} cursor={cursor} on_seek={on_seek} />
             </div>

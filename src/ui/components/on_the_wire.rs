@@ -1,0 +1,65 @@
+//! "On the wire": for the step on the stage, if its command reached Redis, the bytes that
+//! travelled: the argument vector the client made of the line or the call, the request frame,
+//! and the reply in RESP2 and RESP3, with every `\r\n` shown.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::{Trace, Wire};
+
+#[derive(Properties, PartialEq)]
+pub struct OnTheWireProps {
+    pub trace: Rc<Trace>,
+    pub cursor: usize,
+}
+
+/// Shown once the trace has a command that reached Redis; it keeps its open state from step to
+/// step, and speaks of the step on the stage.
+#[function_component(OnTheWire)]
+pub fn on_the_wire(props: &OnTheWireProps) -> Html {
+    if !props.trace.steps.iter().any(|s| s.wire.is_some()) {
+        return Html::default();
+    }
+    let step = props.trace.steps.get(props.cursor);
+    let body = match step.and_then(|s| s.wire.as_ref().map(|w| (s, w))) {
+        Some((step, wire)) => frames(&step.action, wire),
+        None => html! {
+            <p class="wire__hint">{ "This step sends nothing to Redis. Choose an arrow to or from the Redis cache in the diagram (or step to one) to see its bytes." }</p>
+        },
+    };
+    html! {
+        <details class="wire">
+            <summary class="wire__summary">{ "On the wire" }</summary>
+            { body }
+        </details>
+    }
+}
+
+fn frames(line: &str, wire: &Wire) -> Html {
+    let same = wire.reply2 == wire.reply3;
+    html! {
+        <div class="wire__body" data-wire-step="">
+            <p class="wire__line">{ "The command " }<code>{ line }</code>{ " as the client sends it: each argument a bulk string ($ and its length), the whole an array (* and the count). \\r\\n ends every line." }</p>
+            <table class="wire__argv">
+                <caption>{ "Arguments" }</caption>
+                <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "Bytes" }</th><th scope="col">{ "Length" }</th></tr></thead>
+                <tbody>
+                    { for wire.argv.iter().enumerate().map(|(i, arg)| html! {
+                        <tr><td>{ i }</td><td><code>{ Wire::shown(arg, false) }</code></td><td>{ arg.len() }</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            <h4 class="wire__heading">{ "Request" }</h4>
+            <pre class="wire__frame" tabindex="0" aria-label="Request frame">{ Wire::shown(&wire.request, true) }</pre>
+            <h4 class="wire__heading">{ "Reply (RESP2)" }</h4>
+            <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP2">{ Wire::shown(&wire.reply2, true) }</pre>
+            <h4 class="wire__heading">{ "Reply (RESP3, after HELLO 3)" }</h4>
+            if same {
+                <p class="wire__same">{ "The same bytes." }</p>
+            } else {
+                <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP3">{ Wire::shown(&wire.reply3, true) }</pre>
+            }
+        </div>
+    }
+}
