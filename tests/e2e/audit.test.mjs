@@ -33,7 +33,7 @@ test('axe finds no serious or critical accessibility violation, idle and mid-tra
   assert.deepEqual(errors, []);
 });
 
-test('axe finds none either after the console, a Python run, a race, a read and a challenge', async () => {
+test('axe finds none either after the console, a Python run, a race, a read, On the wire and a challenge', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
   // The console, used until its transcript scrolls.
@@ -57,6 +57,11 @@ test('axe finds none either after the console, a Python run, a race, a read and 
   await input.press('Enter');
   await page.getByRole('button', { name: 'Remove stray fields' }).waitFor();
   assert.deepEqual(await audit(page), [], 'after a read and a stray field');
+  // A command's bytes, opened beside the diagram.
+  await page.getByRole('figure', { name: 'Sequence diagram' }).getByRole('button', { name: /sends HGET/ }).first().click();
+  await page.locator('summary', { hasText: 'On the wire' }).click();
+  await page.getByLabel('Request frame').waitFor();
+  assert.deepEqual(await audit(page), [], 'with On the wire open');
   // A race, paused on its prediction.
   await page.getByRole('tab', { name: 'Two writers' }).click();
   await page.getByRole('button', { name: 'Run the race' }).click();

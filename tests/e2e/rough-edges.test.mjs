@@ -218,6 +218,13 @@ test('On the wire: an arrow to Redis shows the bytes that travelled, RESP2 and R
   assert.equal(await page.locator('.wire__argv tbody tr').count(), 4);
   await page.locator('.wire').scrollIntoViewIfNeeded();
   await screenshot(page, 'on-the-wire-hset-1440', { fullPage: false });
+  // On a phone it keeps its open state and fits the width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator('.wire').scrollIntoViewIfNeeded();
+  const overflow = await page.locator('.wire').evaluate((el) => el.scrollWidth - el.clientWidth);
+  assert.ok(overflow <= 1, `nothing sticks out sideways at 390 px (${overflow} px)`);
+  await screenshot(page, 'on-the-wire-hset-390', { fullPage: false });
+  await page.setViewportSize({ width: 1440, height: 900 });
   // A step that sends nothing to Redis says so.
   await figure.locator('[data-step="0"] .diagram__hit').click();
   await page.getByText('This step sends nothing to Redis').waitFor();
