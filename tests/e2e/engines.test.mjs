@@ -126,6 +126,9 @@ for (const engine of engines) {
       await waitText(tab, 'Lesson', 'Both stores are empty');
       await tab.fill({ label: 'Redis command' }, 'HMSET product_prices product1 100 product2 200 product3 300');
       await tab.press('Enter');
+      // Redis answered before the check reads the hash (the console's command goes through the
+      // shared Redis's worker: on a slow engine it may still be on its way).
+      await waitText(tab, 'Console output', 'OK');
       await tab.click({ role: 'button', name: 'Check the hash', within: 'Lesson' });
       await waitText(tab, 'Lesson', 'Progress 1/4');
     });
