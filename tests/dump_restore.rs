@@ -386,18 +386,18 @@ fn on_the_wire_is_what_redis_cli_sends_and_redis_server_answers() {
         let reply = emulator.run(&argv);
         let wire = Wire::of(argv.clone(), &reply);
         assert_eq!(
-            wire.request,
+            wire.request(),
             sent_by_redis_cli(&argv),
             "the request frame of {line}"
         );
         assert_eq!(
-            wire.reply2,
-            resp2.raw(&wire.request),
+            wire.reply2(),
+            resp2.raw(&wire.request()),
             "the RESP2 reply to {line}"
         );
         assert_eq!(
-            wire.reply3,
-            resp3.raw(&wire.request),
+            wire.reply3(),
+            resp3.raw(&wire.request()),
             "the RESP3 reply to {line}"
         );
     }

@@ -1085,13 +1085,13 @@ fn a_command_that_reached_redis_carries_its_frames() {
         .expect("an HSET step");
     let wire = hset.wire.as_ref().expect("its frames");
     assert_eq!(
-        wire.request,
+        wire.request(),
         b"*4\r\n$4\r\nHSET\r\n$14\r\nproduct_prices\r\n$8\r\nproduct1\r\n$3\r\n150\r\n"
     );
-    assert_eq!(wire.reply2, b":0\r\n");
-    assert_eq!(wire.reply3, b":0\r\n");
+    assert_eq!(wire.reply2(), b":0\r\n");
+    assert_eq!(wire.reply3(), b":0\r\n");
     assert_eq!(
-        write_through_lab::engine::Wire::shown(&wire.request, true),
+        write_through_lab::engine::Wire::shown(&wire.request(), true),
         "*4\\r\\n\n$4\\r\\n\nHSET\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n$8\\r\\n\nproduct1\\r\\n\n$3\\r\\n\n150\\r\\n\n"
     );
     // Steps that send nothing to Redis carry nothing.

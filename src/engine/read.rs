@@ -66,7 +66,7 @@ impl<D: Database> Lab<D> {
         let mut rec = self.recorder(OperationKind::Read, product, "");
         let get = format!("HGET {PRICES_KEY} {}", quote_arg(product.as_bytes()));
         let ran = self.run_redis_ordered(&get).await;
-        let cached = match &ran.0 {
+        let cached = match &ran.reply {
             Reply::Bulk(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
             _ => None,
         };

@@ -99,9 +99,9 @@ impl<D: Database> Lab<D> {
         for effect in effects {
             match effect {
                 Effect::Redis(argv) => {
-                    let (reply, printed, _) = self.run_argv_ordered(argv.clone()).await;
-                    if reply.is_error() {
-                        errors.push(printed);
+                    let ran = self.run_argv_ordered(argv.clone()).await;
+                    if ran.reply.is_error() {
+                        errors.push(ran.printed);
                     }
                 }
                 Effect::Database { key, value } => {

@@ -59,6 +59,16 @@ pub fn cached_prices(redis: &Emulator) -> Vec<(String, String)> {
     }
 }
 
+/// What one command did on the cache: Redis's reply, as redis-cli prints it, the other tabs'
+/// writes the server ran before it, and the arguments it was sent (none when redis-cli could
+/// not split the line: nothing travelled).
+pub(super) struct CacheRan {
+    pub(super) reply: Reply,
+    pub(super) printed: String,
+    pub(super) before: Vec<OtherWrite>,
+    pub(super) sent: Option<Vec<Vec<u8>>>,
+}
+
 impl<D: Database> Lab<D> {
     /// A recorder for `operation`, starting from the stores as they are.
     pub(super) fn recorder(
@@ -124,22 +134,21 @@ impl<D: Database> Lab<D> {
     /// Runs `line` on the cache (see [`run_redis`]), refused if it writes while the "cache
     /// write fails" fault is on.
     pub(super) async fn run_redis(&self, line: &str) -> (Reply, String) {
-        let (reply, printed, _) = self.run_redis_ordered(line).await;
-        (reply, printed)
+        let ran = self.run_redis_ordered(line).await;
+        (ran.reply, ran.printed)
     }
 
     /// [`Lab::run_redis`], and the other tabs' writes the server ran before it.
-    pub(super) async fn run_redis_ordered(&self, line: &str) -> (Reply, String, Vec<OtherWrite>) {
-        let error = |e: LineError| {
-            (
-                Reply::Error(e.to_string().into_bytes()),
-                e.to_string(),
-                Vec::new(),
-            )
+    pub(super) async fn run_redis_ordered(&self, line: &str) -> CacheRan {
+        let refused = |e: LineError| CacheRan {
+            reply: Reply::Error(e.to_string().into_bytes()),
+            printed: e.to_string(),
+            before: Vec::new(),
+            sent: None,
         };
         match split_args(line.as_bytes()) {
-            Err(_) => error(LineError::InvalidArguments),
-            Ok(argv) if argv.is_empty() => error(LineError::Empty),
+            Err(_) => refused(LineError::InvalidArguments),
+            Ok(argv) if argv.is_empty() => refused(LineError::Empty),
             Ok(argv) => self.run_argv_ordered(argv).await,
         }
     }
@@ -147,10 +156,8 @@ impl<D: Database> Lab<D> {
     /// Runs `argv` on the cache (refused if it writes while the "cache write fails" fault is
     /// on): the reply, as redis-cli prints it, and the other tabs' writes the server ran
     /// before it.
-    pub(super) async fn run_argv_ordered(
-        &self,
-        argv: Vec<Vec<u8>>,
-    ) -> (Reply, String, Vec<OtherWrite>) {
+    pub(super) async fn run_argv_ordered(&self, argv: Vec<Vec<u8>>) -> CacheRan {
+        let sent = argv.clone();
         let (mut replies, before) = self
             .stores
             .cache
@@ -158,7 +165,12 @@ impl<D: Database> Lab<D> {
             .await;
         let reply = replies.pop().unwrap_or(Reply::Nil);
         let printed = reply.to_cli_string().trim_end().to_owned();
-        (reply, printed, before)
+        CacheRan {
+            reply,
+            printed,
+            before,
+            sent: Some(sent),
+        }
     }
 
     /// Writes `price` for `product` through the fault switches, as operation `by`.
@@ -367,17 +379,20 @@ impl<D: Database> Lab<D> {
         rec: &mut Recorder,
         kind: StepKind,
         action: String,
-        (reply, printed, before): (Reply, String, Vec<OtherWrite>),
+        ran: CacheRan,
         code: CodeRef,
         narrate: impl FnOnce(bool, &str) -> String,
     ) -> bool {
+        let CacheRan {
+            reply,
+            printed,
+            before,
+            sent,
+        } = ran;
         let ok = !reply.is_error();
         let narration = narrate(ok, &printed);
-        // A line redis-cli cannot split never reached Redis: nothing travelled.
-        let wire = split_args(action.as_bytes())
-            .ok()
-            .filter(|argv| !argv.is_empty())
-            .map(|argv| Wire::of(argv, &reply));
+        // The arguments the server was sent; a line redis-cli cannot split sent nothing.
+        let wire = sent.map(|argv| Wire::of(argv, &reply));
         self.record_cache_step(
             rec,
             before,

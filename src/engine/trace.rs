@@ -187,36 +187,51 @@ pub struct Step {
     /// A folded step ([`StepKind::Folded`]): what it stands for, to open on demand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folded: Option<Rc<Folded>>,
-    /// A command that reached Redis: the bytes that travelled ("On the wire").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A command that reached Redis: the bytes that travelled ("On the wire"). Written out
+    /// for `lab.trace()`; never read back.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub wire: Option<Rc<Wire>>,
 }
 
-/// What travelled between the application and Redis for one command, as the emulator's own
-/// encoder writes it (the bytes `minired` sends): the argument vector the client made of the
-/// line or the call, the request frame, and the reply in RESP2 and in RESP3 (after `HELLO 3`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What travelled between the application and Redis for one command: the argument vector the
+/// client made of the line or the call, and Redis's reply. Its frames (the request, the reply in
+/// RESP2 and in RESP3 after `HELLO 3`) are written on demand by the emulator's own encoder, the
+/// bytes `minired` sends, so a long trace keeps only what it must.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wire {
     pub argv: Vec<Vec<u8>>,
-    pub request: Vec<u8>,
-    pub reply2: Vec<u8>,
-    pub reply3: Vec<u8>,
+    pub reply: crate::emulator::Reply,
 }
 
 impl Wire {
-    /// The frames of `argv` and of its `reply`.
+    /// `argv` and its `reply`.
     pub fn of(argv: Vec<Vec<u8>>, reply: &crate::emulator::Reply) -> Wire {
-        use crate::emulator::resp::{encode_request, shape_of, write_reply};
-        let shape = shape_of(&argv);
-        let (mut reply2, mut reply3) = (Vec::new(), Vec::new());
-        write_reply(&mut reply2, reply, false, shape);
-        write_reply(&mut reply3, reply, true, shape);
         Wire {
-            request: encode_request(&argv),
             argv,
-            reply2,
-            reply3,
+            reply: reply.clone(),
         }
+    }
+
+    /// The request frame: `argv` as a RESP array of bulk strings.
+    pub fn request(&self) -> Vec<u8> {
+        crate::emulator::resp::encode_request(&self.argv)
+    }
+
+    /// The reply frame in RESP2.
+    pub fn reply2(&self) -> Vec<u8> {
+        self.reply_frame(false)
+    }
+
+    /// The reply frame in RESP3.
+    pub fn reply3(&self) -> Vec<u8> {
+        self.reply_frame(true)
+    }
+
+    fn reply_frame(&self, resp3: bool) -> Vec<u8> {
+        use crate::emulator::resp::{shape_of, write_reply};
+        let mut frame = Vec::new();
+        write_reply(&mut frame, &self.reply, resp3, shape_of(&self.argv));
+        frame
     }
 
     /// Bytes as text: printable ASCII as it is, `\r` and `\n` written out (in a frame, a real
@@ -234,6 +249,19 @@ impl Wire {
             }
         }
         out
+    }
+}
+
+/// `lab.trace()` shows a step's wire as its frames: `argv`, `request`, `reply2`, `reply3`.
+impl Serialize for Wire {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Wire", 4)?;
+        out.serialize_field("argv", &self.argv)?;
+        out.serialize_field("request", &self.request())?;
+        out.serialize_field("reply2", &self.reply2())?;
+        out.serialize_field("reply3", &self.reply3())?;
+        out.end()
     }
 }
 

@@ -291,15 +291,11 @@ impl Server {
         let (replace, target) = match argv.len() {
             3.. => match crate::emulator::cmd::copy::parse_options(&options) {
                 Ok((replace, Some(db))) if db as usize != client.db => (replace, db as usize),
-                Ok(_) => {
+                Ok((replace, _)) => {
+                    // Within the client's own database: the database's COPY, with what was parsed.
                     let mut same: Vec<Vec<u8>> = argv[..3].to_vec();
-                    let mut rest = options.iter();
-                    while let Some(option) = rest.next() {
-                        if option.eq_ignore_ascii_case(b"db") {
-                            rest.next();
-                        } else {
-                            same.push(option.to_vec());
-                        }
+                    if replace {
+                        same.push(b"REPLACE".to_vec());
                     }
                     return self.data_command(client, &same);
                 }

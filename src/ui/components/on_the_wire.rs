@@ -37,7 +37,8 @@ pub fn on_the_wire(props: &OnTheWireProps) -> Html {
 }
 
 fn frames(line: &str, wire: &Wire) -> Html {
-    let same = wire.reply2 == wire.reply3;
+    let (request, reply2, reply3) = (wire.request(), wire.reply2(), wire.reply3());
+    let same = reply2 == reply3;
     html! {
         <div class="wire__body" data-wire-step="">
             <p class="wire__line">{ "The command " }<code>{ line }</code>{ " as the client sends it: each argument a bulk string ($ and its length), the whole an array (* and the count). \\r\\n ends every line." }</p>
@@ -51,14 +52,14 @@ fn frames(line: &str, wire: &Wire) -> Html {
                 </tbody>
             </table>
             <h4 class="wire__heading">{ "Request" }</h4>
-            <pre class="wire__frame" tabindex="0" aria-label="Request frame">{ Wire::shown(&wire.request, true) }</pre>
+            <pre class="wire__frame" tabindex="0" aria-label="Request frame">{ Wire::shown(&request, true) }</pre>
             <h4 class="wire__heading">{ "Reply (RESP2)" }</h4>
-            <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP2">{ Wire::shown(&wire.reply2, true) }</pre>
+            <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP2">{ Wire::shown(&reply2, true) }</pre>
             <h4 class="wire__heading">{ "Reply (RESP3, after HELLO 3)" }</h4>
             if same {
                 <p class="wire__same">{ "The same bytes." }</p>
             } else {
-                <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP3">{ Wire::shown(&wire.reply3, true) }</pre>
+                <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP3">{ Wire::shown(&reply3, true) }</pre>
             }
         </div>
     }
