@@ -594,7 +594,7 @@ pub fn run(
     now_ms: Box<dyn Fn() -> f64>,
 ) -> (Recording, Stores) {
     let shared = Run::shared(stores, None, limits, now_ms);
-    let interpreter = Interpreter::without_stdlib(Default::default());
+    let interpreter = super::stdlib::interpreter();
     let ending = interpreter.enter(|vm| run_in(vm, &shared, source, call));
     // The interpreter's objects may still hold the host functions (and so the run): take what
     // the run gathered out of it.
@@ -625,51 +625,53 @@ fn prepare(
     cached: bool,
 ) -> Result<rustpython_vm::scope::Scope, Ending> {
     let scope = vm.new_scope_with_builtins();
-    let prepared = install(vm, &scope, shared).and_then(|()| {
-        run_source(vm, scope.clone(), PRELUDE, "<lab prelude>", cached)?;
-        let rows = {
-            let run = shared.borrow();
-            run.stores
-                .rows
-                .iter()
-                .map(|(k, v)| {
-                    vm.ctx
-                        .new_tuple(vec![
-                            vm.ctx.new_str(k.as_str()).into(),
-                            vm.ctx.new_str(v.as_str()).into(),
-                        ])
-                        .into()
-                })
-                .collect::<Vec<PyObjectRef>>()
-        };
-        let table = scope
-            .globals
-            .get_item("_lab_table", vm)?
-            .call((vm.ctx.new_list(rows),), vm)?;
-        scope.globals.set_item("database", table, vm)?;
-        let depth = shared.borrow().limits.max_depth;
-        vm.import("sys", 0)?
-            .get_attr("setrecursionlimit", vm)?
-            .call((depth,), vm)?;
-        // The learner's frames are traced natively ([`trace`]); the prelude's Python tracer
-        // only keeps `update_price`'s variables when it returns.
-        let tracer = scope.globals.get_item("_lab_trace", vm)?;
-        let (traced, globals) = (Rc::clone(shared), scope.clone());
-        let gate = vm.new_function(
-            "_lab_trace_gate",
-            move |frame: PyObjectRef,
-                  event: PyObjectRef,
-                  arg: PyObjectRef,
-                  vm: &VirtualMachine|
-                  -> PyResult {
-                trace(&traced, &globals, &tracer, (frame, event, arg), vm)
-            },
-        );
-        vm.import("sys", 0)?
-            .get_attr("settrace", vm)?
-            .call((gate,), vm)?;
-        Ok(())
-    });
+    let prepared = super::stdlib::ensure(vm)
+        .and_then(|()| install(vm, &scope, shared))
+        .and_then(|()| {
+            run_source(vm, scope.clone(), PRELUDE, "<lab prelude>", cached)?;
+            let rows = {
+                let run = shared.borrow();
+                run.stores
+                    .rows
+                    .iter()
+                    .map(|(k, v)| {
+                        vm.ctx
+                            .new_tuple(vec![
+                                vm.ctx.new_str(k.as_str()).into(),
+                                vm.ctx.new_str(v.as_str()).into(),
+                            ])
+                            .into()
+                    })
+                    .collect::<Vec<PyObjectRef>>()
+            };
+            let table = scope
+                .globals
+                .get_item("_lab_table", vm)?
+                .call((vm.ctx.new_list(rows),), vm)?;
+            scope.globals.set_item("database", table, vm)?;
+            let depth = shared.borrow().limits.max_depth;
+            vm.import("sys", 0)?
+                .get_attr("setrecursionlimit", vm)?
+                .call((depth,), vm)?;
+            // The learner's frames are traced natively ([`trace`]); the prelude's Python tracer
+            // only keeps `update_price`'s variables when it returns.
+            let tracer = scope.globals.get_item("_lab_trace", vm)?;
+            let (traced, globals) = (Rc::clone(shared), scope.clone());
+            let gate = vm.new_function(
+                "_lab_trace_gate",
+                move |frame: PyObjectRef,
+                      event: PyObjectRef,
+                      arg: PyObjectRef,
+                      vm: &VirtualMachine|
+                      -> PyResult {
+                    trace(&traced, &globals, &tracer, (frame, event, arg), vm)
+                },
+            );
+            vm.import("sys", 0)?
+                .get_attr("settrace", vm)?
+                .call((gate,), vm)?;
+            Ok(())
+        });
     if let Err(e) = prepared {
         let mut text = String::new();
         let _ = vm.write_exception(&mut text, &e);
@@ -765,6 +767,7 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
         Err(ending) => return ending,
     };
     mark_busy_lines(shared, source);
+    super::stdlib::remember_source(vm, LEARNER_FILE, source);
     // The time limit is the learner's program's: starting the interpreter and the prelude do
     // not count (an engine that compiles WebAssembly lazily, WebKit's, spends most of a first
     // run there).
@@ -839,9 +842,8 @@ pub fn resume_client(
     // A checker runs clients hundreds of times: one interpreter serves them all (making one
     // costs more than running a learner's function; each run has a scope of its own, and the
     // prelude and the tracer are installed again in it).
-    let interpreter = CLIENTS_INTERPRETER.with(|cell| {
-        *cell.get_or_init(|| Box::leak(Box::new(Interpreter::without_stdlib(Default::default()))))
-    });
+    let interpreter = CLIENTS_INTERPRETER
+        .with(|cell| *cell.get_or_init(|| Box::leak(Box::new(super::stdlib::interpreter()))));
     let (ending, value) = interpreter.enter(|vm| client_in(vm, &shared, source, call));
     let mut run = shared.borrow_mut();
     if let Some((op, line)) = run.replay.as_mut().and_then(|r| r.asked.take()) {
@@ -867,6 +869,7 @@ fn client_in(
         Err(ending) => return (ending, None),
     };
     mark_busy_lines(shared, source);
+    super::stdlib::remember_source(vm, LEARNER_FILE, source);
     let mut result = run_source(vm, scope.clone(), source, LEARNER_FILE, true);
     if let Err(e) = result {
         return (raised(vm, &scope, &e), None);

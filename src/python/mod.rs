@@ -26,6 +26,8 @@ pub mod lesson;
 pub mod lines;
 pub mod programs;
 pub mod replay;
+#[cfg(feature = "interpreter")]
+pub mod stdlib;
 pub mod wire;
 #[cfg(feature = "interpreter")]
 pub mod worker;

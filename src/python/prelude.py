@@ -45,6 +45,15 @@ def _sleep(seconds):
 
 _time.sleep = _sleep
 
+# random: under the checker every run of a client starts from one seed, like its clock, so that
+# a counterexample replays exactly (the modules stay imported between a checker's runs).
+sys._lab_pinned = _lab_clock()[1]
+if sys._lab_pinned:
+    if 'random' in sys.modules:
+        sys.modules['random'].seed(0)
+    if 'os' in sys.modules:
+        sys.modules['os'].__dict__.pop('_source', None)
+
 
 class RedisError(Exception):
     pass
@@ -108,7 +117,15 @@ _CALLBACKS = {
     'HEXISTS': bool,
     'EXISTS': int,
     'PING': lambda r: r == 'PONG',
+    'HINCRBYFLOAT': float,
+    'INCRBYFLOAT': float,
+    'MSET': lambda r: r == 'OK',
+    'RENAME': lambda r: r == 'OK',
 }
+for _name in ('EXPIRE', 'EXPIREAT', 'PEXPIRE', 'PEXPIREAT', 'PERSIST', 'SETNX', 'SETEX',
+              'PSETEX', 'COPY', 'MOVE', 'RENAMENX', 'MSETNX'):
+    _CALLBACKS[_name] = bool
+del _name
 
 
 class Redis:
@@ -213,6 +230,44 @@ class Redis:
 
     def hsetnx(self, name, key, value):
         return self.execute_command('HSETNX', name, key, value)
+
+    def hmget(self, name, keys, *args):
+        keys = list(keys) if isinstance(keys, (list, tuple)) else [keys]
+        return self.execute_command('HMGET', name, *keys, *args)
+
+    def hincrbyfloat(self, name, key, amount=1.0):
+        return self.execute_command('HINCRBYFLOAT', name, key, amount)
+
+    def incrbyfloat(self, name, amount=1.0):
+        return self.execute_command('INCRBYFLOAT', name, amount)
+
+    def mget(self, keys, *args):
+        keys = list(keys) if isinstance(keys, (list, tuple)) else [keys]
+        return self.execute_command('MGET', *keys, *args)
+
+    def mset(self, mapping):
+        pieces = []
+        for pair in mapping.items():
+            pieces += list(pair)
+        return self.execute_command('MSET', *pieces)
+
+    def setnx(self, name, value):
+        return self.execute_command('SETNX', name, value)
+
+    def append(self, key, value):
+        return self.execute_command('APPEND', key, value)
+
+    def strlen(self, name):
+        return self.execute_command('STRLEN', name)
+
+    def persist(self, name):
+        return self.execute_command('PERSIST', name)
+
+    def rename(self, src, dst):
+        return self.execute_command('RENAME', src, dst)
+
+    def type(self, name):
+        return self.execute_command('TYPE', name)
 
     def incrby(self, name, amount=1):
         return self.execute_command('INCRBY', name, amount)

@@ -1,0 +1,110 @@
+//! The learner's standard library, checked against CPython (issue #26): each program in
+//! `tests/stdlib/` prints what CPython printed for it (`<name>.out`, recorded by
+//! `scripts/record-stdlib.sh` with Debian's `python3`), when the lab's Python runs it on the host.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use write_through_lab::emulator::Emulator;
+use write_through_lab::python::{run, Ending, Limits, Stores};
+
+fn seed() -> Stores {
+    let mut redis = Emulator::new(Box::new(|| 0), 1);
+    redis
+        .execute_command("HSET product_prices product1 100 product2 200 product3 300")
+        .unwrap();
+    let rows = [
+        ("product1", "100"),
+        ("product2", "200"),
+        ("product3", "300"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect::<BTreeMap<_, _>>();
+    Stores {
+        redis,
+        rows,
+        database_fails: false,
+    }
+}
+
+/// What the lab's Python prints for `source`, with how it ended. On a thread with a stack of its
+/// own: an import nests modules, and unoptimised RustPython frames need more than a test
+/// thread's 2 MiB.
+fn lab_output(source: &str) -> (String, Ending) {
+    let source = source.to_owned();
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let (rec, _) = run(&source, None, seed(), Limits::default(), Box::new(|| 0.0));
+            (rec.output(), rec.ending)
+        })
+        .expect("a thread")
+        .join()
+        .expect("the run")
+}
+
+/// The corpus: every `tests/stdlib/*.py` with its recorded `.out`.
+fn corpus() -> Vec<(String, String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stdlib");
+    let mut programs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/stdlib")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    programs.sort();
+    programs
+        .into_iter()
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let source = std::fs::read_to_string(&p).unwrap();
+            let out = std::fs::read_to_string(p.with_extension("out"))
+                .unwrap_or_else(|_| panic!("{name}.out: run scripts/record-stdlib.sh"));
+            (name, source, out)
+        })
+        .collect()
+}
+
+#[test]
+fn every_program_of_the_corpus_prints_what_cpython_printed() {
+    let corpus = corpus();
+    assert!(
+        corpus.len() >= 13,
+        "the corpus has {} programs",
+        corpus.len()
+    );
+    // Two runners (the machines have two cores), each taking the next program.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((name, source, expected)) = corpus.get(i) else {
+                    break;
+                };
+                let (out, ending) = lab_output(source);
+                if ending != Ending::Finished || &out != expected {
+                    failed.lock().unwrap().push(format!(
+                        "--- {name}: {ending:?}\n{}",
+                        first_difference(expected, &out)
+                    ));
+                }
+            });
+        }
+    });
+    let failed = failed.into_inner().unwrap();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The first line where `got` differs from `expected`, both shown.
+fn first_difference(expected: &str, got: &str) -> String {
+    let (e, g): (Vec<_>, Vec<_>) = (expected.lines().collect(), got.lines().collect());
+    for i in 0..e.len().max(g.len()) {
+        let (a, b) = (e.get(i), g.get(i));
+        if a != b {
+            return format!("line {}:\n  CPython: {a:?}\n  lab:     {b:?}", i + 1);
+        }
+    }
+    "(the same lines; the ends differ)".to_owned()
+}

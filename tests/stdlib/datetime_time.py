@@ -1,0 +1,22 @@
+# datetime and time: a TTL computed from dates; sleeping between two writes.
+import datetime
+import time
+
+d = datetime.date(2024, 2, 28)
+print(d, d + datetime.timedelta(days=1), d + datetime.timedelta(days=2), d.weekday(), d.isoformat())
+t = datetime.datetime(2024, 3, 10, 14, 30, 5)
+expires = t + datetime.timedelta(hours=36, minutes=15)
+print(expires, (expires - t).total_seconds(), expires.strftime("%Y-%m-%d %H:%M"))
+print(datetime.datetime.fromisoformat("2024-03-10T14:30:05").timestamp() - datetime.datetime(2024, 3, 10).timestamp())
+print(datetime.datetime.strptime("10/03/2024 08:00", "%d/%m/%Y %H:%M"))
+utc = datetime.timezone.utc
+print(datetime.datetime(2024, 1, 1, tzinfo=utc).isoformat(), datetime.timedelta(days=1, seconds=5))
+print(repr(datetime.timedelta(hours=-1)), datetime.date.fromisoformat("2024-12-31").toordinal())
+print(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=2))).utcoffset())
+start = time.time()
+time.sleep(0.25)
+print(round(time.time() - start, 1))
+m = time.monotonic()
+time.sleep(0)
+print(time.monotonic() >= m)
+print(time.strftime("%Y-%m-%d", time.gmtime(0)), time.gmtime(86400 * 365).tm_year)
