@@ -108,3 +108,61 @@ fn first_difference(expected: &str, got: &str) -> String {
     }
     "(the same lines; the ends differ)".to_owned()
 }
+
+/// What the lab cannot offer says why, instead of a missing module or a trap: the network,
+/// processes and files; a thread's start (the race panel and the challenges race the learner's
+/// function instead). A lock, `threading.local` and the current thread work.
+#[test]
+fn what_the_lab_cannot_offer_says_why() {
+    let source = r#"import threading
+lock = threading.Lock()
+with lock:
+    print(lock.locked(), threading.current_thread().name)
+local = threading.local()
+local.price = 150
+print(local.price)
+try:
+    threading.Thread(target=print, args=("ran",)).start()
+except RuntimeError as e:
+    print("RuntimeError:", e)
+for name in ("socket", "subprocess", "asyncio", "urllib.request"):
+    try:
+        __import__(name)
+    except ImportError as e:
+        print("ImportError:", e)
+import os
+for call in (lambda: os.system("ls"), lambda: os.listdir("."), lambda: open("prices.txt", "w")):
+    try:
+        call()
+    except OSError as e:
+        print("OSError:", e)
+"#;
+    let (out, ending) = lab_output(source);
+    assert_eq!(ending, Ending::Finished, "{out}");
+    let why = "the lab runs your Python in the browser, with";
+    let expected = format!(
+        "True MainThread\n150\nRuntimeError: threads do not run in the lab: your program runs in one thread in the browser. To see two writers race, use the race panel (Your update_price) or the challenge Two writers, where the lab runs them interleaved at every store call.\n\
+ImportError: module 'socket' is not available: {why} no network\n\
+ImportError: module 'subprocess' is not available: {why} no processes\n\
+ImportError: module 'asyncio' is not available: {why} no network for its event loop\n\
+ImportError: module 'urllib.request' is not available: {why} no network\n\
+OSError: os.system is not available: {why} no files, processes or network\n\
+OSError: os.listdir is not available: {why} no files, processes or network\n\
+OSError: open('prices.txt') is not available: {why} no files\n"
+    );
+    assert_eq!(out, expected);
+}
+
+/// A traceback through the standard library names the learner's line and the library's, with
+/// their text, as CPython's does (linecache reads the program the lab runs and the embedded
+/// sources).
+#[test]
+fn a_traceback_through_the_library_shows_both_lines() {
+    let source = "import json\n\ndef load(text):\n    return json.loads(text)\n\ntry:\n    load('{')\nexcept ValueError as e:\n    import traceback\n    for frame in traceback.extract_tb(e.__traceback__):\n        print(frame.filename.split('/')[-1], frame.name, frame.line)\n";
+    let (out, ending) = lab_output(source);
+    assert_eq!(ending, Ending::Finished, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "update_price.py <module> load('{')");
+    assert_eq!(lines[1], "update_price.py load return json.loads(text)");
+    assert!(lines[2].starts_with("__init__.py loads return _default_decoder.decode(s)"), "{out}");
+}

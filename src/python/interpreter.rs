@@ -35,6 +35,11 @@ struct Run {
     /// The time the program has slept (`time.sleep`), in milliseconds of the lab's time: a
     /// sleep passes at once and moves the program's clock on.
     slept_ms: f64,
+    /// Imports of the standard library under way (nested), and when the outermost began: the
+    /// time they take is the lab's (compiling a module is CPython's .pyc read), not the
+    /// program's, so the run's clock is moved on by it.
+    importing: u32,
+    import_started_ms: f64,
     now_ms: Box<dyn Fn() -> f64>,
 }
 
@@ -60,6 +65,8 @@ impl Run {
             limits,
             slept_ms: 0.0,
             started_ms: now_ms(),
+            importing: 0,
+            import_started_ms: 0.0,
             now_ms,
         }))
     }
@@ -100,11 +107,20 @@ struct Replay {
 const MISMATCH: &str = "the program asked for another store operation than when it was run before (is it deterministic?)";
 
 thread_local! {
-    /// The interpreter the checker's clients run in, made on first use and kept for the
-    /// thread's life (never dropped: RustPython's own thread-locals may be gone by the time a
-    /// thread-local's destructor would run).
-    static CLIENTS_INTERPRETER: std::cell::OnceCell<&'static Interpreter> =
+    /// The interpreter programs and the checker's clients run in, made on first use and kept
+    /// for the thread's life (never dropped: RustPython's own thread-locals may be gone by the
+    /// time a thread-local's destructor would run). Each run has a scope of its own, with the
+    /// prelude and the tracer installed again; the standard library's modules stay imported,
+    /// as they would in one CPython process: an interpreter per run re-ran every import, and
+    /// without a cycle collector each one's modules stayed in memory (in the browser the
+    /// worker ran out of memory after about ten runs importing `json`).
+    static INTERPRETER: std::cell::OnceCell<&'static Interpreter> =
         const { std::cell::OnceCell::new() };
+}
+
+/// The thread's interpreter ([`INTERPRETER`]).
+fn interpreter() -> &'static Interpreter {
+    INTERPRETER.with(|cell| *cell.get_or_init(|| Box::leak(Box::new(super::stdlib::interpreter()))))
 }
 
 thread_local! {
@@ -561,6 +577,25 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
         vm.ctx.new_int(crate::engine::queue::FLUSH_SIZE).into(),
     )?;
     set("_LEARNER_FILE", vm.ctx.new_str(LEARNER_FILE).into())?;
+    // The standard library's finder tells this run when an import starts and ends
+    // ([`Run::importing`]); it is the interpreter's, so it finds the run through `sys`.
+    let r = Rc::clone(run);
+    let importing = vm.new_function("_lab_importing", move |starting: bool| {
+        let mut run = r.borrow_mut();
+        let now = (run.now_ms)();
+        if starting {
+            if run.importing == 0 {
+                run.import_started_ms = now;
+            }
+            run.importing += 1;
+        } else if run.importing > 0 {
+            run.importing -= 1;
+            if run.importing == 0 {
+                run.started_ms += now - run.import_started_ms;
+            }
+        }
+    });
+    vm.sys_module.set_attr("_lab_importing", importing, vm)?;
     Ok(())
 }
 
@@ -594,8 +629,7 @@ pub fn run(
     now_ms: Box<dyn Fn() -> f64>,
 ) -> (Recording, Stores) {
     let shared = Run::shared(stores, None, limits, now_ms);
-    let interpreter = super::stdlib::interpreter();
-    let ending = interpreter.enter(|vm| run_in(vm, &shared, source, call));
+    let ending = interpreter().enter(|vm| run_in(vm, &shared, source, call));
     // The interpreter's objects may still hold the host functions (and so the run): take what
     // the run gathered out of it.
     let mut run = shared.borrow_mut();
@@ -613,7 +647,6 @@ pub fn run(
     };
     let events = by_statement(std::mem::take(&mut run.events), source);
     drop(run);
-    drop(interpreter);
     (Recording { events, ending }, stores)
 }
 
@@ -842,8 +875,7 @@ pub fn resume_client(
     // A checker runs clients hundreds of times: one interpreter serves them all (making one
     // costs more than running a learner's function; each run has a scope of its own, and the
     // prelude and the tracer are installed again in it).
-    let interpreter = CLIENTS_INTERPRETER
-        .with(|cell| *cell.get_or_init(|| Box::leak(Box::new(super::stdlib::interpreter()))));
+    let interpreter = interpreter();
     let (ending, value) = interpreter.enter(|vm| client_in(vm, &shared, source, call));
     let mut run = shared.borrow_mut();
     if let Some((op, line)) = run.replay.as_mut().and_then(|r| r.asked.take()) {

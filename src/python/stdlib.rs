@@ -129,13 +129,34 @@ class _LabStdlib:
         name = module.__spec__.name
         if name in _UNAVAILABLE:
             raise ImportError(_why(f"module {name!r}", _UNAVAILABLE[name]), name=name)
-        exec(_lab_stdlib_code(name), module.__dict__)
+        # The run's clock stops while a module is compiled and made (see _lab_importing).
+        clock = getattr(_sys, "_lab_importing", None)
+        if clock is not None:
+            clock(True)
+        try:
+            exec(_lab_stdlib_code(name), module.__dict__)
+        finally:
+            if clock is not None:
+                clock(False)
         after = _AFTER.get(name)
         if after is not None:
             after(module)
 
 
 _sys.meta_path.append(_LabStdlib)
+
+# In the browser RustPython's time module has no zone names (CPython reads them from the
+# system): the browser's offset, named as CPython names a zone it knows only by its offset.
+import time as _time
+
+if not hasattr(_time, "tzname"):
+    _offset = getattr(_time.localtime(), "tm_gmtoff", 0) or 0
+    _sign = "+" if _offset >= 0 else "-"
+    _hours, _minutes = divmod(abs(_offset) // 60, 60)
+    _name = "UTC" if _offset == 0 else f"UTC{_sign}{_hours:02}{_minutes:02}"
+    _time.tzname = (_name, _name)
+    _time.timezone = _time.altzone = -_offset
+    _time.daylight = 0
 # Codecs by name (latin-1, utf-16, ...): CPython imports `encodings` at start; the lab on the
 # first name it does not know, so that a run that needs none does not pay for it.
 import _codecs

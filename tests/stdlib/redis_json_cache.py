@@ -19,12 +19,12 @@ class Product:
     updated: str
 
 
-database = {}
+rows = {}  # the database: rows as objects (the lab's `database` holds prices)
 
 
 def update_price(product_id, new_price, day):
     row = Product(product_id, new_price, day.isoformat())
-    database[product_id] = row
+    rows[product_id] = row
     r.hset("products", product_id, json.dumps(asdict(row), sort_keys=True))
 
 
@@ -40,10 +40,10 @@ for i, price in enumerate([100, 150, 175]):
     update_price(f"product{i + 1}", price, day + timedelta(days=i))
 print(r.hget("products", "product2"))
 print(get_product("product3"), get_product("nope"))
-print(get_product("product1") == database["product1"])
+print(get_product("product1") == rows["product1"])
 print(sorted(r.hkeys("products")), r.hlen("products"))
 r.hset("products", "product1", json.dumps({"id": "product1", "price": 120, "updated": "2024-03-05"}))
-print(get_product("product1") == database["product1"], get_product("product1").price)
+print(get_product("product1") == rows["product1"], get_product("product1").price)
 print(r.expire("products", 60), r.ttl("products"), r.type("products"), r.persist("products"))
 r.mset({"views:product1": 3, "views:product2": 5})
 print(r.mget(["views:product1", "views:product2", "nope"]), r.incr("views:product1"), r.hincrbyfloat("stats", "avg", 1.5))
