@@ -56,3 +56,7 @@ echo
 echo "## Lighthouse (default settings: mobile, simulated throttling)"
 echo
 WTL_DIST="$PWD/dist" node scripts/lighthouse.mjs "${BENCH_LIGHTHOUSE_RUNS:-3}"
+echo
+echo "## The standard library: what an import costs, first in a page and in the next run"
+echo
+WTL_DIST="$PWD/dist" node scripts/bench-stdlib.mjs "${BENCH_STDLIB_ROUNDS:-3}"

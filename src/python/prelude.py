@@ -37,6 +37,9 @@ def _lab_time(real):
 _time.time = _lab_time(_time._lab_real[0])
 _time.monotonic = _lab_time(_time._lab_real[1])
 _time.perf_counter = _lab_time(_time._lab_real[2])
+_time.time_ns = lambda: int(_time.time() * 1_000_000_000)
+_time.monotonic_ns = lambda: int(_time.monotonic() * 1_000_000_000)
+_time.perf_counter_ns = lambda: int(_time.perf_counter() * 1_000_000_000)
 
 
 def _sleep(seconds):

@@ -149,6 +149,27 @@ _sys.meta_path.append(_LabStdlib)
 # system): the browser's offset, named as CPython names a zone it knows only by its offset.
 import time as _time
 
+# Nor a monotonic clock: there RustPython's monotonic, perf_counter and the *_ns reads end the
+# interpreter (the standard library's clock is unsupported on wasm32-unknown-unknown). All are
+# made from time.time() (the browser's Date, to the millisecond), kept from going back.
+def _monotonic_clock(now=_time.time, last=[0.0]):
+    def clock():
+        last[0] = max(last[0], now())
+        return last[0]
+
+    return clock
+
+
+_time.monotonic = _time.perf_counter = _monotonic_clock()
+_time.monotonic_ns = lambda: int(_time.monotonic() * 1_000_000_000)
+_time.perf_counter_ns = lambda: int(_time.perf_counter() * 1_000_000_000)
+_time.time_ns = lambda: int(_time.time() * 1_000_000_000)
+try:
+    _time.process_time()
+except Exception:
+    _time.process_time = _time.thread_time = _monotonic_clock()
+    _time.process_time_ns = _time.thread_time_ns = lambda: int(_time.process_time() * 1_000_000_000)
+
 if not hasattr(_time, "tzname"):
     _offset = getattr(_time.localtime(), "tm_gmtoff", 0) or 0
     _sign = "+" if _offset >= 0 else "-"
