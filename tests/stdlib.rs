@@ -164,5 +164,8 @@ fn a_traceback_through_the_library_shows_both_lines() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "update_price.py <module> load('{')");
     assert_eq!(lines[1], "update_price.py load return json.loads(text)");
-    assert!(lines[2].starts_with("__init__.py loads return _default_decoder.decode(s)"), "{out}");
+    assert!(
+        lines[2].starts_with("__init__.py loads return _default_decoder.decode(s)"),
+        "{out}"
+    );
 }
