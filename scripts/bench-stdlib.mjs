@@ -26,17 +26,22 @@ try {
     const again = [];
     for (let r = 0; r < rounds; r += 1) {
       const { page } = await openLab(browser.context, server.url, { reset: true });
-      // The interpreter started and warm, without the module.
-      await run(page, seedProgram(150));
-      seeds.push(await run(page, seedProgram(151)));
-      first.push((await run(page, `import ${module}\n${seedProgram(152)}`)) - median(seeds));
-      again.push((await run(page, `import ${module}\n${seedProgram(153)}`)) - median(seeds));
+      // The interpreter started and warm (the engine's compiler tiers up over the first runs),
+      // without the module; then this page's baseline.
+      for (let i = 0; i < 5; i += 1) await run(page, seedProgram(150 + i));
+      const base = [];
+      for (let i = 0; i < 5; i += 1) base.push(await run(page, seedProgram(160 + i)));
+      seeds.push(median(base));
+      first.push((await run(page, `import ${module}\n${seedProgram(170)}`)) - median(base));
+      const next = [];
+      for (let i = 0; i < 5; i += 1) next.push(await run(page, `import ${module}\n${seedProgram(180 + i)}`));
+      again.push(median(next) - median(base));
       await page.close();
     }
     rows.push([module, median(first), median(again)]);
   }
   const base = median(seeds);
-  console.log(`Medians of ${rounds} fresh pages per module; baseline: the seed's program, warm, ${base.toFixed(1)} ms (lab.run_python to resolved). Loopback, no throttling.`);
+  console.log(`Medians of ${rounds} fresh pages per module; baseline: the seed's program, warm (5 runs after 5 warm-up runs, per page), ${base.toFixed(1)} ms (lab.run_python to resolved). Loopback, no throttling.`);
   console.log();
   console.log('| import | first in the page: ms more than the baseline | × baseline | next run: ms more | × baseline |');
   console.log('|---|---:|---:|---:|---:|');

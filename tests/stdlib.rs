@@ -169,3 +169,29 @@ fn a_traceback_through_the_library_shows_both_lines() {
         "{out}"
     );
 }
+
+/// Every module the lab embeds imports (a module of `src/python/stdlib.txt` that cannot is a
+/// list that promises too much), and so do the native ones a learner names.
+#[test]
+fn every_module_the_lab_has_imports() {
+    let mut names: Vec<&str> = write_through_lab::python::stdlib::names().collect();
+    names.extend([
+        "math",
+        "itertools",
+        "time",
+        "_json",
+        "_random",
+        "binascii",
+        "zlib",
+        "unicodedata",
+        "array",
+        "struct",
+    ]);
+    let source = format!(
+        "import sys\nfailed = []\nfor name in {names:?}:\n    try:\n        __import__(name)\n    except BaseException as e:\n        failed.append(f'{{name}}: {{type(e).__name__}}: {{e}}')\nprint(len(sys.modules) > {}, failed)\n",
+        names.len()
+    );
+    let (out, ending) = lab_output(&source);
+    assert_eq!(ending, Ending::Finished, "{out}");
+    assert_eq!(out, "True []\n", "{} modules", names.len());
+}
