@@ -22,9 +22,18 @@ for name in "${names[@]}"; do
   program=tests/stdlib/$name.py
   if grep -q '^import redis' "$program"; then
     if [ -z "$server" ]; then
+      # The programs flush their database: never one that something else is serving.
+      if redis-cli -p "$port" ping >/dev/null 2>&1; then
+        echo "port $port is already served; set REDIS_PORT to a free one" >&2
+        exit 1
+      fi
       redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null &
       server=$!
-      until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
+      for _ in $(seq 50); do
+        redis-cli -p "$port" ping >/dev/null 2>&1 && break
+        kill -0 "$server" 2>/dev/null || { echo "redis-server did not start" >&2; exit 1; }
+        sleep 0.1
+      done
     fi
     REDIS_PORT=$port .venv/bin/python "$program" >"tests/stdlib/$name.out"
   else

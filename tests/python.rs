@@ -1660,27 +1660,41 @@ mod long_programs {
 
 /// Under the checker a client is run again from its start for every step it takes, so its
 /// `random` must start from one seed each time (like its clock), whether the module was
-/// imported before in the checker's interpreter or not: the same calls give the same values.
+/// imported before in the interpreter or not: the same calls give the same values. A program
+/// run after a check (the same interpreter) is seeded afresh again, not left on the checker's
+/// seed. (On a thread with a stack of its own: an import nests modules.)
 #[test]
-fn random_and_uuid_replay_exactly_under_the_checker() {
-    use write_through_lab::checker::{Ended, Next, Process};
-    use write_through_lab::python::Client;
-    let source = "import random, uuid\nfirst = random.random()\n\ndef update_price(product, new_price):\n    return f'{first} {random.randint(1, 10**9)} {uuid.uuid4()}'\n";
-    let mut client = Client {
-        source: source.into(),
-        call: "update_price('product1', 150)".to_owned(),
-        limits: Limits::client(),
-        now_ms: || 0.0,
-    };
-    let first = client.resume(&[]);
-    let Next::Ended(Ended::Returned(Some(value))) = &first else {
-        panic!("{first:?}")
-    };
-    assert_eq!(value.split(' ').count(), 3, "{value}");
-    for _ in 0..3 {
-        assert_eq!(client.resume(&[]), first);
-    }
-    // Outside the checker a program's random is not pinned: two runs differ.
-    let program = "import random\nprint(random.random())\n";
-    assert_ne!(go(program, None).0.output(), go(program, None).0.output());
+fn random_and_uuid_replay_exactly_under_the_checker_and_only_there() {
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(|| {
+            use write_through_lab::checker::{Ended, Next, Process};
+            use write_through_lab::python::Client;
+            let source = "import random, uuid\nfirst = random.random()\n\ndef update_price(product, new_price):\n    return f'{first} {random.randint(1, 10**9)} {uuid.uuid4()}'\n";
+            let mut client = Client {
+                source: source.into(),
+                call: "update_price('product1', 150)".to_owned(),
+                limits: Limits::client(),
+                now_ms: || 0.0,
+            };
+            let first = client.resume(&[]);
+            let Next::Ended(Ended::Returned(Some(value))) = &first else {
+                panic!("{first:?}")
+            };
+            assert_eq!(value.split(' ').count(), 3, "{value}");
+            // random.seed(0); random.random() in CPython.
+            assert!(value.starts_with("'0.8444218515250481 "), "{value}");
+            for _ in 0..3 {
+                assert_eq!(client.resume(&[]), first);
+            }
+            // Outside the checker a program's random is not pinned: two runs differ, and
+            // neither is the checker's seed.
+            let program = "import random\nprint(random.random())\n";
+            let (a, b) = (go(program, None).0.output(), go(program, None).0.output());
+            assert_ne!(a, b);
+            assert_ne!(a, "0.8444218515250481\n");
+        })
+        .expect("a thread")
+        .join()
+        .expect("the test");
 }

@@ -195,3 +195,30 @@ fn every_module_the_lab_has_imports() {
     assert_eq!(ending, Ending::Finished, "{out}");
     assert_eq!(out, "True []\n", "{} modules", names.len());
 }
+
+/// One interpreter serves a thread's runs, so a module is imported once; but what a program
+/// sets in a module's state is its own run's, as in a fresh CPython: the decimal context and
+/// the environment start again. A module imported in one run (threading keeps time's
+/// functions) still works in the next, after that run's globals are gone.
+#[test]
+fn runs_share_imports_but_not_what_a_program_set() {
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(|| {
+            let lab = |source: &str| {
+                let (rec, _) = run(source, None, seed(), Limits::default(), Box::new(|| 0.0));
+                assert_eq!(rec.ending, Ending::Finished, "{source}\n{:?}", rec);
+                rec.output()
+            };
+            let first = "import decimal, os, queue, sys\ndecimal.getcontext().prec = 3\nos.environ['PRICE'] = '1'\nprint(decimal.Decimal(1) / 7, 'queue' in sys.modules)\n";
+            assert_eq!(lab(first), "0.143 True\n");
+            let second = "import sys\nprint('queue' in sys.modules)\nimport decimal, os, queue, time\nprint(decimal.Decimal(1) / 7, os.environ.get('PRICE'))\nq = queue.Queue()\ntry:\n    q.get(timeout=0.01)\nexcept queue.Empty:\n    print('empty after', time.monotonic() > 0)\n";
+            assert_eq!(
+                lab(second),
+                "True\n0.1428571428571428571428571429 None\nempty after True\n"
+            );
+        })
+        .expect("a thread")
+        .join()
+        .expect("the test");
+}

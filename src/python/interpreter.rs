@@ -124,8 +124,8 @@ fn interpreter() -> &'static Interpreter {
 }
 
 thread_local! {
-    /// Code compiled in the clients' interpreter, by its file name and text: the prelude and
-    /// the learner's program are compiled once per check, not once per run of a client.
+    /// Code compiled in the thread's interpreter ([`INTERPRETER`]), by its file name and text:
+    /// the prelude once, and a checker's program once per check, not once per run of a client.
     static CLIENTS_CODE: std::cell::RefCell<
         std::collections::HashMap<(&'static str, String), rustpython_vm::PyRef<rustpython_vm::builtins::PyCode>>,
     > = std::cell::RefCell::new(std::collections::HashMap::new());
@@ -134,8 +134,8 @@ thread_local! {
 /// How many texts [`CLIENTS_CODE`] keeps before it starts again.
 const CLIENTS_CODE_KEPT: usize = 16;
 
-/// Runs `source` in `scope`; with `cached` (the clients' interpreter, which lives as long as
-/// the thread), compiled once per text.
+/// Runs `source` in `scope`; with `cached`, compiled once per text ([`CLIENTS_CODE`]: the
+/// interpreter lives as long as the thread).
 fn run_source(
     vm: &VirtualMachine,
     scope: rustpython_vm::scope::Scope,
@@ -357,7 +357,10 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
         vm.new_function(
             "_lab_print",
             move |text: PyObjectRef, vm: &VirtualMachine| {
-                r.borrow_mut().events.push(Event::Print(text_of(&text, vm)));
+                // The text first: a learner's __str__ may print or import (the run is borrowed
+                // again there).
+                let text = text_of(&text, vm);
+                r.borrow_mut().events.push(Event::Print(text));
             },
         )
         .into(),
@@ -368,11 +371,12 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
         vm.new_function(
             "_lab_connect",
             move |host: PyObjectRef, port: PyObjectRef, db: PyObjectRef, vm: &VirtualMachine| {
-                r.borrow_mut().events.push(Event::Connect {
+                let connect = Event::Connect {
                     host: text_of(&host, vm),
                     port: text_of(&port, vm),
                     db: text_of(&db, vm),
-                });
+                };
+                r.borrow_mut().events.push(connect);
             },
         )
         .into(),
@@ -581,7 +585,10 @@ fn install(vm: &VirtualMachine, scope: &rustpython_vm::scope::Scope, run: &Share
     // ([`Run::importing`]); it is the interpreter's, so it finds the run through `sys`.
     let r = Rc::clone(run);
     let importing = vm.new_function("_lab_importing", move |starting: bool| {
-        let mut run = r.borrow_mut();
+        // (Never while the run is borrowed, but a panic here would end the page's Python.)
+        let Ok(mut run) = r.try_borrow_mut() else {
+            return;
+        };
         let now = (run.now_ms)();
         if starting {
             if run.importing == 0 {
@@ -652,16 +659,12 @@ pub fn run(
 
 /// A scope with the host functions, the prelude and the `database` table made from the copies'
 /// rows, with the line tracer on. `Err`: the lab could not start Python (as an ending).
-fn prepare(
-    vm: &VirtualMachine,
-    shared: &Shared,
-    cached: bool,
-) -> Result<rustpython_vm::scope::Scope, Ending> {
+fn prepare(vm: &VirtualMachine, shared: &Shared) -> Result<rustpython_vm::scope::Scope, Ending> {
     let scope = vm.new_scope_with_builtins();
     let prepared = super::stdlib::ensure(vm)
         .and_then(|()| install(vm, &scope, shared))
         .and_then(|()| {
-            run_source(vm, scope.clone(), PRELUDE, "<lab prelude>", cached)?;
+            run_source(vm, scope.clone(), PRELUDE, "<lab prelude>", true)?;
             let rows = {
                 let run = shared.borrow();
                 run.stores
@@ -795,7 +798,7 @@ fn trace(
 }
 
 fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>) -> Ending {
-    let scope = match prepare(vm, shared, false) {
+    let scope = match prepare(vm, shared) {
         Ok(scope) => scope,
         Err(ending) => return ending,
     };
@@ -820,10 +823,12 @@ fn run_in(vm: &VirtualMachine, shared: &Shared, source: &str, call: Option<&str>
     if let (Ok(_), Some(call)) = (&result, call) {
         result = vm.run_string(scope.clone(), call, "<lab call>".to_owned());
     }
-    match result {
+    let ending = match result {
         Ok(_) => Ending::Finished,
         Err(e) => raised(vm, &scope, &e),
-    }
+    };
+    forget_scope(vm, &scope);
+    ending
 }
 
 /// A Python exception as the run's ending: its class, the learner's line, the traceback.
@@ -896,7 +901,7 @@ fn client_in(
     source: &str,
     call: &str,
 ) -> (Ending, Option<String>) {
-    let scope = match prepare(vm, shared, true) {
+    let scope = match prepare(vm, shared) {
         Ok(scope) => scope,
         Err(ending) => return (ending, None),
     };
@@ -940,7 +945,7 @@ fn client_in(
     ended
 }
 
-/// Empties a client run's globals: its functions and classes refer to them (`__globals__`), a
+/// Empties a run's globals (a program's or a client's): its functions and classes refer to them (`__globals__`), a
 /// cycle that RustPython's reference counting never frees, so without this every run of a
 /// checker's client stayed in memory (about 42 KB a run; a check of `two-writers` makes 174)
 /// and the shared interpreter slowed down as it grew.

@@ -3,7 +3,6 @@
 # dictionary whose writes go to the lab's database, and print() into the lab's output pane.
 # The host functions it calls (`_lab_*`) are Rust: src/python/mod.rs.
 import sys
-import time as _time
 
 
 class _Output:
@@ -19,43 +18,28 @@ sys.stdout = _Output()
 sys.stderr = _Output()
 
 
-# time: a sleep passes at once and moves the program's clock on (the lab's runs are short, and
-# in the browser the interpreter cannot block); under the challenges' checker the clock is
-# pinned (a fixed start plus the sleeps), so that a client run again reads the same times.
-if not hasattr(_time, '_lab_real'):
-    _time._lab_real = (_time.time, _time.monotonic, _time.perf_counter)
-_LAB_PINNED_EPOCH = 1_700_000_000.0
-
-
-def _lab_time(real):
-    def now():
-        slept, pinned = _lab_clock()
-        return (_LAB_PINNED_EPOCH if pinned else real()) + slept
-    return now
-
-
-_time.time = _lab_time(_time._lab_real[0])
-_time.monotonic = _lab_time(_time._lab_real[1])
-_time.perf_counter = _lab_time(_time._lab_real[2])
-_time.time_ns = lambda: int(_time.time() * 1_000_000_000)
-_time.monotonic_ns = lambda: int(_time.monotonic() * 1_000_000_000)
-_time.perf_counter_ns = lambda: int(_time.perf_counter() * 1_000_000_000)
-
-
-def _sleep(seconds):
-    _lab_sleep(float(seconds))
-
-
-_time.sleep = _sleep
+# time: the clocks and time.sleep (made once per interpreter, src/python/interpreter_setup.py)
+# read this run's clock and sleep through sys: a sleep passes at once and moves the program's
+# clock on; under the challenges' checker the clock is pinned.
+sys._lab_clock = _lab_clock
+sys._lab_sleep = _lab_sleep
 
 # random: under the checker every run of a client starts from one seed, like its clock, so that
-# a counterexample replays exactly (the modules stay imported between a checker's runs).
+# a counterexample replays exactly (the modules stay imported between runs); after a checker's
+# run, a program's random is seeded afresh again, as CPython seeds it at start.
+_lab_was_pinned = getattr(sys, '_lab_pinned', False)
 sys._lab_pinned = _lab_clock()[1]
-if sys._lab_pinned:
+if sys._lab_pinned or _lab_was_pinned:
     if 'random' in sys.modules:
-        sys.modules['random'].seed(0)
+        sys.modules['random'].seed(0 if sys._lab_pinned else None)
     if 'os' in sys.modules:
         sys.modules['os'].__dict__.pop('_source', None)
+# Module state a program sets is its own, as in a fresh CPython: the decimal context and the
+# environment start as CPython's do at every run.
+if 'decimal' in sys.modules:
+    sys.modules['decimal'].setcontext(sys.modules['decimal'].Context())
+if 'os' in sys.modules:
+    sys.modules['os'].environ.clear()
 
 
 class RedisError(Exception):

@@ -57,4 +57,4 @@ except ValueError as e:
     tb = traceback.extract_tb(e.__traceback__)
     print([frame.name for frame in tb], tb[-1].line)
     print("".join(traceback.format_exception(e)).splitlines()[-1])
-    print(repr(traceback.TracebackException.from_exception(e).exc_type_str if hasattr(traceback.TracebackException, "exc_type_str") else "ValueError"))
+    print(traceback.TracebackException.from_exception(e).exc_type.__name__)
