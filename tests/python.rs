@@ -1278,6 +1278,15 @@ fn pipelines_watch_and_transactions_print_what_redis_py_printed_against_redis_se
     assert_eq!(rec.output(), include_str!("clients/transactions.out"));
 }
 
+/// redis-py's everyday calls print in the lab's Python what CPython + redis-py printed against
+/// redis-server (tests/resp_server.rs checks that recording against both servers).
+#[test]
+fn redis_py_everyday_calls_print_what_they_printed_against_redis_server() {
+    let (rec, _) = go(include_str!("clients/everyday.py"), None);
+    assert_eq!(rec.ending, Ending::Finished, "{rec:?}");
+    assert_eq!(rec.output(), include_str!("clients/everyday.out"));
+}
+
 /// The transactions' answers to the challenges: `two-writers` with WATCH/MULTI/EXEC, `read-path`.
 mod transactions_in_challenges {
     use super::challenges_known_answers::{steps, verdict, HEADER};

@@ -356,6 +356,25 @@ fn redis_py_transactions_on_two_connections_run_on_minired_as_on_redis_server() 
     );
 }
 
+/// redis-py's everyday calls (decode_responses, mappings, expiry, set nx/px, pipelines with and
+/// without a transaction, watch, scan_iter): the same against minired as against redis-server,
+/// and as recorded for the lab's own Python (tests/python.rs).
+#[test]
+fn redis_py_everyday_calls_run_on_minired_as_on_redis_server() {
+    let Some((on_mini, on_real)) = redis_py_outputs("everyday") else {
+        return;
+    };
+    assert_eq!(
+        on_mini, on_real,
+        "redis-py saw something else from minired than from redis-server"
+    );
+    assert_eq!(
+        on_real,
+        include_str!("clients/everyday.out"),
+        "tests/clients/everyday.out is stale: record redis-py's output against redis-server again"
+    );
+}
+
 /// Sends `request` and reads until the reply ends with `end`.
 fn read_until(stream: &mut TcpStream, request: &[u8], end: &[u8]) -> Vec<u8> {
     stream.write_all(request).expect("write");

@@ -255,6 +255,11 @@ impl Keyspace {
         self.entries.keys()
     }
 
+    /// Every key with its value, in the order the keys were created.
+    pub fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &Value)> {
+        self.entries.iter().map(|(key, e)| (key, &e.value))
+    }
+
     /// How many keys have an expiry time (`INFO keyspace`'s `expires`).
     pub fn expires(&self) -> usize {
         self.volatile

@@ -104,6 +104,8 @@ _CALLBACKS = {
     'HEXISTS': bool,
     'EXISTS': int,
     'PING': lambda r: r == 'PONG',
+    'SCAN': lambda r: (int(r[0]), r[1]),
+    'HSCAN': lambda r: (int(r[0]), _pairs(r[1]) if r[1] else {}),
     'HINCRBYFLOAT': float,
     'INCRBYFLOAT': float,
     'MSET': lambda r: r == 'OK',
@@ -256,6 +258,36 @@ class Redis:
     def type(self, name):
         return self.execute_command('TYPE', name)
 
+    def scan(self, cursor=0, match=None, count=None, _type=None, **kwargs):
+        pieces = [cursor]
+        if match is not None:
+            pieces += ['MATCH', match]
+        if count is not None:
+            pieces += ['COUNT', count]
+        if _type is not None:
+            pieces += ['TYPE', _type]
+        return self.execute_command('SCAN', *pieces)
+
+    def scan_iter(self, match=None, count=None, _type=None, **kwargs):
+        cursor = '0'
+        while cursor != 0:
+            cursor, data = self.scan(cursor=cursor, match=match, count=count, _type=_type)
+            yield from data
+
+    def hscan(self, name, cursor=0, match=None, count=None, no_values=None):
+        pieces = [name, cursor]
+        if match is not None:
+            pieces += ['MATCH', match]
+        if count is not None:
+            pieces += ['COUNT', count]
+        return self.execute_command('HSCAN', *pieces)
+
+    def hscan_iter(self, name, match=None, count=None, no_values=None):
+        cursor = '0'
+        while cursor != 0:
+            cursor, data = self.hscan(name, cursor=cursor, match=match, count=count)
+            yield from data.items()
+
     def incrby(self, name, amount=1):
         return self.execute_command('INCRBY', name, amount)
 
@@ -271,6 +303,9 @@ class Redis:
 
     def ttl(self, name):
         return self.execute_command('TTL', name)
+
+    def pttl(self, name):
+        return self.execute_command('PTTL', name)
 
     def delete(self, *names):
         return self.execute_command('DEL', *names)

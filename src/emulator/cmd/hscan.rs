@@ -57,7 +57,7 @@ impl<'a> Command<'a> for Hscan<'a> {
                 ]))
             }
         };
-        let (pattern, count) = parse_options(&self.options.to_slices())?;
+        let ScanOptions { pattern, count, .. } = parse_options(&self.options.to_slices(), false)?;
         let matches = |field: &[u8]| pattern.as_ref().is_none_or(|p| glob_match(p, field));
         let (start, end) = if hash.len() <= SMALL_HASH {
             (0, hash.len())
@@ -82,10 +82,26 @@ impl<'a> Command<'a> for Hscan<'a> {
     }
 }
 
-/// `[MATCH pattern] [COUNT count]` in any order and number; the last of each wins.
-fn parse_options<'a>(options: &[&'a [u8]]) -> Result<(Option<&'a [u8]>, usize), CommandError> {
-    let mut pattern = None;
-    let mut count = 10usize;
+/// What SCAN and HSCAN were asked for beyond the cursor.
+pub(super) struct ScanOptions<'a> {
+    /// `None`: every name (MATCH absent, or `*`).
+    pub pattern: Option<&'a [u8]>,
+    pub count: usize,
+    /// SCAN's `TYPE`: only keys holding this type (compared as Redis does, ignoring case).
+    pub kind: Option<&'a [u8]>,
+}
+
+/// `[MATCH pattern] [COUNT count]` (and SCAN's `[TYPE type]` when `with_type`) in any order and
+/// number; the last of each wins.
+pub(super) fn parse_options<'a>(
+    options: &[&'a [u8]],
+    with_type: bool,
+) -> Result<ScanOptions<'a>, CommandError> {
+    let mut out = ScanOptions {
+        pattern: None,
+        count: 10,
+        kind: None,
+    };
     let mut i = 0;
     while i < options.len() {
         let has_value = options.len() - i >= 2;
@@ -95,15 +111,17 @@ fn parse_options<'a>(options: &[&'a [u8]]) -> Result<(Option<&'a [u8]>, usize), 
             if n < 1 {
                 return Err(CommandError::Syntax);
             }
-            count = usize::try_from(n).unwrap_or(usize::MAX);
+            out.count = usize::try_from(n).unwrap_or(usize::MAX);
         } else if option.eq_ignore_ascii_case(b"match") && has_value {
             let p = options[i + 1];
             // `*` alone matches everything, so Redis skips matching.
-            pattern = (p != b"*").then_some(p);
+            out.pattern = (p != b"*").then_some(p);
+        } else if with_type && option.eq_ignore_ascii_case(b"type") && has_value {
+            out.kind = Some(options[i + 1]);
         } else {
             return Err(CommandError::Syntax);
         }
         i += 2;
     }
-    Ok((pattern, count))
+    Ok(out)
 }

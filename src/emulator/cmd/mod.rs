@@ -69,6 +69,7 @@ mod randomkey;
 mod rename;
 mod renamenx;
 mod restore;
+mod scan;
 mod set;
 mod setbit;
 mod setex;
@@ -279,6 +280,7 @@ commands! {
     Rename => rename,
     Renamenx => renamenx,
     Restore => restore,
+    Scan => scan,
     Set => set,
     Setbit => setbit,
     Setex => setex,
