@@ -338,41 +338,34 @@ fn redis_py_runs_the_tutorial_against_minired_as_against_redis_server() {
     );
 }
 
-/// Two connections: one WATCHes, the other writes; MULTI/EXEC through redis-py's pipelines.
-#[test]
-fn redis_py_transactions_on_two_connections_run_on_minired_as_on_redis_server() {
-    let Some((on_mini, on_real)) = redis_py_outputs("transactions") else {
+/// `tests/clients/NAME.py` prints the same with redis-py against minired as against
+/// redis-server, and what `recorded` (NAME.out, which the lab's own Python is checked against in
+/// tests/python.rs) says.
+fn same_on_both_servers_as_recorded(name: &str, recorded: &str) {
+    let Some((on_mini, on_real)) = redis_py_outputs(name) else {
         return;
     };
     assert_eq!(
         on_mini, on_real,
         "redis-py saw something else from minired than from redis-server"
     );
-    // The lab's own Python must print the same (tests/python.rs reads this recording).
-    let recorded = include_str!("clients/transactions.out");
     assert_eq!(
         on_real, recorded,
-        "tests/clients/transactions.out is stale: record redis-py's output against redis-server again"
+        "tests/clients/{name}.out is stale: record redis-py's output against redis-server again"
     );
 }
 
+/// Two connections: one WATCHes, the other writes; MULTI/EXEC through redis-py's pipelines.
+#[test]
+fn redis_py_transactions_on_two_connections_run_on_minired_as_on_redis_server() {
+    same_on_both_servers_as_recorded("transactions", include_str!("clients/transactions.out"));
+}
+
 /// redis-py's everyday calls (decode_responses, mappings, expiry, set nx/px, pipelines with and
-/// without a transaction, watch, scan_iter): the same against minired as against redis-server,
-/// and as recorded for the lab's own Python (tests/python.rs).
+/// without a transaction, watch, scan_iter).
 #[test]
 fn redis_py_everyday_calls_run_on_minired_as_on_redis_server() {
-    let Some((on_mini, on_real)) = redis_py_outputs("everyday") else {
-        return;
-    };
-    assert_eq!(
-        on_mini, on_real,
-        "redis-py saw something else from minired than from redis-server"
-    );
-    assert_eq!(
-        on_real,
-        include_str!("clients/everyday.out"),
-        "tests/clients/everyday.out is stale: record redis-py's output against redis-server again"
-    );
+    same_on_both_servers_as_recorded("everyday", include_str!("clients/everyday.out"));
 }
 
 /// Sends `request` and reads until the reply ends with `end`.
