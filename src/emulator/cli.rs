@@ -21,6 +21,8 @@ pub struct LineOutput {
     pub stderr: Vec<u8>,
     /// The replies of the commands the line ran, in order (empty for redis-cli's own commands).
     pub replies: Vec<Reply>,
+    /// The argument vector sent (each repeat sends the same); empty when nothing was sent.
+    pub argv: Vec<Vec<u8>>,
     /// The line was `clear`: a console should clear its screen.
     pub clear: bool,
     /// The line was `quit` or `exit`: the session is over.
@@ -94,7 +96,7 @@ pub fn run_line(emulator: &mut Emulator, line: &[u8], max_repeat: Option<u64>) -
         Planned::Answered(out) => out,
         Planned::Send { argv, repeat } => {
             let replies = (0..repeat).map(|_| emulator.run(&argv)).collect();
-            sent(replies)
+            sent(argv, replies)
         }
     }
 }
@@ -108,13 +110,14 @@ pub enum Planned {
     Send { argv: Vec<Vec<u8>>, repeat: u64 },
 }
 
-/// The output of a line whose command was sent and answered with `replies`.
-pub fn sent(replies: Vec<Reply>) -> LineOutput {
+/// The output of a line whose command `argv` was sent and answered with `replies`.
+pub fn sent(argv: Vec<Vec<u8>>, replies: Vec<Reply>) -> LineOutput {
     let mut out = LineOutput::default();
     for reply in &replies {
         out.stdout.extend_from_slice(&reply.to_cli_bytes());
     }
     out.replies = replies;
+    out.argv = argv;
     out
 }
 

@@ -253,7 +253,8 @@ impl CacheLink {
             Planned::Answered(out) => out,
             Planned::Send { argv, repeat } => {
                 let repeat = u32::try_from(repeat).unwrap_or(u32::MAX);
-                sent(self.run(argv, repeat, refuse_writes).await)
+                let replies = self.run(argv.clone(), repeat, refuse_writes).await;
+                sent(argv, replies)
             }
         }
     }

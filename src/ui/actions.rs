@@ -284,6 +284,7 @@ impl LabHandle {
                 reply.emit(ConsoleOutput {
                     text: "The lab is still starting.\n".to_owned(),
                     clear: false,
+                    wire: None,
                 });
                 return;
             };
@@ -295,9 +296,14 @@ impl LabHandle {
                 if out.quit {
                     text.push_str("(redis-cli would exit here; this console stays open)\n");
                 }
+                let wire = match (out.argv.is_empty(), out.replies.last()) {
+                    (false, Some(last)) => Some(Rc::new(crate::engine::Wire::of(out.argv, last))),
+                    _ => None,
+                };
                 reply.emit(ConsoleOutput {
                     text,
                     clear: out.clear,
+                    wire,
                 });
             });
         })

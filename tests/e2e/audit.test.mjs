@@ -59,7 +59,7 @@ test('axe finds none either after the console, a Python run, a race, a read, On 
   assert.deepEqual(await audit(page), [], 'after a read and a stray field');
   // A command's bytes, opened beside the diagram.
   await page.getByRole('figure', { name: 'Sequence diagram' }).getByRole('button', { name: /sends HGET/ }).first().click();
-  await page.locator('summary', { hasText: 'On the wire' }).click();
+  await page.locator('summary', { hasText: /^On the wire$/ }).click();
   await page.getByLabel('Request frame').waitFor();
   assert.deepEqual(await audit(page), [], 'with On the wire open');
   // A race, paused on its prediction.

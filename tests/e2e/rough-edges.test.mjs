@@ -194,6 +194,42 @@ test('on a phone the diagram keeps its text at 11 px or more and scrolls sideway
   assert.deepEqual(errors, []);
 });
 
+test("On the wire for the console: the last command sent, its arguments as redis-cli split them, its frames", async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const console_ = page.getByRole('region', { name: 'Redis console' });
+  const input = page.getByLabel('Redis command');
+  // Nothing sent yet: nothing to show.
+  assert.equal(await console_.locator('summary', { hasText: 'On the wire' }).count(), 0);
+  await input.fill('HSET product_prices "product 4" 400');
+  await input.press('Enter');
+  await console_.getByText('(integer) 1').waitFor();
+  await input.fill('HGETALL product_prices');
+  await input.press('Enter');
+  await console_.locator('.console__output', { hasText: '"product 4"' }).waitFor();
+  // redis-cli's own commands send nothing: the last command sent stays shown.
+  await input.fill('help');
+  await input.press('Enter');
+  const summary = console_.locator('summary', { hasText: 'On the wire: the last command' });
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  const request = page.getByLabel("The console's last request");
+  await request.waitFor();
+  assert.equal(await request.textContent(), '*2\\r\\n\n$7\\r\\n\nHGETALL\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n');
+  // RESP2 answers a flat array, RESP3 a map.
+  assert.match(await page.getByLabel("The console's last reply, RESP2").textContent(), /^\*8\\r\\n/);
+  assert.match(await page.getByLabel("The console's last reply, RESP3").textContent(), /^%4\\r\\n/);
+  // The quoted argument of the HSET before it arrives as one argument, without its quotes.
+  await input.fill('HSET product_prices "product 4" 410');
+  await input.press('Enter');
+  await console_.getByText('(integer) 0').waitFor();
+  await console_.locator('.wire__argv td code', { hasText: 'product 4' }).waitFor();
+  assert.equal(await console_.locator('.wire__argv tbody tr').count(), 4);
+  await console_.locator('.wire').scrollIntoViewIfNeeded();
+  await screenshot(page, 'on-the-wire-console-1440', { fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
 test('On the wire: an arrow to Redis shows the bytes that travelled, RESP2 and RESP3', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -205,7 +241,7 @@ test('On the wire: an arrow to Redis shows the bytes that travelled, RESP2 and R
   const arrow = figure.getByRole('button', { name: /sends HSET product_prices product1 150/ });
   await arrow.click();
   await figure.locator('[aria-current="step"][aria-label*="sends HSET product_prices product1 150"]').waitFor();
-  const summary = page.locator('summary', { hasText: 'On the wire' });
+  const summary = page.locator('summary', { hasText: /^On the wire$/ });
   await summary.focus();
   await page.keyboard.press('Enter');
   const request = page.getByLabel('Request frame');

@@ -8,12 +8,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::emulator::cli::{hint, Prompt};
+use crate::engine::Wire;
+
+use super::on_the_wire::{frames, FrameLabels};
 
 /// What a line printed, and whether it asked to clear the screen.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsoleOutput {
     pub text: String,
     pub clear: bool,
+    /// What the command that was sent, and its last reply, were as bytes ("On the wire").
+    pub wire: Option<Rc<Wire>>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -27,6 +32,7 @@ pub struct ConsoleProps {
 struct Entry {
     line: String,
     output: String,
+    wire: Option<Rc<Wire>>,
     /// Its number in the transcript (the screen scrolls when a new one arrives).
     seq: u64,
 }
@@ -47,6 +53,7 @@ fn printed(
             next.push(Entry {
                 line: typed.clone(),
                 output: out.text,
+                wire: out.wire,
                 seq,
             });
         }
@@ -125,6 +132,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                     </div>
                 }) }
             </div>
+            { last_on_the_wire(&transcript.borrow()) }
             <form class="console__form" onsubmit={on_submit}>
                 <label class="console__label">
                     <span class="console__prompt">{ "127.0.0.1:6379>" }</span>
@@ -144,5 +152,26 @@ pub fn console(props: &ConsoleProps) -> Html {
                 <span id="console-hint" class="console__hint">{ hint_text }</span>
             </form>
         </section>
+    }
+}
+
+/// "On the wire" for the last command the console sent, once there is one.
+fn last_on_the_wire(transcript: &[Entry]) -> Html {
+    let Some((line, wire)) = transcript
+        .iter()
+        .rev()
+        .find_map(|e| e.wire.as_ref().map(|w| (&e.line, w)))
+    else {
+        return Html::default();
+    };
+    html! {
+        <details class="wire console__wire">
+            <summary class="wire__summary">{ "On the wire: the last command" }</summary>
+            { frames(line, wire, &FrameLabels {
+                request: "The console's last request",
+                reply2: "The console's last reply, RESP2",
+                reply3: "The console's last reply, RESP3",
+            }) }
+        </details>
     }
 }

@@ -23,7 +23,7 @@ pub fn on_the_wire(props: &OnTheWireProps) -> Html {
     }
     let step = props.trace.steps.get(props.cursor);
     let body = match step.and_then(|s| s.wire.as_ref().map(|w| (s, w))) {
-        Some((step, wire)) => frames(&step.action, wire),
+        Some((step, wire)) => frames(&step.action, wire, &STEP_LABELS),
         None => html! {
             <p class="wire__hint">{ "This step sends nothing to Redis. Choose an arrow to or from the Redis cache in the diagram (or step to one) to see its bytes." }</p>
         },
@@ -36,7 +36,23 @@ pub fn on_the_wire(props: &OnTheWireProps) -> Html {
     }
 }
 
-fn frames(line: &str, wire: &Wire) -> Html {
+/// The accessible names of the three frames (the step on the stage's and the console's differ,
+/// so that each can be found on a page that shows both).
+pub struct FrameLabels {
+    pub request: &'static str,
+    pub reply2: &'static str,
+    pub reply3: &'static str,
+}
+
+const STEP_LABELS: FrameLabels = FrameLabels {
+    request: "Request frame",
+    reply2: "Reply frame, RESP2",
+    reply3: "Reply frame, RESP3",
+};
+
+/// The bytes of one command: its arguments, the request frame and the reply frames (the
+/// console shows its last command with them too).
+pub fn frames(line: &str, wire: &Wire, labels: &FrameLabels) -> Html {
     let (request, reply2, reply3) = (wire.request(), wire.reply2(), wire.reply3());
     let same = reply2 == reply3;
     html! {
@@ -52,14 +68,14 @@ fn frames(line: &str, wire: &Wire) -> Html {
                 </tbody>
             </table>
             <h4 class="wire__heading">{ "Request" }</h4>
-            <pre class="wire__frame" tabindex="0" aria-label="Request frame">{ Wire::shown(&request, true) }</pre>
+            <pre class="wire__frame" tabindex="0" aria-label={labels.request}>{ Wire::shown(&request, true) }</pre>
             <h4 class="wire__heading">{ "Reply (RESP2)" }</h4>
-            <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP2">{ Wire::shown(&reply2, true) }</pre>
+            <pre class="wire__frame" tabindex="0" aria-label={labels.reply2}>{ Wire::shown(&reply2, true) }</pre>
             <h4 class="wire__heading">{ "Reply (RESP3, after HELLO 3)" }</h4>
             if same {
                 <p class="wire__same">{ "The same bytes." }</p>
             } else {
-                <pre class="wire__frame" tabindex="0" aria-label="Reply frame, RESP3">{ Wire::shown(&reply3, true) }</pre>
+                <pre class="wire__frame" tabindex="0" aria-label={labels.reply3}>{ Wire::shown(&reply3, true) }</pre>
             }
         </div>
     }
