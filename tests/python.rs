@@ -2,30 +2,16 @@
 //! `redis` module and the `database` dictionary of the prelude, and every line is recorded.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::BTreeMap;
+#[path = "support/big_stack.rs"]
+mod big_stack;
 
+use big_stack::on_big_stack;
 use write_through_lab::emulator::{Emulator, Reply};
 use write_through_lab::python::{run, Ending, Event, Limits, Recording, Stores};
 
 /// The seed stores: `product_prices` and the table, both 100/200/300.
 fn seed() -> Stores {
-    let mut redis = Emulator::new(Box::new(|| 0), 1);
-    redis
-        .execute_command("HSET product_prices product1 100 product2 200 product3 300")
-        .unwrap();
-    let rows = [
-        ("product1", "100"),
-        ("product2", "200"),
-        ("product3", "300"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect::<BTreeMap<_, _>>();
-    Stores {
-        redis,
-        rows,
-        database_fails: false,
-    }
+    Stores::seeded(1)
 }
 
 fn go(source: &str, call: Option<&str>) -> (Recording, Stores) {
@@ -899,12 +885,7 @@ fn deep_recursion_is_a_recursion_error_with_its_frames_collapsed_as_cpython_does
     // 200 frames of RustPython unoptimised need more than a test thread's 2 MiB of stack (in
     // the browser the interpreter is an optimised build, and its limit was measured there): the
     // program runs on a thread with a stack of its own.
-    let rec = std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(|| go("def down(n):\n    return down(n + 1)\ndown(0)\n", None).0)
-        .expect("a thread")
-        .join()
-        .expect("the run ends");
+    let rec = on_big_stack(|| go("def down(n):\n    return down(n + 1)\ndown(0)\n", None).0);
     match &rec.ending {
         Ending::Raised {
             kind, traceback, ..
@@ -1674,36 +1655,31 @@ mod long_programs {
 /// seed. (On a thread with a stack of its own: an import nests modules.)
 #[test]
 fn random_and_uuid_replay_exactly_under_the_checker_and_only_there() {
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(|| {
-            use write_through_lab::checker::{Ended, Next, Process};
-            use write_through_lab::python::Client;
-            let source = "import random, uuid\nfirst = random.random()\n\ndef update_price(product, new_price):\n    return f'{first} {random.randint(1, 10**9)} {uuid.uuid4()}'\n";
-            let mut client = Client {
-                source: source.into(),
-                call: "update_price('product1', 150)".to_owned(),
-                limits: Limits::client(),
-                now_ms: || 0.0,
-            };
-            let first = client.resume(&[]);
-            let Next::Ended(Ended::Returned(Some(value))) = &first else {
-                panic!("{first:?}")
-            };
-            assert_eq!(value.split(' ').count(), 3, "{value}");
-            // random.seed(0); random.random() in CPython.
-            assert!(value.starts_with("'0.8444218515250481 "), "{value}");
-            for _ in 0..3 {
-                assert_eq!(client.resume(&[]), first);
-            }
-            // Outside the checker a program's random is not pinned: two runs differ, and
-            // neither is the checker's seed.
-            let program = "import random\nprint(random.random())\n";
-            let (a, b) = (go(program, None).0.output(), go(program, None).0.output());
-            assert_ne!(a, b);
-            assert_ne!(a, "0.8444218515250481\n");
-        })
-        .expect("a thread")
-        .join()
-        .expect("the test");
+    on_big_stack(|| {
+        use write_through_lab::checker::{Ended, Next, Process};
+        use write_through_lab::python::Client;
+        let source = "import random, uuid\nfirst = random.random()\n\ndef update_price(product, new_price):\n    return f'{first} {random.randint(1, 10**9)} {uuid.uuid4()}'\n";
+        let mut client = Client {
+            source: source.into(),
+            call: "update_price('product1', 150)".to_owned(),
+            limits: Limits::client(),
+            now_ms: || 0.0,
+        };
+        let first = client.resume(&[]);
+        let Next::Ended(Ended::Returned(Some(value))) = &first else {
+            panic!("{first:?}")
+        };
+        assert_eq!(value.split(' ').count(), 3, "{value}");
+        // random.seed(0); random.random() in CPython.
+        assert!(value.starts_with("'0.8444218515250481 "), "{value}");
+        for _ in 0..3 {
+            assert_eq!(client.resume(&[]), first);
+        }
+        // Outside the checker a program's random is not pinned: two runs differ, and
+        // neither is the checker's seed.
+        let program = "import random\nprint(random.random())\n";
+        let (a, b) = (go(program, None).0.output(), go(program, None).0.output());
+        assert_ne!(a, b);
+        assert_ne!(a, "0.8444218515250481\n");
+    });
 }

@@ -3,29 +3,15 @@
 //! `scripts/record-stdlib.sh` with Debian's `python3`), when the lab's Python runs it on the host.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::BTreeMap;
+#[path = "support/big_stack.rs"]
+mod big_stack;
 
-use write_through_lab::emulator::Emulator;
+use big_stack::on_big_stack;
 use write_through_lab::python::{run, Ending, Limits, Stores};
 
+/// The lesson's seed stores (`product1: 100`, …).
 fn seed() -> Stores {
-    let mut redis = Emulator::new(Box::new(|| 0), 1);
-    redis
-        .execute_command("HSET product_prices product1 100 product2 200 product3 300")
-        .unwrap();
-    let rows = [
-        ("product1", "100"),
-        ("product2", "200"),
-        ("product3", "300"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect::<BTreeMap<_, _>>();
-    Stores {
-        redis,
-        rows,
-        database_fails: false,
-    }
+    Stores::seeded(1)
 }
 
 /// What the lab's Python prints for `source`, with how it ended. On a thread with a stack of its
@@ -33,15 +19,10 @@ fn seed() -> Stores {
 /// thread's 2 MiB.
 fn lab_output(source: &str) -> (String, Ending) {
     let source = source.to_owned();
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || {
-            let (rec, _) = run(&source, None, seed(), Limits::default(), Box::new(|| 0.0));
-            (rec.output(), rec.ending)
-        })
-        .expect("a thread")
-        .join()
-        .expect("the run")
+    on_big_stack(move || {
+        let (rec, _) = run(&source, None, seed(), Limits::default(), Box::new(|| 0.0));
+        (rec.output(), rec.ending)
+    })
 }
 
 /// The corpus: every `tests/stdlib/*.py` with its recorded `.out`.
@@ -202,23 +183,18 @@ fn every_module_the_lab_has_imports() {
 /// functions) still works in the next, after that run's globals are gone.
 #[test]
 fn runs_share_imports_but_not_what_a_program_set() {
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(|| {
-            let lab = |source: &str| {
-                let (rec, _) = run(source, None, seed(), Limits::default(), Box::new(|| 0.0));
-                assert_eq!(rec.ending, Ending::Finished, "{source}\n{:?}", rec);
-                rec.output()
-            };
-            let first = "import decimal, os, queue, sys\ndecimal.getcontext().prec = 3\nos.environ['PRICE'] = '1'\nprint(decimal.Decimal(1) / 7, 'queue' in sys.modules)\n";
-            assert_eq!(lab(first), "0.143 True\n");
-            let second = "import sys\nprint('queue' in sys.modules)\nimport decimal, os, queue, time\nprint(decimal.Decimal(1) / 7, os.environ.get('PRICE'))\nq = queue.Queue()\ntry:\n    q.get(timeout=0.01)\nexcept queue.Empty:\n    print('empty after', time.monotonic() > 0)\n";
-            assert_eq!(
-                lab(second),
-                "True\n0.1428571428571428571428571429 None\nempty after True\n"
-            );
-        })
-        .expect("a thread")
-        .join()
-        .expect("the test");
+    on_big_stack(|| {
+        let lab = |source: &str| {
+            let (rec, _) = run(source, None, seed(), Limits::default(), Box::new(|| 0.0));
+            assert_eq!(rec.ending, Ending::Finished, "{source}\n{:?}", rec);
+            rec.output()
+        };
+        let first = "import decimal, os, queue, sys\ndecimal.getcontext().prec = 3\nos.environ['PRICE'] = '1'\nprint(decimal.Decimal(1) / 7, 'queue' in sys.modules)\n";
+        assert_eq!(lab(first), "0.143 True\n");
+        let second = "import sys\nprint('queue' in sys.modules)\nimport decimal, os, queue, time\nprint(decimal.Decimal(1) / 7, os.environ.get('PRICE'))\nq = queue.Queue()\ntry:\n    q.get(timeout=0.01)\nexcept queue.Empty:\n    print('empty after', time.monotonic() > 0)\n";
+        assert_eq!(
+            lab(second),
+            "True\n0.1428571428571428571428571429 None\nempty after True\n"
+        );
+    });
 }

@@ -148,12 +148,11 @@ class _LabStdlib:
     def find_spec(cls, name, path=None, target=None):
         if name in _UNAVAILABLE:
             return _bootstrap.spec_from_loader(name, cls, origin="unavailable")
-        package = _lab_stdlib_find(name)
-        if package is None:
+        found = _lab_stdlib_find(name)
+        if found is None:
             return None
-        return _bootstrap.spec_from_loader(
-            name, cls, origin=_lab_stdlib_origin(name), is_package=package
-        )
+        package, origin = found
+        return _bootstrap.spec_from_loader(name, cls, origin=origin, is_package=package)
 
     @staticmethod
     def create_module(spec):

@@ -259,14 +259,7 @@ class Redis:
         return self.execute_command('TYPE', name)
 
     def scan(self, cursor=0, match=None, count=None, _type=None, **kwargs):
-        pieces = [cursor]
-        if match is not None:
-            pieces += ['MATCH', match]
-        if count is not None:
-            pieces += ['COUNT', count]
-        if _type is not None:
-            pieces += ['TYPE', _type]
-        return self.execute_command('SCAN', *pieces)
+        return self.execute_command('SCAN', cursor, *_scan_options(match, count, _type))
 
     def scan_iter(self, match=None, count=None, _type=None, **kwargs):
         cursor = '0'
@@ -275,12 +268,7 @@ class Redis:
             yield from data
 
     def hscan(self, name, cursor=0, match=None, count=None, no_values=None):
-        pieces = [name, cursor]
-        if match is not None:
-            pieces += ['MATCH', match]
-        if count is not None:
-            pieces += ['COUNT', count]
-        return self.execute_command('HSCAN', *pieces)
+        return self.execute_command('HSCAN', name, cursor, *_scan_options(match, count))
 
     def hscan_iter(self, name, match=None, count=None, no_values=None):
         cursor = '0'
@@ -336,6 +324,15 @@ class Redis:
 
     def ping(self):
         return self.execute_command('PING')
+
+
+def _scan_options(match, count, _type=None):
+    # SCAN's and HSCAN's options, as redis-py sends them: those given, in this order.
+    pieces = []
+    for word, value in (('MATCH', match), ('COUNT', count), ('TYPE', _type)):
+        if value is not None:
+            pieces += [word, value]
+    return pieces
 
 
 def _argv(args):

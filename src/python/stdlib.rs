@@ -65,16 +65,12 @@ fn install(vm: &VirtualMachine) -> PyResult<()> {
     let set = |name: &str, f: PyObjectRef| scope.globals.set_item(name, f, vm);
     set(
         "_lab_stdlib_find",
-        vm.new_function("_lab_stdlib_find", |name: String| -> Option<bool> {
-            module(&name).map(|(package, _)| package)
-        })
-        .into(),
-    )?;
-    set(
-        "_lab_stdlib_origin",
-        vm.new_function("_lab_stdlib_origin", |name: String| -> Option<String> {
-            module(&name).map(|(package, _)| origin(&name, package))
-        })
+        vm.new_function(
+            "_lab_stdlib_find",
+            |name: String| -> Option<(bool, String)> {
+                module(&name).map(|(package, _)| (package, origin(&name, package)))
+            },
+        )
         .into(),
     )?;
     set(
