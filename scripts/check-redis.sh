@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-UNITS=(unit/type/hash unit/type/incr unit/type/string unit/keyspace)
+UNITS=(unit/type/hash unit/type/incr unit/type/string unit/keyspace unit/multi)
 FLAGS=(--singledb --ignore-encoding --ignore-digest --tags "-needs:debug -needs:repl")
 work=target/redis-suite
 mkdir -p "$work"

@@ -3,7 +3,7 @@
 # every server started and its directory go away when the script exits.
 #
 #   start_loopback_server redis-server        sets $port, $pid and $dir (a scratch directory)
-#   start_loopback_server target/release/minired
+#   start_loopback_server target/server/minired
 
 loopback_pids=()
 loopback_dirs=()

@@ -1101,3 +1101,53 @@ fn a_command_that_reached_redis_carries_its_frames() {
         .filter(|s| s.wire.is_some())
         .all(|s| s.actor == write_through_lab::engine::trace::Actor::Cache));
 }
+
+/// The downloaded diagram's notes: one per step whose command reached Redis, with its
+/// arguments and frames as "On the wire" shows them; a line longer than the width is cut and
+/// says how much was left out.
+#[test]
+fn the_downloaded_diagram_notes_what_went_on_the_wire() {
+    use write_through_lab::engine::diagram::wire_notes;
+    let lab = lab(Pattern::WriteThrough);
+    let trace = block_on(lab.update_price("product1", "150"));
+    let notes = wire_notes(&trace, 80);
+    let with_wire = trace.steps.iter().filter(|s| s.wire.is_some()).count();
+    assert_eq!(notes.len(), with_wire);
+    let hset = notes
+        .iter()
+        .find(|n| n.title.contains("HSET"))
+        .expect("a note for the HSET");
+    assert_eq!(
+        hset.title,
+        format!("{}. HSET product_prices product1 150", hset.step + 1)
+    );
+    assert_eq!(
+        hset.lines,
+        [
+            "4 arguments: [HSET] [product_prices] [product1] [150]",
+            "Request (RESP2 and RESP3):",
+            "  *4\\r\\n",
+            "  $4\\r\\n",
+            "  HSET\\r\\n",
+            "  $14\\r\\n",
+            "  product_prices\\r\\n",
+            "  $8\\r\\n",
+            "  product1\\r\\n",
+            "  $3\\r\\n",
+            "  150\\r\\n",
+            "Reply, RESP2:",
+            "  :0\\r\\n",
+            "Reply, RESP3 (after HELLO 3): the same bytes.",
+        ]
+    );
+    // A narrow width: each longer line is cut to it, with how much was left out.
+    let narrow = wire_notes(&trace, 30);
+    let hset = narrow
+        .iter()
+        .find(|n| n.step == hset.step)
+        .expect("the same note");
+    assert_eq!(hset.lines[0], "4 arguments: [HSET… (35 more)");
+    for line in narrow.iter().flat_map(|n| n.lines.iter().chain([&n.title])) {
+        assert!(line.chars().count() <= 30, "{line}");
+    }
+}

@@ -88,8 +88,15 @@ pub enum CommandError {
     /// The server is at `maxmemory` with the `noeviction` policy and refuses commands that add
     /// data (`-OOM`, as Redis words it).
     OutOfMemory,
+    /// A container command's subcommand it does not have (`OBJECT FOO`): the subcommand as
+    /// typed, and the command's name in upper case.
+    UnknownSubcommand { sub: Vec<u8>, command: &'static str },
+    /// OBJECT FREQ without an LFU `maxmemory-policy` (the emulator's is `noeviction`).
+    NoLfuPolicy,
     /// MULTI inside a transaction.
     NestedMulti,
+    /// A command Redis flags `no-multi` (SAVE, SHUTDOWN, SYNC, PSYNC) inside a transaction.
+    NotInMulti,
     /// EXEC with no MULTI before it.
     ExecWithoutMulti,
     /// DISCARD with no MULTI before it.
@@ -135,6 +142,13 @@ impl CommandError {
             CommandError::HashValueNotAnInteger => "ERR hash value is not an integer".to_owned(),
             CommandError::Overflow => "ERR increment or decrement would overflow".to_owned(),
             CommandError::DecrementOverflow => "ERR decrement would overflow".to_owned(),
+            CommandError::UnknownSubcommand { sub, command } => {
+                let mut m = b"ERR unknown subcommand '".to_vec();
+                m.extend_from_slice(c_str(sub, 128));
+                m.extend_from_slice(format!("'. Try {command} HELP.").as_bytes());
+                return m;
+            }
+            CommandError::NoLfuPolicy => "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".to_owned(),
             CommandError::UnsupportedOption(option) => {
                 let mut m = b"ERR Unsupported option ".to_vec();
                 m.extend_from_slice(option);
@@ -199,6 +213,7 @@ impl CommandError {
                 "ERR the payload holds a {kind}: the lab's Redis holds strings and hashes only"
             ),
             CommandError::NestedMulti => "ERR MULTI calls can not be nested".to_owned(),
+            CommandError::NotInMulti => "ERR Command not allowed inside a transaction".to_owned(),
             CommandError::ExecWithoutMulti => "ERR EXEC without MULTI".to_owned(),
             CommandError::DiscardWithoutMulti => "ERR DISCARD without MULTI".to_owned(),
             CommandError::WatchInsideMulti => "ERR WATCH inside MULTI is not allowed".to_owned(),

@@ -32,11 +32,53 @@ impl Value {
     }
 }
 
+/// How Redis 7.0 would hold a string, as far as `OBJECT ENCODING` and `OBJECT REFCOUNT` show it:
+/// it depends on the command that made the string, not only on its bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StrForm {
+    /// Through Redis's `tryObjectEncoding` (SET, MSET, GETSET, INCR, APPEND to a new key,
+    /// RESTORE …): an integer of at most 20 bytes is `int` (the shared object when it is 0 to
+    /// 9999), else `embstr` up to 44 bytes, else `raw`.
+    #[default]
+    Encoded,
+    /// COPY's copy of an encoded string (`dupStringObject`): the same, but never shared.
+    Copied,
+    /// Changed in place (APPEND to a string, SETRANGE, SETBIT): `raw`.
+    Raw,
+    /// A number's text made as a string (INCRBYFLOAT): `embstr` up to 44 bytes, else `raw`.
+    Text,
+}
+
+impl StrForm {
+    /// The form COPY gives a copy of a string of this form.
+    pub fn copied(self) -> StrForm {
+        match self {
+            StrForm::Encoded => StrForm::Copied,
+            other => other,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
     value: Value,
     /// Unix time in milliseconds after which the key no longer exists.
     expires_at_ms: Option<i64>,
+    /// How a string value is held (ignored for a hash).
+    form: StrForm,
+    /// When a command last read or wrote the key (`OBJECT IDLETIME`; Redis's LRU clock).
+    used_at_ms: std::cell::Cell<i64>,
+}
+
+impl Entry {
+    fn new(value: Value, expires_at_ms: Option<i64>, form: StrForm, now_ms: i64) -> Entry {
+        Entry {
+            value,
+            expires_at_ms,
+            form,
+            used_at_ms: std::cell::Cell::new(now_ms),
+        }
+    }
 }
 
 /// The keys of the one database (db 0) the emulator serves.
@@ -94,15 +136,43 @@ impl Keyspace {
         self.now_ms
     }
 
-    /// The value at `key`, if any.
+    /// The value at `key`, if any (a command's read: the key counts as used now).
     pub fn get(&self, key: &[u8]) -> Option<&Value> {
+        let entry = self.entries.get(key)?;
+        entry.used_at_ms.set(self.now_ms);
+        Some(&entry.value)
+    }
+
+    /// The value at `key` without counting as a use of it (Redis's `LOOKUP_NOTOUCH`: TYPE,
+    /// OBJECT, MEMORY USAGE).
+    pub fn peek(&self, key: &[u8]) -> Option<&Value> {
         self.entries.get(key).map(|e| &e.value)
     }
 
     /// The value at `key`, mutably.
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Value> {
         self.generation += 1;
-        self.entries.get_mut(key).map(|e| &mut e.value)
+        let now = self.now_ms;
+        self.entries.get_mut(key).map(|e| {
+            e.used_at_ms.set(now);
+            &mut e.value
+        })
+    }
+
+    /// How the string at `key` is held, and the whole seconds since a command last used the
+    /// key, as Redis's clock of seconds counts them (for `OBJECT`).
+    pub fn form_and_idle(&self, key: &[u8]) -> Option<(StrForm, i64)> {
+        let entry = self.entries.get(key)?;
+        let idle = self.now_ms.div_euclid(1000) - entry.used_at_ms.get().div_euclid(1000);
+        Some((entry.form, idle.max(0)))
+    }
+
+    /// Makes `key` look unused for `seconds` (RESTORE … IDLETIME).
+    pub fn set_idle(&mut self, key: &[u8], seconds: i64) {
+        if let Some(entry) = self.entries.get(key) {
+            let at = self.now_ms.saturating_sub(seconds.saturating_mul(1000));
+            entry.used_at_ms.set(at);
+        }
     }
 
     /// Whether `key` exists.
@@ -127,16 +197,19 @@ impl Keyspace {
         let index = match self.entries.get_index_of(key) {
             Some(i) => i,
             None => {
-                let entry = Entry {
-                    value: Value::Hash(Hash::default()),
-                    expires_at_ms: None,
-                };
+                let entry = Entry::new(
+                    Value::Hash(Hash::default()),
+                    None,
+                    StrForm::Encoded,
+                    self.now_ms,
+                );
                 self.entries.insert_full(key.to_vec(), entry).0
             }
         };
         let Some((_, entry)) = self.entries.get_index_mut(index) else {
             return Err(CommandError::WrongType);
         };
+        entry.used_at_ms.set(self.now_ms);
         match &mut entry.value {
             Value::Hash(h) => Ok(h),
             Value::Str(_) => Err(CommandError::WrongType),
@@ -156,8 +229,14 @@ impl Keyspace {
         }
     }
 
-    /// Sets `key` to `value`; its expiry is kept only if `keep_ttl`.
+    /// Sets `key` to `value`; its expiry is kept only if `keep_ttl`. A string is held as
+    /// Redis holds what SET stores ([`StrForm::Encoded`]).
     pub fn set(&mut self, key: &[u8], value: Value, keep_ttl: bool) {
+        self.set_as(key, value, keep_ttl, StrForm::Encoded);
+    }
+
+    /// [`Keyspace::set`], with the string held as `form` says.
+    pub fn set_as(&mut self, key: &[u8], value: Value, keep_ttl: bool, form: StrForm) {
         self.generation += 1;
         self.touch(key);
         let old_expiry = self.entries.get(key).and_then(|e| e.expires_at_ms);
@@ -165,21 +244,11 @@ impl Keyspace {
         if old_expiry.is_some() && expires_at_ms.is_none() {
             self.volatile -= 1;
         }
+        let entry = Entry::new(value, expires_at_ms, form, self.now_ms);
         match self.entries.get_mut(key) {
-            Some(entry) => {
-                *entry = Entry {
-                    value,
-                    expires_at_ms,
-                }
-            }
+            Some(slot) => *slot = entry,
             None => {
-                self.entries.insert(
-                    key.to_vec(),
-                    Entry {
-                        value,
-                        expires_at_ms,
-                    },
-                );
+                self.entries.insert(key.to_vec(), entry);
             }
         }
     }

@@ -31,10 +31,10 @@ pub mod session;
 pub mod split;
 
 pub use error::CommandError;
-pub use keyspace::{Keyspace, Value};
+pub use keyspace::{Keyspace, StrForm, Value};
 pub use reply::Reply;
 pub use session::Session;
-pub use split::{quote_arg, split_args, InvalidArguments};
+pub use split::{quote_arg, split_args, ArgBuffer, Argv, InvalidArguments};
 
 /// The source of the current time, in milliseconds since the Unix epoch (for SET's expiry).
 /// The browser passes `Date.now`; native code uses the system clock; tests use a fixed one.
@@ -136,6 +136,40 @@ impl Emulator {
         self.run_in_at(session, argv, now)
     }
 
+    /// [`Emulator::run_in`] for arguments already in an [`ArgBuffer`] (a server's parser reads
+    /// them there): nothing is copied.
+    pub fn run_argv_in(&mut self, session: &mut Session, argv: Argv<'_>) -> Reply {
+        let now = (self.clock)();
+        self.keyspace.begin_command(now);
+        let mut ctx = cmd::Ctx {
+            keyspace: &mut self.keyspace,
+            rng: &mut self.rng,
+            out_of_memory: self.out_of_memory,
+            session,
+        };
+        cmd::execute_for_client(argv, &mut ctx)
+    }
+
+    /// EXEC's checks and the end of the transaction, for a server that runs the queued commands
+    /// itself ([`cmd::open_transaction`]): the commands, `None` if a watched key changed, or
+    /// EXEC's error.
+    #[allow(clippy::type_complexity)]
+    pub fn open_transaction_in(
+        &mut self,
+        session: &mut Session,
+    ) -> Result<Option<Vec<Vec<Vec<u8>>>>, Reply> {
+        let now = (self.clock)();
+        self.keyspace.begin_command(now);
+        session.begin_command();
+        let mut ctx = cmd::Ctx {
+            keyspace: &mut self.keyspace,
+            rng: &mut self.rng,
+            out_of_memory: self.out_of_memory,
+            session,
+        };
+        cmd::open_transaction(&mut ctx).map_err(Reply::from)
+    }
+
     /// [`Emulator::run_in`] at time `now_ms` instead of the clock's.
     pub fn run_in_at(&mut self, session: &mut Session, argv: &[Vec<u8>], now_ms: i64) -> Reply {
         self.args.clear();
@@ -219,10 +253,11 @@ impl Emulator {
 
     /// COPY's first half when the copy goes to another database (`minired` has sixteen): the
     /// value at `key` and its expiry, as a command run now would see them.
-    pub fn copy_out(&mut self, key: &[u8]) -> Option<(Value, Option<i64>)> {
+    pub fn copy_out(&mut self, key: &[u8]) -> Option<(Value, Option<i64>, StrForm)> {
         self.keyspace.begin_command((self.clock)());
         let value = self.keyspace.get(key)?.clone();
-        Some((value, self.keyspace.expires_at(key)))
+        let form = self.keyspace.form_and_idle(key).unwrap_or_default().0;
+        Some((value, self.keyspace.expires_at(key), form.copied()))
     }
 
     /// COPY's second half: puts `value` with its expiry at `key`, unless the key exists and
@@ -230,14 +265,14 @@ impl Emulator {
     pub fn copy_in(
         &mut self,
         key: &[u8],
-        (value, expires_at): (Value, Option<i64>),
+        (value, expires_at, form): (Value, Option<i64>, StrForm),
         replace: bool,
     ) -> bool {
         self.keyspace.begin_command((self.clock)());
         if self.keyspace.contains(key) && !replace {
             return false;
         }
-        self.keyspace.set(key, value, false);
+        self.keyspace.set_as(key, value, false, form);
         if let Some(at) = expires_at {
             self.keyspace.set_expiry(key, at);
         }

@@ -123,7 +123,7 @@ pub fn load(payload: &[u8]) -> Result<Value, LoadError> {
     }
 }
 
-fn fits_listpack(h: &Hash) -> bool {
+pub(crate) fn fits_listpack(h: &Hash) -> bool {
     h.len() <= LISTPACK_MAX_ENTRIES
         && h.iter()
             .all(|(f, v)| f.len() <= LISTPACK_MAX_VALUE && v.len() <= LISTPACK_MAX_VALUE)

@@ -5,7 +5,7 @@
 
 use super::number::parse_i64;
 use super::reply::Reply;
-use super::split::split_args;
+use super::split::{split_into, ArgBuffer, Argv};
 
 /// An inline request, or a count line, longer than this without a newline is refused
 /// (`PROTO_INLINE_MAX_SIZE`).
@@ -60,8 +60,9 @@ impl ProtocolError {
 /// What one call of [`RequestParser::parse`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Parsed {
-    /// A whole command: its arguments, name first.
-    Command(Vec<Vec<u8>>),
+    /// A whole command: its arguments, name first, are [`RequestParser::argv`] until the next
+    /// call (read straight into one reusable buffer: a command costs no allocation).
+    Command,
     /// A request with no arguments (an empty line, `*0`): nothing to run.
     Empty,
     /// The request is not complete yet: read more.
@@ -76,7 +77,7 @@ pub struct RequestParser {
     multibulk_left: usize,
     /// The length of the bulk argument being read, once its `$` line was read.
     bulk_len: Option<usize>,
-    args: Vec<Vec<u8>>,
+    args: ArgBuffer,
 }
 
 /// The position of the first `byte` in `buf`.
@@ -85,6 +86,18 @@ fn find(buf: &[u8], byte: u8) -> Option<usize> {
 }
 
 impl RequestParser {
+    /// The arguments of the command the last [`RequestParser::parse`] found (`Parsed::Command`).
+    pub fn argv(&self) -> Argv<'_> {
+        self.args.argv()
+    }
+
+    /// Gives back what a large request needed, once it is done.
+    pub fn shrink(&mut self) {
+        if self.multibulk_left == 0 {
+            self.args.shrink_to(16 * 1024);
+        }
+    }
+
     /// Reads from the start of `buf` (the bytes not consumed yet): how many bytes it consumed,
     /// and what they made. A protocol error leaves the parser unusable: close the connection.
     pub fn parse(&mut self, buf: &[u8]) -> Result<(usize, Parsed), ProtocolError> {
@@ -92,13 +105,13 @@ impl RequestParser {
             match buf.first() {
                 None => return Ok((0, Parsed::Incomplete)),
                 Some(b'*') => {}
-                Some(_) => return Self::inline(buf),
+                Some(_) => return self.inline(buf),
             }
         }
         self.multibulk(buf)
     }
 
-    fn inline(buf: &[u8]) -> Result<(usize, Parsed), ProtocolError> {
+    fn inline(&mut self, buf: &[u8]) -> Result<(usize, Parsed), ProtocolError> {
         let Some(newline) = find(buf, b'\n') else {
             if buf.len() > PROTO_INLINE_MAX_SIZE {
                 return Err(ProtocolError::TooBigInline);
@@ -110,11 +123,11 @@ impl RequestParser {
         } else {
             newline
         };
-        let argv = split_args(&buf[..end]).map_err(|_| ProtocolError::UnbalancedQuotes)?;
-        let parsed = if argv.is_empty() {
+        split_into(&buf[..end], &mut self.args).map_err(|_| ProtocolError::UnbalancedQuotes)?;
+        let parsed = if self.args.argv().is_empty() {
             Parsed::Empty
         } else {
-            Parsed::Command(argv)
+            Parsed::Command
         };
         Ok((newline + 1, parsed))
     }
@@ -144,7 +157,7 @@ impl RequestParser {
             }
             pos = used;
             self.multibulk_left = count as usize;
-            self.args = Vec::with_capacity(self.multibulk_left.min(1024));
+            self.args.clear();
         }
         while self.multibulk_left > 0 {
             let rest = &buf[pos..];
@@ -178,12 +191,12 @@ impl RequestParser {
             if rest.len() < len + 2 {
                 return Ok((pos, Parsed::Incomplete));
             }
-            self.args.push(rest[..len].to_vec());
+            self.args.push(&rest[..len]);
             pos += len + 2;
             self.bulk_len = None;
             self.multibulk_left -= 1;
         }
-        Ok((pos, Parsed::Command(std::mem::take(&mut self.args))))
+        Ok((pos, Parsed::Command))
     }
 }
 
@@ -247,19 +260,23 @@ pub fn encode_request(argv: &[Vec<u8>]) -> Vec<u8> {
 /// How the reply to the data command `argv` is laid out in RESP3: HGETALL's and LCS … IDX's
 /// are maps, HRANDFIELD … WITHVALUES's an array of pairs.
 pub fn shape_of(argv: &[Vec<u8>]) -> Shape {
-    let Some(name) = argv.first() else {
+    shape_by(argv.len(), |i| argv.get(i).map(Vec::as_slice))
+}
+
+/// [`shape_of`] for arguments held in an [`ArgBuffer`].
+pub fn shape_of_argv(argv: Argv<'_>) -> Shape {
+    shape_by(argv.len(), |i| argv.get(i))
+}
+
+fn shape_by<'a>(len: usize, arg: impl Fn(usize) -> Option<&'a [u8]>) -> Shape {
+    let Some(name) = arg(0) else {
         return Shape::Plain;
     };
-    let lcs_idx = name.eq_ignore_ascii_case(b"lcs")
-        && argv
-            .get(3..)
-            .is_some_and(|options| options.iter().any(|a| a.eq_ignore_ascii_case(b"idx")));
+    let is = |i: usize, word: &[u8]| arg(i).is_some_and(|a| a.eq_ignore_ascii_case(word));
+    let lcs_idx = name.eq_ignore_ascii_case(b"lcs") && (3..len).any(|i| is(i, b"idx"));
     if name.eq_ignore_ascii_case(b"hgetall") || lcs_idx {
         Shape::Map
-    } else if name.eq_ignore_ascii_case(b"hrandfield")
-        && argv.len() == 4
-        && argv[3].eq_ignore_ascii_case(b"withvalues")
-    {
+    } else if name.eq_ignore_ascii_case(b"hrandfield") && len == 4 && is(3, b"withvalues") {
         Shape::Pairs
     } else {
         Shape::Plain
@@ -320,22 +337,37 @@ pub fn write_reply(out: &mut Vec<u8>, reply: &Reply, resp3: bool, shape: Shape) 
 mod tests {
     use super::*;
 
-    fn parse_all(input: &[u8]) -> Result<Vec<Parsed>, ProtocolError> {
+    /// What a parse found, with a command's arguments copied out of the parser.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Got {
+        Command(Vec<Vec<u8>>),
+        Empty,
+    }
+
+    fn got(parser: &RequestParser, parsed: Parsed) -> Option<Got> {
+        match parsed {
+            Parsed::Command => Some(Got::Command(parser.argv().to_vecs())),
+            Parsed::Empty => Some(Got::Empty),
+            Parsed::Incomplete => None,
+        }
+    }
+
+    fn parse_all(input: &[u8]) -> Result<Vec<Got>, ProtocolError> {
         let mut parser = RequestParser::default();
         let mut out = Vec::new();
         let mut pos = 0;
         loop {
             let (used, parsed) = parser.parse(&input[pos..])?;
             pos += used;
-            if parsed == Parsed::Incomplete {
-                return Ok(out);
+            match got(&parser, parsed) {
+                Some(g) => out.push(g),
+                None => return Ok(out),
             }
-            out.push(parsed);
         }
     }
 
-    fn cmd(args: &[&str]) -> Parsed {
-        Parsed::Command(args.iter().map(|a| a.as_bytes().to_vec()).collect())
+    fn cmd(args: &[&str]) -> Got {
+        Got::Command(args.iter().map(|a| a.as_bytes().to_vec()).collect())
     }
 
     #[test]
@@ -347,9 +379,9 @@ mod tests {
                 cmd(&["ECHO", "hi"]),
                 cmd(&["PING"]),
                 cmd(&["SET", "k", "a b"]),
-                Parsed::Empty,
-                Parsed::Empty,
-                Parsed::Empty
+                Got::Empty,
+                Got::Empty,
+                Got::Empty
             ]
         );
     }
@@ -359,16 +391,16 @@ mod tests {
         let input = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n";
         let mut parser = RequestParser::default();
         let mut buffer = Vec::new();
-        let mut got = None;
+        let mut found = None;
         for &byte in input.iter() {
             buffer.push(byte);
             let (used, parsed) = parser.parse(&buffer).unwrap();
             buffer.drain(..used);
-            if parsed != Parsed::Incomplete {
-                got = Some(parsed);
+            if let Some(g) = got(&parser, parsed) {
+                found = Some(g);
             }
         }
-        assert_eq!(got, Some(cmd(&["SET", "k", "hello"])));
+        assert_eq!(found, Some(cmd(&["SET", "k", "hello"])));
         assert!(buffer.is_empty());
     }
 

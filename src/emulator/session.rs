@@ -49,6 +49,11 @@ impl Session {
         }
     }
 
+    /// The commands queued so far.
+    pub fn queued(&self) -> &[Vec<Vec<u8>>] {
+        self.queue.as_deref().unwrap_or_default()
+    }
+
     pub(crate) fn refuse(&mut self) {
         if self.queue.is_some() {
             self.refused = true;

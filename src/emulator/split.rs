@@ -92,6 +92,18 @@ impl ArgBuffer {
         self.bounds.push((start, self.bytes.len()));
     }
 
+    /// Keeps at most about `bytes` of memory once the arguments are cleared (after a large
+    /// request).
+    pub fn shrink_to(&mut self, bytes: usize) {
+        if self.bytes.capacity() > bytes && self.bytes.len() <= bytes {
+            self.bytes.shrink_to(bytes);
+        }
+        let pairs = bytes / std::mem::size_of::<(usize, usize)>();
+        if self.bounds.capacity() > pairs && self.bounds.len() <= pairs {
+            self.bounds.shrink_to(pairs);
+        }
+    }
+
     /// A view of the arguments.
     pub fn argv(&self) -> Argv<'_> {
         Argv {

@@ -4,7 +4,7 @@
 //! it as SVG.
 
 use super::pattern::Pattern;
-use super::trace::{Actor, OperationKind, Outcome, Step, StepKind, Trace, Writer};
+use super::trace::{Actor, OperationKind, Outcome, Step, StepKind, Trace, Wire, Writer};
 
 /// A participant of the diagram, drawn as a vertical line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -154,6 +154,72 @@ impl Diagram {
             .iter()
             .find(|w| (w.from..=w.to).contains(&step))
     }
+}
+
+/// What one step's command put on the wire, as lines of text: a note of the downloaded diagram
+/// (the page shows the same in "On the wire").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireNote {
+    /// The step's index in the trace (the diagram numbers it one more).
+    pub step: usize,
+    /// `3. HSET product_prices product1 150`.
+    pub title: String,
+    /// The arguments, then each frame's lines with `\r\n` written out; none longer than the
+    /// width asked for.
+    pub lines: Vec<String>,
+}
+
+/// The notes of every step of `trace` whose command reached Redis, each line cut to `width`
+/// characters (a long value's line ends with how much was left out).
+pub fn wire_notes(trace: &Trace, width: usize) -> Vec<WireNote> {
+    let width = width.max(24);
+    let clip = |line: String| -> String {
+        let count = line.chars().count();
+        if count <= width {
+            return line;
+        }
+        let left_out = format!("… ({} more)", count - (width - 12));
+        line.chars().take(width - 12).collect::<String>() + &left_out
+    };
+    let frame = |label: &str, bytes: &[u8], lines: &mut Vec<String>| {
+        lines.push(clip(label.to_owned()));
+        for line in Wire::shown(bytes, true).lines() {
+            lines.push(clip(format!("  {line}")));
+        }
+    };
+    trace
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, step)| {
+            let wire = step.wire.as_ref()?;
+            let arguments: Vec<String> = wire
+                .argv
+                .iter()
+                .map(|a| format!("[{}]", Wire::shown(a, false)))
+                .collect();
+            let mut lines = vec![clip(format!(
+                "{} arguments: {}",
+                wire.argv.len(),
+                arguments.join(" ")
+            ))];
+            let (reply2, reply3) = (wire.reply2(), wire.reply3());
+            frame("Request (RESP2 and RESP3):", &wire.request(), &mut lines);
+            frame("Reply, RESP2:", &reply2, &mut lines);
+            if reply3 == reply2 {
+                lines.push(clip(
+                    "Reply, RESP3 (after HELLO 3): the same bytes.".to_owned(),
+                ));
+            } else {
+                frame("Reply, RESP3 (after HELLO 3):", &reply3, &mut lines);
+            }
+            Some(WireNote {
+                step: i,
+                title: clip(format!("{}. {}", i + 1, step.action)),
+                lines,
+            })
+        })
+        .collect()
 }
 
 /// Who runs the application's side of `step`.

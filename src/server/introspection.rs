@@ -30,6 +30,36 @@ pub(super) const SETTABLE: &[(&str, &str)] = &[
     ("zset-max-listpack-value", "64"),
 ];
 
+/// What the server counts as its own memory before any key: about what a redis-server 7.0.15
+/// reports at start (`used_memory:988752` in `INFO memory`, measured on loopback with no keys),
+/// so that a `maxmemory` under it refuses writes at once, as there.
+const BASE_MEMORY: u64 = 988_752;
+
+/// A `CONFIG SET` memory value as Redis 7.0's `memtoull` reads it: digits with an optional unit
+/// (`b`; `k`, `m`, `g` for powers of 1000; `kb`, `mb`, `gb` for powers of 1024; any case); an
+/// empty value is 0.
+fn memory_value(text: &[u8]) -> Option<u64> {
+    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (number, unit) = text.split_at(digits);
+    let unit = unit.to_ascii_lowercase();
+    let scale: u64 = match unit.as_slice() {
+        b"" | b"b" => 1,
+        b"k" => 1_000,
+        b"kb" => 1 << 10,
+        b"m" => 1_000_000,
+        b"mb" => 1 << 20,
+        b"g" => 1_000_000_000,
+        b"gb" => 1 << 30,
+        _ => return None,
+    };
+    let number: u64 = if number.is_empty() {
+        0
+    } else {
+        std::str::from_utf8(number).ok()?.parse().ok()?
+    };
+    number.checked_mul(scale)
+}
+
 /// Older names Redis 7.0 still accepts for the same parameters.
 const ALIASES: &[(&str, &str)] = &[
     ("hash-max-ziplist-entries", "hash-max-listpack-entries"),
@@ -49,7 +79,7 @@ impl Server {
         };
         match lower(sub).as_str() {
             "usage" if args.len() == 2 || (args.len() == 4 && lower(&args[2]) == "samples") => {
-                match self.dbs[client.db].keyspace().get(&args[1]) {
+                match self.dbs[client.db].keyspace().peek(&args[1]) {
                     None => Reply::Nil,
                     Some(value) => Reply::Integer(footprint(&args[1], value) as i64),
                 }
@@ -175,12 +205,54 @@ impl Server {
                 m.push(b'\'');
                 return Reply::Error(m);
             };
-            updates.push((slot, String::from_utf8_lossy(&pair[1]).into_owned()));
+            let value = if name == "maxmemory" {
+                // Stored as Redis stores it: a number of bytes (`1mb` reads back as 1048576).
+                let Some(bytes) = memory_value(&pair[1]) else {
+                    return err(&format!("ERR CONFIG SET failed (possibly related to argument '{}') - argument must be a memory value", String::from_utf8_lossy(&pair[0])));
+                };
+                bytes.to_string()
+            } else {
+                String::from_utf8_lossy(&pair[1]).into_owned()
+            };
+            updates.push((slot, value));
         }
         for (slot, value) in updates {
+            if self.settings[slot].0 == "maxmemory" {
+                self.maxmemory = value.parse().unwrap_or(0);
+                self.check_memory();
+            }
             self.settings[slot].1 = value;
         }
         Reply::ok()
+    }
+
+    /// A `CONFIG SET` parameter's value now.
+    fn setting(&self, name: &str) -> &str {
+        self.settings
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The memory the server counts as used: its own ([`BASE_MEMORY`]) and its keys' (what
+    /// `MEMORY USAGE` says of each).
+    pub(super) fn used_memory(&self) -> u64 {
+        let keys: usize = self
+            .dbs
+            .iter()
+            .flat_map(|db| db.keyspace().iter())
+            .map(|(key, value)| footprint(key, value))
+            .sum();
+        BASE_MEMORY + keys as u64
+    }
+
+    /// With `maxmemory` set, whether the server is over it: then, as Redis with `noeviction`,
+    /// every database refuses the commands that may add data (`OOM …`) until it is under again.
+    pub(super) fn check_memory(&mut self) {
+        let full = self.maxmemory > 0 && self.used_memory() > self.maxmemory;
+        for db in &mut self.dbs {
+            db.set_out_of_memory(full);
+        }
     }
 
     /// `INFO [section …]`: the `server`, `clients` and `keyspace` sections, with real values.
@@ -206,7 +278,12 @@ impl Server {
         }
         if wanted("memory") {
             // Rust's global allocator here is the C library's malloc.
-            sections.push("# Memory\r\nmem_allocator:libc\r\n".to_owned());
+            sections.push(format!(
+                "# Memory\r\nused_memory:{}\r\nmaxmemory:{}\r\nmaxmemory_policy:{}\r\nmem_allocator:libc\r\n",
+                self.used_memory(),
+                self.maxmemory,
+                self.setting("maxmemory-policy"),
+            ));
         }
         if wanted("clients") {
             sections.push(format!(

@@ -15,8 +15,9 @@ pub mod tcp;
 
 use std::time::Instant;
 
-use crate::emulator::resp::{write_reply, Shape};
-use crate::emulator::{Emulator, Reply, Session};
+use crate::emulator::cmd::{self, Spec};
+use crate::emulator::resp::{shape_of, shape_of_argv, write_reply, Shape};
+use crate::emulator::{Argv, Emulator, Reply, Session};
 
 /// How many databases `SELECT` can choose from (the browser uses database 0 only).
 pub const DATABASES: usize = 16;
@@ -28,6 +29,52 @@ const SERVER_NAMES: [&str; 14] = [
     "quit", "hello", "client", "select", "command", "config", "info", "flushall", "reset", "auth",
     "debug", "function", "memory", "copy",
 ];
+
+/// The subcommands of Redis 7.0.15's container commands among the server's own, with their
+/// arities (`COMMAND INFO` on the real server): a transaction checks them when it queues one.
+#[rustfmt::skip]
+const SUBCOMMANDS: &[(&str, &[(&str, i32)])] = &[
+    ("client", &[("caching", 3), ("getname", 2), ("getredir", 2), ("help", 2), ("id", 2),
+        ("info", 2), ("kill", -3), ("list", -2), ("no-evict", 3), ("pause", -3), ("reply", 3),
+        ("setname", 3), ("tracking", -3), ("trackinginfo", 2), ("unblock", -3), ("unpause", 2)]),
+    ("command", &[("count", 2), ("docs", -2), ("getkeys", -4), ("getkeysandflags", -4),
+        ("help", 2), ("info", -2), ("list", -2)]),
+    ("config", &[("get", -3), ("help", 2), ("resetstat", 2), ("rewrite", 2), ("set", -4)]),
+    ("function", &[("delete", 3), ("dump", 2), ("flush", -2), ("help", 2), ("kill", 2),
+        ("load", -3), ("list", -2), ("restore", -3), ("stats", 2)]),
+    ("memory", &[("doctor", 2), ("help", 2), ("malloc-stats", 2), ("purge", 2), ("stats", 2),
+        ("usage", -3)]),
+];
+
+/// Whether `argc` arguments fit Redis's `arity`.
+fn arity_fits(arity: i32, argc: usize) -> bool {
+    let argc = argc as i64;
+    if arity >= 0 {
+        argc == i64::from(arity)
+    } else {
+        argc >= -i64::from(arity)
+    }
+}
+
+/// Redis's checks of a command it queues in a transaction: a container's subcommand must exist,
+/// then the arity must fit (the subcommand's, as `config|get`).
+fn queueing_error(spec: &Spec, argv: &[Vec<u8>]) -> Option<Reply> {
+    if let Some((_, subs)) = SUBCOMMANDS.iter().find(|(name, _)| *name == spec.name) {
+        if let Some(sub) = argv.get(1) {
+            let name = lower(sub);
+            let Some((_, arity)) = subs.iter().find(|(s, _)| *s == name) else {
+                return Some(unknown_subcommand(sub, &spec.name.to_ascii_uppercase()));
+            };
+            return (!arity_fits(*arity, argv.len())).then(|| {
+                err(&format!(
+                    "ERR wrong number of arguments for '{}|{name}' command",
+                    spec.name
+                ))
+            });
+        }
+    }
+    (!spec.arity_ok(argv.len())).then(|| wrong_arity(spec.name))
+}
 
 /// One connection's own state.
 #[derive(Debug)]
@@ -59,6 +106,8 @@ pub struct Server {
     settings: Vec<(&'static str, String)>,
     /// Connections open now.
     pub connected: usize,
+    /// `CONFIG SET maxmemory`, in bytes (0: no limit).
+    maxmemory: u64,
 }
 
 fn lower(bytes: &[u8]) -> String {
@@ -98,6 +147,7 @@ impl Server {
                 .map(|(k, v)| (*k, (*v).to_owned()))
                 .collect(),
             connected: 0,
+            maxmemory: 0,
         }
     }
 
@@ -121,28 +171,53 @@ impl Server {
     }
 
     /// Runs `argv` for `client` and writes the reply to `out` in the client's protocol.
-    pub fn execute(&mut self, client: &mut Client, argv: &[Vec<u8>], out: &mut Vec<u8>) -> After {
+    pub fn execute(&mut self, client: &mut Client, argv: Argv<'_>, out: &mut Vec<u8>) -> After {
         let (reply, shape, after) = self.reply(client, argv);
         write_reply(out, &reply, client.resp3, shape);
         after
     }
 
     /// The reply to `argv`, how RESP3 lays it out, and what happens next.
-    pub fn reply(&mut self, client: &mut Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
-        let Some(first) = argv.first() else {
+    pub fn reply(&mut self, client: &mut Client, argv: Argv<'_>) -> (Reply, Shape, After) {
+        let Some(first) = argv.get(0) else {
             return (Reply::Nil, Shape::Plain, After::Continue);
         };
-        let args = &argv[1..];
-        // Most commands are the emulator's: they go there without a name being copied. Inside a
-        // transaction every command but QUIT and RESET is (the server's own are not queued: the
-        // emulator refuses them, and EXEC then aborts).
-        let own = |n: &&str| first.eq_ignore_ascii_case(n.as_bytes());
-        if !SERVER_NAMES.iter().any(own)
-            || (client.session.in_transaction() && !["quit", "reset"].iter().any(own))
-        {
-            return self.data_command(client, argv);
+        if self.maxmemory > 0 {
+            // Redis checks its memory before each command while a limit is set.
+            self.check_memory();
         }
-        let name = lower(first);
+        if client.session.in_transaction() {
+            if let Some(answer) = self.in_transaction(client, argv) {
+                return answer;
+            }
+        }
+        // Most commands are the emulator's: found once in its table, they go there with their
+        // arguments where the parser left them. Inside a transaction every command but QUIT and
+        // RESET is (the server's own are not queued: the emulator refuses them, and EXEC then
+        // aborts). FLUSHALL and COPY are in both: the server's own span its sixteen databases.
+        let data = match cmd::lookup(first) {
+            Some((name, _)) => !matches!(name, cmd::Name::Flushall | cmd::Name::Copy),
+            None => !SERVER_NAMES
+                .iter()
+                .any(|n| first.eq_ignore_ascii_case(n.as_bytes())),
+        };
+        if data
+            || (client.session.in_transaction()
+                && !first.eq_ignore_ascii_case(b"quit")
+                && !first.eq_ignore_ascii_case(b"reset"))
+        {
+            let reply = self.dbs[client.db].run_argv_in(&mut client.session, argv);
+            // The shape only matters to RESP3.
+            let shape = if client.resp3 {
+                shape_of_argv(argv)
+            } else {
+                Shape::Plain
+            };
+            return (reply, shape, After::Continue);
+        }
+        let argv = argv.to_vecs();
+        let args = &argv[1..];
+        let name = lower(&argv[0]);
         let plain = |reply: Reply| (reply, Shape::Plain, After::Continue);
         match name.as_str() {
             "quit" => (Reply::ok(), Shape::Plain, After::Close),
@@ -152,7 +227,7 @@ impl Server {
             "command" => self.command(args),
             "config" => self.config(args),
             "info" => plain(self.info(args)),
-            "flushall" => plain(self.flushall(argv)),
+            "flushall" => plain(self.flushall(&argv)),
             "reset" => {
                 client.session = Session::new();
                 client.db = 0;
@@ -164,16 +239,88 @@ impl Server {
             "debug" => plain(err("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")),
             "function" => plain(Self::function(args)),
             "memory" => plain(self.memory(client, args)),
-            "copy" => self.copy(client, argv),
-            _ => self.data_command(client, argv),
+            "copy" => self.copy(client, &argv),
+            _ => self.data_command(client, &argv),
         }
+    }
+
+    /// Inside a transaction, what the server does itself: it queues its own commands (after
+    /// their arity, as Redis checks it when queueing), and runs an EXEC whose queue holds one of
+    /// them (so that a queued SELECT or FLUSHALL acts as it would alone). `None` leaves the
+    /// command to the client's database, which queues the rest.
+    fn in_transaction(
+        &mut self,
+        client: &mut Client,
+        argv: Argv<'_>,
+    ) -> Option<(Reply, Shape, After)> {
+        let first = argv.get(0)?;
+        let plain = |reply: Reply| Some((reply, Shape::Plain, After::Continue));
+        let own = |name: &[u8]| {
+            SERVER_NAMES
+                .iter()
+                .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+                && !name.eq_ignore_ascii_case(b"quit")
+                && !name.eq_ignore_ascii_case(b"reset")
+        };
+        if first.eq_ignore_ascii_case(b"exec")
+            && argv.len() == 1
+            && client.session.queued().iter().any(|c| own(&c[0]))
+        {
+            return Some(self.exec(client));
+        }
+        if !own(first) {
+            return None;
+        }
+        let name = lower(first);
+        // AUTH, DEBUG and MEMORY are answered without being in the server's COMMAND table.
+        let unlisted = [("auth", -2), ("debug", -2), ("memory", -2)].map(|(name, arity)| Spec {
+            name,
+            arity,
+            ..introspection::SERVER_COMMANDS[0]
+        });
+        let spec = introspection::SERVER_COMMANDS
+            .iter()
+            .chain(cmd::COMMANDS)
+            .chain(&unlisted)
+            .find(|s| s.name == name)?;
+        let argv = argv.to_vecs();
+        if let Some(error) = queueing_error(spec, &argv) {
+            client.session.refuse();
+            return plain(error);
+        }
+        if self.dbs[client.db].is_out_of_memory() {
+            client.session.refuse();
+            return plain(Reply::from(crate::emulator::CommandError::OutOfMemory));
+        }
+        client.session.queue(argv);
+        plain(Reply::Status("QUEUED"))
+    }
+
+    /// EXEC of a transaction that queued commands of the server's: each runs as it would alone,
+    /// in order, with nothing from another client in between.
+    fn exec(&mut self, client: &mut Client) -> (Reply, Shape, After) {
+        let plain = |reply: Reply| (reply, Shape::Plain, After::Continue);
+        let queue = match self.dbs[client.db].open_transaction_in(&mut client.session) {
+            Err(reply) => return plain(reply),
+            Ok(None) => return plain(Reply::NilArray),
+            Ok(Some(queue)) => queue,
+        };
+        let mut buffer = crate::emulator::ArgBuffer::new();
+        let mut replies = Vec::with_capacity(queue.len());
+        for command in &queue {
+            buffer.clear();
+            for arg in command {
+                buffer.push(arg);
+            }
+            replies.push(self.reply(client, buffer.argv()).0);
+        }
+        plain(Reply::Array(replies))
     }
 
     /// A command of the emulator's, on the client's database.
     fn data_command(&mut self, client: &mut Client, argv: &[Vec<u8>]) -> (Reply, Shape, After) {
         let reply = self.dbs[client.db].run_in(&mut client.session, argv);
-        let shape = crate::emulator::resp::shape_of(argv);
-        (reply, shape, After::Continue)
+        (reply, shape_of(argv), After::Continue)
     }
 
     fn hello(&mut self, client: &mut Client, args: &[Vec<u8>]) -> (Reply, Shape, After) {

@@ -5,9 +5,10 @@ use super::*;
 use crate::emulator::cmd::COMMANDS;
 
 fn run(server: &mut Server, client: &mut Client, line: &str) -> String {
-    let argv = crate::emulator::split_args(line.as_bytes()).unwrap();
+    let mut argv = crate::emulator::ArgBuffer::new();
+    crate::emulator::split::split_into(line.as_bytes(), &mut argv).unwrap();
     let mut out = Vec::new();
-    server.execute(client, &argv, &mut out);
+    server.execute(client, argv.argv(), &mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -131,9 +132,10 @@ fn unknown_commands_answer_as_redis_does_and_quit_closes() {
         run(&mut server, &mut c, "FOO bar"),
         "-ERR unknown command 'FOO', with args beginning with: 'bar' \r\n"
     );
-    let argv = vec![b"QUIT".to_vec()];
+    let mut argv = crate::emulator::ArgBuffer::new();
+    argv.push(b"QUIT");
     let mut out = Vec::new();
-    assert_eq!(server.execute(&mut c, &argv, &mut out), After::Close);
+    assert_eq!(server.execute(&mut c, argv.argv(), &mut out), After::Close);
     assert_eq!(out, b"+OK\r\n");
 }
 
@@ -191,4 +193,54 @@ fn lcs_idx_is_a_map_in_resp3() {
         resp3,
         "%2\r\n$7\r\nmatches\r\n*1\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n$3\r\nlen\r\n:6\r\n"
     );
+}
+
+/// The server's own commands inside a transaction, step by step as Redis 7.0.15 answered the
+/// same session (recorded on a socket): queued after Redis's checks (a container's subcommand,
+/// then its arity), run at EXEC as they would run alone (a queued SELECT moves the commands
+/// after it, a queued FLUSHALL empties every database); `CONFIG SET maxmemory` takes Redis's
+/// memory values, and at the limit writes and every command inside MULTI are refused.
+#[test]
+fn server_commands_queue_in_transactions_and_maxmemory_refuses_writes_as_redis_does() {
+    let mut server = Server::new(6379, 1);
+    let mut c = server.connect();
+    let steps = [
+        ("FLUSHALL", "+OK\r\n"),
+        ("SELECT 1", "+OK\r\n"),
+        ("SET a one", "+OK\r\n"),
+        ("SELECT 0", "+OK\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("SET foo bar", "+QUEUED\r\n"),
+        ("CONFIG SET maxmemory bla", "+QUEUED\r\n"),
+        ("SELECT 1", "+QUEUED\r\n"),
+        ("GET a", "+QUEUED\r\n"),
+        ("FLUSHALL", "+QUEUED\r\n"),
+        ("EXEC", "*5\r\n+OK\r\n-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value\r\n+OK\r\n$3\r\none\r\n+OK\r\n"),
+        ("GET a", "$-1\r\n"),
+        ("DBSIZE", ":0\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("CONFIG GET", "-ERR wrong number of arguments for 'config|get' command\r\n"),
+        ("EXEC", "-EXECABORT Transaction discarded because of previous errors.\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("CONFIG FOO", "-ERR unknown subcommand 'FOO'. Try CONFIG HELP.\r\n"),
+        ("EXEC", "-EXECABORT Transaction discarded because of previous errors.\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("CLIENT SETNAME a b", "-ERR wrong number of arguments for 'client|setname' command\r\n"),
+        ("MEMORY USAGE", "-ERR wrong number of arguments for 'memory|usage' command\r\n"),
+        ("EXEC", "-EXECABORT Transaction discarded because of previous errors.\r\n"),
+        ("CONFIG SET maxmemory 1mb", "+OK\r\n"),
+        ("CONFIG GET maxmemory", "*2\r\n$9\r\nmaxmemory\r\n$7\r\n1048576\r\n"),
+        ("CONFIG SET maxmemory 1", "+OK\r\n"),
+        ("SET x 1", "-OOM command not allowed when used memory > 'maxmemory'.\r\n"),
+        ("DEL x", ":0\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("CONFIG GET maxmemory", "-OOM command not allowed when used memory > 'maxmemory'.\r\n"),
+        ("SET x 1", "-OOM command not allowed when used memory > 'maxmemory'.\r\n"),
+        ("DISCARD", "+OK\r\n"),
+        ("CONFIG SET maxmemory 0", "+OK\r\n"),
+        ("SET x 1", "+OK\r\n"),
+    ];
+    for (line, reply) in steps {
+        assert_eq!(run(&mut server, &mut c, line), reply, "{line}");
+    }
 }

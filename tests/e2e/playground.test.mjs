@@ -153,6 +153,13 @@ test('the diagram draws one arrow per step for every pattern, a mark for every f
   assert.match(svg, /^<\?xml/);
   assert.match(svg, /<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(svg, /HSET product_prices product3 333/);
+  // …with a note of what the HSET put on the wire: its arguments, request and reply frames.
+  assert.match(svg, /data-wire-notes/);
+  assert.match(svg, /4 arguments: \[HSET\] \[product_prices\] \[product3\] \[333\]/);
+  assert.match(svg, />  \*4\\r\\n</);
+  assert.match(svg, />  :[01]\\r\\n</);
+  // The page's own diagram goes back to its rows, without the notes.
+  await page.locator('[data-wire-notes]').waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
 });
 

@@ -2,7 +2,7 @@
 
 use super::{check_string_length, Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
-use crate::emulator::keyspace::Value;
+use crate::emulator::keyspace::{StrForm, Value};
 use crate::emulator::reply::Reply;
 
 /// Name, arity, syntax and summary.
@@ -37,17 +37,19 @@ impl<'a> Command<'a> for Append<'a> {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        let mut current = match ctx.keyspace.get(self.key) {
-            None => Vec::new(),
+        // A new key is stored as SET stores it; an existing string is appended to in place.
+        let (mut current, form) = match ctx.keyspace.get(self.key) {
+            None => (Vec::new(), StrForm::Encoded),
             Some(Value::Str(s)) => {
                 check_string_length(s.len() as u64, self.value.len() as u64)?;
-                s.clone()
+                (s.clone(), StrForm::Raw)
             }
             Some(_) => return Err(CommandError::WrongType),
         };
         current.extend_from_slice(self.value);
         let len = current.len() as i64;
-        ctx.keyspace.set(self.key, Value::Str(current), true);
+        ctx.keyspace
+            .set_as(self.key, Value::Str(current), true, form);
         Ok(Reply::Integer(len))
     }
 }

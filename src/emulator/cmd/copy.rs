@@ -89,7 +89,13 @@ impl<'a> Command<'a> for Copy<'a> {
         if ctx.keyspace.contains(self.destination) && !self.replace {
             return Ok(Reply::Integer(0));
         }
-        ctx.keyspace.set(self.destination, value, false);
+        let form = ctx
+            .keyspace
+            .form_and_idle(self.source)
+            .unwrap_or_default()
+            .0;
+        ctx.keyspace
+            .set_as(self.destination, value, false, form.copied());
         if let Some(at) = expires_at {
             ctx.keyspace.set_expiry(self.destination, at);
         }

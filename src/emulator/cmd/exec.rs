@@ -33,32 +33,9 @@ impl<'a> Command<'a> for Exec {
     }
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
-        if !ctx.session.in_transaction() {
-            return Err(CommandError::ExecWithoutMulti);
-        }
-        let touched = ctx
-            .session
-            .watched()
-            .iter()
-            .any(|(key, stamp)| ctx.keyspace.stamp_of(key) != Some(*stamp));
-        let adds = |argv: &Vec<Vec<u8>>| {
-            argv.first()
-                .and_then(|name| lookup(name))
-                .is_some_and(|(_, spec)| spec.denyoom)
-        };
-        let Some((queue, refused)) = ctx.session.close() else {
-            return Err(CommandError::ExecWithoutMulti);
-        };
-        // Redis refuses an EXEC that would add data at maxmemory before it looks at the rest.
-        if ctx.out_of_memory && queue.iter().any(adds) {
-            return Err(CommandError::ExecAbortOutOfMemory);
-        }
-        if refused {
-            return Err(CommandError::ExecAbort);
-        }
-        if touched {
+        let Some(queue) = open_transaction(ctx)? else {
             return Ok(Reply::NilArray);
-        }
+        };
         let mut buffer = ArgBuffer::new();
         let mut replies = Vec::with_capacity(queue.len());
         for argv in &queue {
@@ -71,4 +48,37 @@ impl<'a> Command<'a> for Exec {
         ctx.session.ran(queue);
         Ok(Reply::Array(replies))
     }
+}
+
+/// EXEC's checks, in Redis's order, ending the transaction: the commands to run now, or `None`
+/// when a watched key changed (EXEC then answers nil and runs nothing). A server that queued
+/// commands of its own (`minired`'s CONFIG, SELECT …) runs the queue itself.
+pub fn open_transaction(ctx: &mut Ctx<'_>) -> Result<Option<Vec<Vec<Vec<u8>>>>, CommandError> {
+    if !ctx.session.in_transaction() {
+        return Err(CommandError::ExecWithoutMulti);
+    }
+    let touched = ctx
+        .session
+        .watched()
+        .iter()
+        .any(|(key, stamp)| ctx.keyspace.stamp_of(key) != Some(*stamp));
+    let adds = |argv: &Vec<Vec<u8>>| {
+        argv.first()
+            .and_then(|name| lookup(name))
+            .is_some_and(|(_, spec)| spec.denyoom)
+    };
+    let Some((queue, refused)) = ctx.session.close() else {
+        return Err(CommandError::ExecWithoutMulti);
+    };
+    // Redis refuses an EXEC that would add data at maxmemory before it looks at the rest.
+    if ctx.out_of_memory && queue.iter().any(adds) {
+        return Err(CommandError::ExecAbortOutOfMemory);
+    }
+    if refused {
+        return Err(CommandError::ExecAbort);
+    }
+    if touched {
+        return Ok(None);
+    }
+    Ok(Some(queue))
 }

@@ -2,7 +2,7 @@
 
 use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
-use crate::emulator::keyspace::Value;
+use crate::emulator::keyspace::{StrForm, Value};
 use crate::emulator::long_double::{self, LongDouble, Parsed};
 use crate::emulator::reply::Reply;
 use rustc_apfloat::Float;
@@ -54,7 +54,8 @@ impl<'a> Command<'a> for Incrbyfloat<'a> {
             return Err(CommandError::IncrementWouldBeNanOrInfinity);
         }
         let text = long_double::format_human(sum).into_bytes();
-        ctx.keyspace.set(self.key, Value::Str(text.clone()), true);
+        ctx.keyspace
+            .set_as(self.key, Value::Str(text.clone()), true, StrForm::Text);
         Ok(Reply::Bulk(text))
     }
 }

@@ -11,6 +11,7 @@ use super::reply::Reply;
 use super::rng::Rng;
 use super::session::Session;
 pub use super::split::Argv;
+pub use exec::open_transaction;
 
 mod append;
 mod bitcount;
@@ -59,6 +60,7 @@ mod mget;
 mod mset;
 mod msetnx;
 mod multi;
+mod object;
 mod persist;
 mod pexpire;
 mod pexpireat;
@@ -119,7 +121,8 @@ impl Spec {
         self.name.to_ascii_uppercase()
     }
 
-    fn arity_ok(&self, argc: usize) -> bool {
+    /// Whether `argc` arguments (the name included) fit the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
         let argc = argc as i64;
         let arity = i64::from(self.arity);
         if arity >= 0 {
@@ -270,6 +273,7 @@ commands! {
     Mset => mset,
     Msetnx => msetnx,
     Multi => multi,
+    Object => object,
     Persist => persist,
     Pexpire => pexpire,
     Pexpireat => pexpireat,
@@ -382,33 +386,47 @@ pub(super) fn parse_flush_mode(args: &mut Args<'_>) -> Result<(), CommandError> 
     }
 }
 
-/// A name of at most 16 bytes, lower-cased and packed into one integer, so that finding a
-/// command is a handful of integer comparisons (names never contain NUL, so no two collide).
-const fn pack(name: &[u8]) -> Option<u128> {
-    if name.len() > 16 {
-        return None;
+/// Where a name starts looking in [`TABLE`]: a hash of its length and its first, middle and
+/// last bytes, each with bit 5 set (which makes a letter lower case, and no letter another).
+const fn slot_of(name: &[u8]) -> usize {
+    let n = name.len();
+    if n == 0 {
+        return 0;
     }
-    let mut packed = 0u128;
-    let mut i = 0;
-    while i < name.len() {
-        packed |= (name[i].to_ascii_lowercase() as u128) << (8 * i);
-        i += 1;
-    }
-    Some(packed)
+    let first = (name[0] | 0x20) as u32;
+    let middle = (name[n / 2] | 0x20) as u32;
+    let last = (name[n - 1] | 0x20) as u32;
+    let h = first
+        .wrapping_mul(0x9E37_79B1)
+        .wrapping_add(middle.wrapping_mul(0x85EB_CA77))
+        .wrapping_add(last.wrapping_mul(0xC2B2_AE3D))
+        .wrapping_add((n as u32).wrapping_mul(0x27D4_EB2F));
+    (h >> 24) as usize % TABLE_SIZE
 }
 
-/// Every implemented command's packed name, in the order of [`COMMANDS`].
-const PACKED: [u128; COMMANDS.len()] = {
-    let mut packed = [0u128; COMMANDS.len()];
+const TABLE_SIZE: usize = 256;
+/// An empty slot of [`TABLE`].
+const EMPTY: u8 = u8::MAX;
+
+/// Every implemented command's place in [`COMMANDS`], at its name's slot or the next free one
+/// after it (open addressing; at most half full, so a search looks at a slot or two): finding a
+/// command costs a hash of four bytes and a comparison of names.
+const TABLE: [u8; TABLE_SIZE] = {
+    assert!(
+        COMMANDS.len() < TABLE_SIZE / 2,
+        "the table stays at most half full"
+    );
+    let mut table = [EMPTY; TABLE_SIZE];
     let mut i = 0;
     while i < COMMANDS.len() {
-        packed[i] = match pack(COMMANDS[i].name.as_bytes()) {
-            Some(p) => p,
-            None => panic!("command names fit in 16 bytes"),
-        };
+        let mut at = slot_of(COMMANDS[i].name.as_bytes());
+        while table[at] != EMPTY {
+            at = (at + 1) % TABLE_SIZE;
+        }
+        table[at] = i as u8;
         i += 1;
     }
-    packed
+    table
 };
 
 /// What the command `argv` (name first) does to the data, if the emulator knows it.
@@ -418,19 +436,15 @@ pub fn access_of(argv: &[Vec<u8>]) -> Option<Access> {
 
 /// Finds an implemented command by name, in any case.
 pub fn lookup(name: &[u8]) -> Option<(Name, &'static Spec)> {
-    if name.contains(&0) {
-        return None;
+    let mut at = slot_of(name);
+    loop {
+        let i = usize::from(*TABLE.get(at)?);
+        let spec = COMMANDS.get(i)?;
+        if spec.name.as_bytes().eq_ignore_ascii_case(name) {
+            return Some((NAMES[i], spec));
+        }
+        at = (at + 1) % TABLE_SIZE;
     }
-    if name.len() > 16 {
-        return None;
-    }
-    // What `pack` computes, in a form the compiler turns into a few vector instructions.
-    let mut bytes = [0u8; 16];
-    bytes[..name.len()].copy_from_slice(name);
-    bytes.make_ascii_lowercase();
-    let packed = u128::from_le_bytes(bytes);
-    let i = PACKED.iter().position(|&p| p == packed)?;
-    Some((NAMES[i], &COMMANDS[i]))
 }
 
 /// Finds the spec of an implemented command by name, in any case.
@@ -454,7 +468,16 @@ pub fn execute_for_client(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Reply {
         return execute(argv, ctx);
     }
     // The command is looked up and its arity checked once, for every path below.
-    let found = checked(argv);
+    let mut found = checked(argv);
+    if ctx.session.in_transaction() {
+        if let Err(CommandError::NotSupported { name }) = &found {
+            // Redis refuses its `no-multi` commands inside a transaction after their arity;
+            // that they do not run here changes nothing then.
+            if let Some(refusal) = refused_in_multi(name, argv.len()) {
+                found = Err(refusal);
+            }
+        }
+    }
     if let Err(CommandError::WrongArity("exec")) = found {
         // Redis answers any refused EXEC by discarding the transaction (and the watches).
         ctx.session.close();
@@ -470,6 +493,28 @@ pub fn execute_for_client(argv: Argv<'_>, ctx: &mut Ctx<'_>) -> Reply {
         found.and_then(|(command, spec)| apply(command, spec, argv, ctx))
     };
     outcome.unwrap_or_else(Reply::from)
+}
+
+/// Redis 7.0's commands flagged `no-multi` (none of them in the emulator), with their arities:
+/// inside a transaction, a wrong arity is refused as always, else with `NotInMulti`.
+const NO_MULTI: [(&str, i32); 4] = [("psync", -3), ("save", 1), ("shutdown", -1), ("sync", 1)];
+
+fn refused_in_multi(name: &str, argc: usize) -> Option<CommandError> {
+    let &(name, arity) = NO_MULTI.iter().find(|(n, _)| *n == name)?;
+    let spec = Spec {
+        name,
+        arity,
+        syntax: "",
+        summary: "",
+        group: "",
+        denyoom: false,
+        access: Access::Read,
+    };
+    Some(if spec.arity_ok(argc) {
+        CommandError::NotInMulti
+    } else {
+        CommandError::WrongArity(name)
+    })
 }
 
 /// A command sent inside a transaction: run at once (EXEC, DISCARD, MULTI, WATCH), or queued

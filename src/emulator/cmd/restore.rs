@@ -25,8 +25,8 @@ pub const SPEC: Spec = Spec {
 /// REPLACE is `BUSYKEY`, then the TTL (an integer ≥ 0: milliseconds from now, or with ABSTTL a
 /// Unix time in milliseconds; 0 is none), then the payload's version and checksum, then its
 /// value (`Bad data format`). A time already past creates nothing (and with REPLACE deletes the
-/// key) but still answers OK. The emulator keeps no LRU or LFU data: IDLETIME and FREQ are
-/// checked, then have nothing to set.
+/// key) but still answers OK. The emulator keeps no LFU data: IDLETIME and FREQ are
+/// checked; IDLETIME sets what `OBJECT IDLETIME` answers, FREQ has nothing to set.
 #[derive(Debug)]
 pub struct Restore<'a> {
     key: &'a [u8],
@@ -34,6 +34,8 @@ pub struct Restore<'a> {
     payload: &'a [u8],
     replace: bool,
     absolute: bool,
+    /// IDLETIME's seconds: how long the key looks unused.
+    idle_seconds: Option<i64>,
 }
 
 impl<'a> Command<'a> for Restore<'a> {
@@ -43,6 +45,7 @@ impl<'a> Command<'a> for Restore<'a> {
         let payload = args.next_arg()?;
         let options = args.rest().to_slices();
         let (mut replace, mut absolute, mut idle, mut freq) = (false, false, false, false);
+        let mut idle_seconds = None;
         let mut i = 0;
         while i < options.len() {
             let name = option_name(options[i]);
@@ -57,6 +60,7 @@ impl<'a> Command<'a> for Restore<'a> {
                     return Err(CommandError::InvalidIdletime);
                 }
                 idle = true;
+                idle_seconds = Some(n);
                 i += 1;
             } else if name.eq_ignore_ascii_case(b"freq") && more && !idle {
                 let n = parse_i64(options[i + 1]).ok_or(CommandError::NotAnInteger)?;
@@ -76,6 +80,7 @@ impl<'a> Command<'a> for Restore<'a> {
             payload,
             replace,
             absolute,
+            idle_seconds,
         })
     }
 
@@ -104,6 +109,9 @@ impl<'a> Command<'a> for Restore<'a> {
             return Ok(Reply::ok());
         }
         ctx.keyspace.set(self.key, value, false);
+        if let Some(seconds) = self.idle_seconds {
+            ctx.keyspace.set_idle(self.key, seconds);
+        }
         if let Some(at) = at {
             ctx.keyspace.set_expiry(self.key, at);
         }

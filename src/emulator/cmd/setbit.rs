@@ -2,7 +2,7 @@
 
 use super::{check_string_length, parse_bit_offset, Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
-use crate::emulator::keyspace::Value;
+use crate::emulator::keyspace::{StrForm, Value};
 use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
 
@@ -65,7 +65,9 @@ impl<'a> Command<'a> for Setbit<'a> {
         } else {
             s[byte] &= !mask;
         }
-        ctx.keyspace.set(self.key, Value::Str(s), true);
+        // Redis changes the string in place (`dbUnshareStringValue`), or makes a new one: raw.
+        ctx.keyspace
+            .set_as(self.key, Value::Str(s), true, StrForm::Raw);
         Ok(Reply::Integer(i64::from(old)))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{check_string_length, Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
-use crate::emulator::keyspace::Value;
+use crate::emulator::keyspace::{StrForm, Value};
 use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
 
@@ -61,7 +61,9 @@ impl<'a> Command<'a> for Setrange<'a> {
         }
         s[offset..end].copy_from_slice(self.value);
         let len = s.len() as i64;
-        ctx.keyspace.set(self.key, Value::Str(s), true);
+        // Redis changes the string in place (`dbUnshareStringValue`), or makes a new one: raw.
+        ctx.keyspace
+            .set_as(self.key, Value::Str(s), true, StrForm::Raw);
         Ok(Reply::Integer(len))
     }
 }

@@ -33,7 +33,9 @@ impl<'a> Command<'a> for Type<'a> {
 
     fn apply(self, ctx: &mut Ctx<'_>) -> Result<Reply, CommandError> {
         Ok(Reply::Status(
-            ctx.keyspace.get(self.key).map_or("none", |v| v.type_name()),
+            ctx.keyspace
+                .peek(self.key)
+                .map_or("none", |v| v.type_name()),
         ))
     }
 }

@@ -206,6 +206,13 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     };
     let at = Geometry::of(diagram);
     let (width, height) = (at.width, at.height);
+    // The downloaded file also notes what each command put on the wire, under the diagram.
+    let (notes, notes_height) = if *full {
+        wire_notes(&props.trace, width, height)
+    } else {
+        (Html::default(), 0.0)
+    };
+    let height = height + notes_height;
     let crash = diagram.crash_step();
     let steps = diagram.arrows.len();
     let (first, last) = if *full {
@@ -240,10 +247,45 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                         on_seek: &props.on_seek,
                         on_move: &on_move,
                     })) }
+                    { notes }
                 </svg>
             </div>
         </figure>
     }
+}
+
+/// The downloaded diagram's notes, from `top` down: for each step whose command reached Redis,
+/// its arguments and frames (as "On the wire" shows them); and their height.
+fn wire_notes(trace: &Trace, width: f64, top: f64) -> (Html, f64) {
+    const LINE: f64 = 16.0;
+    // About 7.3 px a character at 12 px in a monospace font.
+    let chars = ((width - 24.0) / 7.3).floor().max(24.0) as usize;
+    let notes = crate::engine::diagram::wire_notes(trace, chars);
+    if notes.is_empty() {
+        return (Html::default(), 0.0);
+    }
+    let mut y = top + 28.0;
+    let mut texts = vec![html! {
+        <text x="12" y={y.to_string()} font-size="13" font-weight="600" fill={INK}>
+            { "On the wire: what each command to the Redis cache sent, and what came back" }
+        </text>
+    }];
+    for note in notes {
+        y += LINE + 8.0;
+        texts.push(html! {
+            <text x="12" y={y.to_string()} font-size="12" font-weight="600" fill={INK}
+                font-family="ui-monospace, Menlo, Consolas, monospace">{ note.title }</text>
+        });
+        for line in note.lines {
+            y += LINE;
+            texts.push(html! {
+                <text x="24" y={y.to_string()} font-size="12" fill={MUTED} style="white-space: pre"
+                    font-family="ui-monospace, Menlo, Consolas, monospace">{ line }</text>
+            });
+        }
+    }
+    let notes = html! { <g class="diagram__notes" data-wire-notes="">{ for texts }</g> };
+    (notes, y - top + 16.0)
 }
 
 /// What an arrow needs to answer the mouse and the keyboard.
