@@ -155,9 +155,17 @@ test('the diagram draws one arrow per step for every pattern, a mark for every f
   assert.match(svg, /HSET product_prices product3 333/);
   // …with a note of what the HSET put on the wire: its arguments, request and reply frames.
   assert.match(svg, /data-wire-notes/);
-  assert.match(svg, /4 arguments: \[HSET\] \[product_prices\] \[product3\] \[333\]/);
-  assert.match(svg, />  \*4\\r\\n</);
-  assert.match(svg, />  :[01]\\r\\n</);
+  // A file any SVG viewer reads: well-formed XML.
+  const parsed = await page.evaluate((markup) => {
+    const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+    return doc.getElementsByTagName('parsererror').length === 0 && doc.documentElement.localName;
+  }, svg);
+  assert.equal(parsed, 'svg');
+  // (Spaces are no-break spaces there: SVG text would fold them.)
+  const text = svg.replaceAll('&#160;', ' ');
+  assert.match(text, /4 arguments: \[HSET\] \[product_prices\] \[product3\] \[333\]/);
+  assert.match(text, />  \*4\\r\\n</);
+  assert.match(text, />  :[01]\\r\\n</);
   // The page's own diagram goes back to its rows, without the notes.
   await page.locator('[data-wire-notes]').waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);

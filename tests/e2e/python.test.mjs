@@ -90,6 +90,44 @@ test('type the seed solution by keyboard, run it, and step through it line by li
   assert.deepEqual(errors, []);
 });
 
+test("On the wire for the learner's execute_command: the argument vector and the frames of the tutorial's HSET", async () => {
+  const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const { app, editor } = await openEditor(page);
+  await app.getByText('Python 3 (RustPython) ready').waitFor({ timeout: 60_000 });
+  await setCode(
+    editor,
+    "import redis\nredis_client = redis.Redis(host='localhost', port=6379, db=0)\n" +
+      'def update_price(product, new_price):\n' +
+      '    redis_command = f"HSET product_prices {product} {new_price}"\n' +
+      '    redis_client.execute_command(redis_command)\n' +
+      '    database[product] = new_price\n' +
+      'update_price("product2", 275)\n',
+  );
+  await app.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('region', { name: 'Last operation' }).getByText('your Python: update_price("product2", "275")').waitFor();
+  const figure = page.getByRole('figure', { name: 'Sequence diagram' });
+  await figure.getByRole('button', { name: /sends HSET product_prices product2 275/ }).click();
+  const summary = page.locator('summary', { hasText: /^On the wire$/ });
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  const request = page.getByLabel('Request frame');
+  await request.waitFor();
+  // execute_command's one string became four arguments, each a bulk string.
+  assert.equal(
+    await request.textContent(),
+    '*4\\r\\n\n$4\\r\\n\nHSET\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n$8\\r\\n\nproduct2\\r\\n\n$3\\r\\n\n275\\r\\n\n',
+  );
+  assert.deepEqual(
+    await page.locator('.wire__argv tbody tr td:nth-child(2)').allTextContents(),
+    ['HSET', 'product_prices', 'product2', '275'],
+  );
+  assert.equal(await page.getByLabel('Reply frame, RESP2').textContent(), ':0\\r\\n\n');
+  await page.locator('.wire').scrollIntoViewIfNeeded();
+  await screenshot(page, 'on-the-wire-execute-command-1440', { fullPage: false });
+  assert.deepEqual(errors, []);
+});
+
 test('a wrong program shows its traceback and marks its line; what ran before stays done', async () => {
   const { page, errors } = await openLab(shared.browser.context, shared.server.url, { reset: true });
   await page.setViewportSize({ width: 1440, height: 900 });

@@ -267,7 +267,7 @@ fn wire_notes(trace: &Trace, width: f64, top: f64) -> (Html, f64) {
     let mut y = top + 28.0;
     let mut texts = vec![html! {
         <text x="12" y={y.to_string()} font-size="13" font-weight="600" fill={INK}>
-            { "On the wire: what each command to the Redis cache sent, and what came back" }
+            { "On the wire: each command sent to Redis, and its reply" }
         </text>
     }];
     for note in notes {
@@ -278,8 +278,11 @@ fn wire_notes(trace: &Trace, width: f64, top: f64) -> (Html, f64) {
         });
         for line in note.lines {
             y += LINE;
+            // No-break spaces: SVG text folds runs of spaces, and the page's policy allows no
+            // inline style to say otherwise.
+            let line = line.replace(' ', "\u{a0}");
             texts.push(html! {
-                <text x="24" y={y.to_string()} font-size="12" fill={MUTED} style="white-space: pre"
+                <text x="24" y={y.to_string()} font-size="12" fill={MUTED}
                     font-family="ui-monospace, Menlo, Consolas, monospace">{ line }</text>
             });
         }
@@ -490,9 +493,10 @@ fn scroll_into_view(el: &web_sys::Element) {
 
 /// Saves `svg` as a standalone SVG file called `name`.
 fn download_svg(svg: &web_sys::Element, name: &str) {
+    // The page serialises as HTML: its `&nbsp;` (the notes' no-break spaces) is not XML.
     let markup = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}",
-        svg.outer_html()
+        svg.outer_html().replace("&nbsp;", "&#160;")
     );
     let parts = js_sys::Array::of1(&markup.into());
     let options = web_sys::BlobPropertyBag::new();
