@@ -199,3 +199,24 @@ def update_price(product, new_price):
 
 update_price("product1", ${price})
 `;
+
+/**
+ * Goes to the step of the diagram's arrow whose name matches `arrowName` (a click), opens "On
+ * the wire" by keyboard, and returns the request frame's text as shown (`\r\n` written out).
+ */
+export async function openOnTheWire(page, arrowName) {
+  const figure = page.getByRole('figure', { name: 'Sequence diagram' });
+  const arrow = figure.getByRole('button', { name: arrowName });
+  await arrow.click();
+  await figure.locator('[aria-current="step"]').and(arrow).waitFor();
+  const summary = page.locator('summary', { hasText: /^On the wire$/ });
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  const request = page.getByLabel('Request frame');
+  await request.waitFor();
+  return request.textContent();
+}
+
+/** The request frame of `HSET product_prices <product> <price>`, as "On the wire" shows it. */
+export const hsetFrame = (product, price) =>
+  `*4\\r\\n\n$4\\r\\n\nHSET\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n$${product.length}\\r\\n\n${product}\\r\\n\n$${price.length}\\r\\n\n${price}\\r\\n\n`;

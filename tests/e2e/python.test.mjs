@@ -2,7 +2,7 @@
 // the interpreter's worker, traced on the lab's stores, stepped through with the keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openLab, screenshot, openOnTheWire, hsetFrame } from './harness.mjs';
 
 const shared = shareServerAndBrowser();
 
@@ -106,18 +106,9 @@ test("On the wire for the learner's execute_command: the argument vector and the
   );
   await app.getByRole('button', { name: 'Run' }).click();
   await page.getByRole('region', { name: 'Last operation' }).getByText('your Python: update_price("product2", "275")').waitFor();
-  const figure = page.getByRole('figure', { name: 'Sequence diagram' });
-  await figure.getByRole('button', { name: /sends HSET product_prices product2 275/ }).click();
-  const summary = page.locator('summary', { hasText: /^On the wire$/ });
-  await summary.focus();
-  await page.keyboard.press('Enter');
-  const request = page.getByLabel('Request frame');
-  await request.waitFor();
   // execute_command's one string became four arguments, each a bulk string.
-  assert.equal(
-    await request.textContent(),
-    '*4\\r\\n\n$4\\r\\n\nHSET\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n$8\\r\\n\nproduct2\\r\\n\n$3\\r\\n\n275\\r\\n\n',
-  );
+  const request = await openOnTheWire(page, /sends HSET product_prices product2 275/);
+  assert.equal(request, hsetFrame('product2', '275'));
   assert.deepEqual(
     await page.locator('.wire__argv tbody tr td:nth-child(2)').allTextContents(),
     ['HSET', 'product_prices', 'product2', '275'],

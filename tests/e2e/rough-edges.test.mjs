@@ -5,7 +5,7 @@
 // last step; the phone's diagram keeps its text readable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { shareServerAndBrowser, openLab, screenshot } from './harness.mjs';
+import { shareServerAndBrowser, openLab, screenshot, openOnTheWire, hsetFrame } from './harness.mjs';
 
 const shared = shareServerAndBrowser();
 
@@ -238,18 +238,8 @@ test('On the wire: an arrow to Redis shows the bytes that travelled, RESP2 and R
   await page.getByRole('button', { name: 'Update price' }).click();
   const figure = page.getByRole('figure', { name: 'Sequence diagram' });
   // The arrow of the HSET step: the one whose label names it.
-  const arrow = figure.getByRole('button', { name: /sends HSET product_prices product1 150/ });
-  await arrow.click();
-  await figure.locator('[aria-current="step"][aria-label*="sends HSET product_prices product1 150"]').waitFor();
-  const summary = page.locator('summary', { hasText: /^On the wire$/ });
-  await summary.focus();
-  await page.keyboard.press('Enter');
-  const request = page.getByLabel('Request frame');
-  await request.waitFor();
-  assert.equal(
-    await request.textContent(),
-    '*4\\r\\n\n$4\\r\\n\nHSET\\r\\n\n$14\\r\\n\nproduct_prices\\r\\n\n$8\\r\\n\nproduct1\\r\\n\n$3\\r\\n\n150\\r\\n\n',
-  );
+  const request = await openOnTheWire(page, /sends HSET product_prices product1 150/);
+  assert.equal(request, hsetFrame('product1', '150'));
   assert.equal(await page.getByLabel('Reply frame, RESP2').textContent(), ':0\\r\\n\n');
   assert.equal(await page.locator('.wire__argv tbody tr').count(), 4);
   await page.locator('.wire').scrollIntoViewIfNeeded();
