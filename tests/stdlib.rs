@@ -198,3 +198,34 @@ fn runs_share_imports_but_not_what_a_program_set() {
         );
     });
 }
+
+/// A module the lab does not offer fails as a missing module does in CPython
+/// (`ModuleNotFoundError`, which `except ImportError` catches too), and the traceback shows the
+/// learner's lines only: the lab's own import machinery is left out, as CPython leaves out
+/// importlib's.
+#[test]
+fn an_unavailable_module_is_not_found_and_the_traceback_is_the_learners() {
+    on_big_stack(|| {
+        let source = "def connect():\n    import socket\n\nconnect()\n";
+        let (rec, _) = run(source, None, seed(), Limits::default(), Box::new(|| 0.0));
+        let Ending::Raised {
+            kind,
+            line,
+            traceback,
+        } = &rec.ending
+        else {
+            panic!("{:?}", rec.ending);
+        };
+        assert_eq!((kind.as_str(), *line), ("ModuleNotFoundError", 2));
+        assert!(!traceback.contains("<lab setup>"), "{traceback}");
+        assert!(
+            traceback.ends_with("ModuleNotFoundError: module 'socket' is not available: the lab runs your Python in the browser, with no network\n"),
+            "{traceback}"
+        );
+        assert_eq!(
+            traceback.matches("File \"").count(),
+            2,
+            "the learner's two lines: {traceback}"
+        );
+    });
+}

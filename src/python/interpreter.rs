@@ -837,6 +837,9 @@ fn raised(
     scope: &rustpython_vm::scope::Scope,
     e: &rustpython_vm::builtins::PyBaseExceptionRef,
 ) -> Ending {
+    if let Ok(clean) = scope.globals.get_item("_lab_clean", vm) {
+        let _ = clean.call((e.clone(),), vm);
+    }
     let mut traceback = String::new();
     let _ = vm.write_exception(&mut traceback, e);
     let traceback = collapse_repeats(&traceback);

@@ -166,7 +166,8 @@ class _LabStdlib:
     def exec_module(module):
         name = module.__spec__.name
         if name in _UNAVAILABLE:
-            raise ImportError(_why(f"module {name!r}", _UNAVAILABLE[name]), name=name)
+            # As CPython says of a module it cannot find (an ImportError too).
+            raise ModuleNotFoundError(_why(f"module {name!r}", _UNAVAILABLE[name]), name=name)
         # Where it comes from, as CPython's modules say (inspect and tracebacks read it; the
         # spec has no location, which would ask importlib for a .pyc path).
         module.__file__ = module.__spec__.origin

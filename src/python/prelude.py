@@ -594,6 +594,29 @@ def _lab_adopt(globals_):
         globals_['database'] = table
 
 
+def _lab_clean(exc):
+    """Takes the lab's own import machinery (`<lab setup>`) out of the traceback of `exc` and
+    of the exceptions chained to it, as CPython leaves its importlib out: the learner sees
+    their lines and the library's."""
+    seen = set()
+    todo = [exc]
+    while todo:
+        exc = todo.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        kept = []
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename != "<lab setup>":
+                kept.append(tb)
+            tb = tb.tb_next
+        for tb, after in zip(kept, kept[1:] + [None]):
+            tb.tb_next = after
+        exc.__traceback__ = kept[0] if kept else None
+        todo += [exc.__cause__, exc.__context__]
+
+
 def _lab_error(exc):
     """The error's class name and the learner's line it happened at (0 if none)."""
     line = 0

@@ -153,6 +153,8 @@ test('the diagram draws one arrow per step for every pattern, a mark for every f
   assert.match(svg, /^<\?xml/);
   assert.match(svg, /<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(svg, /HSET product_prices product3 333/);
+  // Every step drawn alike, for a slide: none marked current, none faded as still to come.
+  assert.doesNotMatch(svg, /aria-current|opacity="0\.38"/);
   // …with a note of what the HSET put on the wire: its arguments, request and reply frames.
   assert.match(svg, /data-wire-notes/);
   // A file any SVG viewer reads: well-formed XML.

@@ -242,7 +242,8 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     { for diagram.windows.iter().filter(|w| w.to >= first && w.from <= last).map(|w| window(&at, w)) }
                     { for diagram.lifelines.iter().map(|&l| lifeline(&at, l, &l.title_in(&props.trace), crash)) }
                     { for diagram.arrows.iter().filter(|a| drawn(a.step)).map(|a| arrow(&at, a, Keys {
-                        cursor: props.cursor,
+                        // The downloaded file shows every step alike: none current, none faded.
+                        cursor: if *full { usize::MAX } else { props.cursor },
                         tab_stop,
                         on_seek: &props.on_seek,
                         on_move: &on_move,
