@@ -1141,13 +1141,32 @@ fn the_downloaded_diagram_notes_what_went_on_the_wire() {
         ]
     );
     // A narrow width: each longer line is cut to it, with how much was left out.
-    let narrow = wire_notes(&trace, 30);
+    let narrow = wire_notes(&trace, 40);
     let hset = narrow
         .iter()
         .find(|n| n.step == hset.step)
         .expect("the same note");
-    assert_eq!(hset.lines[0], "4 arguments: [HSET… (35 more)");
+    assert_eq!(hset.lines[0], "4 arguments: [HSET] [product_prices] …");
     for line in narrow.iter().flat_map(|n| n.lines.iter().chain([&n.title])) {
-        assert!(line.chars().count() <= 30, "{line}");
+        assert!(line.chars().count() <= 40, "{line}");
     }
+}
+
+/// "On the wire" writes out only what it shows: a 16 MiB value is cut after the characters
+/// asked for, saying how many bytes were left out.
+#[test]
+fn a_long_value_on_the_wire_is_cut_not_written_out() {
+    use write_through_lab::engine::Wire;
+    let value = vec![0u8; 16 << 20];
+    let shown = Wire::shown_cut(&value, true, 60);
+    // Nine bytes fit (`\x00` each) beside the note of the rest.
+    assert_eq!(
+        shown,
+        format!("{}… ({} more bytes)", "\\x00".repeat(9), (16 << 20) - 9)
+    );
+    assert!(shown.chars().count() <= 60);
+    assert_eq!(
+        Wire::shown_cut(b"HSET\r\n", true, 60),
+        Wire::shown(b"HSET\r\n", true)
+    );
 }

@@ -262,6 +262,8 @@ impl Keyspace {
                 self.volatile += 1;
             }
             entry.expires_at_ms = Some(at_ms);
+            // Redis looks the key up to write it: a use.
+            entry.used_at_ms.set(self.now_ms);
         }
     }
 
@@ -272,16 +274,19 @@ impl Keyspace {
 
     /// Removes `key`'s expiry; returns whether it had one.
     pub fn clear_expiry(&mut self, key: &[u8]) -> bool {
-        match self.entries.get_mut(key) {
-            Some(entry) if entry.expires_at_ms.is_some() => {
-                entry.expires_at_ms = None;
-                self.volatile -= 1;
-                self.generation += 1;
-                touch(&mut self.watched, &mut self.stamp, key);
-                true
-            }
-            _ => false,
+        let Some(entry) = self.entries.get_mut(key) else {
+            return false;
+        };
+        // Redis looks the key up to write it (PERSIST, GETEX … PERSIST): a use, expiry or not.
+        entry.used_at_ms.set(self.now_ms);
+        if entry.expires_at_ms.is_none() {
+            return false;
         }
+        entry.expires_at_ms = None;
+        self.volatile -= 1;
+        self.generation += 1;
+        touch(&mut self.watched, &mut self.stamp, key);
+        true
     }
 
     /// Removes `key`; returns whether it existed.
@@ -305,6 +310,7 @@ impl Keyspace {
         self.touch(from);
         self.touch(to);
         if let Some(entry) = self.entries.shift_remove(from) {
+            entry.used_at_ms.set(self.now_ms);
             if let Some(old) = self.entries.shift_remove(to) {
                 if old.expires_at_ms.is_some() {
                     self.volatile -= 1;

@@ -91,9 +91,11 @@ impl RequestParser {
         self.args.argv()
     }
 
-    /// Gives back what a large request needed, once it is done.
+    /// Gives back what a large request needed, once it has run (call it between reads: the
+    /// last command's arguments are forgotten, unless a request is half read).
     pub fn shrink(&mut self) {
         if self.multibulk_left == 0 {
+            self.args.clear();
             self.args.shrink_to(16 * 1024);
         }
     }

@@ -169,22 +169,25 @@ pub struct WireNote {
     pub lines: Vec<String>,
 }
 
-/// The notes of every step of `trace` whose command reached Redis, each line cut to `width`
-/// characters (a long value's line ends with how much was left out).
+/// The notes of every step of `trace` whose command reached Redis, each line at most `width`
+/// characters (at least 40): a long argument or value is cut, saying how much was left out, and
+/// only what is shown is written out.
 pub fn wire_notes(trace: &Trace, width: usize) -> Vec<WireNote> {
-    let width = width.max(24);
-    let clip = |line: String| -> String {
-        let count = line.chars().count();
-        if count <= width {
-            return line;
+    let width = width.max(40);
+    // Text (a title, a label) cut to `max` characters, saying how many were left out.
+    let clip = |text: &str, max: usize| -> String {
+        let count = text.chars().count();
+        if count <= max {
+            return text.to_owned();
         }
-        let left_out = format!("… ({} more)", count - (width - 12));
-        line.chars().take(width - 12).collect::<String>() + &left_out
+        let keep = max.saturating_sub(format!("… ({count} more)").chars().count());
+        let kept: String = text.chars().take(keep).collect();
+        format!("{kept}… ({} more)", count - keep)
     };
     let frame = |label: &str, bytes: &[u8], lines: &mut Vec<String>| {
-        lines.push(clip(label.to_owned()));
-        for line in Wire::shown(bytes, true).lines() {
-            lines.push(clip(format!("  {line}")));
+        lines.push(clip(label, width));
+        for line in bytes.split_inclusive(|&b| b == b'\n') {
+            lines.push(format!("  {}", Wire::shown_cut(line, false, width - 2)));
         }
     };
     trace
@@ -193,29 +196,30 @@ pub fn wire_notes(trace: &Trace, width: usize) -> Vec<WireNote> {
         .enumerate()
         .filter_map(|(i, step)| {
             let wire = step.wire.as_ref()?;
-            let arguments: Vec<String> = wire
-                .argv
-                .iter()
-                .map(|a| format!("[{}]", Wire::shown(a, false)))
-                .collect();
-            let mut lines = vec![clip(format!(
-                "{} arguments: {}",
-                wire.argv.len(),
-                arguments.join(" ")
-            ))];
+            let mut arguments = format!("{} arguments:", wire.argv.len());
+            for arg in &wire.argv {
+                let room = width.saturating_sub(arguments.chars().count() + 3);
+                let shown = Wire::shown_cut(arg, false, room.max(24));
+                if shown.chars().count() > room {
+                    arguments.push_str(" …");
+                    break;
+                }
+                arguments.push_str(&format!(" [{shown}]"));
+            }
+            let mut lines = vec![arguments];
             let (reply2, reply3) = (wire.reply2(), wire.reply3());
             frame("Request (RESP2 and RESP3):", &wire.request(), &mut lines);
             frame("Reply, RESP2:", &reply2, &mut lines);
             if reply3 == reply2 {
-                lines.push(clip(
-                    "Reply, RESP3 (after HELLO 3): the same bytes.".to_owned(),
-                ));
+                lines.push(clip("Reply, RESP3 (after HELLO 3): the same bytes.", width));
             } else {
                 frame("Reply, RESP3 (after HELLO 3):", &reply3, &mut lines);
             }
+            let number = format!("{}. ", i + 1);
+            let title = number.clone() + &clip(&step.action, width - number.len());
             Some(WireNote {
                 step: i,
-                title: clip(format!("{}. {}", i + 1, step.action)),
+                title,
                 lines,
             })
         })

@@ -237,17 +237,47 @@ impl Wire {
     /// Bytes as text: printable ASCII as it is, `\r` and `\n` written out (in a frame, a real
     /// line break after each `\n`), a backslash doubled, anything else `\xNN`.
     pub fn shown(bytes: &[u8], frame: bool) -> String {
-        let mut out = String::with_capacity(bytes.len() + 16);
-        for &b in bytes {
-            match b {
-                b'\r' => out.push_str("\\r"),
-                b'\n' if frame => out.push_str("\\n\n"),
-                b'\n' => out.push_str("\\n"),
-                b'\\' => out.push_str("\\\\"),
-                0x20..=0x7e => out.push(char::from(b)),
-                _ => out.push_str(&format!("\\x{b:02x}")),
+        Self::shown_cut(bytes, frame, usize::MAX)
+    }
+
+    /// [`Wire::shown`], at most `max` characters (lines included): past them, what is left out
+    /// is counted (`… (1000 more bytes)`) and never written out, so a 64 MiB value costs no more
+    /// than what is shown.
+    pub fn shown_cut(bytes: &[u8], frame: bool, max: usize) -> String {
+        // Escapes bytes while they fit in `budget` characters; how many it wrote out.
+        fn escape(bytes: &[u8], frame: bool, budget: usize, out: &mut String) -> usize {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            for (i, &b) in bytes.iter().enumerate() {
+                let start = out.len();
+                match b {
+                    b'\r' => out.push_str("\\r"),
+                    b'\n' if frame => out.push_str("\\n\n"),
+                    b'\n' => out.push_str("\\n"),
+                    b'\\' => out.push_str("\\\\"),
+                    0x20..=0x7e => out.push(char::from(b)),
+                    _ => {
+                        out.push_str("\\x");
+                        out.push(char::from(HEX[usize::from(b >> 4)]));
+                        out.push(char::from(HEX[usize::from(b & 15)]));
+                    }
+                }
+                // Everything written is ASCII: its length is its count of characters.
+                if out.len() > budget {
+                    out.truncate(start);
+                    return i;
+                }
             }
+            bytes.len()
         }
+        let mut out = String::with_capacity(bytes.len().min(max).saturating_add(16));
+        if escape(bytes, frame, max, &mut out) == bytes.len() {
+            return out;
+        }
+        // Too long: again, leaving room to say how much is left out.
+        let room = format!("… ({} more bytes)", bytes.len()).chars().count();
+        out.clear();
+        let shown = escape(bytes, frame, max.saturating_sub(room), &mut out);
+        out.push_str(&format!("… ({} more bytes)", bytes.len() - shown));
         out
     }
 }

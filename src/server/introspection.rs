@@ -11,10 +11,11 @@ use crate::emulator::resp::Shape;
 use crate::emulator::Reply;
 
 /// Redis 7.0's configuration parameters this server keeps, with their defaults. `CONFIG SET`
-/// stores a new value and `CONFIG GET` reads it back; none of them changes what a command
-/// does here (the emulator has one encoding per type, keeps nothing on disk and has no
-/// replicas), which is also true of a real Redis for the commands it has, except for what
-/// `OBJECT ENCODING` would show.
+/// stores a new value and `CONFIG GET` reads it back. Only `maxmemory` changes what commands
+/// do here (past it, writes are refused: [`Server::check_memory`]); the others change nothing
+/// (the emulator keeps nothing on disk and has no replicas; `OBJECT ENCODING` and `DUMP` use
+/// Redis's default listpack limits whatever `hash-max-listpack-*` says; any `maxmemory-policy`
+/// acts as `noeviction`).
 pub(super) const SETTABLE: &[(&str, &str)] = &[
     ("appendonly", "no"),
     ("hash-max-listpack-entries", "512"),
@@ -219,7 +220,10 @@ impl Server {
         for (slot, value) in updates {
             if self.settings[slot].0 == "maxmemory" {
                 self.maxmemory = value.parse().unwrap_or(0);
-                self.check_memory();
+                // Inside an EXEC the new limit counts from the next command after it.
+                if !self.in_exec {
+                    self.check_memory();
+                }
             }
             self.settings[slot].1 = value;
         }

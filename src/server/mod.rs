@@ -76,6 +76,9 @@ fn queueing_error(spec: &Spec, argv: &[Vec<u8>]) -> Option<Reply> {
     (!spec.arity_ok(argv.len())).then(|| wrong_arity(spec.name))
 }
 
+/// Redis 7.0's answer to DEBUG when `enable-debug-command` is off (its default).
+const DEBUG_NOT_ALLOWED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+
 /// One connection's own state.
 #[derive(Debug)]
 pub struct Client {
@@ -108,6 +111,9 @@ pub struct Server {
     pub connected: usize,
     /// `CONFIG SET maxmemory`, in bytes (0: no limit).
     maxmemory: u64,
+    /// An EXEC of the server's is running its queue: Redis checks memory for the EXEC, not for
+    /// each command it runs.
+    in_exec: bool,
 }
 
 fn lower(bytes: &[u8]) -> String {
@@ -148,6 +154,7 @@ impl Server {
                 .collect(),
             connected: 0,
             maxmemory: 0,
+            in_exec: false,
         }
     }
 
@@ -182,7 +189,7 @@ impl Server {
         let Some(first) = argv.get(0) else {
             return (Reply::Nil, Shape::Plain, After::Continue);
         };
-        if self.maxmemory > 0 {
+        if self.maxmemory > 0 && !self.in_exec {
             // Redis checks its memory before each command while a limit is set.
             self.check_memory();
         }
@@ -236,7 +243,7 @@ impl Server {
                 plain(Reply::Status("RESET"))
             }
             "auth" => plain(err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")),
-            "debug" => plain(err("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")),
+            "debug" => plain(err(DEBUG_NOT_ALLOWED)),
             "function" => plain(Self::function(args)),
             "memory" => plain(self.memory(client, args)),
             "copy" => self.copy(client, &argv),
@@ -288,6 +295,11 @@ impl Server {
             client.session.refuse();
             return plain(error);
         }
+        if name == "debug" {
+            // Refused before it could be queued, as Redis refuses its protected commands.
+            client.session.refuse();
+            return plain(err(DEBUG_NOT_ALLOWED));
+        }
         if self.dbs[client.db].is_out_of_memory() {
             client.session.refuse();
             return plain(Reply::from(crate::emulator::CommandError::OutOfMemory));
@@ -307,12 +319,22 @@ impl Server {
         };
         let mut buffer = crate::emulator::ArgBuffer::new();
         let mut replies = Vec::with_capacity(queue.len());
+        // The EXEC passed the memory check (a queue that adds data is refused whole when over
+        // the limit): what it runs is not checked again, even if a command in it lowers the limit.
+        self.in_exec = true;
+        for db in &mut self.dbs {
+            db.set_out_of_memory(false);
+        }
         for command in &queue {
             buffer.clear();
             for arg in command {
                 buffer.push(arg);
             }
             replies.push(self.reply(client, buffer.argv()).0);
+        }
+        self.in_exec = false;
+        if self.maxmemory > 0 {
+            self.check_memory();
         }
         plain(Reply::Array(replies))
     }

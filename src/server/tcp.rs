@@ -103,8 +103,9 @@ async fn connection(mut stream: TcpStream, server: Rc<RefCell<Server>>) {
         if input.capacity() > 1024 * 1024 && input.len() < 16 * 1024 {
             // Give back what a large request needed once it is done.
             input.shrink_to(16 * 1024);
-            parser.shrink();
         }
+        // And what its arguments needed (a few comparisons when there is nothing to give).
+        parser.shrink();
         if !output.is_empty() {
             if stream.write_all(&output).await.is_err() {
                 break 'reading;

@@ -12,6 +12,16 @@ fn run(server: &mut Server, client: &mut Client, line: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Runs a recorded session's lines on one connection of a new server: each must get the reply
+/// Redis gave.
+fn answers_as_recorded(steps: &[(&str, &str)]) {
+    let mut server = Server::new(6379, 1);
+    let mut c = server.connect();
+    for (line, reply) in steps {
+        assert_eq!(run(&mut server, &mut c, line), *reply, "{line}");
+    }
+}
+
 #[test]
 fn each_connection_has_its_own_database_and_name() {
     let mut server = Server::new(6379, 1);
@@ -144,9 +154,7 @@ fn unknown_commands_answer_as_redis_does_and_quit_closes() {
 /// name may be copied to another database; an existing destination is kept without REPLACE.
 #[test]
 fn copy_goes_between_databases_as_redis_does() {
-    let mut server = Server::new(6379, 1);
-    let mut c = server.connect();
-    let steps = [
+    answers_as_recorded(&[
         ("SET s foobar EX 1000", "+OK\r\n"),
         ("COPY s t DB 1", ":1\r\n"),
         ("EXISTS t", ":0\r\n"),
@@ -173,10 +181,7 @@ fn copy_goes_between_databases_as_redis_does() {
         ),
         ("SELECT 1", "+OK\r\n"),
         ("GET s", "$6\r\nfoobar\r\n"),
-    ];
-    for (line, reply) in steps {
-        assert_eq!(run(&mut server, &mut c, line), reply, "{line}");
-    }
+    ]);
 }
 
 /// LCS ... IDX is a map in RESP3, as HGETALL is.
@@ -202,9 +207,7 @@ fn lcs_idx_is_a_map_in_resp3() {
 /// memory values, and at the limit writes and every command inside MULTI are refused.
 #[test]
 fn server_commands_queue_in_transactions_and_maxmemory_refuses_writes_as_redis_does() {
-    let mut server = Server::new(6379, 1);
-    let mut c = server.connect();
-    let steps = [
+    answers_as_recorded(&[
         ("FLUSHALL", "+OK\r\n"),
         ("SELECT 1", "+OK\r\n"),
         ("SET a one", "+OK\r\n"),
@@ -239,8 +242,32 @@ fn server_commands_queue_in_transactions_and_maxmemory_refuses_writes_as_redis_d
         ("DISCARD", "+OK\r\n"),
         ("CONFIG SET maxmemory 0", "+OK\r\n"),
         ("SET x 1", "+OK\r\n"),
-    ];
-    for (line, reply) in steps {
-        assert_eq!(run(&mut server, &mut c, line), reply, "{line}");
-    }
+    ]);
+}
+
+/// Memory inside transactions, step by step as Redis 7.0.15 answered the same session: an
+/// EXEC is checked once (a limit set inside it counts from the next command after it), DEBUG is
+/// refused when queued, and at the limit MULTI and WATCH inside a transaction are refused too.
+#[test]
+fn memory_is_checked_for_an_exec_not_inside_it_as_redis_does() {
+    answers_as_recorded(&[
+        ("FLUSHALL", "+OK\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("CONFIG SET maxmemory 1", "+QUEUED\r\n"),
+        ("SET x 1", "+QUEUED\r\n"),
+        ("EXEC", "*2\r\n+OK\r\n+OK\r\n"),
+        ("SET y 1", "-OOM command not allowed when used memory > 'maxmemory'.\r\n"),
+        ("CONFIG SET maxmemory 0", "+OK\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("DEBUG OBJECT x", "-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n"),
+        ("EXEC", "-EXECABORT Transaction discarded because of previous errors.\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("CONFIG SET maxmemory 1", "+QUEUED\r\n"),
+        ("EXEC", "*1\r\n+OK\r\n"),
+        ("MULTI", "+OK\r\n"),
+        ("WATCH x", "-OOM command not allowed when used memory > 'maxmemory'.\r\n"),
+        ("MULTI", "-OOM command not allowed when used memory > 'maxmemory'.\r\n"),
+        ("DISCARD", "+OK\r\n"),
+        ("CONFIG SET maxmemory 0", "+OK\r\n"),
+    ]);
 }

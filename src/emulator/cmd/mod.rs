@@ -526,12 +526,16 @@ fn queue(
     ctx: &mut Ctx<'_>,
 ) -> Result<Reply, CommandError> {
     match command {
-        // Their own errors (a nested MULTI, WATCH inside MULTI) do not spoil the transaction.
-        Name::Exec | Name::Discard | Name::Multi | Name::Watch => {
+        Name::Exec | Name::Discard => {
             Ok(apply(command, spec, argv, ctx).unwrap_or_else(Reply::from))
         }
-        // Queueing takes memory: at maxmemory Redis refuses every command but EXEC and DISCARD.
+        // Queueing takes memory: at maxmemory Redis refuses every command but EXEC and DISCARD
+        // (and QUIT and RESET, the server's), before it looks at what the command is.
         _ if ctx.out_of_memory => Err(CommandError::OutOfMemory),
+        // Their own errors (a nested MULTI, WATCH inside MULTI) do not spoil the transaction.
+        Name::Multi | Name::Watch => {
+            Ok(apply(command, spec, argv, ctx).unwrap_or_else(Reply::from))
+        }
         _ => {
             ctx.session.queue(argv.to_vecs());
             Ok(Reply::Status("QUEUED"))
@@ -579,6 +583,11 @@ fn checked(argv: Argv<'_>) -> Result<(Name, &'static Spec), CommandError> {
     };
     if !spec.arity_ok(argv.len()) {
         return Err(CommandError::WrongArity(spec.name));
+    }
+    // A container command's subcommand and its arity are part of finding the command (so a
+    // transaction refuses a wrong one when it is queued, as Redis does).
+    if command == Name::Object {
+        object::subcommand(argv.from(1))?;
     }
     Ok((command, spec))
 }

@@ -1,6 +1,6 @@
 //! OBJECT: what Redis says about how it holds a key's value.
 
-use super::{option_name, Access, Args, Command, Ctx, Spec};
+use super::{option_name, Access, Args, Argv, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::{StrForm, Value};
 use crate::emulator::number::parse_i64;
@@ -43,7 +43,7 @@ const SHARED_REFCOUNT: i64 = i32::MAX as i64;
 const EMBSTR_SIZE_LIMIT: usize = 44;
 
 #[derive(Debug)]
-enum Sub {
+pub(super) enum Sub {
     Encoding,
     Refcount,
     Idletime,
@@ -68,34 +68,40 @@ pub struct Object<'a> {
     sub: Option<(Sub, &'a [u8])>,
 }
 
+/// OBJECT's subcommand from its arguments (after the name), with Redis's checks in its order:
+/// the subcommand must exist, then take its number of arguments. `None` is HELP.
+pub(super) fn subcommand(args: Argv<'_>) -> Result<Option<Sub>, CommandError> {
+    let name = args.get(0).unwrap_or_default();
+    let word = option_name(name);
+    let (sub, arity_name, count) = if word.eq_ignore_ascii_case(b"help") {
+        (None, "object|help", 1)
+    } else if word.eq_ignore_ascii_case(b"encoding") {
+        (Some(Sub::Encoding), "object|encoding", 2)
+    } else if word.eq_ignore_ascii_case(b"refcount") {
+        (Some(Sub::Refcount), "object|refcount", 2)
+    } else if word.eq_ignore_ascii_case(b"idletime") {
+        (Some(Sub::Idletime), "object|idletime", 2)
+    } else if word.eq_ignore_ascii_case(b"freq") {
+        (Some(Sub::Freq), "object|freq", 2)
+    } else {
+        return Err(CommandError::UnknownSubcommand {
+            sub: name.to_vec(),
+            command: "OBJECT",
+        });
+    };
+    if args.len() != count {
+        return Err(CommandError::WrongArity(arity_name));
+    }
+    Ok(sub)
+}
+
 impl<'a> Command<'a> for Object<'a> {
     fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
-        let name = args.next_arg()?;
-        let word = option_name(name);
-        let (sub, arity_name) = if word.eq_ignore_ascii_case(b"help") {
-            if args.remaining() != 0 {
-                return Err(CommandError::WrongArity("object|help"));
-            }
-            return Ok(Object { sub: None });
-        } else if word.eq_ignore_ascii_case(b"encoding") {
-            (Sub::Encoding, "object|encoding")
-        } else if word.eq_ignore_ascii_case(b"refcount") {
-            (Sub::Refcount, "object|refcount")
-        } else if word.eq_ignore_ascii_case(b"idletime") {
-            (Sub::Idletime, "object|idletime")
-        } else if word.eq_ignore_ascii_case(b"freq") {
-            (Sub::Freq, "object|freq")
-        } else {
-            return Err(CommandError::UnknownSubcommand {
-                sub: name.to_vec(),
-                command: "OBJECT",
-            });
-        };
-        if args.remaining() != 1 {
-            return Err(CommandError::WrongArity(arity_name));
-        }
+        let rest = args.rest();
+        let sub = subcommand(rest)?;
+        // The arity was checked: a subcommand other than HELP has its key.
         Ok(Object {
-            sub: Some((sub, args.next_arg()?)),
+            sub: sub.map(|sub| (sub, rest.get(1).unwrap_or_default())),
         })
     }
 

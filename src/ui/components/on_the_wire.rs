@@ -50,6 +50,11 @@ const STEP_LABELS: FrameLabels = FrameLabels {
     reply3: "Reply frame, RESP3",
 };
 
+/// The most of a frame or an argument written out; past it, what is left out is counted (a
+/// 64 MiB value would otherwise be a 64 MiB text in the page).
+const FRAME_CHARS: usize = 16 * 1024;
+const ARGUMENT_CHARS: usize = 1024;
+
 /// The bytes of one command: its arguments, the request frame and the reply frames (the
 /// console shows its last command with them too).
 pub fn frames(line: &str, wire: &Wire, labels: &FrameLabels) -> Html {
@@ -63,19 +68,19 @@ pub fn frames(line: &str, wire: &Wire, labels: &FrameLabels) -> Html {
                 <thead><tr><th scope="col">{ "#" }</th><th scope="col">{ "Bytes" }</th><th scope="col">{ "Length" }</th></tr></thead>
                 <tbody>
                     { for wire.argv.iter().enumerate().map(|(i, arg)| html! {
-                        <tr><td>{ i }</td><td><code>{ Wire::shown(arg, false) }</code></td><td>{ arg.len() }</td></tr>
+                        <tr><td>{ i }</td><td><code>{ Wire::shown_cut(arg, false, ARGUMENT_CHARS) }</code></td><td>{ arg.len() }</td></tr>
                     }) }
                 </tbody>
             </table>
             <h4 class="wire__heading">{ "Request" }</h4>
-            <pre class="wire__frame" tabindex="0" aria-label={labels.request}>{ Wire::shown(&request, true) }</pre>
+            <pre class="wire__frame" tabindex="0" aria-label={labels.request}>{ Wire::shown_cut(&request, true, FRAME_CHARS) }</pre>
             <h4 class="wire__heading">{ "Reply (RESP2)" }</h4>
-            <pre class="wire__frame" tabindex="0" aria-label={labels.reply2}>{ Wire::shown(&reply2, true) }</pre>
+            <pre class="wire__frame" tabindex="0" aria-label={labels.reply2}>{ Wire::shown_cut(&reply2, true, FRAME_CHARS) }</pre>
             <h4 class="wire__heading">{ "Reply (RESP3, after HELLO 3)" }</h4>
             if same {
                 <p class="wire__same">{ "The same bytes." }</p>
             } else {
-                <pre class="wire__frame" tabindex="0" aria-label={labels.reply3}>{ Wire::shown(&reply3, true) }</pre>
+                <pre class="wire__frame" tabindex="0" aria-label={labels.reply3}>{ Wire::shown_cut(&reply3, true, FRAME_CHARS) }</pre>
             }
         </div>
     }
