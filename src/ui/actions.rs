@@ -16,7 +16,7 @@ use super::state::Answer;
 use super::state::{CodeView, LabAction, LabState};
 use crate::db::app::AppDb;
 use crate::engine::sandbox::{run_update_on, Start};
-use crate::engine::{Faults, Outcome, Pattern};
+use crate::engine::{Faults, Outcome, Pattern, Trace};
 
 /// The lab as the page holds it (see `use_lab`).
 #[derive(Clone)]
@@ -35,6 +35,15 @@ type Parts = (
 );
 
 impl LabHandle {
+    /// A button's callback that runs one operation of the lab and shows its trace.
+    fn traced<F>(&self, op: impl Fn(Rc<AppLab>) -> F + Copy + 'static) -> Callback<()>
+    where
+        F: std::future::Future<Output = Trace> + 'static,
+    {
+        let (lab, dispatch, background) = self.parts();
+        Callback::from(move |()| run_traced(&lab, &dispatch, &background, op))
+    }
+
     fn parts(&self) -> Parts {
         (
             self.lab.clone(),
@@ -83,12 +92,7 @@ impl LabHandle {
 
     /// Deletes the cached prices of products the database has no row for.
     pub fn on_remove_strays(&self) -> Callback<()> {
-        let (lab, dispatch, background) = self.parts();
-        Callback::from(move |()| {
-            run_traced(&lab, &dispatch, &background, |lab| async move {
-                lab.remove_stray_fields().await
-            })
-        })
+        self.traced(|lab| async move { lab.remove_stray_fields().await })
     }
 
     /// Shows the pattern's listing or the learner's editor in the Application card.
@@ -232,22 +236,12 @@ impl LabHandle {
 
     /// Restart after a crash: the recovery trace.
     pub fn on_restart(&self) -> Callback<()> {
-        let (lab, dispatch, background) = self.parts();
-        Callback::from(move |()| {
-            run_traced(&lab, &dispatch, &background, |lab| async move {
-                lab.restart().await
-            })
-        })
+        self.traced(|lab| async move { lab.restart().await })
     }
 
     /// Write-behind: flush the queue now.
     pub fn on_flush(&self) -> Callback<()> {
-        let (lab, dispatch, background) = self.parts();
-        Callback::from(move |()| {
-            run_traced(&lab, &dispatch, &background, |lab| async move {
-                lab.flush().await
-            })
-        })
+        self.traced(|lab| async move { lab.flush().await })
     }
 
     /// Chooses the pattern `update_price` follows.

@@ -196,24 +196,24 @@ async fn connect(
         (None, Some(_)) => RedisKind::Leader,
         (None, None) => RedisKind::Own,
     };
+    // When the shared Redis changes hands or restarts, the stage reads it again and says why.
+    let changed_because = |why: &'static str| -> Rc<dyn Fn()> {
+        let dispatch = dispatch.clone();
+        Rc::new(move || {
+            dispatch.dispatch(LabAction::Changed);
+            dispatch.dispatch(LabAction::Notice(why.to_owned()));
+        })
+    };
     if let Some(leader) = &leader {
-        let promoted = dispatch.clone();
-        leader.on_new_leader(Rc::new(move || {
-            promoted.dispatch(LabAction::Changed);
-            promoted.dispatch(LabAction::Notice(
-                "The tab that ran the shared Redis closed; another tab took over with its copy of the keys.".to_owned(),
-            ));
-        }));
+        leader.on_new_leader(changed_because(
+            "The tab that ran the shared Redis closed; another tab took over with its copy of the keys.",
+        ));
     }
     background.borrow_mut().leader = leader;
     if let Some(shared) = &shared {
-        let restarted = dispatch.clone();
-        shared.watch(Rc::new(move || {
-            restarted.dispatch(LabAction::Changed);
-            restarted.dispatch(LabAction::Notice(
-                "Redis restarted (its worker ended): the cache is empty now, as a Redis without persistence would be.".to_owned(),
-            ));
-        }));
+        shared.watch(changed_because(
+            "Redis restarted (its worker ended): the cache is empty now, as a Redis without persistence would be.",
+        ));
     }
     background.borrow_mut().shared = shared;
     (lab, kind)
@@ -452,17 +452,37 @@ pub fn replace_stores<F>(
 ) where
     F: std::future::Future<Output = Result<(), crate::engine::EngineError>> + 'static,
 {
+    run_busy(
+        lab,
+        dispatch,
+        background,
+        op,
+        |background, dispatch, done| match done {
+            Ok(()) => {
+                post(background, &TabMessage::TableReplaced);
+                dispatch.dispatch(LabAction::StoresReplaced);
+            }
+            Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
+        },
+    );
+}
+
+/// Runs an async lab operation with the page marked busy, then hands what it gave to `then`.
+fn run_busy<T: 'static, F>(
+    lab: &UseStateHandle<Option<Rc<AppLab>>>,
+    dispatch: &UseReducerDispatcher<LabState>,
+    background: &Rc<RefCell<Background>>,
+    op: impl FnOnce(Rc<AppLab>) -> F + 'static,
+    then: impl FnOnce(&Rc<RefCell<Background>>, &UseReducerDispatcher<LabState>, T) + 'static,
+) where
+    F: std::future::Future<Output = T> + 'static,
+{
     let Some(lab) = (**lab).clone() else { return };
     let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
     dispatch.dispatch(LabAction::Busy);
     wasm_bindgen_futures::spawn_local(async move {
-        match op(lab).await {
-            Ok(()) => {
-                post(&background, &TabMessage::TableReplaced);
-                dispatch.dispatch(LabAction::StoresReplaced);
-            }
-            Err(e) => dispatch.dispatch(LabAction::Failed(e.to_string())),
-        }
+        let done = op(lab).await;
+        then(&background, &dispatch, done);
     });
 }
 
@@ -482,11 +502,5 @@ pub fn run_traced<F>(
 ) where
     F: std::future::Future<Output = Trace> + 'static,
 {
-    let Some(lab) = (**lab).clone() else { return };
-    let (dispatch, background) = (dispatch.clone(), Rc::clone(background));
-    dispatch.dispatch(LabAction::Busy);
-    wasm_bindgen_futures::spawn_local(async move {
-        let trace = op(lab).await;
-        show_trace(&background, &dispatch, trace);
-    });
+    run_busy(lab, dispatch, background, op, show_trace);
 }
