@@ -1,13 +1,14 @@
 // Lighthouse, the web's common yardstick, on the release bundle (dist/) served on loopback with
 // compression (brotli or gzip, as a static host would), against Debian's Chromium, with its
 // default settings (mobile, simulated throttling). Prints the category scores and the metrics.
-// Usage: node scripts/lighthouse.mjs [runs=3]   (CHROME_PATH defaults to /usr/bin/chromium)
+// Usage: node scripts/lighthouse.mjs [runs=3]   (CHROME_PATH defaults to /usr/bin/chromium;
+// WTL_ENCODING=gzip serves gzip only, as a host without brotli would)
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { serveDist, median } from '../tests/e2e/harness.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
-const server = await serveDist({ compress: true });
+const server = await serveDist({ compress: process.env.WTL_ENCODING === 'gzip' ? 'gzip' : true });
 const results = [];
 for (let i = 0; i < runs; i += 1) {
   const chrome = await chromeLauncher.launch({
@@ -25,7 +26,7 @@ await server.close();
 
 const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
 const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'];
-console.log(`| Lighthouse ${results[0].lighthouseVersion} (${results[0].configSettings.formFactor}, ${results[0].configSettings.throttlingMethod} throttling), median of ${runs} | result |`);
+console.log(`| Lighthouse ${results[0].lighthouseVersion} (${results[0].configSettings.formFactor}, ${results[0].configSettings.throttlingMethod} throttling, ${process.env.WTL_ENCODING === "gzip" ? "gzip" : "brotli"}), median of ${runs} | result |`);
 console.log('|---|---:|');
 for (const c of categories) {
   console.log(`| ${results[0].categories[c].title} | ${median(results.map((r) => Math.round(r.categories[c].score * 100)))} |`);

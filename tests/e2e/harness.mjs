@@ -25,13 +25,15 @@ const types = {
 /**
  * Serves dist/ (or `dir`) on 127.0.0.1 at a free port, under `prefix` (a sub-path such as
  * `/write-through-lab/`); resolves to { url, close }. With `compress`, files are sent with
- * brotli or gzip when the browser accepts it, as a static host would.
+ * brotli or gzip when the browser accepts it, as a static host would (`compress: 'gzip'`: gzip
+ * only, as a host without brotli would).
  */
 export async function serveDist({ compress = false, dir = dist, prefix = '/' } = {}) {
   const packed = new Map();
   const encode = (file, body, accepted) => {
     if (!compress) return [null, body];
-    const encoding = /\bbr\b/.test(accepted) ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
+    const brotli = compress !== 'gzip' && /\bbr\b/.test(accepted);
+    const encoding = brotli ? 'br' : /\bgzip\b/.test(accepted) ? 'gzip' : null;
     if (!encoding) return [null, body];
     const key = `${encoding}:${file}`;
     if (!packed.has(key)) {
