@@ -69,22 +69,7 @@ pub fn console(props: &ConsoleProps) -> Html {
     let redraw = use_force_update();
     let prompt = use_mut_ref(Prompt::default);
     let screen = use_node_ref();
-    // A new reply scrolls the screen to it, as a terminal does (HGETALL's output is longer
-    // than the box).
-    let shown = use_mut_ref(|| 0_u64);
-    {
-        let (screen, shown, transcript) = (screen.clone(), shown.clone(), transcript.clone());
-        use_effect(move || {
-            let newest = transcript.borrow().last().map_or(0, |e| e.seq);
-            if *shown.borrow() != newest {
-                *shown.borrow_mut() = newest;
-                if let Some(el) = screen.cast::<web_sys::Element>() {
-                    el.set_scroll_top(el.scroll_height());
-                }
-            }
-        });
-    }
-
+    use_scroll_to_newest(&screen, &transcript);
     let on_input = {
         let (prompt, redraw) = (prompt.clone(), redraw.clone());
         Callback::from(move |e: InputEvent| {
@@ -153,6 +138,23 @@ pub fn console(props: &ConsoleProps) -> Html {
             </form>
         </section>
     }
+}
+
+/// A new reply scrolls the screen to it, as a terminal does (HGETALL's output is longer than
+/// the box).
+#[hook]
+fn use_scroll_to_newest(screen: &NodeRef, transcript: &Rc<RefCell<Vec<Entry>>>) {
+    let shown = use_mut_ref(|| 0_u64);
+    let (screen, transcript) = (screen.clone(), transcript.clone());
+    use_effect(move || {
+        let newest = transcript.borrow().last().map_or(0, |e| e.seq);
+        if *shown.borrow() != newest {
+            *shown.borrow_mut() = newest;
+            if let Some(el) = screen.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        }
+    });
 }
 
 /// "On the wire" for the last command the console sent, once there is one.

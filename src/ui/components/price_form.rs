@@ -47,25 +47,8 @@ pub fn price_form(props: &PriceFormProps) -> Html {
     let price = use_state(String::new);
     let error = use_state(|| None::<String>);
 
-    let on_product = {
-        let product = product.clone();
-        Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
-                product.set(select.value());
-            } else if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                product.set(input.value());
-            }
-        })
-    };
-    let on_price = {
-        let (price, error) = (price.clone(), error.clone());
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                price.set(input.value());
-                error.set(None);
-            }
-        })
-    };
+    let on_product = product_changed(&product);
+    let on_price = price_typed(&price, &error);
     let on_submit = {
         let (product, price, error) = (product.clone(), price.clone(), error.clone());
         let on_submit = props.on_submit.clone();
@@ -124,6 +107,32 @@ pub fn price_form(props: &PriceFormProps) -> Html {
             <p id={error_id} class={format!("{block}__error")} role="alert">{ message.unwrap_or_default() }</p>
         </form>
     }
+}
+
+/// The product field changed (a list's choice, or a typed name).
+fn product_changed(product: &UseStateHandle<String>) -> Callback<Event> {
+    let product = product.clone();
+    Callback::from(move |e: Event| {
+        if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
+            product.set(select.value());
+        } else if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            product.set(input.value());
+        }
+    })
+}
+
+/// A price typed: kept, and the field's error goes until the next submit.
+fn price_typed(
+    price: &UseStateHandle<String>,
+    error: &UseStateHandle<Option<String>>,
+) -> Callback<InputEvent> {
+    let (price, error) = (price.clone(), error.clone());
+    Callback::from(move |e: InputEvent| {
+        if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            price.set(input.value());
+            error.set(None);
+        }
+    })
 }
 
 /// "Read price": `get_price` of the chosen product (no price needed).

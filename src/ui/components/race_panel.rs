@@ -40,18 +40,7 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
                 || s.cursor() + 1 >= trace.steps.len()
         })
     };
-    let on_pattern = {
-        let pattern = pattern.clone();
-        Callback::from(move |e: Event| {
-            if let Some(value) = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()) {
-                if value == YOURS {
-                    pattern.set(None);
-                } else if let Some(p) = Pattern::from_id(&value) {
-                    pattern.set(Some(p));
-                }
-            }
-        })
-    };
+    let on_pattern = pattern_chosen(&pattern);
     let on_ordered = {
         let ordered = ordered.clone();
         super::on_checked(Callback::from(move |on| ordered.set(on)))
@@ -78,15 +67,10 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
             })
         })
     };
-    let story = match *pattern {
-        Some(Pattern::CacheAside) => "Writer A sets product1 to 150 (database, then delete the cached field); B is a reader that misses the cache, reads the database and fills the cache. Try B, A, A, B.",
-        Some(_) => "Writer A sets product1 to 150 and writer B sets it to 175, each in two steps. Try A, B, B, A without ordering, then turn ordering on.",
-        None => "Writers A and B both call your update_price, the code in the editor: A sets product1 to 150, B to 175. Each move says whose store operation comes next (once the moves are used up, A's). Try A, B, B, A; your function decides whether they wait for each other.",
-    };
     html! {
         <section class="race" aria-label="Two writers">
             <h2 class="race__title">{ "Two writers at once" }</h2>
-            <p class="race__intro">{ story }</p>
+            <p class="race__intro">{ story(*pattern) }</p>
             <div class="race__controls">
                 <div class="race__slot">
                     <label for="race-pattern">{ "Race pattern" }</label>
@@ -117,6 +101,29 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
             }
             { try_it_for_real() }
         </section>
+    }
+}
+
+/// The race pattern's select changed (`None`: the learner's own update_price).
+fn pattern_chosen(pattern: &UseStateHandle<Option<Pattern>>) -> Callback<Event> {
+    let pattern = pattern.clone();
+    Callback::from(move |e: Event| {
+        if let Some(value) = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()) {
+            if value == YOURS {
+                pattern.set(None);
+            } else if let Some(p) = Pattern::from_id(&value) {
+                pattern.set(Some(p));
+            }
+        }
+    })
+}
+
+/// What the two writers do in the race of `pattern`, and a move order to try.
+fn story(pattern: Option<Pattern>) -> &'static str {
+    match pattern {
+        Some(Pattern::CacheAside) => "Writer A sets product1 to 150 (database, then delete the cached field); B is a reader that misses the cache, reads the database and fills the cache. Try B, A, A, B.",
+        Some(_) => "Writer A sets product1 to 150 and writer B sets it to 175, each in two steps. Try A, B, B, A without ordering, then turn ordering on.",
+        None => "Writers A and B both call your update_price, the code in the editor: A sets product1 to 150, B to 175. Each move says whose store operation comes next (once the moves are used up, A's). Try A, B, B, A; your function decides whether they wait for each other.",
     }
 }
 

@@ -109,19 +109,16 @@ fn rows_in_view(scroll_top: f64, view_height: f64, scale: f64, steps: usize) -> 
     )
 }
 
-#[function_component(SequenceDiagram)]
-pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
-    let svg_ref = use_node_ref();
-    let scroll_ref = use_node_ref();
-    // What the box shows: its scroll position and height, and the SVG's scale on screen.
+/// What the box shows: its scroll position and height, and the SVG's scale on screen.
+type View = (f64, f64, f64);
+
+/// What the box shows, and a function that measures it again.
+#[hook]
+fn use_view(scroll_ref: &NodeRef, svg_ref: &NodeRef) -> (UseStateHandle<View>, Rc<dyn Fn()>) {
     let view = use_state(|| (0.0_f64, FIRST_VIEW, 1.0_f64));
-    // The arrow that holds the diagram's one tab stop, and whether the keyboard just moved it
-    // (then it takes the focus).
-    let focus = use_state(|| (props.cursor, false));
-    let full = use_state(|| false);
-    let measure = {
+    let measure: Rc<dyn Fn()> = {
         let (view, scroll_ref, svg_ref) = (view.clone(), scroll_ref.clone(), svg_ref.clone());
-        move || {
+        Rc::new(move || {
             if let (Some(scroller), Some(svg)) = (
                 scroll_ref.cast::<web_sys::Element>(),
                 svg_ref.cast::<web_sys::Element>(),
@@ -140,59 +137,88 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     view.set(next);
                 }
             }
-        }
+        })
     };
+    (view, measure)
+}
+
+/// The current step stays in view when the diagram is taller than its box, and the arrow the
+/// keyboard moved the tab stop to takes the focus (`focus`: the tab stop's step, and whether
+/// the keyboard just moved it).
+#[hook]
+fn use_follow(
+    svg_ref: &NodeRef,
+    measure: &Rc<dyn Fn()>,
+    cursor: usize,
+    trace: *const Trace,
+    focus: &UseStateHandle<(usize, bool)>,
+) {
     {
         let focus = focus.clone();
-        use_effect_with(props.cursor, move |cursor| focus.set((*cursor, false)));
+        use_effect_with(cursor, move |cursor| focus.set((*cursor, false)));
     }
-    // Keep the current step in view when the diagram is taller than its box.
     {
-        let (svg_ref, measure) = (svg_ref.clone(), measure.clone());
-        use_effect_with(
-            (props.cursor, Rc::as_ptr(&props.trace)),
-            move |(cursor, _)| {
-                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
-                    if let Ok(Some(row)) = svg.query_selector(&format!("[data-step=\"{cursor}\"]"))
-                    {
-                        scroll_into_view(&row);
-                    }
+        let (svg_ref, measure) = (svg_ref.clone(), Rc::clone(measure));
+        use_effect_with((cursor, trace), move |(cursor, _)| {
+            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                if let Ok(Some(row)) = svg.query_selector(&format!("[data-step=\"{cursor}\"]")) {
+                    scroll_into_view(&row);
                 }
-                measure();
-            },
-        );
+            }
+            measure();
+        });
     }
-    // The keyboard moved the tab stop: the arrow takes the focus.
-    {
-        let svg_ref = svg_ref.clone();
-        use_effect_with(*focus, move |(step, moved)| {
-            if *moved {
-                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
-                    if let Ok(Some(hit)) =
-                        svg.query_selector(&format!("[data-step=\"{step}\"] .diagram__hit"))
-                    {
-                        scroll_into_view(&hit);
-                        if let Some(hit) = hit.dyn_ref::<web_sys::SvgElement>() {
-                            let _ = hit.focus();
-                        }
+    let svg_ref = svg_ref.clone();
+    use_effect_with(**focus, move |(step, moved)| {
+        if *moved {
+            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                if let Ok(Some(hit)) =
+                    svg.query_selector(&format!("[data-step=\"{step}\"] .diagram__hit"))
+                {
+                    scroll_into_view(&hit);
+                    if let Some(hit) = hit.dyn_ref::<web_sys::SvgElement>() {
+                        let _ = hit.focus();
                     }
                 }
             }
-        });
-    }
-    // "Download diagram" draws every arrow for one render, saves the file, and goes back.
-    {
-        let (svg_ref, full) = (svg_ref.clone(), full.clone());
-        let name = format!("write-through-{}.svg", props.trace.pattern.id());
-        use_effect_with(*full, move |on| {
-            if *on {
-                if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
-                    download_svg(&svg, &name);
-                }
-                full.set(false);
+        }
+    });
+}
+
+/// "Download diagram" draws every arrow (and the wire's notes) for one render, saves the file
+/// as `name`, and goes back.
+#[hook]
+fn use_download(svg_ref: &NodeRef, full: &UseStateHandle<bool>, name: String) {
+    let (svg_ref, full) = (svg_ref.clone(), full.clone());
+    use_effect_with(*full, move |on| {
+        if *on {
+            if let Some(svg) = svg_ref.cast::<web_sys::Element>() {
+                download_svg(&svg, &name);
             }
-        });
-    }
+            full.set(false);
+        }
+    });
+}
+
+#[function_component(SequenceDiagram)]
+pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
+    let svg_ref = use_node_ref();
+    let scroll_ref = use_node_ref();
+    let (view, measure) = use_view(&scroll_ref, &svg_ref);
+    let focus = use_state(|| (props.cursor, false));
+    let full = use_state(|| false);
+    use_follow(
+        &svg_ref,
+        &measure,
+        props.cursor,
+        Rc::as_ptr(&props.trace),
+        &focus,
+    );
+    use_download(
+        &svg_ref,
+        &full,
+        format!("write-through-{}.svg", props.trace.pattern.id()),
+    );
     let on_download = {
         let full = full.clone();
         Callback::from(move |_: MouseEvent| full.set(true))
