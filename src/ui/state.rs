@@ -499,6 +499,56 @@ impl LabState {
 
     /// What an action about the editor, the lesson or a panel changes.
     fn apply_to_page(&mut self, action: LabAction) {
+        match action {
+            LabAction::CodeView(_)
+            | LabAction::PythonEdit(_)
+            | LabAction::PythonRunning
+            | LabAction::PythonRan { .. }
+            | LabAction::PythonPhase(_)
+            | LabAction::OpenedLink { .. } => self.apply_to_code(action),
+            LabAction::LessonStarted
+            | LabAction::LessonFailed(_)
+            | LabAction::LessonChecked { .. }
+            | LabAction::RunMine(_)
+            | LabAction::ChallengeOpen(_)
+            | LabAction::ChallengesShown(_)
+            | LabAction::ChallengeHint
+            | LabAction::ChallengeSolution
+            | LabAction::ChallengeChecking(_)
+            | LabAction::ChallengeChecked { .. } => self.apply_to_lesson(action),
+            LabAction::OpenWarmUp => {
+                if let Some(trace) = self.warm_up.take() {
+                    self.open(trace);
+                }
+            }
+            LabAction::ScaleMessage(message) => self.scale_message = message,
+            LabAction::Predicted { step, choice } => {
+                Rc::make_mut(&mut self.answers).insert(step, choice);
+            }
+            LabAction::Compared(a, b) => self.compare = Some(Rc::new((a, b))),
+            LabAction::Linked(url) => self.link = Some(url),
+            // Handled in `apply`; listed so that a new action cannot be forgotten.
+            LabAction::Opened { .. }
+            | LabAction::Changed
+            | LabAction::Traced(_)
+            | LabAction::Replay { .. }
+            | LabAction::TimedFlush(_)
+            | LabAction::OpenTimedFlush(_)
+            | LabAction::BackToLive
+            | LabAction::Busy
+            | LabAction::Failed(_)
+            | LabAction::Notice(_)
+            | LabAction::DismissNotice
+            | LabAction::DismissWarmUp
+            | LabAction::StoresReplaced
+            | LabAction::Tab(_)
+            | LabAction::UpdateReady
+            | LabAction::WarmedUp(_) => {}
+        }
+    }
+
+    /// The code view and the learner's Python (the actions `apply_to_page` sends here).
+    fn apply_to_code(&mut self, action: LabAction) {
         let next = self;
         match action {
             LabAction::CodeView(view) => next.code_view = view,
@@ -537,11 +587,14 @@ impl LabState {
                 next.python.ran(source, output, error);
                 next.code_view = CodeView::Editor;
             }
-            LabAction::OpenWarmUp => {
-                if let Some(trace) = next.warm_up.take() {
-                    next.open(trace);
-                }
-            }
+            _ => {}
+        }
+    }
+
+    /// The lesson and the challenges (the actions `apply_to_page` sends here).
+    fn apply_to_lesson(&mut self, action: LabAction) {
+        let next = self;
+        match action {
             LabAction::LessonStarted => {
                 next.lesson = LessonState::started();
                 // The stores were emptied: the warm-up is no longer what they hold.
@@ -581,29 +634,7 @@ impl LabState {
                 }
                 next.challenges.checked(&id, verdict);
             }
-            LabAction::ScaleMessage(message) => next.scale_message = message,
-            LabAction::Predicted { step, choice } => {
-                Rc::make_mut(&mut next.answers).insert(step, choice);
-            }
-            LabAction::Compared(a, b) => next.compare = Some(Rc::new((a, b))),
-            LabAction::Linked(url) => next.link = Some(url),
-            // Handled in `apply`; listed so that a new action cannot be forgotten.
-            LabAction::Opened { .. }
-            | LabAction::Changed
-            | LabAction::Traced(_)
-            | LabAction::Replay { .. }
-            | LabAction::TimedFlush(_)
-            | LabAction::OpenTimedFlush(_)
-            | LabAction::BackToLive
-            | LabAction::Busy
-            | LabAction::Failed(_)
-            | LabAction::Notice(_)
-            | LabAction::DismissNotice
-            | LabAction::DismissWarmUp
-            | LabAction::StoresReplaced
-            | LabAction::Tab(_)
-            | LabAction::UpdateReady
-            | LabAction::WarmedUp(_) => {}
+            _ => {}
         }
     }
 }

@@ -46,6 +46,9 @@ test('load 100,000 products, scroll both tables by keyboard, update the last one
   const updateTo = async (price) => {
     await page.getByLabel('New price', { exact: true }).fill(price);
     await page.getByRole('button', { name: 'Update price' }).click();
+    // This update's trace is on the stage (its outcome names the price; the narration of the
+    // one before could still be showing), then End goes to its last step.
+    await page.getByRole('region', { name: 'Last operation' }).getByText(`Both stores hold product54321 = ${price}`).waitFor();
     await page.getByLabel('Narration').getByText(/^Step \d of 5/).waitFor();
     await page.keyboard.press('End');
     await page.getByLabel('Narration').getByText(`Step 5 of 5 — Both stores hold product54321 = ${price}`).waitFor();
