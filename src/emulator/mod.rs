@@ -36,6 +36,24 @@ pub use reply::Reply;
 pub use session::Session;
 pub use split::{quote_arg, split_args, ArgBuffer, Argv, InvalidArguments};
 
+/// What a command runs against at `now_ms`, once the keys whose time had come by then are gone
+/// (Redis takes one time per command).
+fn context<'a>(
+    keyspace: &'a mut Keyspace,
+    rng: &'a mut rng::Rng,
+    out_of_memory: bool,
+    session: &'a mut Session,
+    now_ms: i64,
+) -> cmd::Ctx<'a> {
+    keyspace.begin_command(now_ms);
+    cmd::Ctx {
+        keyspace,
+        rng,
+        out_of_memory,
+        session,
+    }
+}
+
 /// The source of the current time, in milliseconds since the Unix epoch (for SET's expiry).
 /// The browser passes `Date.now`; native code uses the system clock; tests use a fixed one.
 pub type Clock = Box<dyn FnMut() -> i64>;
@@ -140,13 +158,13 @@ impl Emulator {
     /// them there): nothing is copied.
     pub fn run_argv_in(&mut self, session: &mut Session, argv: Argv<'_>) -> Reply {
         let now = (self.clock)();
-        self.keyspace.begin_command(now);
-        let mut ctx = cmd::Ctx {
-            keyspace: &mut self.keyspace,
-            rng: &mut self.rng,
-            out_of_memory: self.out_of_memory,
+        let mut ctx = context(
+            &mut self.keyspace,
+            &mut self.rng,
+            self.out_of_memory,
             session,
-        };
+            now,
+        );
         cmd::execute_for_client(argv, &mut ctx)
     }
 
@@ -159,14 +177,14 @@ impl Emulator {
         session: &mut Session,
     ) -> Result<Option<Vec<Vec<Vec<u8>>>>, Reply> {
         let now = (self.clock)();
-        self.keyspace.begin_command(now);
         session.begin_command();
-        let mut ctx = cmd::Ctx {
-            keyspace: &mut self.keyspace,
-            rng: &mut self.rng,
-            out_of_memory: self.out_of_memory,
+        let mut ctx = context(
+            &mut self.keyspace,
+            &mut self.rng,
+            self.out_of_memory,
             session,
-        };
+            now,
+        );
         cmd::open_transaction(&mut ctx).map_err(Reply::from)
     }
 
@@ -176,13 +194,8 @@ impl Emulator {
         for arg in argv {
             self.args.push(arg);
         }
-        self.keyspace.begin_command(now_ms);
-        let mut ctx = cmd::Ctx {
-            keyspace: &mut self.keyspace,
-            rng: &mut self.rng,
-            out_of_memory: self.out_of_memory,
-            session,
-        };
+        let (keyspace, rng) = (&mut self.keyspace, &mut self.rng);
+        let mut ctx = context(keyspace, rng, self.out_of_memory, session, now_ms);
         cmd::execute_for_client(self.args.argv(), &mut ctx)
     }
 
@@ -198,13 +211,8 @@ impl Emulator {
     }
 
     fn run_buffered_at(&mut self, now: i64) -> Reply {
-        self.keyspace.begin_command(now);
-        let mut ctx = cmd::Ctx {
-            keyspace: &mut self.keyspace,
-            rng: &mut self.rng,
-            out_of_memory: self.out_of_memory,
-            session: &mut self.session,
-        };
+        let (keyspace, rng, session) = (&mut self.keyspace, &mut self.rng, &mut self.session);
+        let mut ctx = context(keyspace, rng, self.out_of_memory, session, now);
         cmd::execute_for_client(self.args.argv(), &mut ctx)
     }
 

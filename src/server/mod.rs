@@ -15,7 +15,7 @@ pub mod tcp;
 
 use std::time::Instant;
 
-use crate::emulator::cmd::{self, Spec};
+use crate::emulator::cmd::{self, arity_fits};
 use crate::emulator::resp::{shape_of, shape_of_argv, write_reply, Shape};
 use crate::emulator::{Argv, Emulator, Reply, Session};
 
@@ -46,34 +46,30 @@ const SUBCOMMANDS: &[(&str, &[(&str, i32)])] = &[
         ("usage", -3)]),
 ];
 
-/// Whether `argc` arguments fit Redis's `arity`.
-fn arity_fits(arity: i32, argc: usize) -> bool {
-    let argc = argc as i64;
-    if arity >= 0 {
-        argc == i64::from(arity)
-    } else {
-        argc >= -i64::from(arity)
-    }
+/// Whether `name` is one of the commands this module answers itself.
+fn server_name(name: &[u8]) -> bool {
+    SERVER_NAMES
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
 }
 
-/// Redis's checks of a command it queues in a transaction: a container's subcommand must exist,
-/// then the arity must fit (the subcommand's, as `config|get`).
-fn queueing_error(spec: &Spec, argv: &[Vec<u8>]) -> Option<Reply> {
-    if let Some((_, subs)) = SUBCOMMANDS.iter().find(|(name, _)| *name == spec.name) {
+/// Redis's checks of the command `name` (of `arity`) it queues in a transaction: a container's
+/// subcommand must exist, then the arity must fit (the subcommand's, as `config|get`).
+fn queueing_error(name: &'static str, arity: i32, argv: &[Vec<u8>]) -> Option<Reply> {
+    if let Some((_, subs)) = SUBCOMMANDS.iter().find(|(n, _)| *n == name) {
         if let Some(sub) = argv.get(1) {
-            let name = lower(sub);
-            let Some((_, arity)) = subs.iter().find(|(s, _)| *s == name) else {
-                return Some(unknown_subcommand(sub, &spec.name.to_ascii_uppercase()));
+            let sub_name = lower(sub);
+            let Some((_, arity)) = subs.iter().find(|(s, _)| *s == sub_name) else {
+                return Some(unknown_subcommand(sub, &name.to_ascii_uppercase()));
             };
             return (!arity_fits(*arity, argv.len())).then(|| {
                 err(&format!(
-                    "ERR wrong number of arguments for '{}|{name}' command",
-                    spec.name
+                    "ERR wrong number of arguments for '{name}|{sub_name}' command"
                 ))
             });
         }
     }
-    (!spec.arity_ok(argv.len())).then(|| wrong_arity(spec.name))
+    (!arity_fits(arity, argv.len())).then(|| wrong_arity(name))
 }
 
 /// Redis 7.0's answer to DEBUG when `enable-debug-command` is off (its default).
@@ -204,9 +200,7 @@ impl Server {
         // aborts). FLUSHALL and COPY are in both: the server's own span its sixteen databases.
         let data = match cmd::lookup(first) {
             Some((name, _)) => !matches!(name, cmd::Name::Flushall | cmd::Name::Copy),
-            None => !SERVER_NAMES
-                .iter()
-                .any(|n| first.eq_ignore_ascii_case(n.as_bytes())),
+            None => !server_name(first),
         };
         if data
             || (client.session.in_transaction()
@@ -263,9 +257,7 @@ impl Server {
         let first = argv.get(0)?;
         let plain = |reply: Reply| Some((reply, Shape::Plain, After::Continue));
         let own = |name: &[u8]| {
-            SERVER_NAMES
-                .iter()
-                .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+            server_name(name)
                 && !name.eq_ignore_ascii_case(b"quit")
                 && !name.eq_ignore_ascii_case(b"reset")
         };
@@ -280,18 +272,14 @@ impl Server {
         }
         let name = lower(first);
         // AUTH, DEBUG and MEMORY are answered without being in the server's COMMAND table.
-        let unlisted = [("auth", -2), ("debug", -2), ("memory", -2)].map(|(name, arity)| Spec {
-            name,
-            arity,
-            ..introspection::SERVER_COMMANDS[0]
-        });
-        let spec = introspection::SERVER_COMMANDS
+        let (spec_name, arity) = introspection::SERVER_COMMANDS
             .iter()
             .chain(cmd::COMMANDS)
-            .chain(&unlisted)
-            .find(|s| s.name == name)?;
+            .map(|s| (s.name, s.arity))
+            .chain([("auth", -2), ("debug", -2), ("memory", -2)])
+            .find(|(n, _)| *n == name)?;
         let argv = argv.to_vecs();
-        if let Some(error) = queueing_error(spec, &argv) {
+        if let Some(error) = queueing_error(spec_name, arity, &argv) {
             client.session.refuse();
             return plain(error);
         }

@@ -123,13 +123,18 @@ impl Spec {
 
     /// Whether `argc` arguments (the name included) fit the arity.
     pub fn arity_ok(&self, argc: usize) -> bool {
-        let argc = argc as i64;
-        let arity = i64::from(self.arity);
-        if arity >= 0 {
-            argc == arity
-        } else {
-            argc >= -arity
-        }
+        arity_fits(self.arity, argc)
+    }
+}
+
+/// Whether `argc` arguments (the name included) fit Redis's `arity`: `n` exactly, `-n` at least.
+pub fn arity_fits(arity: i32, argc: usize) -> bool {
+    let argc = argc as i64;
+    let arity = i64::from(arity);
+    if arity >= 0 {
+        argc == arity
+    } else {
+        argc >= -arity
     }
 }
 
@@ -501,16 +506,7 @@ const NO_MULTI: [(&str, i32); 4] = [("psync", -3), ("save", 1), ("shutdown", -1)
 
 fn refused_in_multi(name: &str, argc: usize) -> Option<CommandError> {
     let &(name, arity) = NO_MULTI.iter().find(|(n, _)| *n == name)?;
-    let spec = Spec {
-        name,
-        arity,
-        syntax: "",
-        summary: "",
-        group: "",
-        denyoom: false,
-        access: Access::Read,
-    };
-    Some(if spec.arity_ok(argc) {
+    Some(if arity_fits(arity, argc) {
         CommandError::NotInMulti
     } else {
         CommandError::WrongArity(name)
