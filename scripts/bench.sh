@@ -57,6 +57,10 @@ echo "## Lighthouse (default settings: mobile, simulated throttling)"
 echo
 WTL_DIST="$PWD/dist" node scripts/lighthouse.mjs "${BENCH_LIGHTHOUSE_RUNS:-3}"
 echo
+echo "## A first load on a throttled phone profile, in headless Chromium"
+echo
+WTL_DIST="$PWD/dist" node scripts/bench-first-load.mjs "${BENCH_FIRST_LOAD_RUNS:-5}"
+echo
 echo "## The standard library: what an import costs, first in a page and in the next run"
 echo
 WTL_DIST="$PWD/dist" node scripts/bench-stdlib.mjs "${BENCH_STDLIB_ROUNDS:-3}"

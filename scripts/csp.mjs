@@ -1,5 +1,6 @@
 // Gives the built page a Content-Security-Policy that allows only its own files, WebAssembly, and
-// the inline scripts Trunk wrote (by their SHA-256), nothing else. Run by scripts/post-build.mjs.
+// the page's inline scripts and styles (by their SHA-256: the loader, and the stylesheet that
+// scripts/first-paint.mjs inlines), nothing else. Run by scripts/post-build.mjs.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,13 +9,13 @@ import { join } from 'node:path';
 export async function addContentSecurityPolicy(dir) {
   const file = join(dir, 'index.html');
   const html = await readFile(file, 'utf8');
-  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
-    ([, body]) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`,
-  );
+  const hash = ([, body]) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`;
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(hash);
+  const styles = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map(hash);
   const policy = [
     "default-src 'self'",
     `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
-    "style-src 'self'",
+    `style-src 'self' ${styles.join(' ')}`.trim(),
     "img-src 'self' data:",
     "connect-src 'self' ws: wss:",
     "object-src 'none'",

@@ -31,6 +31,7 @@ console.log('|---|---:|');
 for (const c of categories) {
   console.log(`| ${results[0].categories[c].title} | ${median(results.map((r) => Math.round(r.categories[c].score * 100)))} |`);
 }
+console.log(`| Performance, each run | ${results.map((r) => Math.round(r.categories.performance.score * 100)).join(', ')} |`);
 for (const m of metrics) {
   const values = results.map((r) => r.audits[m].numericValue);
   const unit = m === 'cumulative-layout-shift' ? '' : ' ms';

@@ -44,6 +44,27 @@ test('the page shows the three actors with the seed catalog, read from IndexedDB
   assert.deepEqual(errors, [], 'no console errors and no panic');
 });
 
+test('the boot screen paints from the page alone, and the WebAssembly is fetched after it', async () => {
+  const { page, errors } = await openPage(shared.browser.context, shared.server.url, { newPage: true });
+  await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
+  const load = await page.evaluate(() => ({
+    stylesheets: document.querySelectorAll('link[rel="stylesheet"]').length,
+    preloads: document.querySelectorAll('link[rel="preload"]').length,
+    styled: getComputedStyle(document.body).margin === '0px',
+    paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    wasm: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('_bg.wasm') && !e.name.includes('/redis_hub') && !e.name.includes('/python_worker')).map((e) => e.startTime),
+  }));
+  // The stylesheet is in the page (nothing to wait for before the first paint) and applies.
+  assert.equal(load.stylesheets, 0);
+  assert.equal(load.preloads, 0);
+  assert.ok(load.styled, 'the inline stylesheet applies');
+  // One fetch of the page's WebAssembly, begun after the boot screen was painted.
+  assert.equal(load.wasm.length, 1, JSON.stringify(load));
+  assert.ok(typeof load.paint === 'number' && load.wasm[0] >= load.paint, JSON.stringify(load));
+  await page.close();
+  assert.deepEqual(errors, [], 'no console errors (a blocked inline style or script is one)');
+});
+
 test('a price written to the database survives a reload', async () => {
   const { page, errors } = await openPage(shared.browser.context, shared.server.url);
   const db = page.getByRole('region', { name: 'Database' });
