@@ -44,6 +44,10 @@ for round in $(seq "$rounds"); do
       [ "$server" = redis-server ] && port=$real_port
       rps=$("${client_cpu[@]}" redis-benchmark -p "$port" -t "${test,,}" -n "$requests" -P 16 -q --csv |
         awk -F, -v t="\"$test\"" '$1 == t { gsub(/"/, "", $2); print $2 }')
+      if ! [[ $rps =~ ^[0-9.]+$ ]]; then
+        echo "bench-resp.sh: redis-benchmark gave no $test figure for $server" >&2
+        exit 1
+      fi
       runs["$server $test"]+="$rps "
     done
   done

@@ -26,7 +26,7 @@ export async function arrangeFirstPaint(dir) {
   const href = sheets[0][0].match(/\bhref=["']?(?:\.\/)?([^"'\s>]+)/)?.[1];
   if (!href) throw new Error('first-paint.mjs: the stylesheet link has no href');
   const css = await readFile(join(dir, href), 'utf8');
-  if (css.includes('</style')) throw new Error('first-paint.mjs: the stylesheet cannot be inlined as it is');
+  if (/<\/style/i.test(css)) throw new Error('first-paint.mjs: the stylesheet cannot be inlined as it is');
   html = html.replace(sheets[0][0], () => `<style>${css}</style>`);
   await rm(join(dir, href));
 
@@ -47,7 +47,9 @@ export async function arrangeFirstPaint(dir) {
   // Once the boot screen is on the screen: the browser reports its first contentful paint when
   // the frame has been presented. Where paint timing is missing, a task queued from a frame
   // callback runs once that frame has been drawn. A hidden page paints nothing and starts at
-  // once; the timer is a backstop.
+  // once; the timer is a backstop for a browser that reports no paint. The fetch carries no
+  // integrity hash (Trunk's preload did): with one, the browser would hold the whole file before
+  // compiling it, where now it compiles while it downloads; it is the page's own origin.
   const started = `
 const painted = new Promise((go) => {
   if (document.visibilityState !== 'visible') return go();
@@ -60,9 +62,11 @@ const painted = new Promise((go) => {
   } else {
     requestAnimationFrame(() => setTimeout(go, 0));
   }
-  setTimeout(go, 1000);
+  setTimeout(go, 3000);
 });
 const response = painted.then(() => fetch(${JSON.stringify(wasm)}));
+// Its failure is reported by the loader below, which awaits it; not a second time unhandled.
+response.catch(() => {});
 const bindings = await import(${JSON.stringify(js)});
 const wasm = await bindings.default({ module_or_path: response });
 window.wasmBindings = bindings;

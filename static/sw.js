@@ -2,7 +2,8 @@
 //
 // scripts/service-worker.mjs puts two constants above these lines when it builds the bundle:
 //   VERSION   a hash of every file of the build
-//   PRECACHE  those files, relative to this worker ('./', 'index.html', the js, wasm, css, icons)
+//   PRECACHE  those files, relative to this worker ('./', 'index.html' with its stylesheet inline,
+//             the js, wasm, icons)
 //
 // - install: every file of the build goes into a cache of its own version, fetched afresh;
 // - a new version installs in the background and then waits: the page says "A new version is

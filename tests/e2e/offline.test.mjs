@@ -2,7 +2,8 @@
 // when the learner reloads, and works from a sub-path of a static host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { shareServerAndBrowser, openLab, serveDist, dist, screenshot } from './harness.mjs';
@@ -66,12 +67,20 @@ test('a new deploy is announced, and its files are served after the learner relo
     await controlled(page);
 
     // The next deploy, as the build would make it: the stylesheet (inline in index.html) changed,
-    // so the page's Content-Security-Policy names its new hash; then a service worker that knows
-    // the new files.
+    // so the page's Content-Security-Policy names its new hash; one of the loader's modules
+    // changed under the same name (Trunk names snippets by crate, not by content), so its
+    // integrity hash in index.html changes; then a service worker that knows the new files.
+    const snippet = (await readdir(join(dir, 'snippets'), { recursive: true })).find((f) => f.endsWith('.js'));
+    const module = `snippets/${snippet}`;
+    const code = `${await readFile(join(dir, module), 'utf8')}\n// deploy-2\n`;
+    await writeFile(join(dir, module), code);
+    const integrity = `sha384-${createHash('sha384').update(code).digest('base64')}`;
+    const escaped = module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const html = (await readFile(join(dir, 'index.html'), 'utf8'))
       .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
-      .replace('</style>', '.deploy-2{color:inherit}</style>');
-    assert.ok(html.includes('.deploy-2'));
+      .replace('</style>', '.deploy-2{color:inherit}</style>')
+      .replace(new RegExp(`(<link[^>]*${escaped}[^>]*integrity=["']?)sha384-[A-Za-z0-9+/=]+`), `$1${integrity}`);
+    assert.ok(html.includes('.deploy-2') && html.includes(integrity));
     await writeFile(join(dir, 'index.html'), html);
     await addContentSecurityPolicy(dir);
     await writeServiceWorker(dir);
@@ -80,12 +89,16 @@ test('a new deploy is announced, and its files are served after the learner relo
     const notice = page.getByRole('status').getByText('A new version is ready — reload');
     await notice.waitFor({ timeout: 20_000 });
     // Until the learner reloads, the running page keeps the files it started with.
-    const served = () => page.evaluate(async () => (await (await fetch('./')).text()).includes('.deploy-2'));
-    assert.equal(await served(), false);
+    const served = () =>
+      page.evaluate(async (path) => {
+        const texts = await Promise.all(['./', path].map(async (p) => (await fetch(p)).text()));
+        return [texts[0].includes('.deploy-2'), texts[1].includes('deploy-2')];
+      }, `./${module}`);
+    assert.deepEqual(await served(), [false, false]);
     await screenshot(page, 'offline-new-version', { fullPage: false });
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
     await page.waitForFunction(() => typeof window.lab?.update_price === 'function');
-    assert.equal(await served(), true);
+    assert.deepEqual(await served(), [true, true]);
     assert.equal(await page.getByText('A new version is ready — reload').count(), 0);
   } finally {
     await page.close();
