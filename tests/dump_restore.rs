@@ -96,7 +96,7 @@ impl Client {
 }
 
 /// What a key holds, read the same way from both servers: its type and its contents, a hash as
-/// sorted (field, value) pairs.
+/// sorted (field, value) pairs, a list in its order.
 fn contents_redis(redis: &mut Client, key: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
     let Resp::Status(kind) = redis.call(&[b"TYPE", key]) else {
         panic!("TYPE")
@@ -105,6 +105,16 @@ fn contents_redis(redis: &mut Client, key: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
         b"string" => match redis.call(&[b"GET", key]) {
             Resp::Bulk(Some(v)) => vec![v],
             other => panic!("GET: {other:?}"),
+        },
+        b"list" => match redis.call(&[b"LRANGE", key, b"0", b"-1"]) {
+            Resp::Array(items) => items
+                .into_iter()
+                .map(|i| match i {
+                    Resp::Bulk(Some(v)) => v,
+                    other => panic!("LRANGE item: {other:?}"),
+                })
+                .collect(),
+            other => panic!("LRANGE: {other:?}"),
         },
         _ => match redis.call(&[b"HGETALL", key]) {
             Resp::Array(items) => sorted_pairs(items.into_iter().map(|i| match i {
@@ -128,6 +138,16 @@ fn contents_emulator(emulator: &mut Emulator, key: &[u8]) -> (Vec<u8>, Vec<Vec<u
         "string" => match run(emulator, &[b"GET", key]) {
             Reply::Bulk(v) => vec![v],
             other => panic!("GET: {other:?}"),
+        },
+        "list" => match run(emulator, &[b"LRANGE", key, b"0", b"-1"]) {
+            Reply::Array(items) => items
+                .into_iter()
+                .map(|i| match i {
+                    Reply::Bulk(v) => v,
+                    other => panic!("LRANGE item: {other:?}"),
+                })
+                .collect(),
+            other => panic!("LRANGE: {other:?}"),
         },
         _ => match run(emulator, &[b"HGETALL", key]) {
             Reply::Array(items) => sorted_pairs(items.into_iter().map(|i| match i {
@@ -270,6 +290,19 @@ fn a_dump_from_redis_restores_here_and_back_and_is_the_same_bytes() {
         long_values.push(vec![b'v' + i as u8; 100]);
     }
     writes.push((b"h:long".to_vec(), long_values, false));
+    // Lists, built by RPUSH: small, with integers of every width, and long elements (LZF), both
+    // in one quicklist node and the same bytes as Redis's; and one of several 8 KB nodes, whose
+    // cut differs from Redis's (the same list both ways, not the same bytes).
+    let mut small_list = vec![b"RPUSH".to_vec(), b"l:small".to_vec()];
+    small_list.extend([b"a".to_vec(), b"".to_vec(), b"with space".to_vec()]);
+    small_list.extend(ints.iter().map(|v| v.clone().into_bytes()));
+    writes.push((b"l:small".to_vec(), small_list, true));
+    let mut long_list = vec![b"RPUSH".to_vec(), b"l:long".to_vec()];
+    long_list.extend((0..5).map(|i| vec![b'a' + i as u8; 300]));
+    writes.push((b"l:long".to_vec(), long_list, true));
+    let mut many = vec![b"RPUSH".to_vec(), b"l:many".to_vec()];
+    many.extend((0..3000).map(|i| format!("element-{i}").into_bytes()));
+    writes.push((b"l:many".to_vec(), many, false));
 
     for (key, write, identical) in &writes {
         let args: Vec<&[u8]> = write.iter().map(Vec::as_slice).collect();

@@ -48,6 +48,8 @@ pub enum CommandError {
     InvalidExpireTime(&'static str),
     /// A count beyond half the range of a long (HRANDFIELD ... WITHVALUES).
     OutOfRange,
+    /// A negative count (LPOP, RPOP).
+    MustBePositive,
     /// A count outside the given inclusive range.
     OutOfRangeBetween(i64, i64),
     /// HRANDFIELD with a negative count beyond what the emulator will hold in one reply
@@ -176,6 +178,7 @@ impl CommandError {
                 format!("ERR invalid expire time in '{name}' command")
             }
             CommandError::OutOfRange => "ERR value is out of range".to_owned(),
+            CommandError::MustBePositive => "ERR value is out of range, must be positive".to_owned(),
             CommandError::OutOfMemory => {
                 "OOM command not allowed when used memory > 'maxmemory'.".to_owned()
             }
@@ -210,7 +213,7 @@ impl CommandError {
             }
             CommandError::BadDataFormat => "ERR Bad data format".to_owned(),
             CommandError::UnsupportedPayload(kind) => format!(
-                "ERR the payload holds a {kind}: the lab's Redis holds strings and hashes only"
+                "ERR the payload holds a {kind}: the lab's Redis holds strings, hashes and lists only"
             ),
             CommandError::NestedMulti => "ERR MULTI calls can not be nested".to_owned(),
             CommandError::NotInMulti => "ERR Command not allowed inside a transaction".to_owned(),

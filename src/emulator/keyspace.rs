@@ -13,6 +13,9 @@ use rustc_hash::FxBuildHasher;
 /// an emulator that serves one learner.)
 pub type Hash = IndexMap<Vec<u8>, Vec<u8>, FxBuildHasher>;
 
+/// A list's elements, head first.
+pub type List = std::collections::VecDeque<Vec<u8>>;
+
 /// The value a key holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
@@ -20,6 +23,8 @@ pub enum Value {
     Str(Vec<u8>),
     /// A hash of fields to values.
     Hash(Hash),
+    /// A list of elements (RPUSH, LPUSH, LRANGE, LLEN, LPOP, RPOP).
+    List(List),
 }
 
 impl Value {
@@ -28,6 +33,7 @@ impl Value {
         match self {
             Value::Str(_) => "string",
             Value::Hash(_) => "hash",
+            Value::List(_) => "list",
         }
     }
 }
@@ -192,40 +198,47 @@ impl Keyspace {
     /// The hash at `key` for writing, creating an empty one if there is no key (it is removed
     /// again by [`Keyspace::drop_if_empty`] if the command leaves it empty).
     pub fn hash_or_create(&mut self, key: &[u8]) -> Result<&mut Hash, CommandError> {
+        match self.value_or_create(key, || Value::Hash(Hash::default())) {
+            Some(Value::Hash(h)) => Ok(h),
+            _ => Err(CommandError::WrongType),
+        }
+    }
+
+    /// The list at `key` for writing, creating an empty one if there is no key (it is removed
+    /// again by [`Keyspace::drop_if_empty`] if the command leaves it empty).
+    pub fn list_or_create(&mut self, key: &[u8]) -> Result<&mut List, CommandError> {
+        match self.value_or_create(key, || Value::List(List::new())) {
+            Some(Value::List(l)) => Ok(l),
+            _ => Err(CommandError::WrongType),
+        }
+    }
+
+    /// The value at `key` for writing (a use of the key), `empty()` put there first if there is
+    /// no key.
+    fn value_or_create(&mut self, key: &[u8], empty: impl FnOnce() -> Value) -> Option<&mut Value> {
         self.generation += 1;
         // Look up before inserting, so that the common case (the key exists) copies nothing.
         let index = match self.entries.get_index_of(key) {
             Some(i) => i,
             None => {
-                let entry = Entry::new(
-                    Value::Hash(Hash::default()),
-                    None,
-                    StrForm::Encoded,
-                    self.now_ms,
-                );
+                let entry = Entry::new(empty(), None, StrForm::Encoded, self.now_ms);
                 self.entries.insert_full(key.to_vec(), entry).0
             }
         };
-        let Some((_, entry)) = self.entries.get_index_mut(index) else {
-            return Err(CommandError::WrongType);
-        };
+        let (_, entry) = self.entries.get_index_mut(index)?;
         entry.used_at_ms.set(self.now_ms);
-        match &mut entry.value {
-            Value::Hash(h) => Ok(h),
-            Value::Str(_) => Err(CommandError::WrongType),
-        }
+        Some(&mut entry.value)
     }
 
-    /// Removes `key` if it is an empty hash (Redis never keeps an empty hash).
+    /// Removes `key` if it is an empty hash or list (Redis never keeps either empty).
     pub fn drop_if_empty(&mut self, key: &[u8]) {
-        if let Some(Entry {
-            value: Value::Hash(h),
-            ..
-        }) = self.entries.get(key)
-        {
-            if h.is_empty() {
-                self.remove(key);
-            }
+        let empty = match self.entries.get(key).map(|e| &e.value) {
+            Some(Value::Hash(h)) => h.is_empty(),
+            Some(Value::List(l)) => l.is_empty(),
+            _ => false,
+        };
+        if empty {
+            self.remove(key);
         }
     }
 

@@ -16,7 +16,7 @@
 //! compressors choose matches differently ("a" × 21: 9 bytes here, 6 there). Both are valid
 //! LZF, and each side RESTOREs the other's (tests/dump_restore.rs does, against redis-server).
 
-use super::keyspace::{Hash, Value};
+use super::keyspace::{Hash, List, Value};
 use super::number::parse_i64;
 
 /// Redis 7.0's RDB version.
@@ -25,6 +25,14 @@ pub const RDB_VERSION: u16 = 10;
 const TYPE_STRING: u8 = 0;
 const TYPE_HASH: u8 = 4;
 const TYPE_HASH_LISTPACK: u8 = 16;
+/// Redis 7.0's list: a quicklist of nodes, each a listpack (or one large element: "plain").
+const TYPE_LIST_QUICKLIST_2: u8 = 18;
+const NODE_PLAIN: u64 = 1;
+const NODE_PACKED: u64 = 2;
+/// A quicklist node takes another element while its listpack, the element and 8 bytes of
+/// overhead fit in 8 KB (`list-max-listpack-size -2`, Redis's `_quicklistNodeAllowInsert`).
+const NODE_BYTES: usize = 8192;
+const NODE_OVERHEAD: usize = 8;
 
 /// When Redis keeps a hash as a listpack (`hash-max-listpack-entries`, `-value`): its built-in
 /// defaults (a redis-server started without redis.conf, which says 128 entries).
@@ -62,6 +70,15 @@ pub fn dump(value: &Value) -> Vec<u8> {
             for (field, value) in h {
                 save_string(&mut out, field);
                 save_string(&mut out, value);
+            }
+        }
+        Value::List(l) => {
+            out.push(TYPE_LIST_QUICKLIST_2);
+            let nodes = quicklist_nodes(l);
+            save_len(&mut out, nodes.len() as u64);
+            for node in nodes {
+                save_len(&mut out, NODE_PACKED);
+                save_string(&mut out, &listpack_of(node.iter().copied(), node.len()));
             }
         }
     }
@@ -111,8 +128,28 @@ pub fn load(payload: &[u8]) -> Result<Value, LoadError> {
                 .map(Value::Hash)
                 .ok_or(LoadError::BadFormat)
         }
+        TYPE_LIST_QUICKLIST_2 => {
+            let nodes = r.len().ok_or(LoadError::BadFormat)?;
+            if nodes == 0 {
+                return Err(LoadError::BadFormat);
+            }
+            let mut list = List::new();
+            for _ in 0..nodes {
+                let container = r.len().ok_or(LoadError::BadFormat)?;
+                let blob = r.string().ok_or(LoadError::BadFormat)?;
+                match container {
+                    NODE_PLAIN => list.push_back(blob),
+                    NODE_PACKED => list.extend(read_listpack(&blob).ok_or(LoadError::BadFormat)?),
+                    _ => return Err(LoadError::BadFormat),
+                }
+            }
+            if list.is_empty() {
+                return Err(LoadError::BadFormat);
+            }
+            Ok(Value::List(list))
+        }
         other => Err(match other {
-            1 | 10 | 14 | 18 => LoadError::Unsupported("list"),
+            1 | 10 | 14 => LoadError::Unsupported("list (an older encoding)"),
             2 | 11 | 20 => LoadError::Unsupported("set"),
             3 | 5 | 12 | 17 => LoadError::Unsupported("zset"),
             9 | 13 => LoadError::Unsupported("hash (an older encoding)"),
@@ -180,25 +217,63 @@ fn save_string(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
-/// A hash as Redis 7.0's listpack: a 6-byte header (total bytes, element count), each field
-/// and value as an entry (an integer form for a canonical integer, else a string form, then its
-/// length backwards), and the `0xFF` end.
+/// A hash as Redis 7.0's listpack: its fields and values in order (see [`listpack_of`]).
 fn listpack(h: &Hash) -> Vec<u8> {
+    listpack_of(
+        h.iter().flat_map(|(f, v)| [f.as_slice(), v.as_slice()]),
+        h.len() * 2,
+    )
+}
+
+/// `count` elements as Redis 7.0's listpack: a 6-byte header (total bytes, element count), each
+/// element as an entry (an integer form for a canonical integer, else a string form, then its
+/// length backwards), and the `0xFF` end.
+fn listpack_of<'a>(elements: impl Iterator<Item = &'a [u8]>, count: usize) -> Vec<u8> {
     let mut lp = vec![0_u8; 6];
-    for (field, value) in h {
-        for element in [field, value] {
-            let start = lp.len();
-            encode_element(&mut lp, element);
-            let len = lp.len() - start;
-            encode_backlen(&mut lp, len);
-        }
+    for element in elements {
+        let start = lp.len();
+        encode_element(&mut lp, element);
+        let len = lp.len() - start;
+        encode_backlen(&mut lp, len);
     }
     lp.push(0xFF);
     let total = lp.len() as u32;
-    let count = u16::try_from(h.len() * 2).unwrap_or(u16::MAX);
+    let count = u16::try_from(count).unwrap_or(u16::MAX);
     lp[..4].copy_from_slice(&total.to_le_bytes());
     lp[4..6].copy_from_slice(&count.to_le_bytes());
     lp
+}
+
+/// A list cut into quicklist nodes, one after the other: a node takes the next element while its
+/// listpack, the element and the overhead fit in [`NODE_BYTES`]. A list of one node is Redis's
+/// payload byte for byte (tests/dump_restore.rs); a longer one loads to the same list in Redis,
+/// but its nodes are cut elsewhere than Redis cuts them (which also depends on how the list was
+/// built: LPUSH fills from the head, pops shrink nodes).
+fn quicklist_nodes(l: &List) -> Vec<Vec<&[u8]>> {
+    let mut nodes: Vec<Vec<&[u8]>> = Vec::new();
+    let mut bytes = 0;
+    for element in l {
+        let size = entry_size(element);
+        match nodes.last_mut() {
+            Some(node) if bytes + element.len() + NODE_OVERHEAD <= NODE_BYTES => {
+                node.push(element);
+                bytes += size;
+            }
+            _ => {
+                nodes.push(vec![element]);
+                // An empty listpack (7 bytes) and the entry.
+                bytes = 7 + size;
+            }
+        }
+    }
+    nodes
+}
+
+/// The bytes one element takes in a listpack.
+fn entry_size(element: &[u8]) -> usize {
+    let mut lp = Vec::new();
+    encode_element(&mut lp, element);
+    lp.len() + backlen_size(lp.len())
 }
 
 fn encode_element(lp: &mut Vec<u8>, s: &[u8]) {
@@ -276,10 +351,10 @@ fn backlen_size(len: usize) -> usize {
     }
 }
 
-/// A listpack's fields and values, checked as Redis's shallow validation checks the header
-/// (total bytes, the end byte) and, beyond it, every entry read (an entry that runs past the
-/// end, an odd count, a repeated field or no field at all is a bad format).
-fn read_listpack_hash(lp: &[u8]) -> Option<Hash> {
+/// A listpack's elements, checked as Redis's shallow validation checks the header (total bytes,
+/// the end byte) and, beyond it, every entry read (an entry that runs past the end is a bad
+/// format).
+fn read_listpack(lp: &[u8]) -> Option<Vec<Vec<u8>>> {
     if lp.len() < 7 || u32::from_le_bytes([lp[0], lp[1], lp[2], lp[3]]) as usize != lp.len() {
         return None;
     }
@@ -299,6 +374,13 @@ fn read_listpack_hash(lp: &[u8]) -> Option<Hash> {
         at += back;
         elements.push(element);
     }
+    Some(elements)
+}
+
+/// A listpack's fields and values ([`read_listpack`]); an odd count, a repeated field or no
+/// field at all is a bad format.
+fn read_listpack_hash(lp: &[u8]) -> Option<Hash> {
+    let elements = read_listpack(lp)?;
     if elements.is_empty() || elements.len() % 2 != 0 {
         return None;
     }

@@ -270,8 +270,8 @@ impl Hub {
     }
 }
 
-/// The keyspace of `redis` as the commands that rebuild it on an empty server: `SET` or
-/// `HSET` (fields in the hash's order), then `PEXPIREAT` for a key with a deadline.
+/// The keyspace of `redis` as the commands that rebuild it on an empty server: `SET`,
+/// `HSET` (fields in the hash's order) or `RPUSH`, then `PEXPIREAT` for a key with a deadline.
 pub fn rewrite(redis: &Emulator) -> Vec<Vec<Vec<u8>>> {
     let keyspace = redis.keyspace();
     let mut commands = Vec::with_capacity(keyspace.len());
@@ -286,6 +286,13 @@ pub fn rewrite(redis: &Emulator) -> Vec<Vec<Vec<u8>>> {
                     argv.push(f.clone());
                     argv.push(v.clone());
                 }
+                commands.push(argv);
+            }
+            Some(Value::List(l)) => {
+                let mut argv = Vec::with_capacity(2 + l.len());
+                argv.push(b"RPUSH".to_vec());
+                argv.push(key.clone());
+                argv.extend(l.iter().cloned());
                 commands.push(argv);
             }
             None => continue,

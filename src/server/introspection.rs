@@ -314,7 +314,7 @@ impl Server {
 
 /// The heap bytes of a key and its value as this server lays them out: the key's buffer, and for
 /// a hash its table (field, value and hash per slot, plus the index) and every field's and
-/// value's buffer.
+/// value's buffer, for a list its ring of buffers and every element's.
 fn footprint(key: &[u8], value: &crate::emulator::Value) -> usize {
     const VEC: usize = std::mem::size_of::<Vec<u8>>();
     let data = match value {
@@ -328,6 +328,9 @@ fn footprint(key: &[u8], value: &crate::emulator::Value) -> usize {
                 + h.iter()
                     .map(|(f, v)| f.capacity() + v.capacity())
                     .sum::<usize>()
+        }
+        crate::emulator::Value::List(l) => {
+            l.capacity() * VEC + l.iter().map(Vec::capacity).sum::<usize>()
         }
     };
     VEC + key.len() + data

@@ -56,6 +56,10 @@ mod incrby;
 mod incrbyfloat;
 mod keys;
 mod lcs;
+mod llen;
+mod lpop;
+mod lpush;
+mod lrange;
 mod mget;
 mod mset;
 mod msetnx;
@@ -71,6 +75,8 @@ mod randomkey;
 mod rename;
 mod renamenx;
 mod restore;
+mod rpop;
+mod rpush;
 mod scan;
 mod set;
 mod setbit;
@@ -274,6 +280,10 @@ commands! {
     Incrbyfloat => incrbyfloat,
     Keys => keys,
     Lcs => lcs,
+    Llen => llen,
+    Lpop => lpop,
+    Lpush => lpush,
+    Lrange => lrange,
     Mget => mget,
     Mset => mset,
     Msetnx => msetnx,
@@ -289,6 +299,8 @@ commands! {
     Rename => rename,
     Renamenx => renamenx,
     Restore => restore,
+    Rpop => rpop,
+    Rpush => rpush,
     Scan => scan,
     Set => set,
     Setbit => setbit,

@@ -154,6 +154,8 @@ fn encoding(value: &Value, form: StrForm) -> &'static str {
             _ if s.len() <= EMBSTR_SIZE_LIMIT => "embstr",
             _ => "raw",
         },
+        // Redis 7.0 holds every list as a quicklist (7.2 added a listpack for small ones).
+        Value::List(_) => "quicklist",
     }
 }
 
@@ -162,6 +164,6 @@ fn shared(value: &Value, form: StrForm) -> bool {
         Value::Str(s) => {
             form == StrForm::Encoded && as_integer(s).is_some_and(|n| (0..10_000).contains(&n))
         }
-        Value::Hash(_) => false,
+        Value::Hash(_) | Value::List(_) => false,
     }
 }
