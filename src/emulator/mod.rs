@@ -21,6 +21,7 @@ pub mod cmd;
 pub mod error;
 pub mod glob;
 pub mod keyspace;
+mod liblzf;
 pub mod long_double;
 pub mod number;
 pub mod rdb;

@@ -11,10 +11,10 @@
 //! Reading accepts what Redis 7.0 writes for strings and hashes and answers the errors its
 //! RESTORE answers; it never panics, whatever the bytes.
 //!
-//! The payload is redis-server's byte for byte unless a string in it is compressed: LZF here is
-//! the `lzf` crate's, redis-server's is liblzf's (Debian links its own build), and the two
-//! compressors choose matches differently ("a" × 21: 9 bytes here, 6 there). Both are valid
-//! LZF, and each side RESTOREs the other's (tests/dump_restore.rs does, against redis-server).
+//! Compressed strings are written by a port of liblzf's compressor (`liblzf.rs`), so that they
+//! are redis-server's bytes too; they are read with the `lzf` crate. Where the payload still
+//! differs from Redis's (a hash Redis holds as a hash table, in its own order) each side
+//! RESTOREs the other's (tests/dump_restore.rs does, against redis-server).
 
 use super::keyspace::{Hash, List, Value};
 use super::number::parse_i64;
@@ -182,7 +182,7 @@ fn save_len(out: &mut Vec<u8>, len: u64) {
 }
 
 /// Redis's `rdbSaveRawString`: a short canonical integer in its integer form, a string past 20
-/// bytes LZF-compressed when that is shorter, else its length and bytes.
+/// bytes LZF-compressed when liblzf fits it in 4 bytes less, else its length and bytes.
 fn save_string(out: &mut Vec<u8>, s: &[u8]) {
     if s.len() <= 11 {
         if let Some(n) = parse_i64(s).and_then(|n| i32::try_from(n).ok()) {
@@ -199,18 +199,13 @@ fn save_string(out: &mut Vec<u8>, s: &[u8]) {
         }
     }
     if s.len() > 20 {
-        // Redis asks liblzf for a result at least 4 bytes shorter, and liblzf gives up 3 bytes
-        // early (its last check keeps room for the final literals): a gain of less than 7 bytes
-        // is, in practice, kept as the raw string, which is what a small hash's listpack
-        // usually is (the tutorial's, for one).
-        if let Ok(compressed) = lzf::compress(s) {
-            if compressed.len() + 7 <= s.len() {
-                out.push(0xC3);
-                save_len(out, compressed.len() as u64);
-                save_len(out, s.len() as u64);
-                out.extend_from_slice(&compressed);
-                return;
-            }
+        // As Redis does: liblzf's own compressor, given room for 4 bytes less than the string.
+        if let Some(compressed) = super::liblzf::compress(s) {
+            out.push(0xC3);
+            save_len(out, compressed.len() as u64);
+            save_len(out, s.len() as u64);
+            out.extend_from_slice(&compressed);
+            return;
         }
     }
     save_len(out, s.len() as u64);
@@ -244,11 +239,11 @@ fn listpack_of<'a>(elements: impl Iterator<Item = &'a [u8]>, count: usize) -> Ve
     lp
 }
 
-/// A list cut into quicklist nodes, one after the other: a node takes the next element while its
-/// listpack, the element and the overhead fit in [`NODE_BYTES`]. A list of one node is Redis's
-/// payload byte for byte (tests/dump_restore.rs); a longer one loads to the same list in Redis,
-/// but its nodes are cut elsewhere than Redis cuts them (which also depends on how the list was
-/// built: LPUSH fills from the head, pops shrink nodes).
+/// A list cut into quicklist nodes as RPUSH fills them, one after the other: a node takes the
+/// next element while its listpack, the element and the overhead fit in [`NODE_BYTES`] (Redis's
+/// bytes, tests/dump_restore.rs). Redis keeps the cuts a list's history made: one that LPUSH
+/// built, or that lost elements, has its nodes cut elsewhere there (the payload then differs in
+/// bytes and loads to the same list).
 fn quicklist_nodes(l: &List) -> Vec<Vec<&[u8]>> {
     let mut nodes: Vec<Vec<&[u8]>> = Vec::new();
     let mut bytes = 0;

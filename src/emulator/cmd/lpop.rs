@@ -45,18 +45,21 @@ pub(super) fn parse_pop<'a>(
     args: &mut Args<'a>,
 ) -> Result<(&'a [u8], Option<usize>), CommandError> {
     let key = args.next_arg()?;
+    // Redis refuses a third argument before it reads the second.
+    if args.remaining() > 1 {
+        return Err(args.arity_error());
+    }
     let count = match args.next_optional() {
         None => None,
         Some(raw) => {
             // Redis reads it with getPositiveLongFromObjectOrReply: anything but a non-negative
-            // integer gets the same answer.
-            let n = parse_i64(raw).ok_or(CommandError::MustBePositive)?;
-            Some(usize::try_from(n).map_err(|_| CommandError::MustBePositive)?)
+            // integer gets the same answer. A count past what this machine can index pops all.
+            let n = parse_i64(raw)
+                .filter(|n| *n >= 0)
+                .ok_or(CommandError::MustBePositive)?;
+            Some(usize::try_from(n).unwrap_or(usize::MAX))
         }
     };
-    if args.remaining() > 0 {
-        return Err(args.arity_error());
-    }
     Ok((key, count))
 }
 
