@@ -4,12 +4,12 @@
 //!
 //! | part | bytes |
 //! |---|---|
-//! | type | 0 for a string, 16 for a hash small enough for a listpack (512 fields, 64-byte fields and values: the defaults of a redis-server 7.0 started without a configuration file), 4 for a larger one |
-//! | value | a string: an integer form (`0xC0`-`0xC2`) for a short canonical integer, LZF (`0xC3`) when that saves enough bytes past 20, else length and bytes; a listpack hash: its listpack as such a string; a large hash: its length, then field and value strings |
+//! | type | 0 for a string, 16 for a hash small enough for a listpack (512 fields, 64-byte fields and values: the defaults of a redis-server 7.0 started without a configuration file), 4 for a larger one, 18 for a list (a quicklist) |
+//! | value | a string: an integer form (`0xC0`-`0xC2`) for a short canonical integer, LZF (`0xC3`) past 20 bytes when liblzf fits it in 4 bytes less, else length and bytes; a listpack hash: its listpack as such a string; a large hash: its length, then field and value strings; a list: its number of nodes, then each node's container (2: a listpack) and listpack as a string |
 //! | footer | the RDB version (10) as 2 bytes little-endian, then the CRC-64 (Jones, Redis's) of everything before it, 8 bytes little-endian |
 //!
-//! Reading accepts what Redis 7.0 writes for strings and hashes and answers the errors its
-//! RESTORE answers; it never panics, whatever the bytes.
+//! Reading accepts what Redis 7.0 writes for strings, hashes and lists and answers the errors
+//! its RESTORE answers; it never panics, whatever the bytes.
 //!
 //! Compressed strings are written by a port of liblzf's compressor (`liblzf.rs`), so that they
 //! are redis-server's bytes too; they are read with the `lzf` crate. Where the payload still
