@@ -315,8 +315,11 @@ async function launchWebKit() {
       fill: async (target, text) => {
         const el = await element(target);
         // A code editor's textarea lies under its highlighted copy, which WebDriver classic calls
-        // not interactable: it is focused as a click would, then typed into by keys.
-        await el.click().catch(() => driver.executeScript('arguments[0].focus()', el));
+        // not interactable; and a click can land on something else when the page moves under it
+        // (a re-render above the field). Either way the field itself is then focused, as a click
+        // would have, and typed into by keys.
+        await el.click().catch(() => {});
+        await driver.executeScript('if (document.activeElement !== arguments[0]) arguments[0].focus()', el);
         await driver.actions().keyDown(Key.CONTROL).sendKeys('a').keyUp(Key.CONTROL).sendKeys(Key.BACK_SPACE).perform();
         await driver.actions().sendKeys(text.replaceAll('\n', Key.ENTER)).perform();
       },
