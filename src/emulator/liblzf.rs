@@ -35,8 +35,8 @@ pub fn compress(input: &[u8]) -> Option<Vec<u8>> {
     }
     let out_end = n - 4;
     // Positions plus one, 0 for an empty slot (liblzf's `ref > in_data` test refuses position
-    // 0 anyway).
-    let mut table = vec![0_usize; HSIZE];
+    // 0 anyway). Positions fit in 32 bits: no string here reaches 4 GB.
+    let mut table = vec![0_u32; HSIZE];
     let mut out: Vec<u8> = Vec::with_capacity(out_end);
     // The current literal run's length byte, written when the run ends.
     let mut lit = 0_usize;
@@ -46,14 +46,13 @@ pub fn compress(input: &[u8]) -> Option<Vec<u8>> {
     while ip + 2 < n {
         h = next(h, input, ip);
         let slot = idx(h);
-        let reference = table[slot];
-        table[slot] = ip + 1;
-        let matched = reference > 1 && {
-            let r = reference - 1;
-            ip - r - 1 < MAX_OFF && input[r..r + 3] == input[ip..ip + 3]
-        };
-        if matched {
-            let r = reference - 1;
+        let reference = table[slot] as usize;
+        table[slot] = (ip + 1) as u32;
+        // An earlier position (not the first) close enough, whose three bytes are these.
+        let earlier = reference
+            .checked_sub(1)
+            .filter(|&r| r > 0 && ip - r - 1 < MAX_OFF && input[r..r + 3] == input[ip..ip + 3]);
+        if let Some(r) = earlier {
             let off = ip - r - 1;
             let mut len = 2;
             let maxlen = (n - ip - len).min(MAX_REF);
@@ -62,11 +61,7 @@ pub fn compress(input: &[u8]) -> Option<Vec<u8>> {
             {
                 return None;
             }
-            let run = out.len() - lit - 1;
-            out[run] = (lit as u8).wrapping_sub(1);
-            if lit == 0 {
-                out.pop();
-            }
+            end_run(&mut out, lit);
             let same = |len: usize| input.get(r + len) == input.get(ip + len);
             let mut unrolled_all = true;
             if maxlen > 16 {
@@ -105,10 +100,10 @@ pub fn compress(input: &[u8]) -> Option<Vec<u8>> {
             ip -= 2;
             h = first(input, ip);
             h = next(h, input, ip);
-            table[idx(h)] = ip + 1;
+            table[idx(h)] = (ip + 1) as u32;
             ip += 1;
             h = next(h, input, ip);
-            table[idx(h)] = ip + 1;
+            table[idx(h)] = (ip + 1) as u32;
             ip += 1;
         } else {
             if out.len() >= out_end {
@@ -124,12 +119,18 @@ pub fn compress(input: &[u8]) -> Option<Vec<u8>> {
     for &byte in &input[ip..] {
         literal(&mut out, &mut lit, byte);
     }
+    end_run(&mut out, lit);
+    Some(out)
+}
+
+/// Ends the literal run of `lit` bytes: its length byte is written, or taken back when the run
+/// is empty.
+fn end_run(out: &mut Vec<u8>, lit: usize) {
     let run = out.len() - lit - 1;
     out[run] = (lit as u8).wrapping_sub(1);
     if lit == 0 {
         out.pop();
     }
-    Some(out)
 }
 
 /// One more byte of the literal run; a full run (32 bytes) is closed and the next begun.
@@ -137,8 +138,7 @@ fn literal(out: &mut Vec<u8>, lit: &mut usize, byte: u8) {
     *lit += 1;
     out.push(byte);
     if *lit == MAX_LIT {
-        let run = out.len() - *lit - 1;
-        out[run] = (*lit - 1) as u8;
+        end_run(out, *lit);
         *lit = 0;
         out.push(0);
     }

@@ -78,7 +78,7 @@ pub fn dump(value: &Value) -> Vec<u8> {
             save_len(&mut out, nodes.len() as u64);
             for node in nodes {
                 save_len(&mut out, NODE_PACKED);
-                save_string(&mut out, &listpack_of(node.iter().copied(), node.len()));
+                save_string(&mut out, &node);
             }
         }
     }
@@ -212,63 +212,76 @@ fn save_string(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
-/// A hash as Redis 7.0's listpack: its fields and values in order (see [`listpack_of`]).
+/// A hash as Redis 7.0's listpack: its fields and values in order.
 fn listpack(h: &Hash) -> Vec<u8> {
-    listpack_of(
-        h.iter().flat_map(|(f, v)| [f.as_slice(), v.as_slice()]),
-        h.len() * 2,
-    )
-}
-
-/// `count` elements as Redis 7.0's listpack: a 6-byte header (total bytes, element count), each
-/// element as an entry (an integer form for a canonical integer, else a string form, then its
-/// length backwards), and the `0xFF` end.
-fn listpack_of<'a>(elements: impl Iterator<Item = &'a [u8]>, count: usize) -> Vec<u8> {
-    let mut lp = vec![0_u8; 6];
-    for element in elements {
-        let start = lp.len();
-        encode_element(&mut lp, element);
-        let len = lp.len() - start;
-        encode_backlen(&mut lp, len);
+    let mut lp = Listpack::new();
+    for (field, value) in h {
+        lp.push(field);
+        lp.push(value);
     }
-    lp.push(0xFF);
-    let total = lp.len() as u32;
-    let count = u16::try_from(count).unwrap_or(u16::MAX);
-    lp[..4].copy_from_slice(&total.to_le_bytes());
-    lp[4..6].copy_from_slice(&count.to_le_bytes());
-    lp
+    lp.finish()
 }
 
-/// A list cut into quicklist nodes as RPUSH fills them, one after the other: a node takes the
-/// next element while its listpack, the element and the overhead fit in [`NODE_BYTES`] (Redis's
-/// bytes, tests/dump_restore.rs). Redis keeps the cuts a list's history made: one that LPUSH
-/// built, or that lost elements, has its nodes cut elsewhere there (the payload then differs in
-/// bytes and loads to the same list).
-fn quicklist_nodes(l: &List) -> Vec<Vec<&[u8]>> {
-    let mut nodes: Vec<Vec<&[u8]>> = Vec::new();
-    let mut bytes = 0;
+/// Redis 7.0's listpack, written an element at a time: a 6-byte header (total bytes, element
+/// count), each element as an entry (an integer form for a canonical integer, else a string
+/// form, then its length backwards), and the `0xFF` end.
+struct Listpack {
+    /// The header's room, then the entries so far.
+    bytes: Vec<u8>,
+    count: usize,
+}
+
+impl Listpack {
+    fn new() -> Self {
+        Listpack {
+            bytes: vec![0; 6],
+            count: 0,
+        }
+    }
+
+    /// Its size once finished (the end byte included), as Redis's `lpBytes` counts it.
+    fn size(&self) -> usize {
+        self.bytes.len() + 1
+    }
+
+    fn push(&mut self, element: &[u8]) {
+        let start = self.bytes.len();
+        encode_element(&mut self.bytes, element);
+        let len = self.bytes.len() - start;
+        encode_backlen(&mut self.bytes, len);
+        self.count += 1;
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.bytes.push(0xFF);
+        let total = self.bytes.len() as u32;
+        let count = u16::try_from(self.count).unwrap_or(u16::MAX);
+        self.bytes[..4].copy_from_slice(&total.to_le_bytes());
+        self.bytes[4..6].copy_from_slice(&count.to_le_bytes());
+        self.bytes
+    }
+}
+
+/// A list as the listpacks of its quicklist nodes, cut as RPUSH fills them, one after the
+/// other: a node takes the next element while its listpack, the element and the overhead fit
+/// in [`NODE_BYTES`] (Redis's bytes, tests/dump_restore.rs). Redis keeps the cuts a list's
+/// history made: one that LPUSH built, or that lost elements, has its nodes cut elsewhere there
+/// (the payload then differs in bytes and loads to the same list).
+fn quicklist_nodes(l: &List) -> Vec<Vec<u8>> {
+    let mut nodes: Vec<Listpack> = Vec::new();
     for element in l {
-        let size = entry_size(element);
         match nodes.last_mut() {
-            Some(node) if bytes + element.len() + NODE_OVERHEAD <= NODE_BYTES => {
+            Some(node) if node.size() + element.len() + NODE_OVERHEAD <= NODE_BYTES => {
                 node.push(element);
-                bytes += size;
             }
             _ => {
-                nodes.push(vec![element]);
-                // An empty listpack (7 bytes) and the entry.
-                bytes = 7 + size;
+                let mut node = Listpack::new();
+                node.push(element);
+                nodes.push(node);
             }
         }
     }
-    nodes
-}
-
-/// The bytes one element takes in a listpack.
-fn entry_size(element: &[u8]) -> usize {
-    let mut lp = Vec::new();
-    encode_element(&mut lp, element);
-    lp.len() + backlen_size(lp.len())
+    nodes.into_iter().map(Listpack::finish).collect()
 }
 
 fn encode_element(lp: &mut Vec<u8>, s: &[u8]) {

@@ -30,7 +30,7 @@ pub struct Getrange<'a> {
     end: i64,
 }
 
-/// GETRANGE's and SUBSTR's arguments.
+/// GETRANGE's, SUBSTR's and LRANGE's arguments: a key and two integers.
 pub(super) fn parse_range<'a>(args: &mut Args<'a>) -> Result<(&'a [u8], i64, i64), CommandError> {
     let key = args.next_arg()?;
     let start = parse_i64(args.next_arg()?).ok_or(CommandError::NotAnInteger)?;

@@ -1,9 +1,9 @@
 //! LRANGE: a range of a list's elements.
 
+use super::getrange::parse_range;
 use super::{Access, Args, Command, Ctx, Spec};
 use crate::emulator::error::CommandError;
 use crate::emulator::keyspace::Value;
-use crate::emulator::number::parse_i64;
 use crate::emulator::reply::Reply;
 
 /// Name, arity, syntax and summary.
@@ -31,9 +31,7 @@ pub struct Lrange<'a> {
 
 impl<'a> Command<'a> for Lrange<'a> {
     fn parse(args: &mut Args<'a>) -> Result<Self, CommandError> {
-        let key = args.next_arg()?;
-        let start = parse_i64(args.next_arg()?).ok_or(CommandError::NotAnInteger)?;
-        let stop = parse_i64(args.next_arg()?).ok_or(CommandError::NotAnInteger)?;
+        let (key, start, stop) = parse_range(args)?;
         Ok(Lrange { key, start, stop })
     }
 
