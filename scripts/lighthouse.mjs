@@ -8,7 +8,8 @@ import * as chromeLauncher from 'chrome-launcher';
 import { serveDist, median } from '../tests/e2e/harness.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
-const server = await serveDist({ compress: process.env.WTL_ENCODING === 'gzip' ? 'gzip' : true });
+const gzipOnly = process.env.WTL_ENCODING === 'gzip';
+const server = await serveDist({ compress: gzipOnly ? 'gzip' : true });
 const results = [];
 for (let i = 0; i < runs; i += 1) {
   const chrome = await chromeLauncher.launch({
@@ -26,7 +27,7 @@ await server.close();
 
 const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
 const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'];
-console.log(`| Lighthouse ${results[0].lighthouseVersion} (${results[0].configSettings.formFactor}, ${results[0].configSettings.throttlingMethod} throttling, ${process.env.WTL_ENCODING === "gzip" ? "gzip" : "brotli"}), median of ${runs} | result |`);
+console.log(`| Lighthouse ${results[0].lighthouseVersion} (${results[0].configSettings.formFactor}, ${results[0].configSettings.throttlingMethod} throttling, ${gzipOnly ? 'gzip' : 'brotli'}), median of ${runs} | result |`);
 console.log('|---|---:|');
 for (const c of categories) {
   console.log(`| ${results[0].categories[c].title} | ${median(results.map((r) => Math.round(r.categories[c].score * 100)))} |`);
